@@ -1,0 +1,20 @@
+#!/bin/sh
+# Installs what sysrec needs on Debian: system tools (as root, via sudo when not root), then a
+# virtual environment in .venv with sysrec in it. `--test` adds the test extras.
+set -eu
+cd "$(dirname "$0")"
+extras=""
+[ "${1:-}" = "--test" ] && extras="[test]"
+packages="python3-venv strace netcat-openbsd ruby curl tcpdump iproute2 iptables procps util-linux"
+missing=""
+for p in $packages; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+    as_root=""
+    [ "$(id -u)" -ne 0 ] && as_root="sudo"
+    $as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq $missing >/dev/null
+fi
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".$extras"

@@ -1,0 +1,3 @@
+from sysrec.cli import main
+
+raise SystemExit(main())

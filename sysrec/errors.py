@@ -1,0 +1,24 @@
+"""Errors that reach the user as one clear line and an exit code, never as a traceback."""
+
+from __future__ import annotations
+
+
+class SysrecError(Exception):
+    """Bad input or an environment problem the user can fix. Exit status 2 by default."""
+
+    exit_status = 2
+
+    def __init__(self, message: str, exit_status: int | None = None) -> None:
+        super().__init__(message)
+        if exit_status is not None:
+            self.exit_status = exit_status
+
+
+class InputError(SysrecError):
+    """A file, key or argument is wrong; the message names it."""
+
+
+class CommandNotFound(SysrecError):
+    """The program to trace does not exist (exit 127, like a shell)."""
+
+    exit_status = 127

@@ -1,0 +1,90 @@
+"""Streams events to a JSONL file; every line is written whole, so the file stays valid."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import time
+from typing import IO, Any
+
+from sysrec import __version__
+
+SCHEMA_VERSION = 1
+
+
+class RecordWriter:
+    """Writes a header, events (numbered by `seq`), then a footer.
+
+    Nothing is kept in memory per event. `close()` without a footer writes one saying the run
+    ended in an error, so a record always says how it ended unless sysrec itself was killed.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, stream: IO[str] | None = None) -> None:
+        if (path is None) == (stream is None):
+            raise ValueError("give exactly one of path or stream")
+        self._own = stream is None
+        self._out: IO[str] = open(path, "w", encoding="utf-8") if path is not None else stream  # type: ignore[arg-type]
+        self.path = path
+        self.seq = 0
+        self.syscalls = 0
+        self.closed = False
+        self._footer_written = False
+        self._encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+    def header(self, argv: list[str], trace_set: list[str] | None, seccomp: bool,
+               options: dict[str, Any], context: dict[str, Any] | None = None,
+               start_ns: int | None = None) -> None:
+        head: dict[str, Any] = {
+            "ev": "header", "schema": SCHEMA_VERSION, "sysrec": __version__,
+            "kernel": platform.release(), "argv": list(argv),
+            "start_ns": start_ns if start_ns is not None else time.time_ns(),
+            "trace_set": list(trace_set) if trace_set is not None else None,
+            "seccomp": seccomp, "options": options,
+        }
+        if context:
+            head["context"] = context
+        self._line(head)
+
+    def event(self, event: dict[str, Any]) -> dict[str, Any]:
+        """Numbers and writes one event; returns it (with `seq`) for renderers that stream alongside."""
+        self.seq += 1
+        event["seq"] = self.seq
+        if event.get("ev") == "syscall":
+            self.syscalls += 1
+        self._line(event)
+        return event
+
+    def footer(self, end: str, exit_status: int, error: str | None = None) -> None:
+        if self._footer_written:
+            return
+        foot: dict[str, Any] = {"ev": "footer", "end": end, "exit_status": exit_status,
+                                "events": self.seq, "syscalls": self.syscalls, "end_ns": time.time_ns()}
+        if error:
+            foot["error"] = error
+        self._line(foot)
+        self._footer_written = True
+        self._out.flush()
+
+    def flush(self) -> None:
+        self._out.flush()
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        if not self._footer_written:
+            self.footer("error", 1, error="recorder closed without a footer")
+        self.closed = True
+        if self._own:
+            self._out.close()
+        else:
+            self._out.flush()
+
+    def _line(self, obj: dict[str, Any]) -> None:
+        self._out.write(self._encode(obj) + "\n")
+
+    def __enter__(self) -> "RecordWriter":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
