@@ -40,3 +40,18 @@ class Decoded:
     n_entry: int
     rtext: Node | None = None
     raux: Node | None = None
+
+
+def _raw_node(value: int) -> Node:
+    """Undecoded argument: small values in decimal, anything address-like as a pointer."""
+    return value if value < 0x10000 else {"$ptr": value}
+
+
+def enter(name: str, raw: Sequence[int], mem: Memory, opts: DecodeOptions) -> EntryState:
+    """Decode what is printed at entry. (Raw placeholder until the family decoders land.)"""
+    return EntryState(name=name, raw=tuple(raw), args=[_raw_node(v) for v in raw[:6]])
+
+
+def leave(state: EntryState, ret: int | None, mem: Memory, opts: DecodeOptions) -> Decoded:
+    """Complete the decoding at exit; `ret` is the signed return value, None if it never returned."""
+    return Decoded(args=list(state.args), n_entry=len(state.args))
