@@ -16,5 +16,9 @@ if [ -n "$missing" ]; then
     $as_root apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq $missing >/dev/null
 fi
-[ -x .venv/bin/python ] || python3 -m venv .venv
+# Debian's own python3: every user can run it, also from inside a user namespace (sysrec runs
+# unprivileged there), which a Python under a private home directory would not allow.
+python=python3
+[ -x /usr/bin/python3 ] && python=/usr/bin/python3
+[ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".$extras"

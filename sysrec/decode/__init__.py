@@ -3,25 +3,29 @@
 The tracer calls `enter()` at a syscall's entry stop and `leave()` at its exit stop. Everything
 the kernel writes back is read in `leave()`. Decoders never raise on bad memory or odd values:
 an unreadable pointer becomes a `{"$ptr": addr}` node.
+
+The decoders themselves are per family (sockaddr, net, sockopt, poll, fcntl, siginfo); which
+argument prints how, and when, is one row per syscall in `signatures.py`. Syscalls without a
+row print their name and raw arguments (pointers as addresses, integers in decimal).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol, Sequence
+from typing import Any, Sequence
 
-Node = Any  # int | str | list | dict — see docs/record-format.md, "Nodes"
+from sysrec.decode.common import Call, DecodeOptions, Memory, Node, fd
+from sysrec.decode.signatures import (SIGNATURES, Signature, has_exit_args, raw_signature,
+                                      signature_for)
+from sysrec.decode.siginfo import decode_siginfo
+from sysrec.decode.xlat.errnos import ERRNO, RESTART_CODES
+from sysrec.decode.xlat.signals import SIGNALS, signal_name
 
-
-class Memory(Protocol):
-    """Reads the tracee's memory; returns None when the range is not readable."""
-
-    def read(self, addr: int, size: int) -> bytes | None: ...
-
-
-@dataclass
-class DecodeOptions:
-    strsize: int = 32
+__all__ = [
+    "Memory", "DecodeOptions", "EntryState", "Decoded", "Node", "enter", "leave",
+    "decode_siginfo", "errno_name", "signal_name", "SIGNALS", "returns_fd", "fds_in",
+    "has_exit_args", "RESTART_CODES",
+]
 
 
 @dataclass
@@ -32,6 +36,7 @@ class EntryState:
     raw: tuple[int, ...]
     args: list[Node]  # nodes printed at entry
     private: dict[str, Any] = field(default_factory=dict)
+    more: bool = False  # arguments follow at exit (the entry text ends in ", ")
 
 
 @dataclass
@@ -42,16 +47,81 @@ class Decoded:
     raux: Node | None = None
 
 
-def _raw_node(value: int) -> Node:
-    """Undecoded argument: small values in decimal, anything address-like as a pointer."""
-    return value if value < 0x10000 else {"$ptr": value}
+def _signature(call: Call) -> Signature:
+    return signature_for(call) or raw_signature(call.name)
 
 
 def enter(name: str, raw: Sequence[int], mem: Memory, opts: DecodeOptions) -> EntryState:
-    """Decode what is printed at entry. (Raw placeholder until the family decoders land.)"""
-    return EntryState(name=name, raw=tuple(raw), args=[_raw_node(v) for v in raw[:6]])
+    """Decode what strace prints at entry; remember what the kernel will overwrite."""
+    call = Call(name, tuple(raw), mem, opts)
+    sig = _signature(call)
+    if sig.snapshot is not None:
+        sig.snapshot(call)
+    n_entry = sig.n_entry
+    args = [_safe(arg.decode, call, i) for i, arg in enumerate(sig.args[:n_entry])]
+    return EntryState(name=name, raw=call.raw, args=args,
+                      private={"call": call, "sig": sig}, more=n_entry < len(sig.args))
 
 
 def leave(state: EntryState, ret: int | None, mem: Memory, opts: DecodeOptions) -> Decoded:
     """Complete the decoding at exit; `ret` is the signed return value, None if it never returned."""
-    return Decoded(args=list(state.args), n_entry=len(state.args))
+    call: Call = state.private.get("call") or Call(state.name, state.raw, mem, opts)
+    sig: Signature = state.private.get("sig") or _signature(call)
+    call.mem, call.opts, call.ret, call.exiting = mem, opts, ret, True
+    n_entry = len(state.args)
+    if ret is None:
+        return Decoded(args=list(state.args), n_entry=n_entry)
+    rest = [_safe(arg.decode, call, i) for i, arg in enumerate(sig.args) if i >= n_entry]
+    rtext = raux = None
+    if not call.failed:
+        if sig.returns_fd:
+            rtext = fd(ret)
+        if sig.aux is not None:
+            try:
+                text, raux = sig.aux(call)
+            except Exception:  # a decoder bug must not stop the trace
+                text, raux = None, None
+            rtext = text if text is not None else rtext
+    return Decoded(args=list(state.args) + rest, n_entry=n_entry, rtext=rtext, raux=raux)
+
+
+def _safe(decode, call: Call, i: int) -> Node:
+    """Decoders should not raise; if one does anyway, print the raw value, never crash."""
+    try:
+        return decode(call, i)
+    except Exception:
+        v = call.u(i)
+        return v if v < 0x10000 else {"$ptr": v}
+
+
+def errno_name(ret: int | None) -> str | None:
+    """`ECONNREFUSED` for ret == -111; None for a success (or a call that never returned)."""
+    if ret is None or not -4096 < ret < 0:
+        return None
+    entry = ERRNO.get(-ret)
+    return entry[0] if entry else f"E{-ret}"
+
+
+def returns_fd(name: str, entry_args: list[Node] | None = None) -> bool:
+    """Whether a successful call returns a new fd (socket, accept, epoll_create, fcntl F_DUPFD)."""
+    if name == "fcntl":
+        cmd = entry_args[1] if entry_args and len(entry_args) > 1 else None
+        return cmd in ("F_DUPFD", "F_DUPFD_CLOEXEC")
+    sig = SIGNATURES.get(name)
+    return bool(sig and sig.returns_fd)
+
+
+def fds_in(*nodes: Node) -> set[int]:
+    """Every fd named by `{"$fd": n}` nodes in these trees: what `-y`/`-yy` must look up."""
+    found: set[int] = set()
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if "$fd" in node and isinstance(node["$fd"], int):
+                found.add(node["$fd"])
+            else:
+                stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import time
 from typing import IO, Any
 
@@ -37,7 +36,7 @@ class RecordWriter:
                start_ns: int | None = None) -> None:
         head: dict[str, Any] = {
             "ev": "header", "schema": SCHEMA_VERSION, "sysrec": __version__,
-            "kernel": platform.release(), "argv": list(argv),
+            "kernel": os.uname().release, "argv": list(argv),
             "start_ns": start_ns if start_ns is not None else time.time_ns(),
             "trace_set": list(trace_set) if trace_set is not None else None,
             "seccomp": seccomp, "options": options,

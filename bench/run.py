@@ -1,0 +1,213 @@
+#!/usr/bin/env python3
+"""sysrec's speed and memory, measured against strace in the same run, printed as ratios.
+
+    python3 bench/run.py [--quick]
+
+Not a test: it prints numbers. Targets (from the project brief):
+- untraced syscalls (dd, 4M syscalls none of them traced): sysrec / strace --seccomp-bpf <= 1.1
+- traced syscalls (20,000 getsockopt(SO_ERROR), all traced, sysrec writing a record):
+  (sysrec - bare) / (strace - bare) <= 1.3
+- `sysrec --help` < 0.15 s
+- `sysrec show` peak memory flat in the number of events (1,000,000 vs 100,000)
+Every figure is the median of a few runs (wall clock).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PY = sys.executable
+ENV = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+# Measure sysrec as installed (byte-compiled), even where the environment says not to write
+# bytecode: compiled modules go to a private cache, not into the source tree.
+ENV.pop("PYTHONDONTWRITEBYTECODE", None)
+SYSREC = [PY, "-m", "sysrec"]
+
+# sysrec through its API with tracer and tracee free to sit on different CPUs (the CLI pins them).
+UNPINNED = """
+import sys
+from sysrec.record import RecordWriter
+from sysrec.syscalls import NETWORK
+from sysrec.tracer import TraceOptions, trace
+with RecordWriter(sys.argv[1]) as w:
+    w.header(sys.argv[2:], list(NETWORK), True, {})
+    r = trace(sys.argv[2:], TraceOptions(trace_set=NETWORK, follow=True, same_cpu=False), w.event)
+    w.footer(r.end, r.exit_status)
+"""
+
+
+# Where a traced call's time goes: the engine with trivial decoders, then the real decoders,
+# the record and the strace text added one by one (in-process, per call, start-up excluded).
+BREAKDOWN = """
+import sys, time
+from sysrec import decode
+from sysrec.record import RecordWriter
+from sysrec.syscalls import NETWORK
+from sysrec.tracer import TraceOptions, trace
+import sysrec.tracer.engine as engine
+mode, path, prog, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+if mode == "engine":
+    class Trivial:
+        enter = staticmethod(lambda name, raw, mem, opts: decode.EntryState(name=name, raw=tuple(raw), args=list(raw)))
+        leave = staticmethod(lambda st, ret, mem, opts: decode.Decoded(args=st.args, n_entry=len(st.args)))
+        errno_name, signal_name = staticmethod(decode.errno_name), staticmethod(decode.signal_name)
+        decode_siginfo, fds_in = staticmethod(decode.decode_siginfo), staticmethod(decode.fds_in)
+    engine.Tracer._decoders = lambda self: setattr(self, "dec", Trivial) or Trivial
+sink = lambda e: None
+if mode in ("record", "text"):
+    w = RecordWriter(path)
+    w.header([prog], list(NETWORK), True, {})
+    sink = w.event
+if mode == "text":
+    from sysrec.render.strace_text import RenderOptions, StraceRenderer
+    r, out, record = StraceRenderer(RenderOptions(follow=True)), open("/dev/null", "w"), w.event
+    def sink(e):
+        record(e)
+        out.write(r.feed(e))
+import sysrec.render.strace_text
+t = time.perf_counter()
+trace([prog, str(n)], TraceOptions(trace_set=NETWORK, follow=True), sink)
+print((time.perf_counter() - t) / n * 1e6)
+"""
+
+
+def wall(argv: list[str], runs: int, **kw) -> float:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(argv, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV, **kw)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def compare(variants: dict[str, list[str]], rounds: int) -> dict[str, float]:
+    """Median wall time of each variant; rounds interleave the variants, so that a load change
+    on this shared machine hits them all alike."""
+    times: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(rounds):
+        for name, argv in variants.items():
+            times[name].append(wall(argv, 1))
+    return {name: statistics.median(ts) for name, ts in times.items()}
+
+
+def peak_rss_kb(argv: list[str]) -> int:
+    """Peak RSS of one child run (ru_maxrss of a fresh wrapper process, so earlier runs do not count)."""
+    code = ("import resource, subprocess, sys\n"
+            "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
+    out = subprocess.run([PY, "-c", code, *argv], capture_output=True, text=True, env=ENV, check=True)
+    return int(out.stdout.strip())
+
+
+def make_record(path: Path, n: int) -> None:
+    sys.path.insert(0, str(REPO))
+    from sysrec.record import RecordWriter
+
+    with RecordWriter(path) as w:
+        w.header(["bench"], ["getsockopt"], True, {"strsize": 32, "fd_decode": 0, "follow": False})
+        for i in range(n):
+            w.event({"ev": "syscall", "pid": 4242, "tgid": 4242, "name": "getsockopt", "nr": 55,
+                     "raw": [3, 1, 4, 140737488346000, 140737488346008, 0],
+                     "args": [{"$fd": 3}, "SOL_SOCKET", "SO_ERROR", ["ECONNREFUSED"], [4]], "n_entry": 3,
+                     "ret": 0, "errno": None, "rtext": None, "raux": None, "t0": i * 1000, "t1": i * 1000 + 500,
+                     "resumed": False})
+        w.footer("exited", 0)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="smaller workloads, one run each")
+    args = ap.parse_args()
+    runs = 1 if args.quick else 5
+    for tool in ("strace", "dd", "gcc"):
+        if shutil.which(tool) is None:
+            print(f"bench: needs {tool}", file=sys.stderr)
+            return 2
+    tmp = Path(tempfile.mkdtemp(prefix="sysrec-bench-"))
+    ENV["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+    try:
+        # warm-up: byte-compile everything sysrec imports, so start-up is measured as installed
+        wall([*SYSREC, "trace", "-e", "trace=%network", "-o", "/dev/null", "--", "true"], 1)
+        wall([*SYSREC, "show", "--help"], 1)
+        prog = tmp / "getsockopt_loop"
+        subprocess.run(["gcc", "-O2", "-o", str(prog), str(REPO / "bench" / "getsockopt_loop.c")], check=True)
+        rec = tmp / "r.jsonl"
+        strace = ["strace", "-f", "--seccomp-bpf", "-e", "trace=%network", "-o", "/dev/null"]
+        sysrec = [*SYSREC, "trace", "-e", "trace=%network", "-o", "/dev/null"]
+
+        count = "200000" if args.quick else "2000000"
+        dd = ["dd", "if=/dev/zero", "of=/dev/null", "bs=1", f"count={count}"]
+        m = compare({"bare": dd, "strace": [*strace, *dd], "sysrec": [*sysrec, "--record", str(rec), "--", *dd]},
+                    runs)
+        bare, st, sr = m["bare"], m["strace"], m["sysrec"]
+        print(f"untraced syscalls: dd bs=1 count={count} ({2 * int(count):,} syscalls, none traced)")
+        print(f"  bare {bare:.3f} s   strace --seccomp-bpf {st:.3f} s   sysrec {sr:.3f} s")
+        print(f"  sysrec/strace = {sr / st:.2f}   (target <= 1.1)")
+
+        n = "2000" if args.quick else "20000"
+        gso = [str(prog), n]
+        m = compare({
+            "bare": gso,
+            "strace": [*strace, *gso],
+            "strace_pinned": ["taskset", "-c", "0", *strace, *gso],
+            "sysrec": [*sysrec, "-f", "--record", str(rec), "--", *gso],
+            "sysrec_free": [PY, "-c", UNPINNED, str(rec), *gso],
+            "start": [*SYSREC, "trace", "-e", "trace=%network", "-o", "/dev/null", "--", "true"],
+        }, runs)
+        bare, st, st1, sr, sr_free, start = (m[k] for k in ("bare", "strace", "strace_pinned", "sysrec",
+                                                              "sysrec_free", "start"))
+        print(f"traced syscalls: {n} getsockopt(SO_ERROR), all traced, sysrec writing a record")
+        print(f"  bare {bare:.3f} s   strace -f --seccomp-bpf {st:.3f} s   sysrec trace -f {sr:.3f} s")
+        per = 1e6 / int(n)
+        print(f"  above bare, per call: strace {(st - bare) * per:.1f} us, sysrec {(sr - bare) * per:.1f} us "
+              f"(sysrec start-up alone: {start:.3f} s)")
+        print(f"  (sysrec - bare)/(strace - bare) = {(sr - bare) / (st - bare):.2f}   (target <= 1.3); "
+              f"without sysrec's start-up: {(sr - start) / (st - bare):.2f}")
+        print(f"  same CPU for both tools: strace under taskset -c 0 {(st1 - bare) * per:.1f} us/call; "
+              f"sysrec on different CPUs (API, same_cpu=False) {(sr_free - bare) * per:.1f} us/call")
+        print(f"  like for like: sysrec/strace both pinned = {(sr - bare) / (st1 - bare):.2f}, "
+              f"both free = {(sr_free - bare) / (st - bare):.2f}")
+
+        print("  where a traced call's time goes (in-process, best of the rounds, us/call):")
+        parts = {}
+        for mode in ("engine", "decoders", "record", "text"):
+            runs_us = []
+            for _ in range(runs):
+                out = subprocess.run([PY, "-c", BREAKDOWN, mode, str(rec), str(prog), n], capture_output=True,
+                                     text=True, env=ENV)
+                if out.returncode == 0:
+                    runs_us.append(float(out.stdout.strip()))
+            parts[mode] = min(runs_us) if runs_us else float("nan")
+        print(f"    engine (trivial decoders) {parts['engine']:.1f}, + decoders {parts['decoders']:.1f}, "
+              f"+ record {parts['record']:.1f}, + strace text {parts['text']:.1f}   "
+              f"(strace: {(st1 - bare) * per:.1f} pinned)")
+
+        helps = wall([*SYSREC, "--help"], 5)
+        print(f"sysrec --help: {helps:.3f} s   (target < 0.15 s)")
+
+        sizes = (10_000, 100_000) if args.quick else (100_000, 1_000_000)
+        peaks = []
+        for size in sizes:
+            path = tmp / f"show-{size}.jsonl"
+            make_record(path, size)
+            kb = peak_rss_kb([*SYSREC, "show", str(path), "--format", "strace"])
+            mb = path.stat().st_size / 1e6
+            peaks.append(kb)
+            print(f"sysrec show --format strace, {size:,} events ({mb:.0f} MB): peak RSS {kb / 1024:.1f} MiB")
+        print(f"  peak memory ratio {sizes[1] // sizes[0]}x events: {peaks[1] / peaks[0]:.2f}   (flat = ~1.0)")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,45 @@
+"""The kernel counters that explain a client's failure, with what each one counts.
+
+A record holds every field of /proc/net/netstat and /proc/net/snmp; most of them (octets,
+segments, IP deliveries) change on every packet and explain nothing. Timelines, diffs, the
+report and the Perfetto export show these; the record keeps the rest.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+# name → (what it counts, where the kernel counts it)
+KEY_COUNTERS: dict[str, tuple[str, str]] = {
+    "TcpExtListenOverflows": ("the accept queue was full when a SYN or a final ACK arrived",
+                              "tcp_conn_request() / tcp_v4_syn_recv_sock()"),
+    "TcpExtListenDrops": ("a listener dropped a SYN or a final ACK (overflows and other drops)",
+                          "tcp_listendrop()"),
+    "TcpExtEmbryonicRsts": ("a listener answered with RST for a connection still in SYN-RECV",
+                            "tcp_check_req() embryonic_reset"),
+    "TcpExtTCPReqQFullDoCookies": ("the SYN queue was full and a SYN cookie was sent instead",
+                                   "tcp_syn_flood_action()"),
+    "TcpExtTCPReqQFullDrop": ("the SYN queue was full and the SYN was dropped (no cookies)",
+                              "tcp_syn_flood_action()"),
+    "TcpExtSyncookiesSent": ("SYN cookies sent", "cookie_v4_init_sequence()"),
+    "TcpExtSyncookiesRecv": ("valid SYN cookies received in a final ACK", "cookie_v4_check()"),
+    "TcpExtSyncookiesFailed": ("final ACKs whose cookie did not check out", "cookie_v4_check()"),
+    "TcpExtTCPDeferAcceptDrop": ("final ACKs dropped by a listener's TCP_DEFER_ACCEPT", "tcp_check_req()"),
+    "TcpExtTCPTimeouts": ("retransmission timer expirations (SYN, SYN-ACK or data)", "tcp_retransmit_timer()"),
+    "TcpExtTCPSynRetrans": ("SYN and SYN-ACK retransmissions", "tcp_retransmit_skb()"),
+    "TcpRetransSegs": ("segments retransmitted", "tcp_retransmit_skb()"),
+    "TcpAttemptFails": ("connections that went from SYN_SENT/SYN_RECV to CLOSED", "tcp_done()"),
+    "TcpEstabResets": ("connections reset from ESTABLISHED or CLOSE_WAIT", "tcp_set_state()"),
+    "TcpOutRsts": ("RST segments sent", "tcp_v4_send_reset()"),
+    "TcpActiveOpens": ("connect()s that sent a SYN", "tcp_connect()"),
+    "TcpPassiveOpens": ("connections a listener created from a final ACK", "tcp_create_openreq_child()"),
+    "TcpExtTCPAbortOnData": ("connections reset because data arrived after close", "tcp_rcv_state_process()"),
+    "TcpExtTCPAbortOnClose": ("connections reset by close() with unread data", "__tcp_close()"),
+    "TcpExtTCPAbortOnTimeout": ("connections given up after too many retransmissions", "tcp_write_timeout()"),
+    "TcpExtTCPAbortOnLinger": ("connections reset by SO_LINGER with zero timeout", "__tcp_close()"),
+}
+
+
+def key_counters(values: Mapping[str, int]) -> dict[str, int]:
+    """Only the counters in KEY_COUNTERS, non-zero, in the table's order."""
+    return {name: int(values[name]) for name in KEY_COUNTERS if values.get(name)}

@@ -1,0 +1,331 @@
+"""Matches record events against the rule table, carrying the context rules need.
+
+Context is what a single event does not hold: the scenario's sysctls (record header), the
+kernel counter deltas accumulated so far, which ports are the server's, the previous packets of
+a flow (retransmissions), and what the whole record proves about each connection (`flow_evidence`:
+its SYN went unanswered, its SYN-ACK was retransmitted, the server reset it). Events must be fed
+in time order (see `event_time`).
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from sysrec.annotate.facts import (
+    READ_CALLS, READINESS_CALLS, Facts, connected_port, packet_flags, syscall_outcome,
+    sockopt_name,
+)
+from sysrec.annotate.rules import RULES, Rule
+
+_OPS: dict[str, Callable[[int, int], bool]] = {
+    ">": operator.gt, ">=": operator.ge, "==": operator.eq, "<": operator.lt, "<=": operator.le,
+}
+
+# Calls whose result is caused by what happened while they waited: placed at their exit time.
+WAITING_CALLS = READINESS_CALLS | READ_CALLS | {"accept", "accept4"}
+
+# Two captures of one packet (loopback shows it leaving and arriving) are closer than this;
+# TCP's own retransmissions never are (the minimum RTO is 200 ms).
+_RETRANSMIT_MIN_NS = 100_000_000
+
+
+# What a RST from the server answers, by the client's previous packet on that connection.
+_RST_ROLES = {"final-ack": "reset-after-final-ack", "SYN": "syn-refused"}
+
+
+@dataclass(frozen=True)
+class Annotation:
+    rule_id: str
+    text: str
+    ref: str
+    key: bool
+
+
+def waits(event: Mapping[str, Any]) -> bool:
+    """Whether a call's result was decided by what happened while it blocked (not by its entry)."""
+    name = event.get("name")
+    if name == "connect":  # a blocking connect returns when the handshake ends
+        return event.get("errno") not in ("EINPROGRESS", "EALREADY")
+    return name in WAITING_CALLS
+
+
+def event_time(event: Mapping[str, Any]) -> int:
+    """When an event belongs on the timeline (ns): calls that wait at their exit, others at entry."""
+    if event.get("ev") == "syscall":
+        if waits(event) and event.get("t1") is not None:
+            return int(event["t1"])
+        return int(event.get("t0") or event.get("t1") or 0)
+    return int(event.get("t") or 0)
+
+
+def header_settings(header: Mapping[str, Any]) -> dict[str, str]:
+    """The sysctls a scenario cell ran with, values as strings (`"1"`)."""
+    context = header.get("context") or {}
+    settings = context.get("settings") or {}
+    return {str(k): str(v) for k, v in settings.items()}
+
+
+def _port_of(addr: str | None) -> int | None:
+    if not addr or ":" not in addr:
+        return None
+    tail = addr.rsplit(":", 1)[1]
+    return int(tail) if tail.isdigit() else None
+
+
+def server_ports(events: Iterable[Mapping[str, Any]]) -> set[int]:
+    """Ports the client connected to, and the listener's port: packets from them are the server's."""
+    ports: set[int] = set()
+    for event in events:
+        if event.get("ev") != "syscall":
+            continue
+        port = connected_port(event)
+        if port is not None:
+            ports.add(port)
+        listener = (event.get("ctx") or {}).get("listener") or {}
+        port = _port_of(listener.get("addr"))
+        if port is not None:
+            ports.add(port)
+    return ports
+
+
+_LOCAL_PORT = re.compile(r"^(?:TCP|TCPv6):\[.*?:(\d+)->")
+
+
+def _first_fd(node: Any) -> int | None:
+    if isinstance(node, dict):
+        if "$fd" in node:
+            return int(node["$fd"])
+        children: Iterable[Any] = node.values()
+    elif isinstance(node, list):
+        children = node
+    else:
+        return None
+    for child in children:
+        fd = _first_fd(child)
+        if fd is not None:
+            return fd
+    return None
+
+
+def fd_endpoint(event: Mapping[str, Any]) -> str | None:
+    """What the call's first fd (also inside a pollfd array or an fd_set) refers to: `-yy` text, else `-y`."""
+    fd = _first_fd(event.get("args") or [])
+    if fd is None:
+        return None
+    info = (event.get("fds") or {}).get(str(fd)) or {}
+    return info.get("yy") or info.get("y") if isinstance(info, dict) else str(info)
+
+
+def socket_port(event: Mapping[str, Any]) -> int | None:
+    """The client-side port of the TCP socket a call is about, from its `-yy` endpoint."""
+    match = _LOCAL_PORT.match(str(fd_endpoint(event) or ""))
+    return int(match.group(1)) if match else None
+
+
+# What a connect()'s own counter delta says about how the listener treated its SYN (on loopback
+# the SYN is processed before connect() returns, so the delta belongs to this connection).
+CONNECT_DELTA_EVIDENCE = {
+    "TcpExtSyncookiesSent": "cookie",
+    "TcpExtTCPReqQFullDrop": "syn_queue_full_drop",
+}
+
+
+def flow_evidence(events: Sequence[Mapping[str, Any]], ports: set[int]) -> dict[int, dict[str, bool]]:
+    """What the packet capture proves about each client connection (by client port), over the whole record.
+
+    Lets a syscall's explanation rest on its own connection's packets (this socket's SYN-ACK was
+    retransmitted) rather than on namespace-wide counters.
+    """
+    scanner = Annotator({}, ports)
+    flows: dict[int, dict[str, bool]] = {}
+    data_end: dict[int, int] = {}  # client port → sequence number just after its first data segment
+    # A connect()'s endpoint is often looked up before the port is bound (`TCP:[inode]`): its
+    # evidence waits, by (process, fd), for the next call on that fd that shows the port.
+    waiting: dict[tuple[Any, int], set[str]] = {}
+    for event in events:
+        if event.get("ev") == "syscall":
+            key = (event.get("tgid"), _first_fd(event.get("args") or []))
+            port = socket_port(event)
+            if event.get("name") == "connect" and key[1] is not None:
+                delta = (event.get("ctx") or {}).get("counters") or {}
+                facts = {fact for counter, fact in CONNECT_DELTA_EVIDENCE.items() if delta.get(counter)}
+                if facts:
+                    waiting[key] = facts  # type: ignore[index]
+            if port is not None and key in waiting:
+                for fact in waiting.pop(key):  # type: ignore[arg-type]
+                    flows.setdefault(port, {})[fact] = True
+            elif event.get("name") == "close":
+                waiting.pop(key, None)  # type: ignore[arg-type]
+            continue
+        if event.get("ev") != "packet":
+            continue
+        facts = scanner.facts(event)
+        if facts is None or facts.from_server is None:
+            continue
+        port = event.get("dport") if facts.from_server else event.get("sport")
+        if not isinstance(port, int):
+            continue
+        flow = flows.setdefault(port, {})
+        if facts.from_server:
+            if "RST" in facts.flags.split("|"):
+                flow["reset_by_server"] = True
+            if facts.flags == "SYN|ACK":
+                flow["syn_answered"] = True
+                if facts.retransmit:
+                    flow["synack_retransmitted"] = True
+        elif facts.flags == "SYN" and facts.retransmit:
+            flow["syn_retransmitted"] = True
+        length = int(event.get("len") or 0)
+        if not facts.from_server and length and isinstance(event.get("seq_no"), int):
+            data_end.setdefault(port, (event["seq_no"] + length) % 2**32)
+        elif facts.from_server and "ACK" in facts.flags.split("|") and port in data_end:
+            if (int(event.get("ack_no") or 0) - data_end[port]) % 2**32 < 2**31:
+                flow["data_acked"] = True
+    return flows
+
+
+class Annotator:
+    """Feed events in time order; `annotate()` returns the first matching rule's explanation.
+
+    `Annotator.for_events(header, events)` first scans the record for the server's ports and each
+    connection's packet evidence; a bare `Annotator(header)` knows only what it has been fed.
+    """
+
+    def __init__(self, header: Mapping[str, Any], ports: set[int] | None = None,
+                 rules: Sequence[Rule] = RULES, flows: Mapping[int, Mapping[str, bool]] | None = None,
+                 captured: bool = False) -> None:
+        self.settings = header_settings(header)
+        self.rules = tuple(rules)
+        self.ports = set(ports or ())
+        self.flows = dict(flows or {})
+        self.captured = captured
+        self.counters_total: Counter[str] = Counter()
+        self._seen_packets: dict[tuple[Any, ...], int] = {}
+        self._last_from_client: dict[int, tuple[int, str]] = {}  # client port → (time, role or flags)
+        self._synack: dict[int, int] = {}  # client port → time of the listener's SYN-ACK
+        self.last_facts: Facts | None = None
+
+    @classmethod
+    def for_events(cls, header: Mapping[str, Any], events: Sequence[Mapping[str, Any]],
+                   rules: Sequence[Rule] = RULES) -> "Annotator":
+        ports = server_ports(events)
+        captured = any(event.get("ev") == "packet" for event in events)
+        return cls(header, ports, rules, flow_evidence(events, ports), captured)
+
+    def facts(self, event: Mapping[str, Any]) -> Facts | None:
+        kind = event.get("ev")
+        if kind == "syscall":
+            ctx = event.get("ctx") or {}
+            delta = {k: int(v) for k, v in (ctx.get("counters") or {}).items()}
+            self.counters_total.update(delta)
+            port = connected_port(event)
+            if port is not None:
+                self.ports.add(port)
+            return Facts(kind="syscall", name=event.get("name", ""), errno=event.get("errno"),
+                         ret=event.get("ret"), outcome=syscall_outcome(event),
+                         sockopt=sockopt_name(event), settings=self.settings,
+                         counters_total=dict(self.counters_total), counters_delta=delta,
+                         tcp_state=ctx.get("tcp_state"), flow=self._flow_of(event))
+        if kind == "packet":
+            return self._packet_facts(event)
+        return None
+
+    def _flow_of(self, event: Mapping[str, Any]) -> dict[str, bool]:
+        """Packet evidence for the call's socket; `captured` when the record has packets and the port is known."""
+        port = socket_port(event)
+        if port is None:
+            return {}
+        return {"captured": self.captured, **self.flows.get(port, {})}
+
+    def _packet_facts(self, event: Mapping[str, Any]) -> Facts:
+        t = int(event.get("t") or 0)
+        flags = packet_flags(event)
+        sport, dport = event.get("sport"), event.get("dport")
+        from_server: bool | None = None
+        if sport in self.ports:
+            from_server = True
+        elif dport in self.ports:
+            from_server = False
+        flow = (event.get("src"), sport, event.get("dst"), dport, flags, event.get("seq_no"))
+        previous = self._seen_packets.get(flow)
+        retransmit = previous is not None and t - previous >= _RETRANSMIT_MIN_NS
+        dt_ms: float | None = None
+        if previous is not None and retransmit:
+            dt_ms = (t - previous) / 1e6
+        if previous is None or retransmit:
+            self._seen_packets[flow] = t
+        role = None
+        if from_server is False and isinstance(sport, int):
+            synack_t = self._synack.pop(sport, None)
+            if flags == "ACK" and not event.get("len") and synack_t is not None:
+                role, dt_ms = "final-ack", (t - synack_t) / 1e6
+            self._last_from_client[sport] = (t, role or flags)
+        elif from_server and isinstance(dport, int):
+            if flags == "SYN|ACK" and not retransmit and previous is None:
+                self._synack[dport] = t
+            last = self._last_from_client.get(dport)
+            if last is not None and not retransmit:
+                dt_ms = (t - last[0]) / 1e6
+            if "RST" in flags.split("|"):
+                role = _RST_ROLES.get(last[1] if last else "", "reset")
+        client_port = dport if from_server else sport if from_server is False else None
+        flow = dict(self.flows.get(client_port, {})) if isinstance(client_port, int) else {}
+        return Facts(kind="packet", name="packet", outcome=flags, settings=self.settings,
+                     counters_total=dict(self.counters_total), flags=flags,
+                     from_server=from_server, retransmit=retransmit, dt_ms=dt_ms, role=role, flow=flow,
+                     extra={"duplicate": previous is not None and not retransmit})
+
+    def matches(self, rule: Rule, facts: Facts) -> bool:
+        if rule.kind != facts.kind:
+            return False
+        if rule.calls and facts.name not in rule.calls:
+            return False
+        if rule.states and facts.tcp_state not in rule.states:
+            return False
+        if rule.outcome and facts.outcome not in rule.outcome:
+            return False
+        if rule.sockopt is not None and facts.sockopt != rule.sockopt:
+            return False
+        for name, value in rule.settings:
+            if facts.settings.get(name) != value:
+                return False
+        for name, op, number in rule.counters:
+            if not _OPS[op](facts.counters_total.get(name, 0), number):
+                return False
+        for name, op, number in rule.delta:
+            if not _OPS[op](facts.counters_delta.get(name, 0), number):
+                return False
+        if rule.flags and facts.flags not in rule.flags:
+            return False
+        if rule.from_server is not None and facts.from_server is not rule.from_server:
+            return False
+        if rule.retransmit is not None and facts.retransmit is not rule.retransmit:
+            return False
+        if rule.role is not None and facts.role != rule.role:
+            return False
+        for name, wanted in rule.flow:
+            if bool(facts.flow.get(name)) is not wanted:
+                return False
+        return True
+
+    def annotate(self, event: Mapping[str, Any]) -> Annotation | None:
+        facts = self.last_facts = self.facts(event)
+        if facts is None or facts.extra.get("duplicate"):
+            return None
+        for rule in self.rules:
+            if self.matches(rule, facts):
+                dt = f"{facts.dt_ms:.2f}" if facts.dt_ms is not None else "?"
+                text = rule.explain.format(dt_ms=dt, state=facts.tcp_state or "unknown")
+                return Annotation(rule.id, text, rule.ref, rule.key)
+        return None
+
+
+def annotate_events(header: Mapping[str, Any], events: Sequence[Mapping[str, Any]],
+                    rules: Sequence[Rule] = RULES) -> list[Annotation | None]:
+    """Annotations for `events` (already in time order), one per event."""
+    annotator = Annotator.for_events(header, events, rules)
+    return [annotator.annotate(event) for event in events]

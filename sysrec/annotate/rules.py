@@ -1,0 +1,282 @@
+"""The annotation table: (event, outcome, context) → what it means, and the kernel code behind it.
+
+Rows are tried in order and the first that matches wins, so a specific row (ECONNRESET *with*
+tcp_abort_on_overflow=1 and a rise in EmbryonicRsts) sits above the general one (any ECONNRESET).
+Adding a failure mode means adding a row here; the engine never needs to change.
+
+Columns:
+- `calls`: syscall names (empty: any); `outcome`: see `facts.syscall_outcome` (errno name,
+  `SO_ERROR=<value>`, `Timeout`, `POLLERR|POLLHUP`, `writable`, `readable`, `ready`, `EOF`, `ok`); `sockopt`: option of get/setsockopt.
+- `states`: TCP state of the call's socket at this stop (ctx.tcp_state; None: not recorded).
+- `settings`: sysctls from the record's header (`context.settings`) that must hold.
+- `counters`: conditions on kernel counter deltas since the record began: (name, op, number);
+  `delta`: the same on this stop's own delta (what changed while this call ran, or since the last stop).
+- packets: `flags` (`SYN|ACK`, `RST|ACK`, ... in facts.FLAG_ORDER), `from_server`, `retransmit`,
+  `role` (`final-ack`: the client's first pure ACK after the SYN-ACK; for a server's RST, what it
+  answered: `reset-after-final-ack`, `syn-refused`, `reset`).
+- `flow`: what the packet capture proves about the call's own connection, anywhere in the record:
+  `captured`, `syn_answered`, `syn_retransmitted`, `synack_retransmitted`, `reset_by_server`,
+  `data_acked` (the server acknowledged data we sent: the connection left SYN-RECV on its side);
+  from the connect()'s own counter delta: `cookie` (answered with a SYN cookie),
+  `syn_queue_full_drop` (SYN dropped on a full SYN queue, no cookies).
+- `key`: the event explains the outcome; `--around` and the report's excerpts centre on it.
+Text may use `{dt_ms}` (packets: the time since the packet the text refers to) and `{state}`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ABORT = "net.ipv4.tcp_abort_on_overflow"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    explain: str
+    ref: str
+    kind: str = "syscall"
+    calls: frozenset[str] = frozenset()
+    states: frozenset[str | None] = frozenset()
+    outcome: frozenset[str] = frozenset()
+    sockopt: str | None = None
+    settings: tuple[tuple[str, str], ...] = ()
+    counters: tuple[tuple[str, str, int], ...] = ()
+    delta: tuple[tuple[str, str, int], ...] = ()
+    flags: frozenset[str] = frozenset()
+    from_server: bool | None = None
+    retransmit: bool | None = None
+    role: str | None = None
+    flow: tuple[tuple[str, bool], ...] = ()
+    key: bool = False
+
+
+def _s(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
+CONNECT = _s("connect")
+SO_ERROR_CALL = _s("getsockopt")
+READINESS = _s("select", "pselect6", "poll", "ppoll", "epoll_wait", "epoll_pwait", "epoll_pwait2")
+IO_CALLS = _s("read", "recvfrom", "recvmsg", "readv", "write", "sendto", "sendmsg", "writev")
+
+RESET_BY_OVERFLOW = (
+    "the listener's accept queue was full when our final ACK arrived, and "
+    "tcp_abort_on_overflow=1 made it answer with RST instead of dropping the ACK"
+)
+SYN_DROPPED = (
+    "our SYN met a full accept queue and the listener dropped it: no SYN-ACK, no RST; "
+    "the client only retransmits its SYN (kernels >= 4.10 drop SYNs while the queue is full, "
+    "whatever tcp_abort_on_overflow says)"
+)
+
+RULES: tuple[Rule, ...] = (
+    # --- the connection attempt -------------------------------------------------------------
+    Rule("connect-inprogress", calls=CONNECT, outcome=_s("EINPROGRESS"),
+         explain="non-blocking connect started: SYN sent, the handshake continues in the kernel",
+         ref="__inet_stream_connect(): O_NONBLOCK returns -EINPROGRESS after tcp_v4_connect()"),
+    Rule("connect-ok", calls=CONNECT, outcome=_s("ok"),
+         explain="connected: the handshake finished before connect() returned",
+         ref="__inet_stream_connect() waits in inet_wait_for_connect()"),
+    Rule("connect-refused", calls=CONNECT, outcome=_s("ECONNREFUSED"), key=True,
+         explain="nothing listens on that port: the SYN was answered with RST",
+         ref="tcp_v4_send_reset() for a SYN without a socket; tcp_reset() in SYN_SENT sets ECONNREFUSED"),
+    Rule("connect-no-nscd", calls=CONNECT, outcome=_s("ENOENT"),
+         explain="no such socket file: glibc's name lookup asks nscd first and, without it, falls back "
+                 "to /etc/hosts and DNS (harmless)",
+         ref="glibc __nscd_open_socket(); kernel unix_find_bsd() → -ENOENT"),
+    Rule("connect-timedout-synretries", calls=CONNECT, outcome=_s("ETIMEDOUT"), key=True,
+         counters=(("TcpExtListenOverflows", ">", 0),),
+         explain="every SYN was dropped by the full listener until tcp_syn_retries ran out",
+         ref="tcp_conn_request() drops SYNs on sk_acceptq_is_full() (5ea8ea2cb7f1, 4.10); "
+             "tcp_write_timeout() gives up after tcp_syn_retries"),
+    Rule("connect-timedout", calls=CONNECT, outcome=_s("ETIMEDOUT"), key=True,
+         explain="no answer to the SYN before tcp_syn_retries ran out",
+         ref="tcp_write_timeout(): retransmits >= tcp_syn_retries → tcp_write_err(ETIMEDOUT)"),
+    Rule("client-defer-accept", calls=_s("setsockopt"), sockopt="TCP_DEFER_ACCEPT",
+         explain="on a client socket TCP_DEFER_ACCEPT delays the handshake's final ACK (~200 ms), "
+                 "so the SYN is answered while the ACK lands later",
+         ref="tcp_rcv_synsent_state_process(): defer_accept → inet_csk_reset_xmit_timer(ICSK_TIME_DACK)"),
+    Rule("listen", calls=_s("listen"), outcome=_s("ok"),
+         explain="listening: the accept queue holds backlog+1 connections (capped by net.core.somaxconn)",
+         ref="sk_acceptq_is_full(): sk_ack_backlog > sk_max_ack_backlog"),
+
+    # --- waiting for the handshake ------------------------------------------------------------
+    Rule("wait-timeout-synq-drop", calls=READINESS, outcome=_s("Timeout"), key=True,
+         states=_s("SYN_SENT", None),
+         flow=(("syn_queue_full_drop", True),),
+         explain="timed out waiting for the handshake: the listener's SYN queue was full and, without SYN "
+                 "cookies, our SYN was dropped (TCPReqQFullDrop); the client retransmits it after 1 s",
+         ref="tcp_conn_request(): inet_csk_reqsk_queue_is_full() → tcp_syn_flood_action() false → drop"),
+    Rule("wait-timeout-syn-unanswered", calls=READINESS, outcome=_s("Timeout"), key=True,
+         states=_s("SYN_SENT", None),
+         flow=(("captured", True), ("syn_answered", False)), counters=(("TcpExtListenOverflows", ">", 0),),
+         explain="timed out waiting for the handshake: " + SYN_DROPPED,
+         ref="tcp_conn_request(): sk_acceptq_is_full() → drop (commit 5ea8ea2cb7f1, Linux 4.10)"),
+    Rule("wait-timeout-syn-dropped", calls=READINESS, outcome=_s("Timeout"), key=True,
+         states=_s("SYN_SENT", None), flow=(("syn_answered", False),),
+         counters=(("TcpExtListenOverflows", ">", 0), ("TcpExtEmbryonicRsts", "==", 0)),
+         explain="timed out waiting for the handshake: " + SYN_DROPPED,
+         ref="tcp_conn_request(): sk_acceptq_is_full() → drop (commit 5ea8ea2cb7f1, Linux 4.10)"),
+    Rule("wait-timeout-half-open", calls=READINESS, outcome=_s("Timeout"), key=True,
+         states=_s("ESTABLISHED", None), flow=(("synack_retransmitted", True),),
+         explain="timed out on a connection that looks ESTABLISHED but that the server still holds in "
+                 "SYN-RECV (our final ACK met a full accept queue, tcp_abort_on_overflow=0, and its SYN-ACK "
+                 "is retransmitted): no data will come until the queue has room",
+         ref="tcp_check_req(): listen_overflow → inet_rsk(req)->acked = 1; reqsk_timer_handler()"),
+    Rule("wait-timeout-idle", calls=READINESS, outcome=_s("Timeout"), states=_s("ESTABLISHED", "CLOSE_WAIT"),
+         explain="timed out on a connected socket: the server sent nothing (a listener that never accepts "
+                 "never reads or writes)",
+         ref="do_select()/do_poll(): no event before the timeout"),
+    Rule("wait-timeout-idle-answered", calls=READINESS, outcome=_s("Timeout"), states=_s(None),
+         flow=(("syn_answered", True), ("reset_by_server", False)),
+         explain="timed out on a connection whose handshake was answered: the server sent nothing (a "
+                 "listener that never accepts never reads or writes)",
+         ref="do_select()/do_poll(): no event before the timeout"),
+    Rule("wait-timeout", calls=READINESS, outcome=_s("Timeout"),
+         explain="nothing became ready before the timeout",
+         ref="do_select()/do_poll() timeout"),
+    Rule("wait-reset-overflow", calls=READINESS, outcome=_s("POLLERR|POLLHUP"), key=True,
+         settings=((ABORT, "1"),), counters=(("TcpExtEmbryonicRsts", ">", 0),),
+         explain="woken by POLLERR|POLLHUP: the listener reset this connection — " + RESET_BY_OVERFLOW
+                 + "; the ECONNRESET waits in SO_ERROR until a read, write or getsockopt fetches it",
+         ref="tcp_check_req() embryonic_reset; client tcp_reset() → tcp_done(); tcp_poll(): EPOLLERR "
+             "for sk_err, EPOLLHUP for SHUTDOWN_MASK"),
+    Rule("wait-error", calls=READINESS, outcome=_s("POLLERR|POLLHUP"), key=True,
+         explain="woken by POLLERR|POLLHUP: the connection failed (reset or refused); SO_ERROR holds the errno",
+         ref="tcp_poll(): EPOLLERR when sk_err is set, EPOLLHUP once both directions are shut"),
+    Rule("wait-readable", calls=READINESS, outcome=_s("readable"),
+         explain="readable: data, a FIN or an error is waiting; the next read tells which",
+         ref="tcp_poll(): EPOLLIN when data is queued or RCV_SHUTDOWN is set"),
+    Rule("wait-ready", calls=READINESS, outcome=_s("writable", "ready"),
+         explain="ready: for a connecting socket, writable means the handshake ended "
+                 "(successfully or not); SO_ERROR tells which",
+         ref="tcp_poll(): EPOLLOUT once the state leaves SYN_SENT/SYN_RECV"),
+
+    # --- the result of the handshake, as the client reads it ----------------------------------
+    Rule("so-error-reset-overflow", calls=SO_ERROR_CALL, outcome=_s("SO_ERROR=ECONNRESET"), key=True,
+         settings=((ABORT, "1"),), counters=(("TcpExtEmbryonicRsts", ">", 0),),
+         explain="SO_ERROR=ECONNRESET: the peer reset the connection during the handshake — "
+                 + RESET_BY_OVERFLOW,
+         ref="tcp_check_req(): syn_recv_sock() fails on a full queue → embryonic_reset, "
+             "EmbryonicRsts +1; client tcp_reset() sets ECONNRESET"),
+    Rule("so-error-reset", calls=SO_ERROR_CALL, outcome=_s("SO_ERROR=ECONNRESET"), key=True,
+         explain="SO_ERROR=ECONNRESET: the peer reset the connection",
+         ref="tcp_reset(): sk_err = ECONNRESET outside SYN_SENT/CLOSE_WAIT"),
+    Rule("so-error-refused", calls=SO_ERROR_CALL, outcome=_s("SO_ERROR=ECONNREFUSED"), key=True,
+         explain="SO_ERROR=ECONNREFUSED: nothing listens on that port; the SYN was answered with RST",
+         ref="tcp_v4_send_reset() for a SYN without a socket; tcp_reset() in SYN_SENT sets ECONNREFUSED"),
+    Rule("so-error-timedout", calls=SO_ERROR_CALL, outcome=_s("SO_ERROR=ETIMEDOUT"), key=True,
+         explain="SO_ERROR=ETIMEDOUT: no answer to the SYN before tcp_syn_retries ran out",
+         ref="tcp_write_timeout() → tcp_write_err(ETIMEDOUT)"),
+    Rule("so-error-ok-ack-dropped", calls=SO_ERROR_CALL, outcome=_s("SO_ERROR=0"), key=True,
+         settings=((ABORT, "0"),), flow=(("synack_retransmitted", True),),
+         explain="SO_ERROR=0: connected as far as the client knows, yet the listener's SYN-ACK for this "
+                 "connection is retransmitted: the full accept queue dropped our final ACK silently "
+                 "(tcp_abort_on_overflow=0) and the server holds the connection in SYN-RECV",
+         ref="tcp_check_req(): listen_overflow with abort_on_overflow=0 → inet_rsk(req)->acked = 1, "
+             "no RST; reqsk_timer_handler() retransmits the SYN-ACK"),
+    Rule("so-error-ok-accepted", calls=SO_ERROR_CALL, outcome=_s("SO_ERROR=0"), flow=(("data_acked", True),),
+         explain="SO_ERROR=0: connected, and the server acknowledges our data: this connection got a "
+                 "place in the accept queue",
+         ref="tcp_check_req() → syn_recv_sock() succeeded: inet_csk_complete_hashdance()"),
+    Rule("so-error-ok-maybe-ack-dropped", calls=SO_ERROR_CALL, outcome=_s("SO_ERROR=0"), key=True,
+         settings=((ABORT, "0"),), counters=(("TcpExtListenOverflows", ">", 0),),
+         explain="SO_ERROR=0: connected as far as the client knows. The accept queue overflowed in this "
+                 "run with tcp_abort_on_overflow=0: a connection whose final ACK overflowed looks exactly "
+                 "like this to the client, while the server holds it in SYN-RECV",
+         ref="tcp_check_req(): listen_overflow with abort_on_overflow=0 → inet_rsk(req)->acked = 1, no RST"),
+    Rule("so-error-ok-reset-later", calls=SO_ERROR_CALL, outcome=_s("SO_ERROR=0"),
+         flow=(("reset_by_server", True),),
+         explain="SO_ERROR=0: the handshake completed on the client's side; the listener resets this "
+                 "connection later (see the RST)",
+         ref="tcp_finish_connect() at the SYN-ACK; the RST comes from tcp_check_req() when the ACK lands"),
+    Rule("so-error-ok-synq-drop", calls=SO_ERROR_CALL, outcome=_s("SO_ERROR=0"), key=True,
+         states=_s("SYN_SENT"), flow=(("syn_queue_full_drop", True),),
+         explain="SO_ERROR=0, but the socket is still in SYN_SENT: nothing has failed *yet*, and nothing "
+                 "is connected. The listener's SYN queue was full and, without SYN cookies, it dropped our "
+                 "SYN (TCPReqQFullDrop); the client retransmits it after 1 s",
+         ref="tcp_conn_request(): inet_csk_reqsk_queue_is_full() → tcp_syn_flood_action() false → drop"),
+    Rule("so-error-ok-still-connecting", calls=SO_ERROR_CALL, outcome=_s("SO_ERROR=0"), key=True,
+         states=_s("SYN_SENT", "SYN_RECV"),
+         explain="SO_ERROR=0 while the socket is still in {state}: no error *yet*, but not connected either "
+                 "— the handshake has not completed",
+         ref="sock_getsockopt(SO_ERROR) → sock_error(): 0 until tcp_reset()/tcp_write_err() set sk_err"),
+    Rule("so-error-ok-server-closed", calls=SO_ERROR_CALL, outcome=_s("SO_ERROR=0"), states=_s("CLOSE_WAIT"),
+         explain="SO_ERROR=0: connected; the server has already accepted and closed its side (our socket "
+                 "received its FIN: CLOSE_WAIT)",
+         ref="tcp_fin(): ESTABLISHED → CLOSE_WAIT"),
+    Rule("so-error-ok", calls=SO_ERROR_CALL, outcome=_s("SO_ERROR=0"), states=_s("ESTABLISHED", None),
+         explain="SO_ERROR=0: the handshake completed (the client is ESTABLISHED)",
+         ref="tcp_rcv_synsent_state_process() → tcp_finish_connect()"),
+    Rule("so-error-zero", calls=SO_ERROR_CALL, outcome=_s("SO_ERROR=0"),
+         explain="SO_ERROR=0: no error pending on the socket (state {state})",
+         ref="sock_getsockopt(SO_ERROR) → sock_error()"),
+
+    # --- the first read or write ------------------------------------------------------------
+    Rule("io-reset-overflow", calls=IO_CALLS, outcome=_s("ECONNRESET"), key=True,
+         settings=((ABORT, "1"),), counters=(("TcpExtEmbryonicRsts", ">", 0),),
+         explain="ECONNRESET: " + RESET_BY_OVERFLOW,
+         ref="tcp_check_req() → embryonic_reset (EmbryonicRsts +1); client tcp_reset()"),
+    Rule("io-reset", calls=IO_CALLS, outcome=_s("ECONNRESET"), key=True,
+         explain="ECONNRESET: the peer reset the connection",
+         ref="tcp_reset(): sk_err = ECONNRESET"),
+    Rule("io-epipe-after-overflow-reset", calls=IO_CALLS, outcome=_s("EPIPE"), key=True,
+         settings=((ABORT, "1"),), counters=(("TcpExtEmbryonicRsts", ">", 0),),
+         explain="EPIPE: the listener reset this connection (accept queue full, tcp_abort_on_overflow=1); "
+                 "its pending ECONNRESET was already consumed (by getsockopt(SO_ERROR)), so a send on "
+                 "the closed socket reports EPIPE",
+         ref="tcp_sendmsg_locked() → sk_stream_error(): sock_error() first, -EPIPE once sk_err is cleared"),
+    Rule("io-epipe", calls=IO_CALLS, outcome=_s("EPIPE"), key=True,
+         explain="EPIPE: writing to a connection that is already closed or was reset",
+         ref="sk_stream_error(): -EPIPE after shutdown or reset"),
+    Rule("io-send-into-overflow", calls=_s("write", "sendto", "sendmsg", "writev"), outcome=_s("ok"), key=True,
+         settings=((ABORT, "0"),), delta=(("TcpExtListenOverflows", ">", 0),),
+         explain="sent, as far as the client knows; but the segment reached a listener still holding this "
+                 "connection in SYN-RECV with a full accept queue: it counts as the handshake's final ACK "
+                 "again, overflows again (ListenOverflows +1) and is dropped; the data waits in our send queue",
+         ref="tcp_v4_rcv() → tcp_check_req(): syn_recv_sock() fails on sk_acceptq_is_full(), abort_on_overflow=0"),
+    Rule("io-eagain", calls=IO_CALLS, outcome=_s("EAGAIN"),
+         explain="no data yet on a non-blocking socket",
+         ref="tcp_recvmsg(): -EAGAIN when the receive queue is empty and O_NONBLOCK"),
+    Rule("io-eof", calls=IO_CALLS, outcome=_s("EOF"), key=True,
+         explain="end of stream: the peer closed its side (FIN)",
+         ref="tcp_recvmsg() returns 0 once RCV_SHUTDOWN is set by tcp_fin()"),
+
+    # --- packets --------------------------------------------------------------------------
+    Rule("pkt-rst-overflow", kind="packet", flags=_s("RST", "RST|ACK"), from_server=True, key=True,
+         settings=((ABORT, "1"),), role="reset-after-final-ack",
+         explain="RST from the listener {dt_ms} ms after our final ACK: accept queue full, "
+                 "tcp_abort_on_overflow=1",
+         ref="tcp_check_req() → embryonic_reset → tcp_v4_send_reset()"),
+    Rule("pkt-rst-refused", kind="packet", flags=_s("RST|ACK"), from_server=True, role="syn-refused",
+         explain="RST answering our SYN: no listener on that port",
+         ref="tcp_v4_rcv(): no socket → tcp_v4_send_reset()"),
+    Rule("pkt-rst", kind="packet", flags=_s("RST", "RST|ACK"), from_server=True,
+         explain="RST from the server",
+         ref="tcp_v4_send_reset()"),
+    Rule("pkt-syn-retransmit", kind="packet", flags=_s("SYN"), from_server=False, retransmit=True,
+         key=True,
+         explain="SYN retransmitted {dt_ms} ms after the previous one: the listener did not answer",
+         ref="tcp_retransmit_timer() in SYN_SENT; the listener dropped the SYN in tcp_conn_request()"),
+    Rule("pkt-synack-retransmit", kind="packet", flags=_s("SYN|ACK"), from_server=True, retransmit=True,
+         key=True,
+         explain="SYN-ACK retransmitted: the listener dropped our final ACK and still holds SYN-RECV",
+         ref="reqsk_timer_handler() → inet_rtx_syn_ack() (tcp_synack_retries)"),
+    Rule("pkt-final-ack", kind="packet", flags=_s("ACK"), from_server=False, role="final-ack",
+         explain="our final ACK of the handshake, {dt_ms} ms after the SYN-ACK",
+         ref="tcp_rcv_synsent_state_process() → tcp_send_ack() (delayed by TCP_DEFER_ACCEPT / delayed ACK)"),
+    Rule("pkt-syn", kind="packet", flags=_s("SYN"), from_server=False,
+         explain="SYN: the client opens the handshake",
+         ref="tcp_connect()"),
+    Rule("pkt-synack-cookie", kind="packet", flags=_s("SYN|ACK"), from_server=True, flow=(("cookie", True),),
+         explain="SYN-ACK carrying a SYN cookie: the listener keeps no request socket for us; our final "
+                 "ACK's cookie will rebuild the connection",
+         ref="tcp_conn_request(): want_cookie → cookie_v4_init_sequence(), SyncookiesSent +1"),
+    Rule("pkt-synack", kind="packet", flags=_s("SYN|ACK"), from_server=True,
+         explain="SYN-ACK: the listener answered; it now holds a request sock (SYN-RECV)",
+         ref="tcp_conn_request() → send_synack()"),
+)
+
+RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
+assert len(RULES_BY_ID) == len(RULES), "rule ids must be unique"

@@ -1,0 +1,67 @@
+"""`sysrec report SCENARIO.toml... [-o FILE.md] [--from DIR] [--repeat N]`: the failure-mode report."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+
+from sysrec.errors import InputError
+
+
+def _write_atomically(path: str, text: str) -> None:
+    """Nothing half-written: a temporary file next to the target, renamed over it."""
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".sysrec-report-", dir=directory)
+    except OSError as err:
+        raise InputError(f"-o {path}: cannot write: {err.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def _run_and_build(paths: list[str], repeat: int) -> str:
+    from sysrec.render.report import build_report, load_run, scenario_name
+    from sysrec.sandbox.runner import run_scenario
+
+    with tempfile.TemporaryDirectory(prefix="sysrec-report-") as tmp:
+        runs = []
+        for path in paths:
+            name = scenario_name(path)
+            out_dir = os.path.join(tmp, name)
+            os.makedirs(out_dir)
+            print(f"sysrec: running {path} ({repeat} run{'s' if repeat != 1 else ''} per cell)…", file=sys.stderr)
+            run_scenario(path, repeat=repeat, out_dir=out_dir)
+            runs.append(load_run(path, os.path.join(out_dir, "summary.json")))
+        return build_report(runs)  # records are read here, before the directory goes away
+
+
+def main(ns: argparse.Namespace) -> int:
+    for path in ns.scenarios:
+        if not os.path.isfile(path):
+            raise InputError(f"{path}: no such scenario file")
+    if ns.repeat < 1:
+        raise InputError(f"--repeat {ns.repeat}: expected a positive number of runs")
+    if ns.from_dir:
+        from sysrec.render.report import build_report, runs_from_dir
+        text = build_report(runs_from_dir(ns.scenarios, ns.from_dir))
+    else:
+        text = _run_and_build(list(ns.scenarios), ns.repeat)
+    if ns.output:
+        _write_atomically(ns.output, text)
+        print(f"sysrec: wrote {ns.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0

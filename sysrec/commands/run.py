@@ -1,0 +1,185 @@
+"""`sysrec run SCENARIO.toml`: run a scenario's matrix, show results and each cell's client trace.
+
+Exit status: 0 when every expectation held in every repetition, 1 when one failed, 2 for bad
+input (raised as SysrecError/InputError and printed by the CLI).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections import Counter
+from typing import Any
+
+from sysrec.errors import InputError
+
+
+def main(ns: argparse.Namespace) -> int:
+    from sysrec.sandbox.runner import run_scenario
+    from sysrec.scenario.parse import load_scenario
+
+    if ns.repeat < 1:
+        raise InputError(f"--repeat {ns.repeat}: expected a positive number of runs")
+    if ns.jobs < 1:
+        raise InputError(f"--jobs {ns.jobs}: expected a positive number of parallel runs")
+    scenario = load_scenario(ns.scenario)
+    out_dir = ns.out
+    temporary = out_dir is None
+    if temporary:
+        out_dir = tempfile.mkdtemp(prefix="sysrec-run-")
+    else:
+        try:
+            os.makedirs(out_dir, exist_ok=True)
+        except OSError as err:
+            raise InputError(f"--out {out_dir}: cannot create the directory: {err.strerror}") from None
+    try:
+        progress = _Progress(enabled=sys.stderr.isatty() and not ns.json)
+        from sysrec.scenario.matrix import expand
+        total = len(expand(scenario, ns.pins)) * ns.repeat
+        with progress.started(scenario.name, total):
+            summary = run_scenario(ns.scenario, pins=ns.pins, repeat=ns.repeat, out_dir=out_dir,
+                                   jobs=ns.jobs, capture=ns.capture, scenario=scenario,
+                                   on_run_done=progress.run_done, on_tick=progress.tick)
+        if ns.json:
+            json.dump(summary, sys.stdout, indent=2)
+            sys.stdout.write("\n")
+        else:
+            _print_results(summary, out_dir, keep=not temporary)
+            if ns.diff:
+                _print_diffs(summary, out_dir)
+    finally:
+        if temporary:
+            shutil.rmtree(out_dir, ignore_errors=True)
+    return 0 if summary["passed"] else 1
+
+
+class _Progress:
+    """A rich progress bar on stderr, refreshed from the runner's loop (no refresh thread, since
+    workers are forked from this process)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: Any = None
+        self.task: Any = None
+
+    def started(self, name: str, total: int) -> Any:
+        import contextlib
+        if not self.enabled:
+            return contextlib.nullcontext()
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        self.bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                            TimeElapsedColumn(), console=Console(stderr=True), auto_refresh=False,
+                            transient=True)
+        self.task = self.bar.add_task(name, total=total)
+        return self.bar
+
+    def run_done(self, job: Any, outcome: dict[str, Any]) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, advance=1, description=f"{job.scenario.name} [{job.cell.name}]")
+            self.bar.refresh()
+
+    def tick(self) -> None:
+        if self.bar is not None:
+            self.bar.refresh()
+
+
+def _outcome_text(cell: dict[str, Any]) -> str:
+    ends = Counter(f"{o['end']} {o['exit_status']}" if o.get("end") == "exited" else str(o.get("end"))
+                   for o in cell["outcomes"])
+    return ", ".join(f"{text} ×{n}" if n > 1 else text for text, n in ends.items())
+
+
+def _expectation_lines(cell: dict[str, Any]) -> list[tuple[bool, str]]:
+    lines = []
+    runs = cell["runs"]
+    for check in cell["expectations"]:
+        ok = check["failed_runs"] == 0
+        label = check["says"] or f"{check['key']} ({check['kind']})"
+        text = f"{label} [{check['passed_runs']}/{runs}]"
+        if not ok:
+            reason = next((f["reason"] for f in cell["failed"] if f["expectation"] == check["key"]), "")
+            text += f"\n    {check['key']}: {reason}"
+        lines.append((ok, text))
+    return lines
+
+
+def _print_results(summary: dict[str, Any], out_dir: str, keep: bool) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    # A pipe gets rich's 80 columns by default: too narrow for the table and the trace lines.
+    width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS") or 120)
+    console = Console(width=width)
+    console.print(Text(f"{summary['scenario']}: {summary['description']}", style="bold"))
+    console.print(f"kernel {summary['kernel']}, {summary['repeat']} run(s) per cell")
+    table = Table()
+    table.add_column("cell", no_wrap=True)
+    table.add_column("runs passed", justify="right", no_wrap=True)
+    table.add_column("client ended")
+    table.add_column("", no_wrap=True)
+    table.add_column("expectation [runs it held]", ratio=1)
+    for cell in summary["cells"]:
+        style = "green" if cell["passed"] else "red"
+        lines = _expectation_lines(cell) or [(True, "(no expectation for this cell)")]
+        for i, (ok, text) in enumerate(lines):
+            first = i == 0
+            table.add_row(Text(cell["name"], style=style) if first else "",
+                          f"{cell['passed_runs']}/{cell['runs']}" if first else "",
+                          _outcome_text(cell) if first else "",
+                          Text("✓", style="green") if ok else Text("✗", style="bold red"), text,
+                          end_section=i == len(lines) - 1)
+    console.print(table)
+    for cell in summary["cells"]:
+        shown = next((o for o in cell["outcomes"] if not o["passed"]), cell["outcomes"][0])
+        path = os.path.join(out_dir, shown["record"])
+        what = "first failing run" if not shown["passed"] else "run 1"
+        console.rule(f"{cell['name']} — client trace ({what})")
+        _print_trace(path, console)
+        if keep:
+            console.print(Text(f"record: {path}", style="dim"))
+    verdict = "every expectation held" if summary["passed"] else "some expectations FAILED"
+    console.print(Text(verdict, style="bold green" if summary["passed"] else "bold red"))
+    if keep:
+        console.print(Text(f"summary: {os.path.join(out_dir, 'summary.json')}", style="dim"))
+
+
+def _print_trace(path: str, console: Any) -> None:
+    """The annotated timeline when that renderer exists, else plain strace text."""
+    from sysrec.record import open_record
+    record = open_record(path)
+    try:
+        from sysrec.render.timeline import render_timeline
+    except ImportError:
+        render_timeline = None  # type: ignore[assignment]
+    if render_timeline is not None:
+        render_timeline(record, console=console)
+        return
+    try:
+        from sysrec.render import strace_text  # type: ignore[attr-defined]
+        for line in strace_text.record_lines(record):  # type: ignore[attr-defined]
+            console.print(line, markup=False, highlight=False)
+    except (ImportError, AttributeError):
+        for event in record.events():
+            if event.get("ev") == "syscall":
+                console.print(f"{event['name']}(...) = {event.get('ret')} {event.get('errno') or ''}",
+                              markup=False, highlight=False)
+
+
+def _print_diffs(summary: dict[str, Any], out_dir: str) -> None:
+    """Each pair of neighbouring cells, run 1 against run 1."""
+    try:
+        from sysrec.render.diff import diff_paths, print_diff
+    except ImportError:
+        print("sysrec: --diff: the diff renderer is not available in this build", file=sys.stderr)
+        return
+    cells = summary["cells"]
+    for left, right in zip(cells, cells[1:]):
+        print(f"\n=== diff {left['name']} → {right['name']} (run 1) ===")
+        print_diff(diff_paths(os.path.join(out_dir, left["records"][0]),
+                              os.path.join(out_dir, right["records"][0])))

@@ -1,0 +1,107 @@
+"""`sysrec trace [strace flags] -- CMD`: strace's lines for the traced set, plus an optional record."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import IO, Any, Callable
+
+from sysrec.errors import InputError
+from sysrec.syscalls import parse_trace_expressions
+
+
+def load_strace_renderer() -> Callable[..., Any]:
+    from sysrec.render.strace_text import StraceRenderer
+    return StraceRenderer
+
+
+def make_render_options(**values: Any) -> Any:
+    from sysrec.render.strace_text import RenderOptions
+    return RenderOptions(**values)
+
+
+def render_values(ns: argparse.Namespace, follow: bool) -> dict[str, Any]:
+    """The display options a StraceRenderer reads, from the command line."""
+    return dict(strsize=ns.strsize if ns.strsize is not None else 32, fd_decode=min(ns.fd_decode, 2),
+                timestamps=min(ns.timestamps, 3), syscall_times=ns.syscall_times, relative=ns.relative,
+                follow=follow)
+
+
+def _command(ns: argparse.Namespace) -> list[str]:
+    cmd = list(ns.cmd)
+    if cmd and cmd[0] == "--":
+        cmd = cmd[1:]
+    if not cmd:
+        raise InputError("trace: no command given (usage: sysrec trace [OPTIONS] [--] CMD [ARG...])")
+    return cmd
+
+
+def main(ns: argparse.Namespace) -> int:
+    from sysrec.record import RecordWriter
+    from sysrec.tracer import TraceOptions, resolve_command, trace
+
+    names = parse_trace_expressions(ns.expr)
+    cmd = _command(ns)
+    if ns.strsize is not None and ns.strsize < 0:
+        raise InputError(f"-s {ns.strsize}: the string size must be >= 0")
+    if ns.fd_decode > 2:
+        ns.fd_decode = 2
+    resolve_command(cmd)  # exit 127 before anything is created
+    display = render_values(ns, ns.follow)
+    options = TraceOptions(trace_set=names, follow=ns.follow, seccomp=ns.seccomp,
+                           strsize=display["strsize"], fd_decode=ns.fd_decode)
+
+    out: IO[str]
+    if ns.output:
+        try:
+            out = open(ns.output, "w", encoding="utf-8", errors="surrogateescape")
+        except OSError as err:
+            raise InputError(f"-o {ns.output}: cannot write: {err.strerror}") from None
+    else:
+        out = sys.stderr
+    writer = None
+    try:
+        if ns.record:
+            try:
+                writer = RecordWriter(ns.record)
+            except OSError as err:
+                raise InputError(f"--record {ns.record}: cannot write: {err.strerror}") from None
+            writer.header(cmd, list(names) if names is not None else None, options.seccomp and names is not None,
+                          {"strsize": display["strsize"], "fd_decode": ns.fd_decode, "follow": ns.follow,
+                           "timestamps": ns.timestamps, "syscall_times": ns.syscall_times,
+                           "relative": ns.relative, "to_file": bool(ns.output)})
+        # The renderer (and the decoders it shares tables with) is imported in the background
+        # while the program starts, and made at the first event.
+        renderer: Any = None
+        record_event = writer.event if writer is not None else None
+        write = out.write
+
+        def sink(event: dict[str, Any]) -> None:
+            nonlocal renderer
+            if record_event is not None:
+                record_event(event)
+            if renderer is None:
+                renderer = load_strace_renderer()(make_render_options(**display), bool(ns.output))
+            text = renderer.feed(event)
+            if text:
+                write(text)
+
+        try:
+            result = trace(cmd, options, sink, preload=("sysrec.render.strace_text",))
+        except BaseException as err:
+            if writer is not None:
+                writer.footer("error", 1, error=str(err) or type(err).__name__)
+            raise
+        tail = renderer.finish() if renderer is not None and hasattr(renderer, "finish") else ""
+        if tail:
+            write(tail)
+        if writer is not None:
+            writer.footer(result.end, result.exit_status)
+        return result.exit_status
+    finally:
+        if writer is not None:
+            writer.close()
+        if out is not sys.stderr:
+            out.close()
+        else:
+            out.flush()

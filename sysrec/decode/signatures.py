@@ -1,0 +1,183 @@
+"""One row per syscall: how each argument prints, whether at entry or at exit, and what the
+return value means. Everything after the first exit-time argument prints at exit (strace's
+`<... NAME resumed>` split)."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable
+
+from sysrec.decode import fcntl as fcntl_mod
+from sysrec.decode.args import (buffer_in, buffer_out, const_arg, fd_arg, int_arg, raw_arg,
+                                uint_arg, ulong_arg)
+from sysrec.decode.common import Call, Node, ArgDecoder, ptr
+from sysrec.decode.net import (accept_flags_arg, family_arg, fd_pair_out, mmsghdrs_out,
+                               msg_flags_arg, msghdr_in, msghdr_out, protocol_arg, snapshot_msghdr,
+                               socket_type_arg)
+from sysrec.decode.poll import (epoll_create1_flags_arg, epoll_ctl_event_arg, epoll_events_out,
+                                epoll_op_arg, fdset_arg, pollfds_arg, poll_aux, ppoll_aux,
+                                pselect6_aux, pselect6_sigmask_arg, select_aux, sigset_arg,
+                                timespec_arg, timeval_arg)
+from sysrec.decode.sockaddr import snapshot_socklen, sockaddr_in, sockaddr_out, socklen_vr
+from sysrec.decode.sockopt import (getsockopt_len, getsockopt_value, level_arg, optname_arg,
+                                   setsockopt_value, snapshot_optlen)
+from sysrec.decode.xlat.net import SHUTDOWN_HOW
+
+AuxFn = Callable[[Call], tuple[Node, Node]]
+
+
+@dataclass(frozen=True)
+class Arg:
+    decode: ArgDecoder
+    at_exit: bool = False
+
+
+def E(decode: ArgDecoder) -> Arg:
+    """An argument printed at entry."""
+    return Arg(decode)
+
+
+def X(decode: ArgDecoder) -> Arg:
+    """An argument printed at exit (the kernel writes it, or it follows one that does)."""
+    return Arg(decode, at_exit=True)
+
+
+@dataclass(frozen=True)
+class Signature:
+    args: tuple[Arg, ...]
+    returns_fd: bool = False
+    aux: AuxFn | None = None  # (rtext, raux) of a successful return
+    snapshot: Callable[[Call], None] | None = None  # entry: remember what the kernel overwrites
+
+    @property
+    def n_entry(self) -> int:
+        for i, arg in enumerate(self.args):
+            if arg.at_exit:
+                return i
+        return len(self.args)
+
+
+FD, INT, UINT, ULONG = E(fd_arg), E(int_arg), E(uint_arg), E(ulong_arg)
+SOCKADDR_IN = E(sockaddr_in(1, 2))
+
+SIGNATURES: dict[str, Signature] = {
+    # sockets
+    "socket": Signature((E(family_arg), E(socket_type_arg), E(protocol_arg)), returns_fd=True),
+    "socketpair": Signature((E(family_arg), E(socket_type_arg), E(protocol_arg), X(fd_pair_out))),
+    "connect": Signature((FD, SOCKADDR_IN, INT)),
+    "bind": Signature((FD, SOCKADDR_IN, INT)),
+    "listen": Signature((FD, INT)),
+    "accept": Signature((FD, X(sockaddr_out(1, 2)), X(socklen_vr(2))), returns_fd=True,
+                        snapshot=snapshot_socklen(2)),
+    "accept4": Signature((FD, X(sockaddr_out(1, 2)), X(socklen_vr(2)), X(accept_flags_arg)),
+                         returns_fd=True, snapshot=snapshot_socklen(2)),
+    "getsockname": Signature((FD, X(sockaddr_out(1, 2)), X(socklen_vr(2))),
+                             snapshot=snapshot_socklen(2)),
+    "getpeername": Signature((FD, X(sockaddr_out(1, 2)), X(socklen_vr(2))),
+                             snapshot=snapshot_socklen(2)),
+    "shutdown": Signature((FD, E(const_arg(SHUTDOWN_HOW, "SHUT_???")))),
+    "sendto": Signature((FD, E(buffer_in(2)), ULONG, E(msg_flags_arg), E(sockaddr_in(4, 5)), INT)),
+    "recvfrom": Signature((FD, X(buffer_out), X(ulong_arg), X(msg_flags_arg),
+                           X(sockaddr_out(4, 5)), X(socklen_vr(5))),
+                          snapshot=snapshot_socklen(5)),
+    "sendmsg": Signature((FD, E(msghdr_in), E(msg_flags_arg))),
+    "recvmsg": Signature((FD, X(msghdr_out), X(msg_flags_arg)), snapshot=snapshot_msghdr),
+    "sendmmsg": Signature((FD, X(mmsghdrs_out), X(uint_arg), X(msg_flags_arg))),
+    "recvmmsg": Signature((FD, X(mmsghdrs_out), X(uint_arg), X(msg_flags_arg), X(timespec_arg))),
+    "getsockopt": Signature((FD, E(level_arg), E(optname_arg), X(getsockopt_value),
+                             X(getsockopt_len)), snapshot=snapshot_optlen),
+    "setsockopt": Signature((FD, E(level_arg), E(optname_arg), E(setsockopt_value), INT)),
+    # plain I/O
+    "read": Signature((FD, X(buffer_out), X(ulong_arg))),
+    "write": Signature((FD, E(buffer_in(2)), ULONG)),
+    "close": Signature((FD,)),
+    # readiness
+    "poll": Signature((E(pollfds_arg), UINT, INT), aux=poll_aux),
+    "ppoll": Signature((E(pollfds_arg), UINT, E(timespec_arg), E(sigset_arg(4)), ULONG),
+                       aux=ppoll_aux),
+    "select": Signature((INT, E(fdset_arg), E(fdset_arg), E(fdset_arg), E(timeval_arg)),
+                        aux=select_aux),
+    "pselect6": Signature((INT, E(fdset_arg), E(fdset_arg), E(fdset_arg), E(timespec_arg),
+                           E(pselect6_sigmask_arg)), aux=pselect6_aux),
+    "epoll_create": Signature((INT,), returns_fd=True),
+    "epoll_create1": Signature((E(epoll_create1_flags_arg),), returns_fd=True),
+    "epoll_ctl": Signature((FD, E(epoll_op_arg), FD, E(epoll_ctl_event_arg))),
+    "epoll_wait": Signature((FD, X(epoll_events_out), X(int_arg), X(int_arg))),
+    "epoll_pwait": Signature((FD, X(epoll_events_out), X(int_arg), X(int_arg),
+                              X(sigset_arg(5)), X(ulong_arg))),
+    "epoll_pwait2": Signature((FD, X(epoll_events_out), X(int_arg), X(timespec_arg),
+                               X(sigset_arg(5)), X(ulong_arg))),
+    # process end: printed at entry, never returns
+    "exit": Signature((INT,)),
+    "exit_group": Signature((INT,)),
+}
+
+
+@lru_cache(maxsize=None)
+def _fcntl_signature(name: Node) -> Signature:
+    row = fcntl_mod.FCNTL_ROWS.get(name, fcntl_mod.UNKNOWN_COMMAND) if isinstance(name, str) \
+        else fcntl_mod.UNKNOWN_COMMAND
+    cmd = Arg(lambda call, i: fcntl_mod.fcntl_row(call)[0])
+    args: tuple[Arg, ...] = (FD, cmd)
+    if row.arg is not None:
+        fn = row.arg
+        args += (Arg(lambda call, i: fn(call), at_exit=row.arg_at_exit),)
+    aux = None
+    if row.returns is not None:
+        fmt = row.returns
+        aux = lambda call: fmt(call.ret)  # noqa: E731
+    return Signature(args, aux=aux)
+
+
+def signature_for(call: Call) -> Signature | None:
+    """The row for this call (fcntl's depends on its command); None: no decoder."""
+    if call.name == "fcntl":
+        return _fcntl_signature(fcntl_mod.fcntl_row(call)[0])
+    return SIGNATURES.get(call.name)
+
+
+def has_exit_args(name: str, entry_args: list[Node] | None = None) -> bool:
+    """Whether strace prints part of this call at exit: its entry text then ends in `, ` and
+    an interrupted line reads `NAME(3,  <unfinished ...>`. fcntl's answer depends on the
+    command, the second entry argument."""
+    if name == "fcntl":
+        cmd = entry_args[1] if entry_args and len(entry_args) > 1 else None
+        row = fcntl_mod.FCNTL_ROWS.get(cmd) if isinstance(cmd, str) else None
+        return bool(row and row.arg is not None and row.arg_at_exit)
+    sig = SIGNATURES.get(name)
+    return sig is not None and sig.n_entry < len(sig.args)
+
+
+# --- syscalls without a row: name and raw arguments --------------------------------------------
+
+@lru_cache(maxsize=None)
+def _prototypes() -> dict:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            from ptrace.syscall.prototypes import SYSCALL_PROTOTYPES
+        except Exception:  # python-ptrace missing or broken: fall back to six raw arguments
+            return {}
+    return SYSCALL_PROTOTYPES
+
+
+def _raw_typed(ctype: str) -> ArgDecoder:
+    if "*" in ctype:
+        return lambda call, i: ptr(call.u(i))
+    if ctype in ("int", "pid_t", "uid_t", "gid_t", "clockid_t", "key_t", "mqd_t", "timer_t"):
+        return lambda call, i: call.s32(i)
+    if ctype in ("long", "off_t", "loff_t", "ssize_t"):
+        return lambda call, i: call.s64(i)
+    if ctype.startswith("unsigned") or ctype in ("size_t", "umode_t", "u32", "u64"):
+        return lambda call, i: call.u(i)
+    return raw_arg
+
+
+def raw_signature(name: str) -> Signature:
+    """Arguments of a syscall sysrec does not decode, typed from python-ptrace's prototypes."""
+    proto = _prototypes().get(name)
+    if proto is None:
+        return Signature(tuple(E(raw_arg) for _ in range(6)))
+    return Signature(tuple(E(_raw_typed(ctype)) for ctype, _ in proto[1]))

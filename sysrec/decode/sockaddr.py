@@ -1,0 +1,146 @@
+"""Socket addresses: one decoder per address family, chosen from a table."""
+
+from __future__ import annotations
+
+import socket
+from typing import Callable
+
+from sysrec.decode import structs
+from sysrec.decode.common import Call, Node, bytes_node, ptr, vr
+from sysrec.decode.xlat import value
+from sysrec.decode.xlat.net import ADDRESS_FAMILIES
+
+SOCKADDR_STORAGE_SIZE = 128
+SUN_PATH_OFFSET = 2
+SOCKADDR_UN_SIZE = 110
+
+
+def _family(fam: int) -> Node:
+    return value(fam, ADDRESS_FAMILIES, "AF_???")
+
+
+def _generic(data: bytes) -> dict[str, Node]:
+    fam = structs.sockaddr_family.parse(data).family
+    node: dict[str, Node] = {"sa_family": _family(fam)}
+    if len(data) > 2:
+        node["sa_data"] = bytes_node(data[2:])
+    return node
+
+
+def _inet(data: bytes) -> dict[str, Node]:
+    if len(data) < 16:
+        return _generic(data)
+    sa = structs.sockaddr_in.parse(data)
+    return {"sa_family": "AF_INET", "sin_port": f"htons({sa.port})",
+            "sin_addr": f'inet_addr("{socket.inet_ntop(socket.AF_INET, sa.addr)}")'}
+
+
+def _inet6(data: bytes) -> dict[str, Node]:
+    if len(data) < 24:
+        return _generic(data)
+    padded = data[:28].ljust(28, b"\0")
+    sa = structs.sockaddr_in6.parse(padded)
+    node: dict[str, Node] = {
+        "sa_family": "AF_INET6", "sin6_port": f"htons({sa.port})",
+        "sin6_flowinfo": f"htonl({sa.flowinfo})",
+        "sin6_addr": {"$inet_pton": socket.inet_ntop(socket.AF_INET6, sa.addr)},
+    }
+    if len(data) >= 28:
+        node["sin6_scope_id"] = sa.scope_id
+    return node
+
+
+def _unix(data: bytes) -> dict[str, Node]:
+    node: dict[str, Node] = {"sa_family": "AF_UNIX"}
+    path = data[SUN_PATH_OFFSET:SOCKADDR_UN_SIZE]
+    if not path:
+        return node
+    if path[0] == 0:
+        node["sun_path"] = {"$path": path[1:].decode("latin-1"), "abstract": True}
+    else:
+        node["sun_path"] = {"$path": path.split(b"\0", 1)[0].decode("latin-1")}
+    return node
+
+
+def _netlink(data: bytes) -> dict[str, Node]:
+    if len(data) < 12:
+        return _generic(data)
+    sa = structs.sockaddr_nl.parse(data)
+    return {"sa_family": "AF_NETLINK", "nl_pid": sa.pid, "nl_groups": f"{sa.groups:08x}"}
+
+
+FAMILY_DECODERS: dict[int, Callable[[bytes], dict[str, Node]]] = {
+    1: _unix, 2: _inet, 10: _inet6, 16: _netlink,
+}
+
+
+def decode_sockaddr_bytes(data: bytes) -> Node:
+    """A sockaddr of exactly len(data) bytes (>= 2) as a struct node."""
+    fam = structs.sockaddr_family.parse(data).family
+    return FAMILY_DECODERS.get(fam, _generic)(data)
+
+
+def sockaddr_at(call: Call, addr: int, length: int) -> Node:
+    """The sockaddr of `length` bytes at addr, or the address when it cannot be shown."""
+    if addr == 0:
+        return "NULL"
+    if length < 2:
+        return ptr(addr)
+    data = call.read(addr, min(length, SOCKADDR_STORAGE_SIZE))
+    if data is None:
+        return ptr(addr)
+    return decode_sockaddr_bytes(data)
+
+
+# --- argument decoders used by the signature table -------------------------------------------
+
+def sockaddr_in(addr_arg: int, len_arg: int):
+    """An address the program passes in (connect, bind, sendto), length in another argument."""
+    def decode(call: Call, i: int) -> Node:
+        return sockaddr_at(call, call.u(addr_arg), call.s32(len_arg))
+    return decode
+
+
+def _read_u32(call: Call, addr: int) -> int | None:
+    data = call.read(addr, 4)
+    return None if data is None else int.from_bytes(data, "little")
+
+
+def snapshot_socklen(len_ptr_arg: int):
+    """Entry hook: remember the buffer size the program offered (*addrlen before the call)."""
+    def snap(call: Call) -> None:
+        call.saved[f"socklen{len_ptr_arg}"] = _read_u32(call, call.u(len_ptr_arg))
+    return snap
+
+
+def sockaddr_out(addr_arg: int, len_ptr_arg: int):
+    """An address the kernel writes back (accept, getsockname, recvfrom)."""
+    def decode(call: Call, i: int) -> Node:
+        addr = call.u(addr_arg)
+        if addr == 0:
+            return "NULL"
+        if call.failed:
+            return ptr(addr)
+        before = call.saved.get(f"socklen{len_ptr_arg}")
+        after = _read_u32(call, call.u(len_ptr_arg))
+        if after is None or after == 0:
+            return ptr(addr)
+        length = after if before is None else min(before, after)
+        return sockaddr_at(call, addr, length)
+    return decode
+
+
+def socklen_vr(len_ptr_arg: int):
+    """`[16]`, or `[128 => 16]` when the kernel changed *addrlen."""
+    def decode(call: Call, i: int) -> Node:
+        addr = call.u(len_ptr_arg)
+        if addr == 0:
+            return "NULL"
+        before = call.saved.get(f"socklen{len_ptr_arg}")
+        if before is None:
+            return ptr(addr)
+        if call.failed:
+            return [before]
+        after = _read_u32(call, addr)
+        return [before] if after is None else [vr(before, after)]
+    return decode

@@ -1,0 +1,21 @@
+"""poll/epoll constants (x86-64 Linux uapi values)."""
+
+from __future__ import annotations
+
+POLL_EVENTS: dict[int, str] = {
+    0x1: "POLLIN", 0x2: "POLLPRI", 0x4: "POLLOUT", 0x8: "POLLERR", 0x10: "POLLHUP",
+    0x20: "POLLNVAL", 0x40: "POLLRDNORM", 0x80: "POLLRDBAND", 0x100: "POLLWRNORM",
+    0x200: "POLLWRBAND", 0x400: "POLLMSG", 0x1000: "POLLREMOVE", 0x2000: "POLLRDHUP",
+}
+
+EPOLL_EVENTS: dict[int, str] = {
+    0x1: "EPOLLIN", 0x2: "EPOLLPRI", 0x4: "EPOLLOUT", 0x8: "EPOLLERR", 0x10: "EPOLLHUP",
+    0x20: "EPOLLNVAL", 0x40: "EPOLLRDNORM", 0x80: "EPOLLRDBAND", 0x100: "EPOLLWRNORM",
+    0x200: "EPOLLWRBAND", 0x400: "EPOLLMSG", 0x2000: "EPOLLRDHUP", 1 << 27: "EPOLL_URING_WAKE",
+    1 << 28: "EPOLLEXCLUSIVE", 1 << 29: "EPOLLWAKEUP", 1 << 30: "EPOLLONESHOT", 1 << 31: "EPOLLET",
+}
+
+EPOLL_CTL_OPS: dict[int, str] = {1: "EPOLL_CTL_ADD", 2: "EPOLL_CTL_DEL", 3: "EPOLL_CTL_MOD"}
+EPOLL_CTL_DEL = 2
+
+EPOLL_CREATE_FLAGS: dict[int, str] = {0o2000000: "EPOLL_CLOEXEC"}

@@ -1,0 +1,1 @@
+"""Renderers: records (and the live event stream) -> text. `strace_text` prints strace's lines."""

@@ -1,0 +1,157 @@
+"""A record as Chrome trace-event JSON, which ui.perfetto.dev and chrome://tracing open.
+
+Layout: one process track per traced process (tgid) with a thread track per pid; each syscall a
+complete slice ("X") carrying its decoded arguments, result and explanation; failed calls also an
+instant event ("i") so errors stand out when zoomed out. The network namespace is a process of
+its own: kernel counters (cumulative change since the record began) and the listener's accept
+queue as counter tracks ("C"), packets as instant events on a "packets" thread.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from typing import Any
+
+from sysrec.annotate import Annotator, event_time
+from sysrec.annotate.counters import key_counters
+from sysrec.errors import InputError
+from sysrec.record import Record
+from sysrec.render.timeline import EXPECTED_ERRNOS, call_and_result, exit_line, signal_line, timeline_title
+
+# Synthetic ids for the namespace track: far above any pid the kernel hands out (pid_max ≤ 2^22).
+NETNS_PID = 1 << 30
+PACKETS_TID = NETNS_PID + 1
+
+
+def _us(ns: int, start: int) -> float:
+    return round((ns - start) / 1000, 3)
+
+
+def perfetto_trace(record: Record) -> dict[str, Any]:
+    events = sorted(record.events(), key=lambda e: (event_time(e), e.get("seq", 0)))
+    header = record.header
+    start = int(header.get("start_ns") or (event_time(events[0]) if events else 0))
+    strsize = int((header.get("options") or {}).get("strsize") or 32)
+    annotator = Annotator.for_events(header, events)
+    out: list[dict[str, Any]] = []
+    processes: dict[int, set[int]] = {}
+    totals: dict[str, int] = {}
+    packets = 0
+    last_listener: dict[Any, dict[str, Any]] = {}
+
+    for event in events:
+        kind = event.get("ev")
+        annotation = annotator.annotate(event)
+        if kind == "syscall":
+            pid = int(event.get("pid", 0))
+            tgid = int(event.get("tgid", pid))
+            processes.setdefault(tgid, set()).add(pid)
+            t0 = int(event.get("t0") or event.get("t1") or start)
+            t1 = int(event.get("t1") or t0)
+            call, result = call_and_result(event, fd_decode=2, strsize=strsize)
+            args: dict[str, Any] = {"call": call, "result": result, "args": event.get("args"),
+                                    "ret": event.get("ret"), "errno": event.get("errno"), "seq": event.get("seq")}
+            ctx = event.get("ctx") or {}
+            if ctx.get("tcp_state"):
+                args["tcp_state"] = ctx["tcp_state"]
+            if annotation is not None:
+                args["why"] = annotation.text
+                args["kernel"] = annotation.ref
+            out.append({"ph": "X", "cat": "syscall", "name": event.get("name", "?"), "pid": tgid, "tid": pid,
+                        "ts": _us(t0, start), "dur": max(_us(t1, start) - _us(t0, start), 0.001), "args": args})
+            errno = event.get("errno")
+            if (errno and errno not in EXPECTED_ERRNOS) or (annotation is not None and annotation.key):
+                label = errno or (annotation.rule_id if annotation else "?")
+                out.append({"ph": "i", "s": "t", "cat": "error" if errno else "explained", "name": label,
+                            "pid": tgid, "tid": pid, "ts": _us(t1, start),
+                            "args": {"call": f"{call} = {result}",
+                                     "why": annotation.text if annotation else None}})
+            changed = key_counters(ctx.get("counters") or {})
+            if changed:
+                for name, delta in changed.items():
+                    totals[name] = totals.get(name, 0) + delta
+                out.append({"ph": "C", "name": "TCP counters (change since start)", "pid": NETNS_PID,
+                            "ts": _us(t1, start), "args": {k: totals[k] for k in sorted(totals)}})
+            listener = ctx.get("listener")
+            if listener and listener != last_listener.get(listener.get("addr")):
+                last_listener[listener.get("addr")] = listener
+                out.append({"ph": "C", "name": f"listener {listener.get('addr', '')}", "pid": NETNS_PID,
+                            "ts": _us(t1, start),
+                            "args": {"accept queue": int(listener.get("queue") or 0),
+                                     "backlog": int(listener.get("backlog") or 0),
+                                     "SYN-RECV": int(listener.get("synrecv") or 0)}})
+        elif kind == "packet":
+            facts = annotator.last_facts
+            if facts is not None and facts.extra.get("duplicate"):
+                continue
+            packets += 1
+            flags = "|".join(event.get("flags") or []) or "-"
+            out.append({"ph": "i", "s": "t", "cat": "packet", "name": flags, "pid": NETNS_PID, "tid": PACKETS_TID,
+                        "ts": _us(int(event.get("t") or start), start),
+                        "args": {k: event.get(k) for k in ("ifname", "dir", "src", "sport", "dst", "dport",
+                                                           "seq_no", "ack_no", "win", "len", "opts")}
+                        | ({"why": annotation.text} if annotation else {})})
+        elif kind in ("signal", "exit"):
+            pid = int(event.get("pid", 0))
+            tgid = int(event.get("tgid", pid))
+            processes.setdefault(tgid, set()).add(pid)
+            text = signal_line(event) if kind == "signal" else exit_line(event)
+            out.append({"ph": "i", "s": "t", "cat": kind, "name": text, "pid": tgid, "tid": pid,
+                        "ts": _us(int(event.get("t") or start), start)})
+        elif kind == "warning":
+            out.append({"ph": "i", "s": "g", "cat": "warning", "name": str(event.get("msg", "")),
+                        "pid": NETNS_PID, "ts": _us(int(event.get("t") or start), start)})
+
+    argv = " ".join(header.get("argv") or [])
+    metadata: list[dict[str, Any]] = []
+
+    def meta(name: str, pid: int, tid: int | None, value: str) -> None:
+        item: dict[str, Any] = {"ph": "M", "name": name, "pid": pid, "args": {"name": value}}
+        if tid is not None:
+            item["tid"] = tid
+        metadata.append(item)
+
+    for tgid, pids in sorted(processes.items()):
+        meta("process_name", tgid, None, f"{argv} [{tgid}]" if argv else str(tgid))
+        for pid in sorted(pids):
+            meta("thread_name", tgid, pid, f"{pid}")
+    context = header.get("context") or {}
+    meta("process_name", NETNS_PID, None, f"network namespace ({context.get('cell') or 'kernel'})")
+    if packets:
+        meta("thread_name", NETNS_PID, PACKETS_TID, "packets")
+    if totals:  # counter tracks start from zero at the beginning of the record
+        metadata.append({"ph": "C", "name": "TCP counters (change since start)", "pid": NETNS_PID, "ts": 0,
+                         "args": {k: 0 for k in sorted(totals)}})
+    return {
+        "traceEvents": metadata + out,
+        "displayTimeUnit": "ms",
+        "otherData": {"sysrec_title": timeline_title(header, record.footer), "kernel": header.get("kernel"),
+                      "settings": context.get("settings") or {}, "start_ns": start},
+    }
+
+
+def write_perfetto(record: Record, path: str | os.PathLike[str]) -> int:
+    """Write the trace JSON atomically (temp file + rename); returns the number of trace events."""
+    trace = perfetto_trace(record)
+    path = os.fspath(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".sysrec-perfetto-", dir=directory)
+    except OSError as err:
+        raise InputError(f"{path}: cannot write: {err.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(trace, fh, ensure_ascii=False)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return len(trace["traceEvents"])

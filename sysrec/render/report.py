@@ -1,0 +1,330 @@
+"""The failure-mode report: per scenario, what the client saw in each cell and why, in Markdown.
+
+Input is what `sysrec run --out DIR` leaves behind (summary.json + records) and the scenario
+file itself (its description and leading comment). Everything in the report is derived from
+those files, so the same inputs always give the same text; only the numbers inside the
+timeline and diff excerpts (times, ports, sequence numbers, pids) change from run to run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from sysrec.annotate.counters import KEY_COUNTERS
+from sysrec.annotate.facts import READ_CALLS, READINESS_CALLS, WRITE_CALLS, so_error_value, syscall_outcome
+from sysrec.errors import InputError
+from sysrec.record import Record, open_record
+from sysrec.render.diff import all_counter_deltas, diff_lines, diff_records
+from sysrec.annotate.engine import fd_endpoint
+from sysrec.render.timeline import NON_NETWORK_ENDPOINTS, build_timeline, ordered_events, timeline_lines
+
+EXCERPT_AROUND = 2
+OUTCOME_CALLS = frozenset({"connect", "accept", "accept4"}) | READINESS_CALLS | READ_CALLS | WRITE_CALLS
+
+SEED_SECTION = """\
+## The seed's experiment (2.6.32) and what this kernel does
+
+The experiment this project started from ran a Ruby `TCPServer` that never calls `accept()` and
+connected to it with `nc` over and over. On that 2.6.32-era kernel, a SYN was still answered
+while the accept queue was full; the handshake's final ACK then found no room, and
+`tcp_check_req()` (through `syn_recv_sock()` failing, `ListenOverflows` and `ListenDrops` +1)
+either dropped the ACK (`tcp_abort_on_overflow=0`) or answered it with a RST
+(`tcp_abort_on_overflow=1`, `EmbryonicRsts` +1). `nc` showed the RST as
+`connect() = -1 EINPROGRESS`, `select()` ready, `getsockopt(SO_ERROR)` = `ECONNRESET`:
+"Connection reset by peer".
+
+Since Linux 4.10 (commit 5ea8ea2cb7f1, "tcp/dccp: drop SYN packets if accept queue is full"),
+`tcp_conn_request()` drops a SYN whenever the accept queue is full. The same Ruby server and `nc`
+clients on kernel {kernel} see no reset at all: the SYN is never answered, the client
+retransmits it, and `nc -w` ends in a `select()` timeout. `ListenOverflows` and `ListenDrops` still
+rise; `EmbryonicRsts` stays 0 whatever `tcp_abort_on_overflow` says.
+
+The reset still happens on this kernel when the queue fills *between* a SYN-ACK and its final ACK:
+the listener answered the SYN while it had room, and by the time the ACK lands the queue is full.
+Latency between client and server produces that ordering in real networks; the scenarios below
+produce it with a client that delays its final ACK (`TCP_DEFER_ACCEPT` set before `connect()`),
+or with a delay link between client and server.
+{crossref}
+
+| | 2.6.32 (the seed) | {kernel} (this machine) |
+|---|---|---|
+| SYN arrives, accept queue full | answered with SYN-ACK | dropped (`tcp_conn_request()`), ListenOverflows +1 |
+| client sees | EINPROGRESS, then `SO_ERROR` = ECONNRESET (abort=1) | EINPROGRESS, then SYN retransmits and a timeout |
+| final ACK arrives, queue full | abort=1: RST, EmbryonicRsts +1; abort=0: ACK dropped | the same (`tcp_check_req()`), when the SYN was answered first |
+"""
+
+
+# Scenarios that answer the seed's question, and what each shows (linked when in the report).
+SEED_CROSSREFS = (
+    ("nc-replay", "runs the seed's Ruby server and nc clients on this kernel"),
+    ("accept-queue-overflow", "shows the reset that still happens, through getsockopt(SO_ERROR) like the seed's nc"),
+    ("accept-queue-overflow-send", "shows it to a client that only polls and sends"),
+    ("burst-over-latency", "gets it from latency with real nc clients"),
+)
+
+
+@dataclass
+class CellRecords:
+    name: str
+    settings: dict[str, Any]
+    summary: dict[str, Any]
+    records: list[Record]
+
+    @property
+    def first(self) -> Record:
+        return self.records[0]
+
+
+@dataclass
+class ScenarioRun:
+    """A scenario file and the records of one `sysrec run` of it."""
+
+    path: str
+    summary: dict[str, Any]
+    cells: list[CellRecords]
+    comment: str
+
+    @property
+    def name(self) -> str:
+        return str(self.summary.get("scenario"))
+
+
+def leading_comment(path: str | os.PathLike[str]) -> str:
+    """The `#` block a scenario file begins with: its author's account of the failure mode."""
+    lines = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if not line.startswith("#"):
+                break
+            lines.append(line[1:].rstrip("\n")[1:] if line.startswith("# ") else line[1:].rstrip("\n"))
+    return "\n".join(lines).strip()
+
+
+def scenario_name(path: str | os.PathLike[str]) -> str:
+    """The scenario's `name`; the report needs nothing else from the file (the run summary has the rest)."""
+    import tomllib
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror}") from None
+    except tomllib.TOMLDecodeError as err:
+        raise InputError(f"{path}: not valid TOML ({err})") from None
+    name = data.get("name")
+    if not isinstance(name, str) or not name:
+        raise InputError(f"{path}: key 'name': expected a non-empty string")
+    return name
+
+
+def find_summary(from_dir: str | os.PathLike[str], name: str) -> Path:
+    """`DIR/summary.json` or `DIR/*/summary.json` whose scenario is `name`."""
+    base = Path(from_dir)
+    if not base.is_dir():
+        raise InputError(f"--from {from_dir}: not a directory")
+    candidates = [base / "summary.json"] + sorted(base.glob("*/summary.json"))
+    seen = []
+    for path in candidates:
+        if not path.is_file():
+            continue
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as err:
+            raise InputError(f"{path}: not a readable summary.json ({err})") from None
+        seen.append(str(data.get("scenario")))
+        if data.get("scenario") == name:
+            return path
+    found = f" (found: {', '.join(seen)})" if seen else ""
+    raise InputError(f"--from {from_dir}: no summary.json for scenario {name!r}{found}; "
+                     f"run `sysrec run SCENARIO.toml --out DIR` first")
+
+
+def load_run(scenario_path: str | os.PathLike[str], summary_path: str | os.PathLike[str]) -> ScenarioRun:
+    summary_path = Path(summary_path)
+    summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    cells = []
+    for cell in summary.get("cells") or []:
+        records = []
+        for rel in cell.get("records") or []:
+            records.append(open_record(summary_path.parent / rel))
+        if not records:
+            raise InputError(f"{summary_path}: cell {cell.get('name')!r} lists no records")
+        cells.append(CellRecords(str(cell.get("name")), dict(cell.get("settings") or {}), cell, records))
+    return ScenarioRun(os.fspath(scenario_path), summary, cells, leading_comment(scenario_path))
+
+
+# --- what the client saw -------------------------------------------------------------------
+
+def client_outcome(record: Record) -> str:
+    """The calls whose results a client acts on, counted: `connect EINPROGRESS ×3 · SO_ERROR=ECONNRESET ×2`."""
+    per_call: dict[str, Counter[str]] = {}
+    for event in ordered_events(record):
+        if event.get("ev") != "syscall":
+            continue
+        name = event.get("name", "")
+        if name == "getsockopt" and so_error_value(event) is not None:
+            per_call.setdefault("getsockopt", Counter())[syscall_outcome(event)] += 1
+        elif name in OUTCOME_CALLS and _on_socket(event):
+            per_call.setdefault(name, Counter())[syscall_outcome(event)] += 1
+    parts = []
+    for name, outcomes in per_call.items():
+        shown = ", ".join(f"{o}" + (f" ×{n}" if n > 1 else "") for o, n in outcomes.items())
+        parts.append(f"{name} {shown}")
+    footer = record.footer or {}
+    parts.append(f"exit {footer.get('exit_status', '?')}" if footer.get("end") == "exited"
+                 else f"ended: {footer.get('end', '?')}")
+    return " · ".join(parts)
+
+
+def _on_socket(event: dict[str, Any]) -> bool:
+    """Whether a call was about the network: not stdout writes, not glibc asking nscd's UNIX socket."""
+    if str(fd_endpoint(event) or "").startswith(NON_NETWORK_ENDPOINTS):
+        return False
+    if event.get("name") not in READ_CALLS | WRITE_CALLS:
+        return True
+    args = event.get("args") or []
+    first = args[0] if args else None
+    fd = first.get("$fd") if isinstance(first, dict) else first
+    info = (event.get("fds") or {}).get(str(fd))
+    if info:
+        return any(str(v).startswith(("socket:", "TCP", "UDP")) for v in info.values())
+    return isinstance(fd, int) and fd > 2
+
+
+def explanations(record: Record, *, key_only: bool = True) -> dict[str, tuple[str, str]]:
+    """The distinct explanations of a record by rule, in order of first appearance: (text, kernel ref)."""
+    seen: dict[str, tuple[str, str]] = {}
+    for row in build_timeline(record).rows:
+        a = row.annotation
+        if a is not None and (a.key or not key_only) and a.rule_id not in seen:
+            seen[a.rule_id] = (a.text, a.ref)
+    return seen
+
+
+def why_items(cells: Sequence[CellRecords]) -> dict[str, list[tuple[str, str]]]:
+    """Per cell, the explanations that say why its client saw what it saw.
+
+    The key explanations (failures and their causes) when there are any; for a cell where nothing
+    failed, what sets it apart: its explanations that not every other cell shares.
+    """
+    every = {cell.name: explanations(cell.first, key_only=False) for cell in cells}
+    out = {}
+    for cell in cells:
+        key = explanations(cell.first)
+        if key or len(cells) == 1:
+            out[cell.name] = list(key.values())
+            continue
+        others = [set(every[c.name]) for c in cells if c.name != cell.name]
+        common = set.intersection(*others) if others else set()
+        out[cell.name] = [v for rule_id, v in every[cell.name].items() if rule_id not in common]
+    return out
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _expectations_cell(cell: dict[str, Any]) -> str:
+    checks = cell.get("expectations") or []
+    runs = int(cell.get("runs") or 0)
+    held = sum(1 for c in checks if not c.get("failed_runs"))
+    text = f"{held}/{len(checks)} held in {cell.get('passed_runs', 0)}/{runs} runs"
+    return ("✔ " if cell.get("passed") else "✘ ") + text
+
+
+def scenario_section(run: ScenarioRun) -> list[str]:
+    s = run.summary
+    out = [f"## {run.name}", "", f"> {s.get('description', '')}", ""]
+    out.append(f"Scenario file `{_display_path(run.path)}` · kernel `{s.get('kernel', '?')}` · "
+               f"runs per cell: {s.get('repeat', 1)}")
+    out.append("")
+    if run.comment:
+        out += ["<details><summary>The failure mode, as the scenario file explains it</summary>", "",
+                "```text", run.comment, "```", "", "</details>", ""]
+
+    out += ["### What the client sees", "", "| cell | client-visible outcome (run 1) | expectations |",
+            "|---|---|---|"]
+    for cell in run.cells:
+        out.append(f"| `{cell.name}` | {_md_escape(client_outcome(cell.first))} | {_expectations_cell(cell.summary)} |")
+    out.append("")
+
+    out += ["### Why", ""]
+    whys = why_items(run.cells)
+    for cell in run.cells:
+        items = whys[cell.name]
+        if not items:
+            out.append(f"- **`{cell.name}`**: no failure explained by the annotation rules.")
+            continue
+        out.append(f"- **`{cell.name}`**:")
+        for text, ref in items:
+            out.append(f"  - {text} — kernel: `{ref}`")
+    out.append("")
+
+    out += ["### Kernel counters (change over the run, run 1)", ""]
+    deltas = {cell.name: all_counter_deltas(list(cell.first.events())) for cell in run.cells}
+    names = [n for n in KEY_COUNTERS if any(d.get(n) for d in deltas.values())]
+    if names:
+        out.append("| counter | " + " | ".join(f"`{c.name}`" for c in run.cells) + " | what it counts |")
+        out.append("|---|" + "---:|" * len(run.cells) + "---|")
+        for name in names:
+            values = " | ".join(f"{deltas[c.name].get(name, 0):+d}" for c in run.cells)
+            meaning, where = KEY_COUNTERS[name]
+            out.append(f"| {name} | {values} | {meaning} (`{where}`) |")
+    else:
+        out.append("No counter of interest changed.")
+    out.append("")
+
+    out += ["### Timelines (around the events that explain the outcome)", ""]
+    for cell in run.cells:
+        out += [f"#### `{cell.name}`", "", "```text"]
+        out += timeline_lines(build_timeline(cell.first), around=EXCERPT_AROUND, show_refs=False)
+        out += ["```", ""]
+
+    if len(run.cells) > 1:
+        out += ["### Diff between cells", ""]
+        base = run.cells[0]
+        for other in run.cells[1:]:
+            result = diff_records(base.first, other.first)
+            out += [f"`{base.name}` → `{other.name}`:", "", "```text"]
+            out += diff_lines(result, show_paths=False)
+            out += ["```", ""]
+    return out
+
+
+def _display_path(path: str) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return rel if not rel.startswith("..") else path
+
+
+def build_report(runs: Sequence[ScenarioRun]) -> str:
+    kernels = sorted({str(r.summary.get("kernel", "?")) for r in runs}) or ["?"]
+    out = ["# Failure modes a TCP client sees", "",
+           "Generated by `sysrec report` from the records of `sysrec run`; regenerate it with",
+           "`sysrec report scenarios/*.toml --from DIR -o docs/failure-modes.md`. Every timeline line is a",
+           "recorded system call or packet; every explanation names the kernel code behind it.", "",
+           "Scenarios: " + ", ".join(f"[{r.name}](#{r.name})" for r in runs), ""]
+    names = {r.name for r in runs}
+    refs = [f"[{n}](#{n}) {what}" for n, what in SEED_CROSSREFS if n in names]
+    crossref = ("\nIn this report: " + "; ".join(refs) + ".") if refs else ""
+    out += SEED_SECTION.format(kernel=", ".join(kernels), crossref=crossref).splitlines()
+    out.append("")
+    for run in runs:
+        out += scenario_section(run)
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+def runs_from_dir(scenario_paths: Iterable[str], from_dir: str | os.PathLike[str]) -> list[ScenarioRun]:
+    runs = []
+    for path in scenario_paths:
+        summary = find_summary(from_dir, scenario_name(path))
+        runs.append(load_run(path, summary))
+    return runs

@@ -1,0 +1,268 @@
+"""Record events -> strace 6.1's text, byte for byte.
+
+`sysrec trace` feeds events as they happen and `sysrec show` feeds them from a record, through
+the same `StraceRenderer`, so a record re-renders into exactly the lines printed live.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from sysrec.decode.signatures import has_exit_args
+from sysrec.decode.xlat.errnos import ERRNO, ERRNO_BY_NAME, RESTART_CODES
+
+Node = Any
+
+# strace aligns ` = ret` at this column (its -a default).
+RETURN_COLUMN = 40
+
+_SIMPLE_ESCAPES = {ord('"'): '\\"', ord("\\"): "\\\\", ord("\f"): "\\f", ord("\n"): "\\n",
+                   ord("\r"): "\\r", ord("\t"): "\\t", ord("\v"): "\\v"}
+
+
+@dataclass
+class RenderOptions:
+    strsize: int = 32          # -s
+    fd_decode: int = 0         # -y: 1, -yy: 2
+    timestamps: int = 0        # -t, -tt, -ttt
+    syscall_times: bool = False  # -T
+    relative: bool = False     # -r
+    follow: bool = False       # -f
+
+
+def quote(text: str, hexa: bool = False) -> str:
+    """A byte string (code points 0-255) in double quotes, escaped the way strace does it:
+    C escapes for \\t \\n \\v \\f \\r \\" \\\\, printable ASCII as is, the rest in octal with as
+    few digits as possible unless a digit follows (then three)."""
+    if hexa:
+        return '"' + "".join(f"\\x{ord(c):02x}" for c in text) + '"'
+    out = ['"']
+    n = len(text)
+    for i, ch in enumerate(text):
+        c = ord(ch)
+        esc = _SIMPLE_ESCAPES.get(c)
+        if esc is not None:
+            out.append(esc)
+        elif 0x20 <= c < 0x7F:
+            out.append(ch)
+        elif i + 1 < n and "0" <= text[i + 1] <= "9":
+            out.append(f"\\{c:03o}")
+        else:
+            out.append(f"\\{c:o}")
+    out.append('"')
+    return "".join(out)
+
+
+def _fd_text(n: int, fds: Mapping | None, level: int) -> str:
+    if not level or not fds:
+        return str(n)
+    info = fds.get(str(n))
+    if info is None:
+        info = fds.get(n)  # type: ignore[call-overload]
+    if not info:
+        return str(n)
+    if isinstance(info, str):
+        return f"{n}<{info}>"
+    text = info.get("yy") if level >= 2 else None
+    text = text or info.get("y")
+    return f"{n}<{text}>" if text else str(n)
+
+
+def render_node(node: Node, opts: RenderOptions, fds: Mapping | None = None) -> str:
+    """One node (docs/record-format.md, "Nodes") as strace prints it."""
+    if isinstance(node, str):
+        return node
+    if isinstance(node, bool):
+        return "true" if node else "false"
+    if isinstance(node, int):
+        return str(node)
+    if isinstance(node, list):
+        return "[" + ", ".join(render_node(n, opts, fds) for n in node) + "]"
+    if node is None:
+        return "NULL"
+    if isinstance(node, dict):
+        if "$fd" in node:
+            return _fd_text(node["$fd"], fds, opts.fd_decode)
+        if "$s" in node:
+            text: str = node["$s"]
+            total = max(node.get("n", len(text)), len(text))
+            shown = text[:opts.strsize]
+            return quote(shown, node.get("x", False)) + ("..." if total > len(shown) else "")
+        if "$path" in node:
+            return ("@" if node.get("abstract") else "") + quote(node["$path"])
+        if "$ptr" in node:
+            addr = node["$ptr"]
+            return "NULL" if addr == 0 else f"{addr:#x}"
+        if "$vr" in node:
+            a, b = node["$vr"]
+            return f"{render_node(a, opts, fds)} => {render_node(b, opts, fds)}"
+        if "$set" in node:
+            inner = " ".join(render_node(n, opts, fds) for n in node["$set"])
+            return ("~" if node.get("neg") else "") + f"[{inner}]"
+        if "$inet_pton" in node:
+            return f'inet_pton(AF_INET6, "{node["$inet_pton"]}", &sin6_addr)'
+        fields = []
+        for key, val in node.items():
+            if isinstance(val, dict) and "$inet_pton" in val:
+                fields.append(f'inet_pton(AF_INET6, "{val["$inet_pton"]}", &{key})')
+            else:
+                fields.append(f"{key}={render_node(val, opts, fds)}")
+        return "{" + ", ".join(fields) + "}"
+    return str(node)
+
+
+def render_args(args: list[Node], opts: RenderOptions, fds: Mapping | None = None) -> str:
+    return ", ".join(render_node(a, opts, fds) for a in args)
+
+
+def return_text(event: Mapping[str, Any], opts: RenderOptions) -> str:
+    """What follows `= `: `3`, `-1 ECONNREFUSED (Connection refused)`, `0x802 (flags ...)`."""
+    ret = event.get("ret")
+    if ret is None:
+        return "?"
+    err = event.get("errno")
+    if err is None and -4096 < ret < 0:
+        entry = ERRNO.get(-ret)
+        err = entry[0] if entry else None
+    if err:
+        nr = ERRNO_BY_NAME.get(err)
+        message = ERRNO[nr][1] if nr is not None else f"Unknown error {-ret}"
+        if err in RESTART_CODES:
+            return f"? {err} ({message})"
+        return f"-1 {err} ({message})"
+    rtext = event.get("rtext")
+    text = render_node(rtext, opts, event.get("fds")) if rtext is not None else str(ret)
+    raux = event.get("raux")
+    if raux is not None:
+        text += f" ({raux if isinstance(raux, str) else render_node(raux, opts)})"
+    return text
+
+
+def _pad(line: str) -> str:
+    """strace's tabto(): spaces up to the return column, at least one."""
+    return line + (" " * (RETURN_COLUMN - len(line)) if len(line) < RETURN_COLUMN else " ")
+
+
+class StraceRenderer:
+    """Turns a stream of record events into strace's lines.
+
+    `to_file` is strace's `-o FILE` case: with -f every line starts with the pid (`1234  `);
+    on stderr the `[pid  1234] ` prefix appears only while more than one process is traced.
+    """
+
+    def __init__(self, opts: RenderOptions, to_file: bool = False) -> None:
+        self.opts = opts
+        self.to_file = to_file
+        self.alive = 1
+        self.last_ns: int | None = None
+        self.pending: dict[int, str] = {}  # pid -> name of a call whose entry was printed
+
+    # --- line parts --------------------------------------------------------------------------
+
+    def _prefix(self, pid: int, t_ns: int | None) -> str:
+        parts = []
+        if self.to_file and self.opts.follow:
+            parts.append(f"{pid:<5} ")
+        elif not self.to_file and self.alive > 1:
+            parts.append(f"[pid {pid:>5}] ")
+        parts.append(self._stamp(t_ns))
+        return "".join(parts)
+
+    def _stamp(self, t_ns: int | None) -> str:
+        o = self.opts
+        if not (o.timestamps or o.relative):
+            return ""
+        t_ns = t_ns if t_ns is not None else time.time_ns()
+        text = ""
+        if o.relative:
+            delta = 0 if self.last_ns is None else max(t_ns - self.last_ns, 0)
+            self.last_ns = t_ns
+            text = f"{delta // 1_000_000_000:6d}.{delta // 1000 % 1_000_000:06d} "
+        if o.timestamps:
+            sec, usec = divmod(t_ns // 1000, 1_000_000)
+            if o.timestamps >= 3:
+                text = f"{sec}.{usec:06d} "
+            else:
+                clock = time.strftime("%H:%M:%S", time.localtime(sec))
+                text = f"{clock}.{usec:06d} " if o.timestamps == 2 else f"{clock} "
+        return text
+
+    def _duration(self, event: Mapping[str, Any]) -> str:
+        if not self.opts.syscall_times:
+            return ""
+        t0, t1 = event.get("t0"), event.get("t1")
+        if event.get("ret") is None or t0 is None or t1 is None:
+            return " <unavailable>"
+        d = max(t1 - t0, 0) // 1000
+        return f" <{d // 1_000_000}.{d % 1_000_000:06d}>"
+
+    # --- events ------------------------------------------------------------------------------
+
+    def feed(self, event: Mapping[str, Any]) -> str:
+        """Text for one event (complete lines; empty for events strace prints nothing for)."""
+        kind = event.get("ev")
+        handler = getattr(self, f"_on_{kind}", None)
+        return handler(event) if handler else ""
+
+    def finish(self) -> str:
+        """Text still owed at the end of the stream (nothing: every line is written whole)."""
+        return ""
+
+    def _on_spawn(self, event: Mapping[str, Any]) -> str:
+        self.alive += 1
+        return ""
+
+    def _on_enter(self, event: Mapping[str, Any]) -> str:
+        pid, name = event["pid"], event["name"]
+        args = event.get("args") or []
+        fds = event.get("fds")
+        text = self._prefix(pid, event.get("t0")) + f"{name}(" + render_args(args, self.opts, fds)
+        if has_exit_args(name, args) and args:
+            text += ", "
+        self.pending[pid] = name
+        return text + " <unfinished ...>\n"
+
+    def _on_syscall(self, event: Mapping[str, Any]) -> str:
+        pid, name = event["pid"], event["name"]
+        args = event.get("args") or []
+        n_entry = event.get("n_entry", len(args))
+        fds = event.get("fds")
+        resumed = event.get("resumed") or self.pending.get(pid) == name
+        self.pending.pop(pid, None)
+        finished = event.get("ret") is not None
+        more = has_exit_args(name, args[:n_entry])
+        if resumed:
+            line = self._prefix(pid, event.get("t1")) + f"<... {name} resumed>"
+            if finished:
+                line += render_args(args[n_entry:], self.opts, fds)
+            elif more:
+                line += " <unfinished ...>"
+        else:
+            line = self._prefix(pid, event.get("t0")) + f"{name}("
+            if finished:
+                line += render_args(args, self.opts, fds)
+            else:
+                line += render_args(args[:n_entry], self.opts, fds)
+                if more:
+                    line += (", " if n_entry else "") + " <unfinished ...>"
+        line = _pad(line + ")") + "= " + return_text(event, self.opts)
+        return line + self._duration(event) + "\n"
+
+    def _on_signal(self, event: Mapping[str, Any]) -> str:
+        info = event.get("info")
+        body = f" {render_node(info, self.opts)}" if info else ""
+        return self._prefix(event["pid"], event.get("t")) + f"--- {event['sig']}{body} ---\n"
+
+    def _on_exit(self, event: Mapping[str, Any]) -> str:
+        pid = event["pid"]
+        if "signal" in event and event["signal"]:
+            core = " (core dumped)" if event.get("core") else ""
+            what = f"killed by {event['signal']}{core}"
+        else:
+            what = f"exited with {event.get('status', 0)}"
+        text = self._prefix(pid, event.get("t")) + f"+++ {what} +++\n"
+        self.pending.pop(pid, None)
+        self.alive = max(self.alive - 1, 0)
+        return text

@@ -1,0 +1,385 @@
+"""Annotated timeline: a record's events in time order, each with what it means for the client.
+
+Data first (`build_timeline` → `Timeline` of `TimelineRow`s), then two views of it: plain text
+(`timeline_text`, used for pipes, golden files and the Markdown report) and a rich table
+(`timeline_table`, for terminals). rich is imported only when a table is drawn.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+from sysrec.annotate import Annotation, Annotator, event_time
+from sysrec.annotate.counters import key_counters
+from sysrec.annotate.engine import fd_endpoint, server_ports, waits
+from sysrec.annotate.facts import OUTCOME_READY_ERROR, READINESS_CALLS, so_error_value, syscall_outcome
+from sysrec.record import Record
+
+# Errors that a non-blocking client expects on its normal path: not "the first error".
+EXPECTED_ERRNOS = frozenset({"EINPROGRESS", "EAGAIN", "EWOULDBLOCK", "EALREADY"})
+
+SHOWN_EVENTS = frozenset({"syscall", "packet", "signal", "exit", "warning"})
+
+_TIME_LEFT = re.compile(r"left \{tv_sec=\d+, tv_nsec=\d+\}")
+
+# A blocking call's wait is worth a mention from here on (shorter ones are tracer overhead).
+WAIT_SHOWN_MS = 1.0
+
+
+@dataclass
+class TimelineRow:
+    seq: int
+    t_ms: float
+    pid: int | None
+    kind: str                                  # syscall, packet, signal, exit, warning
+    call: str                                  # strace form without the result
+    result: str                                # what follows " = " (empty for non-syscalls)
+    error: bool = False
+    annotation: Annotation | None = None
+    counters: dict[str, int] = field(default_factory=dict)
+    listener: dict[str, Any] | None = None
+    tcp_state: str | None = None
+    name: str = ""
+    repeat: int = 1
+    t_last_ms: float | None = None
+    first_error: bool = False
+    waited_ms: float | None = None             # a call that blocked: how long
+
+    @property
+    def interesting(self) -> bool:
+        """What `--around` and report excerpts centre on."""
+        return self.error or (self.annotation is not None and self.annotation.key)
+
+    @property
+    def line(self) -> str:
+        return f"{self.call} = {self.result}" if self.kind == "syscall" else self.call
+
+    def collapse_key(self) -> tuple[Any, ...]:
+        """Equal for repeats: the time a wait had left is not a difference worth a row."""
+        rule = self.annotation.rule_id if self.annotation else None
+        return (self.pid, self.kind, self.call, _TIME_LEFT.sub("left", self.result), rule, self.tcp_state)
+
+
+@dataclass
+class Gap:
+    """Rows left out by `--around`."""
+
+    hidden: int
+
+
+@dataclass
+class Timeline:
+    header: dict[str, Any]
+    footer: dict[str, Any]
+    rows: list[TimelineRow]
+    events: int                                # events shown before collapsing
+
+    @property
+    def title(self) -> str:
+        return timeline_title(self.header, self.footer)
+
+
+def timeline_title(header: Mapping[str, Any], footer: Mapping[str, Any] | None = None) -> str:
+    context = header.get("context") or {}
+    parts = []
+    if context.get("scenario"):
+        parts.append(str(context["scenario"]))
+    if context.get("cell"):
+        parts.append(str(context["cell"]))
+    if context.get("run") is not None:
+        parts.append(f"run {context['run']}")
+    if not parts:
+        parts.append(" ".join(header.get("argv") or []) or "record")
+    title = " / ".join(parts) + f" — kernel {header.get('kernel', '?')}"
+    if footer:
+        title += f" — ended: {footer.get('end', '?')}"
+        if footer.get("exit_status") is not None:
+            title += f" (exit {footer['exit_status']})"
+    return title
+
+
+# Endpoints that are not the network the client is studied on: failures there (glibc probing
+# nscd's UNIX socket, a missing file) are shown but never "the first error".
+NON_NETWORK_ENDPOINTS = ("UNIX", "/")
+
+
+def _is_error(event: Mapping[str, Any]) -> bool:
+    if str(fd_endpoint(event) or "").startswith(NON_NETWORK_ENDPOINTS):
+        return False
+    errno = event.get("errno")
+    if errno and errno not in EXPECTED_ERRNOS:
+        return True
+    if syscall_outcome(event) == OUTCOME_READY_ERROR:  # poll() woken by POLLERR/POLLHUP
+        return True
+    value = so_error_value(event)
+    return value is not None and value != "0"
+
+
+def _packet_text(event: Mapping[str, Any], ports: set[int]) -> str:
+    flags = "|".join(event.get("flags") or []) or "-"
+    arrow = "←" if event.get("sport") in ports else "→"
+    text = (f"{arrow} {flags} {event.get('src')}:{event.get('sport')} > {event.get('dst')}:{event.get('dport')}"
+            f" seq {event.get('seq_no')}")
+    if "ACK" in (event.get("flags") or []):
+        text += f" ack {event.get('ack_no')}"
+    text += f" win {event.get('win')}"
+    if event.get("len"):
+        text += f" len {event.get('len')}"
+    return text
+
+
+def _other_text(event: Mapping[str, Any]) -> str:
+    kind = event.get("ev")
+    if kind == "signal":
+        return signal_line(event)
+    if kind == "exit":
+        return exit_line(event)
+    return f"warning: {event.get('msg', '')}"
+
+
+def ordered_events(record: Record) -> list[dict[str, Any]]:
+    """The events a timeline shows, in timeline order (stable for equal times)."""
+    events = [e for e in record.events() if e.get("ev") in SHOWN_EVENTS]
+    events.sort(key=lambda e: (event_time(e), e.get("seq", 0)))
+    return events
+
+
+def build_timeline(record: Record, *, collapse: bool = True, fd_decode: int = 2) -> Timeline:
+    events = ordered_events(record)
+    start = int(record.header.get("start_ns") or (event_time(events[0]) if events else 0))
+    ports = server_ports(events)
+    annotator = Annotator.for_events(record.header, events)
+    strsize = int((record.header.get("options") or {}).get("strsize") or 32)
+    rows: list[TimelineRow] = []
+    first_error_seen = False
+    for event in events:
+        annotation = annotator.annotate(event)
+        kind = event["ev"]
+        row = TimelineRow(seq=int(event.get("seq", 0)), t_ms=(event_time(event) - start) / 1e6,
+                          pid=event.get("pid"), kind=kind, call="", result="",
+                          annotation=annotation, name=event.get("name", kind))
+        if kind == "syscall":
+            row.call, row.result = call_and_result(event, fd_decode=fd_decode, strsize=strsize)
+            row.error = _is_error(event)
+            ctx = event.get("ctx") or {}
+            row.counters = key_counters(ctx.get("counters") or {})
+            row.listener = ctx.get("listener")
+            row.tcp_state = ctx.get("tcp_state")
+            if waits(event) and event.get("t0") is not None and event.get("t1") is not None:
+                waited = (int(event["t1"]) - int(event["t0"])) / 1e6
+                row.waited_ms = waited if waited >= WAIT_SHOWN_MS else None
+        elif kind == "packet":
+            facts = annotator.last_facts
+            if facts is not None and facts.extra.get("duplicate"):
+                continue  # the same packet captured twice (loopback: leaving and arriving)
+            row.call = _packet_text(event, ports)
+        else:
+            row.call = _other_text(event)
+        if (kind == "syscall" and annotation is not None and annotation.key
+                and event.get("name") in READINESS_CALLS and event.get("ret") == 0):
+            row.error = True  # a connect that never completed: the wait timed out
+        if row.error and not first_error_seen:
+            row.first_error = first_error_seen = True
+        rows.append(row)
+    footer = record.footer or {"end": "truncated"}
+    timeline = Timeline(header=record.header, footer=footer, rows=rows, events=len(rows))
+    if collapse:
+        timeline.rows = collapse_repeats(timeline.rows)
+    return timeline
+
+
+def collapse_repeats(rows: Iterable[TimelineRow]) -> list[TimelineRow]:
+    """Runs of identical events (same pid, line, result, explanation, no counter change) → one row ×N."""
+    out: list[TimelineRow] = []
+    for row in rows:
+        last = out[-1] if out else None
+        if (last is not None and not row.counters and not last.first_error and not row.first_error
+                and last.collapse_key() == row.collapse_key()):
+            last.repeat += 1
+            last.t_last_ms = row.t_ms
+            continue
+        out.append(row)
+    return out
+
+
+def select_around(rows: Sequence[TimelineRow], n: int | None) -> list[TimelineRow | Gap]:
+    """Rows within `n` of an interesting row (errors, key explanations); gaps for the rest.
+
+    A record where nothing went wrong centres on its explained rows instead, so an excerpt
+    of a healthy cell still shows the handshake rather than one gap.
+    """
+    if n is None:
+        return list(rows)
+    keep = [False] * len(rows)
+    centres = [row.interesting for row in rows]
+    if not any(centres):  # nothing failed: centre on whatever the rules could explain
+        centres = [row.annotation is not None for row in rows]
+    for i, row in enumerate(rows):
+        if centres[i]:
+            for j in range(max(0, i - n), min(len(rows), i + n + 1)):
+                keep[j] = True
+    out: list[TimelineRow | Gap] = []
+    hidden = 0
+    for row, kept in zip(rows, keep):
+        if kept:
+            if hidden:
+                out.append(Gap(hidden))
+                hidden = 0
+            out.append(row)
+        else:
+            hidden += row.repeat
+    if hidden:
+        out.append(Gap(hidden))
+    return out
+
+
+# --- strace form ----------------------------------------------------------------------
+# Node and return-value formatting belongs to the strace renderer; the timeline only splits the
+# line into the call and its result, with `-yy` endpoints by default.
+
+def call_and_result(event: Mapping[str, Any], *, fd_decode: int = 2, strsize: int = 32) -> tuple[str, str]:
+    """`connect(3<TCP:[…]>, {…}, 16)` and `-1 EINPROGRESS (Operation now in progress)`."""
+    from sysrec.render.strace_text import RenderOptions, render_args, return_text
+
+    opts = RenderOptions(strsize=strsize, fd_decode=fd_decode)
+    call = f"{event.get('name', '?')}({render_args(event.get('args') or [], opts, event.get('fds'))})"
+    return call, return_text(event, opts)
+
+
+def signal_line(event: Mapping[str, Any]) -> str:
+    from sysrec.render.strace_text import RenderOptions, render_node
+
+    info = event.get("info")
+    body = f" {render_node(info, RenderOptions())}" if info else ""
+    return f"--- {event.get('sig', '?')}{body} ---"
+
+
+def exit_line(event: Mapping[str, Any]) -> str:
+    if event.get("signal"):
+        core = " (core dumped)" if event.get("core") else ""
+        return f"+++ killed by {event['signal']}{core} +++"
+    return f"+++ exited with {event.get('status', '?')} +++"
+
+
+# --- plain text --------------------------------------------------------------------------
+
+def format_counters(counters: Mapping[str, int]) -> str:
+    return ", ".join(f"{v:+d} {k}" for k, v in counters.items())
+
+
+def format_listener(listener: Mapping[str, Any] | None) -> str:
+    if not listener:
+        return ""
+    text = f"queue {listener.get('queue', '?')}/{listener.get('backlog', '?')}"
+    if listener.get("synrecv"):
+        text += f" syn-recv {listener['synrecv']}"
+    return text
+
+
+def _row_details(row: TimelineRow, previous: tuple[str, str] | None) -> str:
+    """State and queue only where they changed since the previous row of that pid; counters always."""
+    parts = []
+    if row.waited_ms is not None:
+        parts.append(f"blocked {row.waited_ms:.1f} ms")
+    listener = format_listener(row.listener)
+    if previous is None or previous != (row.tcp_state or "", listener):
+        if row.tcp_state:
+            parts.append(f"state {row.tcp_state}")
+        if listener:
+            parts.append(listener)
+    if row.counters:
+        parts.append(format_counters(row.counters))
+    return " · ".join(parts)
+
+
+def timeline_lines(timeline: Timeline, *, around: int | None = None,
+                   show_refs: bool = True) -> list[str]:
+    """The plain-text timeline: one line per event, its state and explanation indented below."""
+    lines = [f"# {timeline.title}", f"{'ms':>10} {'pid':>7}  event"]
+    indent = " " * 20
+    shown_state: dict[int | None, tuple[str, str]] = {}
+    for item in select_around(timeline.rows, around):
+        if isinstance(item, Gap):
+            shown_state.clear()
+            lines.append(f"{'':>10} {'':>7}  … {item.hidden} event{'s' if item.hidden != 1 else ''} …")
+            continue
+        row = item
+        mark = "!" if row.first_error else " "
+        pid = "" if row.pid is None else str(row.pid)
+        line = f"{row.t_ms:>10.3f} {pid:>7}{mark} {row.line}"
+        if row.repeat > 1:
+            line += f"   ×{row.repeat} (until {row.t_last_ms:.3f} ms)"
+        lines.append(line)
+        details = _row_details(row, shown_state.get(row.pid))
+        if row.kind == "syscall":
+            shown_state[row.pid] = (row.tcp_state or "", format_listener(row.listener))
+        if details:
+            lines.append(indent + details)
+        if row.annotation is not None:
+            lines.append(indent + "↳ " + row.annotation.text)
+            if show_refs:
+                lines.append(indent + "  kernel: " + row.annotation.ref)
+    return lines
+
+
+def timeline_text(timeline: Timeline, *, around: int | None = None, show_refs: bool = True) -> str:
+    return "\n".join(timeline_lines(timeline, around=around, show_refs=show_refs)) + "\n"
+
+
+# --- rich --------------------------------------------------------------------------------
+
+def timeline_table(timeline: Timeline, *, around: int | None = None) -> Any:
+    """A rich Table of the timeline (a renderable; nothing is printed here)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=timeline.title, title_justify="left", expand=False, show_lines=False,
+                  header_style="bold")
+    table.add_column("ms", justify="right", no_wrap=True)
+    table.add_column("pid", justify="right", no_wrap=True)
+    table.add_column("event and why", overflow="fold", ratio=1)
+    table.add_column("Δ counters", overflow="fold")
+    table.add_column("queue", no_wrap=True)
+    table.add_column("state", no_wrap=True)
+    for item in select_around(timeline.rows, around):
+        if isinstance(item, Gap):
+            plural = "s" if item.hidden != 1 else ""
+            table.add_row("", "", Text(f"… {item.hidden} event{plural} …", style="dim"), "", "", "")
+            continue
+        row = item
+        if row.first_error:
+            style = "bold red"
+        elif row.error:
+            style = "red"
+        elif row.kind == "packet":
+            style = "cyan"
+        else:
+            style = ""
+        cell = Text(("! " if row.first_error else "") + row.line, style=style)
+        if row.repeat > 1:
+            cell.append(f"  ×{row.repeat}", style="bold")
+        if row.annotation is not None:
+            cell.append("\n↳ " + row.annotation.text, style="italic yellow" if row.annotation.key else "italic")
+            cell.append("\n  " + row.annotation.ref, style="dim")
+        counters = Text(format_counters(row.counters).replace(", ", "\n"), style="magenta")
+        table.add_row(f"{row.t_ms:.3f}", "" if row.pid is None else str(row.pid), cell, counters,
+                      format_listener(row.listener).replace("queue ", ""), row.tcp_state or "")
+    return table
+
+
+def render_timeline(record: Record, *, around: int | None = None, console: Any = None) -> None:
+    """Print a record's annotated timeline: a rich table on a terminal, plain text otherwise."""
+    timeline = build_timeline(record)
+    if console is None:
+        if not sys.stdout.isatty():
+            sys.stdout.write(timeline_text(timeline, around=around))
+            return
+        from rich.console import Console
+        console = Console()
+    if console.is_terminal:
+        console.print(timeline_table(timeline, around=around))
+    else:
+        console.file.write(timeline_text(timeline, around=around))

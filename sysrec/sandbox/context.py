@@ -1,0 +1,69 @@
+"""The `ctx` attached to each traced syscall of a scenario client (docs/record-format.md).
+
+Read while the tracee is stopped at the syscall's exit: counter deltas since the previous stop,
+the scenario listener's accept queue and SYN-RECV count, and the TCP state of the call's fd.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sysrec.sandbox.counters import deltas, read_counters
+from sysrec.sandbox.sockets import FdPeeker, listener_info
+
+# syscalls whose first argument is a socket fd worth a state lookup
+FD_FIRST = frozenset({
+    "connect", "accept", "accept4", "bind", "listen", "getsockopt", "setsockopt", "getsockname",
+    "getpeername", "sendto", "recvfrom", "sendmsg", "recvmsg", "sendmmsg", "recvmmsg", "shutdown",
+    "read", "write", "readv", "writev", "fcntl",
+})
+
+
+class StopContext:
+    """Callable handed to the tracer as context_hook; keeps the previous counters between stops."""
+
+    def __init__(self, listener: tuple[str, int] | None) -> None:
+        self.listener = listener
+        self.previous = read_counters()
+        self.peeker = FdPeeker()
+
+    def reset_baseline(self, values: dict[str, int]) -> None:
+        self.previous = values
+
+    def __call__(self, event: dict[str, Any]) -> dict[str, Any]:
+        ctx: dict[str, Any] = {}
+        try:
+            self._fill(ctx, event)
+        except OSError as err:  # a lookup that failed must not end the trace
+            ctx["error"] = f"context lookup failed: {err}"
+        return ctx
+
+    def _fill(self, ctx: dict[str, Any], event: dict[str, Any]) -> None:
+        now = read_counters()
+        changed = deltas(self.previous, now)
+        self.previous = now
+        if changed:
+            ctx["counters"] = changed
+        if self.listener is not None:
+            info = listener_info(*self.listener)
+            if info is not None:
+                ctx["listener"] = info
+        fd = self._fd_of(event)
+        if fd is not None:
+            state = self.peeker.tcp_state(int(event.get("pid", 0)), fd)
+            if state is not None:
+                ctx["tcp_state"] = state
+
+    @staticmethod
+    def _fd_of(event: dict[str, Any]) -> int | None:
+        name = event.get("name")
+        raw = event.get("raw") or []
+        if name in FD_FIRST and raw:
+            fd = raw[0] & 0xFFFFFFFF
+            return fd if fd < 1 << 20 else None
+        if name == "socket" and isinstance(event.get("ret"), int) and event["ret"] >= 0:
+            return int(event["ret"])
+        return None
+
+    def close(self) -> None:
+        self.peeker.close()

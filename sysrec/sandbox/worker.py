@@ -1,0 +1,362 @@
+"""One run of one cell, inside a forked worker process that owns a private network namespace.
+
+Process tree of a run (every box dies with its parent through PR_SET_PDEATHSIG or, for the
+tracees, PTRACE_O_EXITKILL):
+
+    sysrec (runner) ── worker: unshare(NEWNET [+NEWUSER]), sysctls, lo up
+                          ├── server, preload steps   (own process groups, logs beside the record)
+                          └── tracer process          (writes the record)
+                                 └── client(s) under ptrace
+
+The tracer runs in its own child so that its waitpid(-1) loop only ever sees the tracees.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import signal
+import time
+import traceback
+from dataclasses import dataclass
+from typing import Any
+
+from sysrec.errors import SysrecError
+from sysrec.scenario.model import Cell, PreloadStep, Scenario
+from sysrec.sandbox import procs
+from sysrec.sandbox.netns import enter_private_netns, netns_id
+from sysrec.sandbox.sockets import is_listening, listener_info
+from sysrec.sandbox.sysctl import write_sysctls
+
+POLL = 0.01
+
+
+class Interrupted(Exception):
+    """SIGTERM from the runner (Ctrl-C there): tear down and report."""
+
+
+@dataclass(frozen=True)
+class RunJob:
+    scenario: Scenario
+    cell: Cell
+    run: int
+    record_path: str   # DIR/<scenario>/<cell>/run-<n>.jsonl
+    capture: bool
+
+    def log_path(self, role: str) -> str:
+        return self.record_path[: -len(".jsonl")] + f".{role}.log"
+
+
+def start_worker(job: RunJob) -> tuple[int, int]:
+    """Fork the worker; returns (pid, read end of its result pipe). The parent must be single-threaded."""
+    rfd, wfd = os.pipe2(os.O_CLOEXEC)
+    pid = os.fork()
+    if pid == 0:
+        os.close(rfd)
+        _worker_main(job, wfd)  # never returns
+    os.close(wfd)
+    return pid, rfd
+
+
+def _worker_main(job: RunJob, result_fd: int) -> None:
+    status = 0
+    try:
+        os.setpgid(0, 0)
+        procs.die_with_parent()
+        procs.become_subreaper()
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, _raise_interrupted)
+        devnull = os.open(os.devnull, os.O_RDWR)
+        os.dup2(devnull, 0)
+        log = os.open(job.log_path("sandbox"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        os.dup2(log, 1)
+        os.dup2(log, 2)
+        try:
+            result = run_in_sandbox(job)
+        except Interrupted:
+            result = {"ok": False, "interrupted": True, "error": "interrupted"}
+        except SysrecError as err:
+            result = {"ok": False, "error": str(err), "status": err.exit_status}
+        except BaseException as err:  # a bug: keep the traceback beside the record
+            traceback.print_exc()
+            result = {"ok": False, "error": f"internal error in the sandbox: {err!r} "
+                                            f"(traceback in {job.log_path('sandbox')})", "status": 1}
+        os.write(result_fd, json.dumps(result).encode())
+    except BaseException:
+        status = 1
+    finally:
+        os._exit(status)
+
+
+def _raise_interrupted(signum: int, _frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise Interrupted()
+
+
+def run_in_sandbox(job: RunJob) -> dict[str, Any]:
+    """Set up the namespace, start server and preload steps, trace the client, tear down."""
+    initial_netns = netns_id()
+    enter_private_netns()
+    write_sysctls(job.cell.settings, initial_netns=initial_netns)
+    scenario = job.scenario
+    started: list[procs.Started] = []
+    tracer_pid = None
+    link = None
+    try:
+        if scenario.link is not None:
+            link = _start_link(scenario)
+        listener = scenario.server.ready_listen if scenario.server else None
+        if scenario.server is not None:
+            _start_server(job, started)
+        for index, step in enumerate(scenario.preload):
+            _run_preload(job, index, step, listener, started)
+        tracer_pid, tracer_rfd = _fork_tracer(job, listener)
+        outcome = _wait_tracer(tracer_pid, tracer_rfd)
+        tracer_pid = None
+        return outcome
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if tracer_pid is not None:
+            _stop_tracer(tracer_pid)
+        procs.stop_all(started)
+        if link is not None:
+            try:
+                link.stop()
+            except Exception:  # the namespace goes away with the worker anyway
+                traceback.print_exc()
+        procs.kill_descendants()
+
+
+def _start_link(scenario: Scenario) -> Any:
+    """The `[link]` delay, installed in this namespace before the server starts."""
+    assert scenario.link is not None
+    try:
+        from sysrec.link import LinkError, start_link
+    except ImportError:
+        raise SysrecError(f"{scenario.path}: key 'link': this build of sysrec has no delay link") from None
+    try:
+        return start_link(scenario.link.delay_ms, loss=scenario.link.loss, seed=scenario.link.seed)
+    except LinkError as err:
+        raise SysrecError(f"{scenario.path}: key 'link': cannot build the delay link: {err}") from None
+
+
+# -- server and preload --------------------------------------------------------------------
+
+def _start_server(job: RunJob, started: list[procs.Started]) -> None:
+    server = job.scenario.server
+    assert server is not None
+    item = procs.start("server", server.command.resolve(), job.log_path("server"))
+    started.append(item)
+    deadline = time.monotonic() + server.start_timeout
+    ready_at = time.monotonic() + server.ready_delay
+    while True:
+        code = item.proc.poll()
+        if code is not None:
+            raise item.failure(f"exited with status {code} before it was ready")
+        if server.ready_listen is not None:
+            if is_listening(*server.ready_listen):
+                break
+        elif time.monotonic() >= ready_at:
+            break
+        if time.monotonic() >= deadline:
+            host, port = server.ready_listen or ("?", 0)
+            raise item.failure(f"was not ready after {server.start_timeout:g} s "
+                               f"(no TCP listener on {host}:{port} in the namespace)")
+        time.sleep(POLL)
+    if server.ready_listen is not None and server.ready_delay:
+        time.sleep(server.ready_delay)
+
+
+def _run_preload(job: RunJob, index: int, step: PreloadStep, listener: tuple[str, int] | None,
+                 started: list[procs.Started]) -> None:
+    role = f"preload[{index}]"
+    item = procs.start(role, step.command.resolve(), job.log_path(f"preload-{index}"))
+    started.append(item)
+    deadline = time.monotonic() + step.timeout
+    if not step.keep:
+        while (code := item.proc.poll()) is None:
+            if time.monotonic() >= deadline:
+                raise item.failure(f"did not exit within {step.timeout:g} s (set keep = true for a "
+                                   "step that runs alongside the client)")
+            time.sleep(POLL)
+        if code != 0:
+            raise item.failure(f"exited with status {code}")
+        time.sleep(step.delay)
+        return
+    if step.until_queue is not None:
+        if listener is None:
+            raise SysrecError(f"{job.scenario.path}: key '{role}.until_queue': needs server.ready.listen")
+        while True:
+            info = listener_info(*listener)
+            if info is not None and int(info["queue"]) >= step.until_queue:
+                break
+            code = item.proc.poll()
+            if code is not None:
+                raise item.failure(f"exited with status {code} before the accept queue held "
+                                   f"{step.until_queue}")
+            if time.monotonic() >= deadline:
+                depth = info["queue"] if info else "no listener"
+                raise item.failure(f"left the accept queue at {depth} after {step.timeout:g} s, "
+                                   f"expected {step.until_queue}")
+            time.sleep(POLL)
+    time.sleep(step.delay)
+    code = item.proc.poll()
+    if code is not None and code != 0:
+        raise item.failure(f"exited with status {code}")
+
+
+# -- the traced client ---------------------------------------------------------------------
+
+def _fork_tracer(job: RunJob, listener: tuple[str, int] | None) -> tuple[int, int]:
+    rfd, wfd = os.pipe2(os.O_CLOEXEC)
+    pid = os.fork()
+    if pid == 0:
+        status = 0
+        try:
+            os.close(rfd)
+            procs.die_with_parent()
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            outcome = _trace_client(job, listener)
+            os.write(wfd, json.dumps(outcome).encode())
+        except BaseException as err:
+            try:
+                traceback.print_exc()
+                status_code = err.exit_status if isinstance(err, SysrecError) else 1
+                os.write(wfd, json.dumps({"ok": False, "error": str(err) or repr(err),
+                                          "status": status_code}).encode())
+            except BaseException:
+                status = 1
+        finally:
+            os._exit(status)
+    os.close(wfd)
+    return pid, rfd
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while True:
+        try:
+            data = os.read(fd, 65536)
+        except InterruptedError:
+            continue
+        if not data:
+            break
+        chunks.append(data)
+    return b"".join(chunks)
+
+
+def _wait_tracer(pid: int, rfd: int) -> dict[str, Any]:
+    try:
+        try:
+            data = _read_all(rfd)
+        except Interrupted:
+            _stop_tracer(pid)
+            raise
+        finally:
+            os.close(rfd)
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+    if not data:
+        return {"ok": False, "error": "the tracer process died without a result", "status": 1}
+    return json.loads(data)
+
+
+def _stop_tracer(pid: int) -> None:
+    """SIGTERM makes the tracer kill its tracees and close the record as `interrupted`."""
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline:
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if done:
+            return
+        time.sleep(POLL)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+
+
+def client_argv(job: RunJob) -> list[str]:
+    argv = job.scenario.client.command.resolve()
+    count = job.scenario.client.count
+    if count > 1:
+        from sysrec.probes import probe_interpreter
+        fanout = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fanout.py")
+        argv = [probe_interpreter(), fanout, str(count), *argv]
+    return argv
+
+
+def _trace_client(job: RunJob, listener: tuple[str, int] | None) -> dict[str, Any]:
+    """In the tracer process: header, start counters, traced syscalls with ctx, packets, end
+    counters, footer. Returns how the client ended."""
+    from sysrec.record import RecordWriter
+    from sysrec.sandbox.context import StopContext
+    from sysrec.sandbox.counters import read_counters
+    from sysrec.syscalls import DEFAULT_SET
+    from sysrec.tracer import TraceOptions, trace
+
+    client = job.scenario.client
+    argv = client_argv(job)
+    trace_set = list(client.trace) if client.trace is not None else list(DEFAULT_SET)
+    options = TraceOptions(trace_set=trace_set, follow=client.follow or client.count > 1,
+                           seccomp=True, strsize=32, fd_decode=2)
+    context = {"scenario": job.scenario.name, "cell": job.cell.name, "settings": dict(job.cell.settings),
+               "run": job.run, "role": "client"}
+    netns = netns_id()
+    with RecordWriter(job.record_path) as writer:
+        writer.header(argv, trace_set, True, {"strsize": options.strsize, "fd_decode": options.fd_decode,
+                                              "follow": options.follow}, context=context)
+        capture = _start_capture(writer) if job.capture else None
+        hook = StopContext(listener)
+        start_values = read_counters()
+        hook.reset_baseline(start_values)
+        writer.event({"ev": "counters", "t": time.time_ns(), "netns": netns, "values": start_values,
+                      "phase": "start"})
+        log = os.open(job.log_path("client"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        try:
+            result = trace(argv, options, writer.event, context_hook=hook, stdin=0, stdout=log,
+                           stderr=log, timeout=client.timeout)
+        except SysrecError as err:
+            writer.footer("error", err.exit_status, error=str(err))
+            raise
+        finally:
+            os.close(log)
+            hook.close()
+        if capture is not None:
+            _stop_capture(writer, capture)
+        writer.event({"ev": "counters", "t": time.time_ns(), "netns": netns, "values": read_counters(),
+                      "phase": "end"})
+        writer.footer(result.end, result.exit_status)
+    return {"ok": True, "end": result.end, "exit_status": result.exit_status,
+            "kernel": platform.release()}
+
+
+def _start_capture(writer: Any) -> Any:
+    try:
+        from sysrec.capture import start_capture
+    except ImportError:
+        return None
+    try:
+        return start_capture()
+    except Exception as err:  # capture is optional: say so in the record and go on
+        writer.event({"ev": "warning", "t": time.time_ns(), "msg": f"packet capture not started: {err}"})
+        return None
+
+
+def _stop_capture(writer: Any, handle: Any) -> None:
+    try:
+        packets = handle.stop(settle_s=0.05)
+        for packet in packets:
+            writer.event(packet)
+        for warning in getattr(handle, "warnings", []):
+            writer.event({"ev": "warning", "t": time.time_ns(), "msg": warning})
+    except Exception as err:
+        writer.event({"ev": "warning", "t": time.time_ns(), "msg": f"packet capture failed: {err}"})
+    finally:
+        handle.close()

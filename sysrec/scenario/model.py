@@ -1,0 +1,146 @@
+"""The parsed scenario: plain data, no I/O. Built by parse.py, read by the sandbox and expect.py."""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+SysctlValue = int | str
+
+# comparison operator text → function, longest first so ">=" is not read as ">"
+OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
+    ">=": operator.ge, "<=": operator.le, "==": operator.eq, "!=": operator.ne,
+    ">": operator.gt, "<": operator.lt,
+}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """`>= 1`, `== 0`: an operator and an integer, as written in the file."""
+
+    op: str
+    value: int
+
+    def holds(self, actual: int) -> bool:
+        return OPERATORS[self.op](actual, self.value)
+
+    def __str__(self) -> str:
+        return f"{self.op} {self.value}"
+
+
+@dataclass(frozen=True)
+class Command:
+    """A program to start: argv as written, or a shipped probe with its arguments."""
+
+    argv: tuple[str, ...] = ()
+    probe: str | None = None
+
+    def resolve(self) -> list[str]:
+        if self.probe is None:
+            return list(self.argv)
+        from sysrec.probes import probe_argv
+        return probe_argv(self.probe, list(self.argv))
+
+
+@dataclass(frozen=True)
+class Server:
+    command: Command
+    ready_listen: tuple[str, int] | None  # host, port of the TCP listener that means "ready"
+    ready_delay: float                     # seconds to wait when there is no listener to watch
+    start_timeout: float
+
+
+@dataclass(frozen=True)
+class PreloadStep:
+    """Started in order before the client. `keep` steps run until teardown; others must exit 0."""
+
+    command: Command
+    keep: bool
+    until_queue: int | None   # keep-steps: wait until the listener's accept queue holds N
+    delay: float              # then wait this long
+    timeout: float
+
+
+@dataclass(frozen=True)
+class Link:
+    """`[link]`: every packet leaving loopback is held `delay_ms` (and dropped with `loss`)."""
+
+    delay_ms: float
+    loss: float
+    seed: int | None
+
+
+@dataclass(frozen=True)
+class Client:
+    command: Command
+    count: int                # concurrent instances, all in one record
+    timeout: float            # per-run timeout for the traced client(s)
+    trace: tuple[str, ...] | None  # syscall set; None: the tracer's default set
+    follow: bool
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """What one syscall event must look like. Every given field must match."""
+
+    syscall: tuple[str, ...] = ()
+    ret: Comparison | None = None
+    errno: str | None = None          # "ECONNRESET"; "none" means the call succeeded
+    so_error: str | None = None       # getsockopt(SO_ERROR) value: errno name or "0"
+    raux: str | None = None           # regular expression searched in the text after `= ret`
+    tcp_state: tuple[str, ...] = ()   # ctx.tcp_state at this stop: one of these
+    queue: Comparison | None = None   # ctx.listener.queue at this stop
+    synrecv: Comparison | None = None  # ctx.listener.synrecv at this stop
+    text: str = ""                    # how the file wrote it, for messages
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """One `[[expect]]` table. Exactly one kind of check is set."""
+
+    key: str                                  # "expect[2]": where it came from
+    says: str                                 # the author's sentence, shown in results
+    when: tuple[tuple[str, tuple[SysctlValue, ...]], ...]  # cell selector (any listed value); empty: every cell
+    sequence: tuple[Matcher, ...] = ()
+    absent: tuple[Matcher, ...] = ()
+    count: Matcher | None = None
+    times: Comparison | None = None
+    counters: tuple[tuple[str, Comparison], ...] = ()
+    exit: Comparison | None = None
+
+    @property
+    def kind(self) -> str:
+        for kind in ("sequence", "absent", "counters"):
+            if getattr(self, kind):
+                return kind
+        return "count" if self.count is not None else "exit"
+
+    def applies_to(self, settings: dict[str, SysctlValue]) -> bool:
+        return all(str(settings.get(name)) in {str(v) for v in values} for name, values in self.when)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    path: str
+    name: str
+    description: str
+    sysctl: tuple[tuple[str, SysctlValue], ...]
+    matrix: tuple[tuple[str, tuple[SysctlValue, ...]], ...]
+    server: Server | None
+    preload: tuple[PreloadStep, ...]
+    client: Client
+    expectations: tuple[Expectation, ...]
+    link: Link | None = None
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One point of the matrix: every sysctl the run writes, and a directory-safe name."""
+
+    name: str
+    settings: dict[str, SysctlValue] = field(hash=False)   # fixed + matrix values
+    varied: dict[str, SysctlValue] = field(hash=False)     # only the matrix values

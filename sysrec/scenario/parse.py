@@ -1,0 +1,457 @@
+"""TOML scenario file → Scenario. Every error names the file, the key and what was expected."""
+
+from __future__ import annotations
+
+import errno as errno_mod
+import os
+import re
+import shlex
+import shutil
+import tomllib
+from typing import Any
+
+from sysrec.errors import InputError
+from sysrec.scenario.model import (
+    OPERATORS, Client, Command, Comparison, Expectation, Link, Matcher, PreloadStep, Scenario, Server,
+    SysctlValue,
+)
+
+TOP_KEYS = {"name", "description", "sysctl", "matrix", "server", "preload", "client", "expect", "link"}
+LINK_KEYS = {"delay_ms", "loss", "seed"}
+SERVER_KEYS = {"command", "probe", "args", "ready", "start_timeout"}
+READY_KEYS = {"listen", "delay"}
+PRELOAD_KEYS = {"command", "probe", "args", "keep", "until_queue", "delay", "timeout"}
+CLIENT_KEYS = {"command", "probe", "args", "count", "timeout", "trace", "follow"}
+EXPECT_KINDS = ("sequence", "absent", "count", "counters", "exit")
+EXPECT_KEYS = {"when", "says", "times", *EXPECT_KINDS}
+MATCHER_KEYS = {"syscall", "ret", "errno", "so_error", "raux", "tcp_state", "queue", "synrecv"}
+TCP_STATES = ("ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT",
+              "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING", "NEW_SYN_RECV")
+ERRNO_NAMES = set(errno_mod.errorcode.values()) | {
+    "ERESTARTSYS", "ERESTARTNOINTR", "ERESTARTNOHAND", "ERESTART_RESTARTBLOCK"}
+_COMPARISON = re.compile(r"^\s*(>=|<=|==|!=|>|<)?\s*(-?\d+)\s*$")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+class _Ctx:
+    """Carries the file name so every helper can build a message that names it."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def error(self, key: str, expected: str, got: Any = None, *, show_got: bool = True) -> InputError:
+        tail = f", got {_show(got)}" if show_got else ""
+        return InputError(f"{self.path}: key '{key}': expected {expected}{tail}")
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return repr(value)
+    return f"{type(value).__name__} {value!r}"
+
+
+def load_scenario(path: str | os.PathLike[str], *, check_programs: bool = True) -> Scenario:
+    """Read and validate a scenario file. Raises InputError (exit 2) on any problem."""
+    path = os.fspath(path)
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such scenario file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not a scenario file") from None
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror}") from None
+    except tomllib.TOMLDecodeError as err:
+        raise InputError(f"{path}: TOML syntax error: {err}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text") from None
+    return parse_scenario(data, path, check_programs=check_programs)
+
+
+def parse_scenario(data: dict[str, Any], path: str, *, check_programs: bool = True) -> Scenario:
+    ctx = _Ctx(path)
+    _no_unknown(ctx, data, TOP_KEYS, "")
+    name = _str(ctx, data, "name", required=True)
+    if not _NAME.match(name):
+        raise ctx.error("name", "a name of letters, digits, '.', '_' or '-'", name)
+    description = _str(ctx, data, "description", required=True)
+    counter_names = known_counters()
+
+    sysctl = _sysctl_table(ctx, data.get("sysctl", {}), "sysctl")
+    matrix_raw = data.get("matrix", {})
+    if not isinstance(matrix_raw, dict):
+        raise ctx.error("matrix", "a table of sysctl = [values]", matrix_raw)
+    matrix: list[tuple[str, tuple[SysctlValue, ...]]] = []
+    for key, values in flatten_dotted(matrix_raw).items():
+        _check_sysctl_name(ctx, f"matrix.{key}", key)
+        if not isinstance(values, list) or not values:
+            raise ctx.error(f"matrix.{key}", "a non-empty list of values", values)
+        matrix.append((key, tuple(_sysctl_value(ctx, f"matrix.{key}[{i}]", v)
+                                  for i, v in enumerate(values))))
+        if key in dict(sysctl):
+            raise ctx.error(f"matrix.{key}", "a sysctl that is not also fixed in [sysctl]",
+                            show_got=False)
+
+    server = _server(ctx, data["server"], check_programs) if "server" in data else None
+    preload_raw = data.get("preload", [])
+    if not isinstance(preload_raw, list) or not all(isinstance(p, dict) for p in preload_raw):
+        raise ctx.error("preload", "an array of tables ([[preload]])", preload_raw)
+    preload = tuple(_preload(ctx, p, f"preload[{i}]", check_programs) for i, p in enumerate(preload_raw))
+    if "client" not in data:
+        raise ctx.error("client", "a [client] table (the traced program)", show_got=False)
+    client = _client(ctx, data["client"], check_programs)
+
+    known_settings = dict(sysctl) | dict(matrix)
+    expect_raw = data.get("expect", [])
+    if not isinstance(expect_raw, list) or not all(isinstance(e, dict) for e in expect_raw):
+        raise ctx.error("expect", "an array of tables ([[expect]])", expect_raw)
+    expectations = tuple(_expectation(ctx, e, f"expect[{i}]", known_settings, counter_names)
+                         for i, e in enumerate(expect_raw))
+    link = _link(ctx, data["link"]) if "link" in data else None
+    return Scenario(path=path, name=name, description=description, sysctl=tuple(sysctl),
+                    matrix=tuple(matrix), server=server, preload=preload, client=client,
+                    expectations=expectations, link=link)
+
+
+# -- tables ---------------------------------------------------------------------------------
+
+def _server(ctx: _Ctx, raw: Any, check_programs: bool) -> Server:
+    if not isinstance(raw, dict):
+        raise ctx.error("server", "a table", raw)
+    _no_unknown(ctx, raw, SERVER_KEYS, "server")
+    command = _command(ctx, raw, "server", check_programs)
+    ready = raw.get("ready", {})
+    if not isinstance(ready, dict):
+        raise ctx.error("server.ready", "a table such as { listen = \"127.0.0.1:10000\" }", ready)
+    _no_unknown(ctx, ready, READY_KEYS, "server.ready")
+    listen = None
+    if "listen" in ready:
+        listen = _host_port(ctx, "server.ready.listen", ready["listen"])
+    delay = _seconds(ctx, ready, "delay", "server.ready.delay", 0.0)
+    if listen is None and "delay" not in ready:
+        raise ctx.error("server.ready", "listen = \"HOST:PORT\" or delay = SECONDS", show_got=False)
+    start_timeout = _seconds(ctx, raw, "start_timeout", "server.start_timeout", 5.0)
+    return Server(command=command, ready_listen=listen, ready_delay=delay, start_timeout=start_timeout)
+
+
+def _link(ctx: _Ctx, raw: Any) -> Link:
+    if not isinstance(raw, dict):
+        raise ctx.error("link", "a table such as { delay_ms = 50 }", raw)
+    _no_unknown(ctx, raw, LINK_KEYS, "link")
+    if "delay_ms" not in raw:
+        raise ctx.error("link.delay_ms", "a one-way delay in milliseconds", show_got=False)
+    delay = raw["delay_ms"]
+    if isinstance(delay, bool) or not isinstance(delay, (int, float)) or not 0 <= delay <= 60_000:
+        raise ctx.error("link.delay_ms", "a number of milliseconds from 0 to 60000", delay)
+    loss = raw.get("loss", 0.0)
+    if isinstance(loss, bool) or not isinstance(loss, (int, float)) or not 0 <= loss < 1:
+        raise ctx.error("link.loss", "a probability from 0 (included) to 1 (excluded)", loss)
+    seed = raw.get("seed")
+    if seed is not None and not _is_int(seed):
+        raise ctx.error("link.seed", "an integer", seed)
+    return Link(delay_ms=float(delay), loss=float(loss), seed=seed)
+
+
+def _preload(ctx: _Ctx, raw: dict[str, Any], key: str, check_programs: bool) -> PreloadStep:
+    _no_unknown(ctx, raw, PRELOAD_KEYS, key)
+    command = _command(ctx, raw, key, check_programs)
+    keep = _bool(ctx, raw, "keep", f"{key}.keep", False)
+    until_queue = None
+    if "until_queue" in raw:
+        until_queue = raw["until_queue"]
+        if not _is_int(until_queue) or until_queue < 0:
+            raise ctx.error(f"{key}.until_queue", "a non-negative integer (accept-queue depth)", until_queue)
+        if not keep:
+            raise ctx.error(f"{key}.until_queue", "keep = true alongside it (a step that exits waits for its exit)",
+                            show_got=False)
+    delay = _seconds(ctx, raw, "delay", f"{key}.delay", 0.0)
+    timeout = _seconds(ctx, raw, "timeout", f"{key}.timeout", 10.0)
+    return PreloadStep(command=command, keep=keep, until_queue=until_queue, delay=delay, timeout=timeout)
+
+
+def _client(ctx: _Ctx, raw: Any, check_programs: bool) -> Client:
+    if not isinstance(raw, dict):
+        raise ctx.error("client", "a table", raw)
+    _no_unknown(ctx, raw, CLIENT_KEYS, "client")
+    command = _command(ctx, raw, "client", check_programs)
+    count = raw.get("count", 1)
+    if not _is_int(count) or not 1 <= count <= 64:
+        raise ctx.error("client.count", "an integer from 1 to 64 (concurrent instances)", count)
+    timeout = _seconds(ctx, raw, "timeout", "client.timeout", 30.0)
+    trace: tuple[str, ...] | None = None
+    if "trace" in raw:
+        value = raw["trace"]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value) or not value:
+            raise ctx.error("client.trace", "a non-empty list of syscall names or classes (\"%network\")", value)
+        from sysrec.syscalls import parse_trace_expressions
+        try:
+            parsed = parse_trace_expressions([",".join(value)])
+        except InputError as err:
+            raise ctx.error("client.trace", f"known syscall names ({err})", show_got=False) from None
+        trace = parsed
+    follow = _bool(ctx, raw, "follow", "client.follow", True)
+    return Client(command=command, count=count, timeout=timeout, trace=trace, follow=follow)
+
+
+def _command(ctx: _Ctx, raw: dict[str, Any], key: str, check_programs: bool) -> Command:
+    has_command, has_probe = "command" in raw, "probe" in raw
+    if has_command == has_probe:
+        raise ctx.error(key, "exactly one of command = [...] or probe = \"NAME\"", show_got=False)
+    args = raw.get("args", [])
+    if not isinstance(args, list) or not all(isinstance(a, (str, int)) and not isinstance(a, bool) for a in args):
+        raise ctx.error(f"{key}.args", "a list of strings", args)
+    args = [str(a) for a in args]
+    if has_probe:
+        from sysrec.probes import PROBES
+        probe = raw["probe"]
+        if probe not in PROBES:
+            raise ctx.error(f"{key}.probe", f"one of {', '.join(repr(p) for p in PROBES)}", probe)
+        return Command(argv=tuple(args), probe=probe)
+    value = raw["command"]
+    if isinstance(value, str):
+        try:
+            argv = shlex.split(value)
+        except ValueError as err:
+            raise ctx.error(f"{key}.command", f"a shell-quoted command line ({err})", value) from None
+    elif isinstance(value, list) and all(isinstance(a, str) for a in value):
+        argv = list(value)
+    else:
+        raise ctx.error(f"{key}.command", "a list of strings (argv) or a command-line string", value)
+    if not argv:
+        raise ctx.error(f"{key}.command", "a non-empty command", value)
+    if args:
+        raise ctx.error(f"{key}.args", "args only with probe = ...; put arguments in command", show_got=False)
+    if check_programs and shutil.which(argv[0]) is None:
+        raise ctx.error(f"{key}.command", "an installed program", argv[0] + " (not found in PATH)", show_got=True)
+    return Command(argv=tuple(argv))
+
+
+def _expectation(ctx: _Ctx, raw: dict[str, Any], key: str, settings: dict[str, SysctlValue],
+                 counter_names: set[str]) -> Expectation:
+    _no_unknown(ctx, raw, EXPECT_KEYS, key)
+    kinds = [k for k in EXPECT_KINDS if k in raw]
+    if len(kinds) != 1:
+        raise ctx.error(key, f"exactly one of {', '.join(EXPECT_KINDS)}", ", ".join(kinds) or "none",
+                        show_got=bool(kinds))
+    kind = kinds[0]
+    says = _str(ctx, raw, "says", required=False, key=f"{key}.says") or ""
+    when_raw = raw.get("when", {})
+    if not isinstance(when_raw, dict):
+        raise ctx.error(f"{key}.when", "a table of sysctl = value", when_raw)
+    when = []
+    for name, value in flatten_dotted(when_raw).items():
+        if name not in settings:
+            raise ctx.error(f"{key}.when.{name}", "a sysctl named in [sysctl] or [matrix]", name)
+        values = value if isinstance(value, list) else [value]
+        if not values:
+            raise ctx.error(f"{key}.when.{name}", "a value or a non-empty list of values", value)
+        when.append((name, tuple(_sysctl_value(ctx, f"{key}.when.{name}", v) for v in values)))
+    fields: dict[str, Any] = {"key": key, "says": says, "when": tuple(when)}
+    value = raw[kind]
+    if kind == "sequence":
+        if not isinstance(value, list) or not value:
+            raise ctx.error(f"{key}.sequence", "a non-empty list of event patterns", value)
+        fields["sequence"] = tuple(_matcher(ctx, f"{key}.sequence[{i}]", m) for i, m in enumerate(value))
+    elif kind == "absent":
+        items = value if isinstance(value, list) else [value]
+        fields["absent"] = tuple(_matcher(ctx, f"{key}.absent[{i}]", m) for i, m in enumerate(items))
+    elif kind == "count":
+        fields["count"] = _matcher(ctx, f"{key}.count", value)
+        if "times" not in raw:
+            raise ctx.error(f"{key}.times", "times = N or \">= N\" alongside count", show_got=False)
+        fields["times"] = _comparison(ctx, f"{key}.times", raw["times"])
+    elif kind == "counters":
+        if not isinstance(value, dict) or not value:
+            raise ctx.error(f"{key}.counters", "a table of counter = \"OP N\"", value)
+        checks = []
+        for name, cmp in value.items():
+            if name not in counter_names:
+                close = sorted(n for n in counter_names if n.lower().endswith(name.lower()))[:3]
+                hint = f" (did you mean {', '.join(close)}?)" if close else ""
+                raise ctx.error(f"{key}.counters.{name}",
+                                "a counter of /proc/net/netstat or /proc/net/snmp named <Group><Field>, "
+                                f"e.g. TcpExtListenOverflows{hint}", name)
+            checks.append((name, _comparison(ctx, f"{key}.counters.{name}", cmp)))
+        fields["counters"] = tuple(checks)
+    else:
+        fields["exit"] = _comparison(ctx, f"{key}.exit", value)
+    if "times" in raw and kind != "count":
+        raise ctx.error(f"{key}.times", "times only together with count", show_got=False)
+    return Expectation(**fields)
+
+
+def _matcher(ctx: _Ctx, key: str, raw: Any) -> Matcher:
+    if not isinstance(raw, dict) or not raw:
+        raise ctx.error(key, "an event pattern such as { syscall = \"connect\", errno = \"EINPROGRESS\" }", raw)
+    _no_unknown(ctx, raw, MATCHER_KEYS, key)
+    fields: dict[str, Any] = {}
+    if "syscall" in raw:
+        value = raw["syscall"]
+        names = [value] if isinstance(value, str) else value
+        if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+            raise ctx.error(f"{key}.syscall", "a syscall name or a list of names", value)
+        from sysrec.syscalls import SYSCALL_NUMBERS
+        for n in names:
+            if n not in SYSCALL_NUMBERS:
+                raise ctx.error(f"{key}.syscall", "an x86-64 syscall name", n)
+        fields["syscall"] = tuple(names)
+    if "ret" in raw:
+        fields["ret"] = _comparison(ctx, f"{key}.ret", raw["ret"])
+    if "errno" in raw:
+        value = raw["errno"]
+        if not isinstance(value, str) or (value not in ERRNO_NAMES and value != "none"):
+            raise ctx.error(f"{key}.errno", "an errno name such as \"ECONNRESET\", or \"none\"", value)
+        fields["errno"] = value
+    if "so_error" in raw:
+        value = raw["so_error"]
+        if value == 0 or value == "0":
+            fields["so_error"] = "0"
+        elif isinstance(value, str) and value in ERRNO_NAMES:
+            fields["so_error"] = value
+        else:
+            raise ctx.error(f"{key}.so_error", "0 or an errno name such as \"ECONNRESET\"", value)
+    if "raux" in raw:
+        value = raw["raux"]
+        if not isinstance(value, str):
+            raise ctx.error(f"{key}.raux", "a regular expression string", value)
+        try:
+            re.compile(value)
+        except re.error as err:
+            raise ctx.error(f"{key}.raux", f"a valid regular expression ({err})", value) from None
+        fields["raux"] = value
+    if "tcp_state" in raw:
+        value = raw["tcp_state"]
+        states = value if isinstance(value, list) else [value]
+        if not states or any(state not in TCP_STATES for state in states):
+            raise ctx.error(f"{key}.tcp_state", f"one of {', '.join(TCP_STATES)}, or a list of them", value)
+        fields["tcp_state"] = tuple(states)
+    for name in ("queue", "synrecv"):
+        if name in raw:
+            fields[name] = _comparison(ctx, f"{key}.{name}", raw[name])
+    text = "{" + ", ".join(f"{k}={_fmt(v)}" for k, v in raw.items()) + "}"
+    return Matcher(text=text, **fields)
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, list):
+        return "|".join(map(str, value))
+    return str(value)
+
+
+# -- scalars --------------------------------------------------------------------------------
+
+def _no_unknown(ctx: _Ctx, raw: dict[str, Any], allowed: set[str], prefix: str) -> None:
+    for key in raw:
+        if key not in allowed:
+            where = f"{prefix}.{key}" if prefix else key
+            raise ctx.error(where, f"one of the known keys ({', '.join(sorted(allowed))})",
+                            "an unknown key", show_got=False) from None
+
+
+def _str(ctx: _Ctx, raw: dict[str, Any], name: str, *, required: bool, key: str | None = None) -> str:
+    key = key or name
+    if name not in raw:
+        if required:
+            raise ctx.error(key, "a string", show_got=False)
+        return ""
+    value = raw[name]
+    if not isinstance(value, str):
+        raise ctx.error(key, "a string", value)
+    return value
+
+
+def _bool(ctx: _Ctx, raw: dict[str, Any], name: str, key: str, default: bool) -> bool:
+    value = raw.get(name, default)
+    if not isinstance(value, bool):
+        raise ctx.error(key, "true or false", value)
+    return value
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _seconds(ctx: _Ctx, raw: dict[str, Any], name: str, key: str, default: float) -> float:
+    value = raw.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ctx.error(key, "a number of seconds (>= 0)", value)
+    return float(value)
+
+
+def _comparison(ctx: _Ctx, key: str, raw: Any) -> Comparison:
+    if _is_int(raw):
+        return Comparison("==", raw)
+    if isinstance(raw, str):
+        m = _COMPARISON.match(raw)
+        if m:
+            return Comparison(m.group(1) or "==", int(m.group(2)))
+    raise ctx.error(key, f"an integer or \"OP N\" with OP one of {' '.join(OPERATORS)}", raw)
+
+
+def _host_port(ctx: _Ctx, key: str, raw: Any) -> tuple[str, int]:
+    if isinstance(raw, str):
+        host, sep, port = raw.rpartition(":")
+        if sep and host and port.isdigit() and 0 < int(port) < 65536:
+            import ipaddress
+            try:
+                ipaddress.IPv4Address(host)
+                return host, int(port)
+            except ValueError:
+                pass
+    raise ctx.error(key, "\"IPv4-ADDRESS:PORT\" such as \"127.0.0.1:10000\"", raw)
+
+
+def _sysctl_value(ctx: _Ctx, key: str, raw: Any) -> SysctlValue:
+    if _is_int(raw) or isinstance(raw, str):
+        return raw
+    raise ctx.error(key, "an integer or a string (the text written to /proc/sys)", raw)
+
+
+def _sysctl_table(ctx: _Ctx, raw: Any, prefix: str) -> list[tuple[str, SysctlValue]]:
+    if not isinstance(raw, dict):
+        raise ctx.error(prefix, "a table of sysctl = value", raw)
+    items = []
+    for key, value in flatten_dotted(raw).items():
+        _check_sysctl_name(ctx, f"{prefix}.{key}", key)
+        items.append((key, _sysctl_value(ctx, f"{prefix}.{key}", value)))
+    return items
+
+
+def flatten_dotted(raw: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """`net.core.somaxconn = 1` written bare is a nested table in TOML; read it as the dotted name."""
+    flat: dict[str, Any] = {}
+    for key, value in raw.items():
+        name = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict):
+            flat.update(flatten_dotted(value, name))
+        else:
+            flat[name] = value
+    return flat
+
+
+def check_sysctl_name(name: str) -> str | None:
+    """Why `name` cannot be set in a scenario's namespace, or None when it can."""
+    if not re.match(r"^net\.[a-z0-9_.-]+$", name) or ".." in name:
+        return "a network sysctl (net.…); only those live in the scenario's network namespace"
+    if not os.path.exists(os.path.join("/proc/sys", *name.split("."))):
+        return "a sysctl that exists on this kernel (no /proc/sys/" + name.replace(".", "/") + ")"
+    return None
+
+
+def _check_sysctl_name(ctx: _Ctx, key: str, name: str) -> None:
+    problem = check_sysctl_name(name)
+    if problem:
+        raise ctx.error(key, problem, name)
+
+
+def known_counters() -> set[str]:
+    """Counter names as records store them (`TcpExtListenOverflows`), from this kernel's files."""
+    from sysrec.sandbox.counters import read_counters
+    return set(read_counters())

@@ -1,0 +1,664 @@
+"""The tracing loop: one waitpid(-1, __WALL) loop over every tracee, events out through a sink.
+
+Stops are told apart by their wait status: SIGTRAP|0x80 is a syscall-stop (PTRACE_O_TRACESYSGOOD),
+SIGTRAP with an event number in bits 16+ is an event stop (fork, exec, seccomp…), anything else
+is a signal for the tracee (delivered when restarting it) or a group-stop (PTRACE_GETSIGINFO
+fails). Entry and exit of a call are read with one PTRACE_GET_SYSCALL_INFO each.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import signal
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Sequence
+
+from sysrec.errors import InputError, SysrecError
+from sysrec.syscall_numbers_x86_64 import SYSCALL_NAMES
+from sysrec.syscalls import DEFAULT_SET, SYSCALL_NUMBERS
+from sysrec.tracer import ptrace_ops as P
+from sysrec.tracer.fds import FdResolver
+from sysrec.tracer.memory import ProcMemory
+from sysrec.tracer.seccomp import X32_SYSCALL_BIT, PreparedFilter, build_filter
+from sysrec.tracer.spawn import StdSpec, resolve_command, spawn_traced
+
+Event = dict[str, Any]
+Sink = Callable[[Event], None]
+ContextHook = Callable[[Event], "dict[str, Any] | None"]
+
+_EXECVE_NRS = frozenset({SYSCALL_NUMBERS["execve"], SYSCALL_NUMBERS["execveat"]})
+_SIGSTOP = signal.SIGSTOP.value
+_SIGTRAP = signal.SIGTRAP.value
+
+
+@dataclass
+class TraceOptions:
+    """What to trace and how; mirrors the `sysrec trace` flags."""
+
+    trace_set: Sequence[str] | None = DEFAULT_SET
+    """Syscall names to record (default: the network calls plus select/poll/epoll/fcntl/close);
+    None records every syscall (then no seccomp filter is needed)."""
+    follow: bool = False
+    """-f: record forks, vforks, clones and threads too. Without it they run unrecorded; under
+    seccomp they stay attached silently (a filtered syscall with no tracer fails with ENOSYS),
+    so the trace ends when they have all exited, as with -f."""
+    seccomp: bool = True
+    """Stop only at traced syscalls through a seccomp-BPF filter; False: PTRACE_SYSCALL everywhere."""
+    strsize: int = 32
+    """-s: string size handed to the decoders."""
+    fd_decode: int = 0
+    """0 none, 1 -y (what each fd refers to), 2 -yy (socket endpoints, in the tracee's netns)."""
+    same_cpu: bool = True
+    """Run the tracer and the tracee on one CPU (sched_setaffinity, inherited by the tracee's
+    children): a ptrace stop costs ~5x less than across CPUs (FIELD-NOTES §5). The tracee's
+    threads then share that CPU; the caller's affinity is restored when tracing ends."""
+    handle_signals: bool = True
+    """Catch SIGINT/SIGTERM/SIGHUP while tracing (main thread only): tracees are killed, end="interrupted"."""
+
+
+@dataclass
+class TraceResult:
+    end: str
+    """exited, killed, interrupted, timeout."""
+    exit_status: int
+    """The traced program's exit status; 128+N when killed by signal N (or when sysrec got N)."""
+    pid: int
+    other_children: dict[int, int] = field(default_factory=dict)
+    """Children of the calling process that were not tracees but were reaped by the loop (pid -> raw wait status)."""
+
+
+class _Task:
+    """Per-thread tracing state."""
+
+    __slots__ = ("tid", "tgid", "mem", "started", "silent", "execd", "in_call", "state", "nr",
+                 "t0", "unfinished", "fds")
+
+    def __init__(self, tid: int, tgid: int, silent: bool, execd: bool) -> None:
+        self.tid = tid
+        self.tgid = tgid
+        self.mem = ProcMemory(tid)
+        self.started = False
+        self.silent = silent
+        self.execd = execd
+        self.in_call = False
+        self.state: Any = None  # the decoders' EntryState while in a recorded call
+        self.nr = -1
+        self.t0 = 0
+        self.unfinished = False
+        self.fds: dict[str, dict[str, str]] | None = None
+
+
+class Tracer:
+    """One traced command. Use `sysrec.tracer.trace()`; this class holds the loop's state."""
+
+    def __init__(self, argv: Sequence[str], options: TraceOptions, sink: Sink, *,
+                 context_hook: ContextHook | None = None, annotate_fds: bool = False,
+                 env: Mapping[str, str] | None = None, cwd: str | None = None,
+                 stdin: StdSpec = None, stdout: StdSpec = None, stderr: StdSpec = None,
+                 timeout: float | None = None, preload: Sequence[str] = ()) -> None:
+        self.argv = list(argv)
+        self.preload = ("sysrec.decode", *preload)
+        self.opts = options
+        self.sink = sink
+        self.context_hook = context_hook
+        self.env = env
+        self.cwd = cwd
+        self.std = (stdin, stdout, stderr)
+        self.timeout = timeout
+        # The decoders are imported when first needed (and meanwhile in the background, see
+        # run()): a program that makes no traced call never waits for them.
+        self.dec: Any = None
+        self.dopts: Any = None
+        self.preloader: Any = None  # the thread importing them; joined before any import here
+        names = options.trace_set
+        self.trace_all = names is None
+        unknown = [n for n in names or () if n not in SYSCALL_NUMBERS]
+        if unknown:
+            raise InputError(f"trace set: unknown syscall name(s) {', '.join(unknown)}")
+        self.traced_nrs = frozenset(SYSCALL_NUMBERS[n] for n in names) if names is not None else frozenset()
+        self.use_seccomp = bool(options.seccomp) and not self.trace_all
+        level = options.fd_decode or (1 if annotate_fds else 0)
+        self.fd_resolver = FdResolver(level) if level else None
+        self.tasks: dict[int, _Task] = {}
+        self.open_task: _Task | None = None
+        self.main_pid = -1
+        self.main_status: int | None = None
+        self.end_reason: str | None = None
+        self.end_signal = 0
+        self.other_children: dict[int, int] = {}
+        self.children_before: set[int] = set()
+        self.killed: set[int] = set()
+        self.info = P.SyscallInfoReader()
+        self.resume_idle = P.PTRACE_CONT if self.use_seccomp else P.PTRACE_SYSCALL
+
+    # ---- public ---------------------------------------------------------------------------
+    def run(self) -> TraceResult:
+        path = resolve_command(self.argv, self.env, self.cwd)
+        flt = None
+        if self.use_seccomp:
+            try:
+                flt = PreparedFilter(build_filter(self.traced_nrs))
+            except ValueError:  # a trace set too large for one BPF program: stop everywhere
+                self.use_seccomp = False
+                self.resume_idle = P.PTRACE_SYSCALL
+        old_affinity: set[int] | None = None
+        old_subreaper = _become_subreaper()
+        self.children_before = _children_of(os.getpid())
+        old_handlers = self._install_signal_handlers()
+        timer: Any = None
+        spawned = None
+        try:
+            spawned = spawn_traced(path, self.argv, env=self.env, cwd=self.cwd, stdin=self.std[0],
+                                   stdout=self.std[1], stderr=self.std[2], seccomp=flt,
+                                   ignored_signals=_ignored_before(old_handlers))
+            self.main_pid = spawned.pid
+            main = _Task(spawned.pid, spawned.pid, silent=False, execd=False)
+            self.tasks[spawned.pid] = main
+            if self.opts.same_cpu:
+                old_affinity = _pin_to_current_cpu(also=spawned.pid)
+            pinned = os.sched_getaffinity(0)
+            self.preloader = _import_in_background(self.preload, allowed=old_affinity or pinned,
+                                                   away_from=pinned)
+            self._first_stop(main, spawned)
+            self._join_before_first_event()
+            if self.timeout is not None:
+                import threading
+                timer = threading.Timer(self.timeout, self._expire)
+                timer.daemon = True
+                timer.start()
+            self._loop()
+            if self.killed:
+                self._reap_killed()
+            failure = spawned.exec_error() if not main.execd else None
+            if failure and self.end_reason is None:
+                code, text = failure
+                raise SysrecError(f"cannot execute {text}", exit_status=127 if code == errno.ENOENT else 126)
+        except BaseException:
+            self._kill_all()
+            self._drain()
+            raise
+        finally:
+            if timer is not None:
+                timer.cancel()
+            if spawned is not None:
+                spawned.close()
+            self._restore_signal_handlers(old_handlers)
+            if old_affinity is not None:
+                os.sched_setaffinity(0, old_affinity)
+            if old_subreaper == 0:
+                _prctl(PR_SET_CHILD_SUBREAPER, 0)
+            for task in self.tasks.values():
+                task.mem.close()
+            if self.fd_resolver is not None:
+                self.fd_resolver.close()
+        return self._result()
+
+    # ---- set-up and tear-down -------------------------------------------------------------
+    def _first_stop(self, task: _Task, spawned: Any) -> None:
+        pid = task.tid
+        _, status = os.waitpid(pid, P.WALL)
+        if not os.WIFSTOPPED(status):
+            self.tasks.pop(pid, None)
+            failure = spawned.exec_error()
+            why = failure[1] if failure else f"wait status {status:#x}"
+            raise SysrecError(f"{self.argv[0]}: the child died before tracing started ({why})")
+        options = P.O_TRACESYSGOOD | P.O_TRACEEXEC | P.O_EXITKILL
+        if self.opts.follow or self.use_seccomp:
+            # Without -f under seccomp, children still have to be traced (silently): a filtered
+            # syscall with no tracer attached fails with ENOSYS.
+            options |= P.O_TRACEFORK | P.O_TRACEVFORK | P.O_TRACECLONE
+        if self.use_seccomp:
+            options |= P.O_TRACESECCOMP
+        P.ptrace(P.PTRACE_SETOPTIONS, pid, 0, options)
+        task.started = True
+        P.resume(self.resume_idle, pid)
+
+    def _install_signal_handlers(self) -> dict[int, Any]:
+        old: dict[int, Any] = {}
+        if not self.opts.handle_signals:
+            return old
+        try:
+            for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+                old[sig] = signal.signal(sig, self._on_signal)
+        except ValueError:  # not the main thread: the caller handles signals
+            self._restore_signal_handlers(old)
+            return {}
+        return old
+
+    @staticmethod
+    def _restore_signal_handlers(old: dict[int, Any]) -> None:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+
+    def _on_signal(self, signum: int, _frame: object) -> None:
+        if self.end_reason is None:
+            self.end_reason = "interrupted"
+            self.end_signal = signum
+        self._kill_all()
+
+    def _expire(self) -> None:
+        if self.end_reason is None:
+            self.end_reason = "timeout"
+        self._kill_all()
+
+    def _kill_all(self) -> None:
+        """SIGKILL every tracee, and every process the program started that we do not trace
+        (children without -f under --no-seccomp, orphans re-parented to us)."""
+        victims = set(self.tasks)
+        if self.main_pid > 0:
+            roots = victims | {self.main_pid} | (_children_of(os.getpid()) - self.children_before)
+            victims |= roots
+            for root in roots:
+                victims |= _descendants(root)
+        for pid in victims:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        self.killed |= victims - set(self.tasks)
+
+    def _reap_killed(self) -> None:
+        """Reap the untraced processes we killed that ended up as our children (re-parented)."""
+        me = os.getpid()
+        for pid in self.killed:
+            if pid != self.main_pid and _parent_of(pid) == me:
+                try:
+                    os.waitpid(pid, P.WALL)
+                except ChildProcessError:
+                    pass
+
+    def _drain(self) -> None:
+        """Reap whatever tracee is left after an error, so that nothing outlives sysrec."""
+        while self.tasks:
+            try:
+                pid, status = os.waitpid(-1, P.WALL)
+            except ChildProcessError:
+                break
+            if os.WIFSTOPPED(status):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            else:
+                self.tasks.pop(pid, None)
+
+    def _result(self) -> TraceResult:
+        status = self.main_status
+        if status is None:
+            code, end = 1, "error"
+        elif os.WIFSIGNALED(status):
+            code, end = 128 + os.WTERMSIG(status), "killed"
+        else:
+            code, end = os.WEXITSTATUS(status), "exited"
+        if self.end_reason is not None:
+            end = self.end_reason
+            if self.end_signal:
+                code = 128 + self.end_signal
+        return TraceResult(end=end, exit_status=code, pid=self.main_pid, other_children=self.other_children)
+
+    # ---- the loop -------------------------------------------------------------------------
+    def _loop(self) -> None:
+        tasks = self.tasks
+        waitpid = os.waitpid
+        wall = P.WALL
+        syscall_trap = P.SYSCALL_TRAP
+        while tasks:
+            try:
+                pid, status = waitpid(-1, wall)
+            except ChildProcessError:
+                break
+            if status & 0xFF == 0x7F:  # stopped
+                task = tasks.get(pid)
+                if task is None:
+                    task = self._adopt(pid)
+                if self.end_reason is not None:
+                    self._kill_all()
+                    continue
+                sig = (status >> 8) & 0xFF
+                if sig == syscall_trap:
+                    self._syscall_stop(task)
+                elif sig == _SIGTRAP and status >> 16:
+                    self._event_stop(task, status >> 16)
+                elif not task.started and sig == _SIGSTOP:
+                    task.started = True
+                    P.resume(self.resume_idle, pid)
+                else:
+                    self._signal_stop(task, sig)
+            else:
+                self._reap(pid, status)
+
+    def _adopt(self, pid: int) -> _Task:
+        """A new child whose initial stop came before its parent's fork event."""
+        task = _Task(pid, pid, silent=not self.opts.follow, execd=True)
+        self.tasks[pid] = task
+        return task
+
+    def _join_before_first_event(self) -> None:
+        """The caller's sink may import what is being preloaded: let it wait for that first."""
+        sink = self.sink
+
+        def first(event: Event) -> None:
+            self._preloaded()
+            self.sink = sink
+            sink(event)
+
+        self.sink = first
+
+    def _preloaded(self) -> None:
+        """Wait for the background imports: importing the same modules from two threads at once
+        can expose a half-initialised module."""
+        if self.preloader is not None:
+            self.preloader.join()
+            self.preloader = None
+
+    def _decoders(self) -> Any:
+        dec = self.dec
+        if dec is None:
+            self._preloaded()
+            from sysrec import decode as dec
+            self.dopts = dec.DecodeOptions(strsize=self.opts.strsize)
+            self.dec = dec
+        return dec
+
+    def _resume(self, task: _Task, sig: int = 0) -> None:
+        if task.in_call:
+            P.resume(P.PTRACE_SYSCALL, task.tid, sig)
+        else:
+            P.resume(self.resume_idle, task.tid, sig)
+
+    # ---- stops ----------------------------------------------------------------------------
+    def _syscall_stop(self, task: _Task) -> None:
+        try:
+            op, _arch, payload = self.info.read(task.tid)
+        except P.PtraceError:  # killed meanwhile (its exit status comes next), or unreadable
+            self._resume(task)
+            return
+        if op == P.INFO_EXIT:
+            if task.in_call:
+                self._leave(task, payload[0], payload[1])  # type: ignore[misc]
+        elif op == P.INFO_ENTRY:
+            nr = payload[0]
+            if self.trace_all or nr in self.traced_nrs:
+                self._enter(task, nr, payload[1:])  # type: ignore[arg-type]
+        self._resume(task)
+
+    def _event_stop(self, task: _Task, event: int) -> None:
+        if event == P.EVENT_SECCOMP:
+            if not task.silent:
+                try:
+                    op, arch, payload = self.info.read(task.tid)
+                except P.PtraceError:
+                    self._resume(task)
+                    return
+                nr = payload[0] if op == P.INFO_SECCOMP else -1
+                if arch == P.AUDIT_ARCH_X86_64 and 0 <= nr < X32_SYSCALL_BIT and nr in self.traced_nrs:
+                    self._enter(task, nr, payload[1:])  # type: ignore[arg-type]
+        elif event in (P.EVENT_FORK, P.EVENT_VFORK, P.EVENT_CLONE):
+            self._spawned(task, event)
+        elif event == P.EVENT_EXEC:
+            task = self._execed(task)
+        self._resume(task)
+
+    def _spawned(self, parent: _Task, event: int) -> None:
+        try:
+            child_pid = P.get_event_msg(parent.tid)
+        except P.PtraceError:
+            return
+        thread = event == P.EVENT_CLONE and _tgid_of(child_pid) == parent.tgid
+        tgid = parent.tgid if thread else child_pid
+        child = self.tasks.get(child_pid)
+        silent = parent.silent or not self.opts.follow
+        if child is None:
+            child = _Task(child_pid, tgid, silent=silent, execd=parent.execd)
+            self.tasks[child_pid] = child
+        else:  # its initial stop came first and it was adopted
+            child.tgid, child.silent, child.execd = tgid, silent, parent.execd
+        if not silent:
+            kind = "thread" if thread else {P.EVENT_FORK: "fork", P.EVENT_VFORK: "vfork"}.get(event, "clone")
+            self.sink({"ev": "spawn", "pid": child_pid, "parent": parent.tid, "tgid": tgid,
+                       "t": time.time_ns(), "kind": kind})
+
+    def _execed(self, task: _Task) -> _Task:
+        """After an execve; returns the task now behind this pid (another thread's, if it exec'd)."""
+        try:
+            former = P.get_event_msg(task.tid)
+        except P.PtraceError:
+            former = task.tid
+        if former != task.tid and former in self.tasks:
+            # A non-leader thread exec'd: it now has the leader's pid; the other threads are gone.
+            moved = self.tasks.pop(former)
+            old = self.tasks.get(task.tid)
+            if old is not None and old is not moved:
+                if old.in_call and not old.silent:
+                    self._leave(old, None, False)  # the old leader vanished inside a call
+                old.mem.close()
+            moved.tid = task.tid
+            self.tasks[task.tid] = moved
+            task = moved
+        task.mem.reopen(task.tid)
+        task.execd = True
+        return task
+
+    def _signal_stop(self, task: _Task, sig: int) -> None:
+        raw = P.get_siginfo(task.tid)
+        if raw is None:
+            # A group-stop (job control). Under PTRACE_TRACEME there is no PTRACE_LISTEN: the
+            # tracee is resumed, so a SIGSTOP it receives does not keep it stopped.
+            self._resume(task)
+            return
+        if not task.silent and task.execd:
+            self._close_open_line()
+            dec = self._decoders()
+            self.sink({"ev": "signal", "pid": task.tid, "tgid": task.tgid, "t": time.time_ns(),
+                       "sig": dec.signal_name(sig), "info": dec.decode_siginfo(raw)})
+        self._resume(task, sig)
+
+    def _reap(self, pid: int, status: int) -> None:
+        task = self.tasks.pop(pid, None)
+        if task is None:
+            self.other_children[pid] = status
+            return
+        if task.in_call and not task.silent:
+            self._leave(task, None, False)
+        if pid == self.main_pid:
+            self.main_status = status
+        task.mem.close()
+        if task.silent or not task.execd:
+            return
+        self._close_open_line()
+        event: Event = {"ev": "exit", "pid": pid, "tgid": task.tgid, "t": time.time_ns()}
+        if os.WIFSIGNALED(status):
+            event["signal"] = self._decoders().signal_name(os.WTERMSIG(status))
+            event["core"] = os.WCOREDUMP(status)
+        else:
+            event["status"] = os.WEXITSTATUS(status)
+        self.sink(event)
+
+    # ---- syscalls ---------------------------------------------------------------------------
+    def _enter(self, task: _Task, nr: int, raw: tuple[int, ...]) -> None:
+        if task.silent or (not task.execd and nr not in _EXECVE_NRS):
+            return
+        dec = self.dec or self._decoders()  # the first call may wait for the import: not its time
+        t0 = time.time_ns()
+        name = SYSCALL_NAMES.get(nr) or f"syscall_{nr:#x}"
+        state = dec.enter(name, raw, task.mem, self.dopts)
+        task.in_call = True
+        task.state = state
+        task.nr = nr
+        task.t0 = t0
+        task.unfinished = False
+        if self.fd_resolver is not None:
+            fds = dec.fds_in(state.args)
+            task.fds = self.fd_resolver.describe(task.tid, fds) if fds else None
+        open_task = self.open_task
+        if open_task is not None and open_task is not task:
+            self._close_open_line()
+        self.open_task = task
+
+    def _leave(self, task: _Task, rval: int | None, is_error: bool) -> None:
+        state = task.state
+        task.in_call = False
+        task.state = None
+        if state is None:
+            return
+        t1 = time.time_ns()
+        dec = self.dec
+        err = dec.errno_name(rval) if rval is not None and is_error else None
+        done = dec.leave(state, rval, task.mem, self.dopts)
+        if self.open_task is not task:
+            self._close_open_line()
+        self.open_task = None
+        event: Event = {
+            "ev": "syscall", "pid": task.tid, "tgid": task.tgid, "name": state.name, "nr": task.nr,
+            "raw": list(state.raw), "args": done.args, "n_entry": done.n_entry, "ret": rval,
+            "errno": err, "rtext": done.rtext, "raux": done.raux, "t0": task.t0, "t1": t1,
+            "resumed": task.unfinished,
+        }
+        resolver = self.fd_resolver
+        if resolver is not None:
+            fds = task.fds or {}
+            more = dec.fds_in(done.args[done.n_entry:], done.rtext)
+            more.difference_update(int(k) for k in fds)
+            if more and rval is not None:
+                fds = {**fds, **resolver.describe(task.tid, more)}
+            if fds:
+                event["fds"] = fds
+            task.fds = None
+        if self.context_hook is not None:
+            ctx = self.context_hook(event)
+            if ctx:
+                event["ctx"] = ctx
+        self.sink(event)
+
+    def _close_open_line(self) -> None:
+        """Another line is about to print: the open call gets its `<unfinished ...>` (an `enter` event)."""
+        task = self.open_task
+        self.open_task = None
+        if task is None or not task.in_call or task.state is None:
+            return
+        task.unfinished = True
+        event: Event = {"ev": "enter", "pid": task.tid, "tgid": task.tgid, "name": task.state.name,
+                        "args": task.state.args, "t0": task.t0}
+        if task.fds:
+            event["fds"] = task.fds
+        self.sink(event)
+
+
+def _ignored_before(old_handlers: dict[int, Any]) -> frozenset[int]:
+    """Signals that were ignored before the tracer caught them (or that are ignored now)."""
+    ignored = {sig for sig, handler in old_handlers.items() if handler == signal.SIG_IGN}
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        if sig not in old_handlers and signal.getsignal(sig) == signal.SIG_IGN:
+            ignored.add(sig)
+    return frozenset(ignored)
+
+
+def _children_of(pid: int) -> set[int]:
+    children: set[int] = set()
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return children
+    for tid in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/children", "rb") as fh:
+                children.update(int(c) for c in fh.read().split())
+        except (OSError, ValueError):
+            pass
+    return children
+
+
+def _descendants(pid: int) -> set[int]:
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        for child in _children_of(todo.pop()):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def _parent_of(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return int(fh.read().rsplit(b")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _tgid_of(tid: int) -> int:
+    try:
+        with open(f"/proc/{tid}/status", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"Tgid:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return tid
+
+
+def _pin_to_current_cpu(also: int) -> set[int] | None:
+    """Pin the calling thread and process `also` to the CPU we run on; return the mask to
+    restore (None: not pinned)."""
+    try:
+        allowed = os.sched_getaffinity(0)
+        if len(allowed) <= 1:
+            return None
+        with open("/proc/thread-self/stat", "rb") as fh:
+            # field 39 (processor), counted after the parenthesised command name
+            cpu = int(fh.read().rsplit(b")", 1)[1].split()[36])
+        mask = {cpu if cpu in allowed else min(allowed)}
+        os.sched_setaffinity(0, mask)
+        os.sched_setaffinity(also, mask)
+    except (OSError, ValueError, IndexError):
+        return None
+    return allowed
+
+
+def _import_in_background(modules: Sequence[str], allowed: set[int], away_from: set[int]) -> Any:
+    """Import modules in a thread while the program starts: the tracer mostly waits in
+    waitpid() (GIL released), so start-up overlaps with the program's own run. The thread keeps
+    off the CPUs in `away_from` (the tracer's and the tracee's) when there are others."""
+    import importlib
+    import threading
+
+    def work() -> None:
+        try:
+            others = allowed - away_from
+            if others:
+                os.sched_setaffinity(0, others)
+        except OSError:
+            pass
+        for name in modules:
+            try:
+                importlib.import_module(name)
+            except Exception:  # the importer that needs it will raise properly
+                pass
+
+    thread = threading.Thread(target=work, name="sysrec-preload", daemon=True)
+    thread.start()
+    return thread
+
+
+PR_SET_CHILD_SUBREAPER = 36
+PR_GET_CHILD_SUBREAPER = 37
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def _prctl(option: int, arg: int) -> int:
+    return _libc.prctl(option, ctypes.c_ulong(arg), ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0))
+
+
+def _become_subreaper() -> int | None:
+    """Orphaned tracees are re-parented to us, not to init, so that we reap them ourselves and
+    no zombie outlives the trace. Returns the previous setting (None if unknown)."""
+    previous = ctypes.c_int(0)
+    if _libc.prctl(PR_GET_CHILD_SUBREAPER, ctypes.byref(previous), 0, 0, 0) != 0:
+        return None
+    if previous.value == 0:
+        _prctl(PR_SET_CHILD_SUBREAPER, 1)
+    return previous.value

@@ -1,0 +1,130 @@
+"""The ptrace layer: python-ptrace's raw binding plus the requests it lacks, as constants.
+
+python-ptrace 0.9.9 has no PTRACE_O_TRACESECCOMP, PTRACE_O_EXITKILL or PTRACE_GET_SYSCALL_INFO
+(FIELD-NOTES §3), but its raw `ptrace()` passes any request through, so those live here as numbers.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import struct
+import warnings
+
+with warnings.catch_warnings():
+    # python-ptrace calls datetime.utcfromtimestamp at import time (DeprecationWarning on 3.12+).
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from ptrace import PtraceError
+    from ptrace.binding import func as _binding
+
+ptrace = _binding.ptrace
+
+# The hot path (two requests per stop) calls python-ptrace's ctypes binding of libc's ptrace()
+# directly: its Python wrapper resets and reads errno through ctypes on every call, which costs
+# more than the request itself.
+if getattr(_binding, "HAS_CPTRACE", False):  # pragma: no cover - the optional C extension
+    def _fast(request: int, pid: int, addr: int, data: int) -> int:
+        try:
+            return ptrace(request, pid, addr, data)
+        except PtraceError:
+            return _FAILED
+else:
+    _fast = _binding._ptrace
+_FAILED = (1 << 64) - 1  # (unsigned long)-1
+
+# Requests (linux/ptrace.h, x86-64).
+PTRACE_TRACEME = 0
+PTRACE_CONT = 7
+PTRACE_KILL = 8
+PTRACE_DETACH = 17
+PTRACE_SYSCALL = 24
+PTRACE_SETOPTIONS = 0x4200
+PTRACE_GETEVENTMSG = 0x4201
+PTRACE_GETSIGINFO = 0x4202
+PTRACE_GET_SYSCALL_INFO = 0x420E
+
+# Options.
+O_TRACESYSGOOD = 0x1
+O_TRACEFORK = 0x2
+O_TRACEVFORK = 0x4
+O_TRACECLONE = 0x8
+O_TRACEEXEC = 0x10
+O_TRACESECCOMP = 0x80
+O_EXITKILL = 0x100000
+
+# Event numbers (status >> 16 at a SIGTRAP stop).
+EVENT_FORK = 1
+EVENT_VFORK = 2
+EVENT_CLONE = 3
+EVENT_EXEC = 4
+EVENT_VFORK_DONE = 5
+EVENT_EXIT = 6
+EVENT_SECCOMP = 7
+
+# struct ptrace_syscall_info ops.
+INFO_NONE = 0
+INFO_ENTRY = 1
+INFO_EXIT = 2
+INFO_SECCOMP = 3
+
+AUDIT_ARCH_X86_64 = 0xC000003E
+
+WALL = 0x40000000  # __WALL
+SYSCALL_TRAP = 0x80 | 5  # SIGTRAP | 0x80: a syscall-stop under PTRACE_O_TRACESYSGOOD
+
+# op u8, pad[3], arch u32, instruction_pointer u64, stack_pointer u64, then the union.
+_INFO_HEAD = struct.Struct("<B3xIQQ")
+_INFO_CALL = struct.Struct("<7Q")       # entry / seccomp: nr, args[6]
+_INFO_EXIT = struct.Struct("<qB")       # exit: rval, is_error
+_INFO_SIZE = 88
+
+
+class SyscallInfoReader:
+    """One reusable buffer for PTRACE_GET_SYSCALL_INFO: one request per stop, no allocation."""
+
+    def __init__(self) -> None:
+        self._buf = ctypes.create_string_buffer(_INFO_SIZE)
+        self._addr = ctypes.addressof(self._buf)
+
+    def read(self, pid: int) -> tuple[int, int, tuple[int, ...] | tuple[int, int]]:
+        """Return (op, arch, payload): payload is (nr, a0..a5) at entry/seccomp, (rval, is_error) at exit."""
+        if _fast(PTRACE_GET_SYSCALL_INFO, pid, _INFO_SIZE, self._addr) == _FAILED:
+            raise PtraceError(f"PTRACE_GET_SYSCALL_INFO failed for pid {pid}", pid=pid)
+        buf = self._buf
+        op, arch, _ip, _sp = _INFO_HEAD.unpack_from(buf, 0)
+        if op == INFO_EXIT:
+            return op, arch, _INFO_EXIT.unpack_from(buf, 24)
+        if op == INFO_ENTRY or op == INFO_SECCOMP:
+            return op, arch, _INFO_CALL.unpack_from(buf, 24)
+        return op, arch, ()
+
+
+class _ULong(ctypes.Structure):
+    _fields_ = [("value", ctypes.c_ulong)]
+
+
+def get_event_msg(pid: int) -> int:
+    """PTRACE_GETEVENTMSG: the new pid at fork/clone events, the former tid at exec."""
+    box = ctypes.c_ulong(0)
+    ptrace(PTRACE_GETEVENTMSG, pid, 0, ctypes.addressof(box))
+    return box.value
+
+
+SIGINFO_SIZE = 128
+
+
+def get_siginfo(pid: int) -> bytes | None:
+    """PTRACE_GETSIGINFO as raw bytes; None in a group-stop (the kernel answers EINVAL)."""
+    buf = ctypes.create_string_buffer(SIGINFO_SIZE)
+    try:
+        ptrace(PTRACE_GETSIGINFO, pid, 0, ctypes.addressof(buf))
+    except PtraceError:
+        return None
+    return buf.raw
+
+
+def resume(request: int, pid: int, sig: int = 0) -> bool:
+    """Restart a stopped tracee; False when it vanished meanwhile (killed, ESRCH)."""
+    return _fast(request, pid, 0, sig) != _FAILED
+
+
+__all__ = ["PtraceError", "ptrace", "SyscallInfoReader", "get_event_msg", "get_siginfo", "resume"]

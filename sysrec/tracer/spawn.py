@@ -1,0 +1,128 @@
+"""Starting the tracee: fork, PTRACE_TRACEME, SIGSTOP, seccomp filter, execve.
+
+The child stops itself before installing the filter so that the tracer can set
+PTRACE_O_TRACESECCOMP first (FIELD-NOTES §4): a SECCOMP_RET_TRACE with no tracer listening makes
+the syscall fail with ENOSYS. An exec failure travels back through a close-on-exec pipe.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+from dataclasses import dataclass
+from typing import IO, Mapping, Sequence
+
+from sysrec.errors import CommandNotFound, SysrecError
+from sysrec.tracer.ptrace_ops import PTRACE_TRACEME, ptrace
+from sysrec.tracer.seccomp import PreparedFilter
+
+StdSpec = int | IO[bytes] | IO[str] | None
+
+
+def resolve_command(argv: Sequence[str], env: Mapping[str, str] | None = None, cwd: str | None = None) -> str:
+    """The executable's path, found like a shell would; CommandNotFound (exit 127) otherwise.
+
+    A name with a slash is taken as is (relative to `cwd`, where the child will run)."""
+    if not argv:
+        raise SysrecError("no command given to trace (usage: sysrec trace [OPTIONS] -- CMD [ARG...])")
+    name = argv[0]
+    if "/" in name:
+        where = os.path.join(cwd, name) if cwd is not None else name
+        if not os.path.exists(where):
+            raise CommandNotFound(f"{name}: no such file or directory")
+        if os.path.isdir(where) or not os.access(where, os.X_OK):
+            raise CommandNotFound(f"{name}: not an executable file", exit_status=126)
+        return name  # the child execs it after its chdir, as given (strace shows it so)
+    path = (env or os.environ).get("PATH", os.defpath)
+    found = shutil.which(name, path=path)
+    if found is None:
+        raise CommandNotFound(f"{name}: command not found")
+    return found
+
+
+def _fileno(spec: StdSpec) -> int | None:
+    if spec is None:
+        return None
+    if isinstance(spec, int):
+        return spec
+    return spec.fileno()
+
+
+@dataclass
+class Spawned:
+    pid: int
+    error_pipe: int  # read end; EOF at a successful exec, "errno:message" when exec failed
+
+    def exec_error(self) -> tuple[int, str] | None:
+        """(errno, message) the child reported before dying, if it never reached the new program."""
+        try:
+            data = os.read(self.error_pipe, 4096)
+        except OSError:
+            return None
+        if not data:
+            return None
+        code, _, what = data.decode(errors="replace").partition(":")
+        try:
+            number = int(code)
+        except ValueError:
+            return 0, what
+        return number, f"{what}: {os.strerror(number)}" if number else what
+
+    def close(self) -> None:
+        if self.error_pipe >= 0:
+            os.close(self.error_pipe)
+            self.error_pipe = -1
+
+
+def spawn_traced(path: str, argv: Sequence[str], *, env: Mapping[str, str] | None = None,
+                 cwd: str | None = None, stdin: StdSpec = None, stdout: StdSpec = None,
+                 stderr: StdSpec = None, seccomp: PreparedFilter | None = None,
+                 ignored_signals: frozenset[int] = frozenset()) -> Spawned:
+    """Fork a child that stops itself (SIGSTOP) under PTRACE_TRACEME, then execs `path`.
+
+    `ignored_signals`: signals the program must start with ignored (they were ignored when sysrec
+    started; exec keeps SIG_IGN, so this is how an ignored SIGINT reaches a background job's tracee).
+
+    The caller must waitpid() the initial stop, set the ptrace options, and resume it.
+    """
+    argv_b = [os.fsencode(a) for a in argv]
+    path_b = os.fsencode(path)
+    env_map = dict(os.environ if env is None else env)
+    env_b = {os.fsencode(k): os.fsencode(v) for k, v in env_map.items()}
+    fds = [_fileno(stdin), _fileno(stdout), _fileno(stderr)]
+    rfd, wfd = os.pipe2(os.O_CLOEXEC)
+    pid = os.fork()
+    if pid == 0:  # child: keep it to syscalls, no allocation-heavy Python
+        stage = "exec"
+        try:
+            os.close(rfd)
+            for target, fd in enumerate(fds):
+                if fd is not None and fd != target:
+                    os.dup2(fd, target, inheritable=True)
+                elif fd is not None:
+                    os.set_inheritable(fd, True)
+            if cwd is not None:
+                stage = f"chdir {cwd}"
+                os.chdir(cwd)
+            # Python ignores SIGPIPE and SIGXFSZ itself, and the tracer catches SIGINT/SIGTERM/SIGHUP:
+            # the program gets the dispositions sysrec was started with (an ignored one stays ignored).
+            for sig in (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+                signal.signal(sig, signal.SIG_IGN if sig in ignored_signals else signal.SIG_DFL)
+            stage = "ptrace(PTRACE_TRACEME)"
+            ptrace(PTRACE_TRACEME, 0, 0, 0)
+            os.kill(os.getpid(), signal.SIGSTOP)
+            if seccomp is not None:
+                stage = "seccomp filter"
+                seccomp.install()
+            stage = argv[0] if argv else path
+            os.execve(path_b, argv_b, env_b)
+        except OSError as err:
+            os.write(wfd, f"{err.errno or 0}:{stage}".encode())
+        except BaseException:
+            os.write(wfd, f"0:{stage}".encode())
+        finally:
+            os._exit(127)
+    os.close(wfd)
+    os.set_blocking(rfd, False)
+    return Spawned(pid=pid, error_pipe=rfd)

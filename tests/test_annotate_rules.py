@@ -1,0 +1,271 @@
+"""The annotation table: each row fires where its failure mode happens, and only there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sysrec.annotate import RULES, RULES_BY_ID, Annotator, Rule
+from sysrec.annotate.engine import annotate_events
+from sysrec.record import open_record
+from sysrec.render.timeline import ordered_events
+
+DATA = Path(__file__).parent / "data"
+HANDMADE = DATA / "handmade"
+
+ABORT = "net.ipv4.tcp_abort_on_overflow"
+
+
+def header(**settings: object) -> dict:
+    return {"ev": "header", "schema": 1, "start_ns": 0,
+            "context": {"settings": {k.replace("__", "."): v for k, v in settings.items()}}}
+
+
+def call(name: str, args: list, ret: int | None, errno: str | None = None, counters: dict | None = None,
+         n_entry: int | None = None, raux: str | None = None) -> dict:
+    ev = {"ev": "syscall", "seq": 1, "pid": 1, "tgid": 1, "name": name, "nr": 0, "raw": [0] * 6, "args": args,
+          "n_entry": len(args) if n_entry is None else n_entry, "ret": ret, "errno": errno, "rtext": None,
+          "raux": raux, "t0": 1, "t1": 2, "resumed": False}
+    if counters:
+        ev["ctx"] = {"counters": counters}
+    return ev
+
+
+def so_error(value: str | int, counters: dict | None = None) -> dict:
+    return call("getsockopt", [{"$fd": 3}, "SOL_SOCKET", "SO_ERROR", [value], [4]], 0, counters=counters, n_entry=3)
+
+
+def rule_for(head: dict, *events: dict) -> str | None:
+    annotator = Annotator(head)
+    result = None
+    for event in events:
+        result = annotator.annotate(event)
+    return result.rule_id if result else None
+
+
+def test_rule_ids_are_unique_and_every_row_cites_the_kernel():
+    assert len(RULES_BY_ID) == len(RULES)
+    for rule in RULES:
+        assert isinstance(rule, Rule)
+        assert rule.explain and rule.ref, rule.id
+        assert "(" in rule.ref or "commit" in rule.ref, f"{rule.id}: reference names no kernel function"
+
+
+def test_reset_with_abort_on_overflow_and_embryonic_rst_gets_the_overflow_explanation():
+    rsts = {"TcpExtEmbryonicRsts": 1, "TcpExtListenOverflows": 1}
+    assert rule_for(header(net__ipv4__tcp_abort_on_overflow=1), so_error("ECONNRESET", rsts)) == "so-error-reset-overflow"
+
+
+@pytest.mark.parametrize("head, counters", [
+    (header(net__ipv4__tcp_abort_on_overflow=0), {"TcpExtEmbryonicRsts": 1}),   # sysctl says no RST
+    (header(net__ipv4__tcp_abort_on_overflow=1), {"TcpExtListenOverflows": 1}),  # no embryonic reset counted
+    (header(), {"TcpExtEmbryonicRsts": 1}),                                      # a plain trace: no settings
+])
+def test_reset_without_the_overflow_evidence_gets_the_generic_explanation(head, counters):
+    assert rule_for(head, so_error("ECONNRESET", counters)) == "so-error-reset"
+
+
+def test_counters_accumulate_across_events():
+    """The RST often lands while the client sleeps in select: the counter rises on an earlier stop."""
+    head = header(net__ipv4__tcp_abort_on_overflow=1)
+    wait = call("pselect6", [4, "NULL", [3], "NULL", "NULL", "NULL"], 1, raux="out [3]",
+                counters={"TcpExtEmbryonicRsts": 1})
+    assert rule_for(head, wait, so_error("ECONNRESET")) == "so-error-reset-overflow"
+
+
+def test_select_timeout_with_listen_overflows_and_no_reset_is_a_dropped_syn():
+    head = header(net__ipv4__tcp_abort_on_overflow=1)
+    wait = call("pselect6", [4, "NULL", [3], "NULL", {"tv_sec": 2, "tv_nsec": 0}, "NULL"], 0, raux="Timeout",
+                counters={"TcpExtListenOverflows": 2, "TcpExtListenDrops": 2})
+    assert rule_for(head, wait) == "wait-timeout-syn-dropped"
+    wait_rst = dict(wait, ctx={"counters": {"TcpExtListenOverflows": 2, "TcpExtEmbryonicRsts": 1}})
+    assert rule_for(head, wait_rst) == "wait-timeout"
+
+
+def test_so_error_zero_after_a_dropped_final_ack_with_abort_zero():
+    """Packet evidence for this very socket beats namespace-wide counters; without it, say so."""
+    head = header(net__ipv4__tcp_abort_on_overflow=0)
+    overflow = {"TcpExtListenOverflows": 1}
+    assert rule_for(head, so_error(0, overflow)) == "so-error-ok-maybe-ack-dropped"
+    assert rule_for(head, so_error(0)) == "so-error-ok"
+    mine = dict(so_error(0, overflow), fds={"3": {"yy": "TCP:[127.0.0.1:40000->127.0.0.1:10000]"}})
+    connect = call("connect", [{"$fd": 3}, {"sin_port": "htons(10000)"}, 16], -1, "EINPROGRESS")
+    synack = [packet(1, 10000, 40000, ["SYN", "ACK"], 9), packet(1001, 10000, 40000, ["SYN", "ACK"], 9)]
+    other = [packet(1, 10000, 40001, ["SYN", "ACK"], 9), packet(1001, 10000, 40001, ["SYN", "ACK"], 9)]
+    ids = [a.rule_id if a else None for a in annotate_events(head, [connect, synack[0], mine, synack[1]])]
+    assert ids[2] == "so-error-ok-ack-dropped"
+    ids = [a.rule_id if a else None for a in annotate_events(head, [connect, other[0], mine, other[1]])]
+    assert ids[2] == "so-error-ok-maybe-ack-dropped", "another connection's retransmits prove nothing here"
+
+
+@pytest.mark.parametrize("event, expected", [
+    (call("connect", [{"$fd": 3}, {"sin_port": "htons(1)"}, 16], -1, "EINPROGRESS"), "connect-inprogress"),
+    (call("connect", [{"$fd": 3}, {"sin_port": "htons(1)"}, 16], -1, "ECONNREFUSED"), "connect-refused"),
+    (call("connect", [{"$fd": 3}, {"sin_port": "htons(1)"}, 16], -1, "ETIMEDOUT"), "connect-timedout"),
+    (call("connect", [{"$fd": 3}, {"sin_port": "htons(1)"}, 16], -1, "ETIMEDOUT",
+          counters={"TcpExtListenOverflows": 3}), "connect-timedout-synretries"),
+    (call("read", [{"$fd": 3}, {"$s": "", "n": 0}, 10], -1, "ECONNRESET"), "io-reset"),
+    (call("read", [{"$fd": 3}, {"$s": "", "n": 0}, 10], 0), "io-eof"),
+    (call("write", [{"$fd": 3}, {"$s": "x", "n": 1}, 1], -1, "EPIPE"), "io-epipe"),
+    (call("recvfrom", [{"$fd": 3}], -1, "EAGAIN"), "io-eagain"),
+    (call("close", [{"$fd": 3}], 0), None),
+    (so_error("ECONNREFUSED"), "so-error-refused"),
+    (so_error("ETIMEDOUT"), "so-error-timedout"),
+])
+def test_rows_for_plain_outcomes(event, expected):
+    assert rule_for(header(), event) == expected
+
+
+def packet(t_ms: float, sport: int, dport: int, flags: list[str], seq: int = 1) -> dict:
+    return {"ev": "packet", "seq": 1, "t": int(t_ms * 1e6), "ifname": "lo", "dir": "out", "proto": "tcp",
+            "src": "127.0.0.1", "dst": "127.0.0.1", "sport": sport, "dport": dport, "flags": flags,
+            "seq_no": seq, "ack_no": 0, "win": 0, "len": 0, "opts": []}
+
+
+def test_packet_rows_know_who_sent_what_and_retransmissions():
+    head = header(net__ipv4__tcp_abort_on_overflow=1)
+    connect = call("connect", [{"$fd": 3}, {"sin_port": "htons(10000)"}, 16], -1, "EINPROGRESS")
+    events = [connect, packet(1, 40000, 10000, ["SYN"], 7), packet(1.001, 40000, 10000, ["SYN"], 7),
+              packet(1001, 40000, 10000, ["SYN"], 7), packet(1002, 10000, 40000, ["SYN", "ACK"]),
+              packet(1003, 40000, 10000, ["ACK"]), packet(1003.2, 10000, 40000, ["RST"])]
+    got = [a.rule_id if a else None for a in annotate_events(head, events)]
+    assert got == ["connect-inprogress", "pkt-syn", None, "pkt-syn-retransmit", "pkt-synack", "pkt-final-ack",
+                   "pkt-rst-overflow"]
+    rst = annotate_events(head, events)[-1]
+    assert "0.20 ms after our final ACK" in rst.text
+
+
+def timeline_rule_ids(path: Path) -> list[str]:
+    record = open_record(path)
+    events = ordered_events(record)
+    return [a.rule_id for a in annotate_events(record.header, events) if a]
+
+
+@pytest.mark.parametrize("name, must_have, must_not_have", [
+    ("deferred-abort1.jsonl", ["connect-inprogress", "client-defer-accept", "pkt-rst-overflow",
+                               "so-error-reset-overflow"], ["so-error-ok-ack-dropped"]),
+    ("deferred-abort0.jsonl", ["connect-inprogress", "so-error-ok-ack-dropped", "pkt-synack-retransmit",
+                               "io-eagain"], ["so-error-reset-overflow", "pkt-rst-overflow"]),
+    ("syn-dropped.jsonl", ["wait-timeout-syn-dropped", "pkt-syn-retransmit"], ["so-error-reset-overflow"]),
+    ("refused.jsonl", ["connect-refused"], []),
+])
+def test_hand_made_records_get_their_explanations(name, must_have, must_not_have):
+    ids = timeline_rule_ids(HANDMADE / name)
+    for rule_id in must_have:
+        assert rule_id in ids
+    for rule_id in must_not_have:
+        assert rule_id not in ids
+
+
+# Every row of the table, with the smallest record fragment that makes it fire. A new row needs a
+# new case here (the completeness test below fails otherwise), so no row is dead or shadowed.
+FD3 = {"3": {"yy": "TCP:[127.0.0.1:40000->127.0.0.1:10000]"}}
+CONNECT = call("connect", [{"$fd": 3}, {"sin_port": "htons(10000)"}, 16], -1, "EINPROGRESS")
+OVERFLOW_RST = {"TcpExtEmbryonicRsts": 1, "TcpExtListenOverflows": 1}
+A0, A1 = {ABORT: 0}, {ABORT: 1}
+
+
+def with_fd3(event: dict) -> dict:
+    return dict(event, fds=FD3)
+
+
+def poll(ret: int, raux: str | None, counters: dict | None = None) -> dict:
+    return call("poll", [[{"fd": {"$fd": 3}, "events": "POLLIN"}], 1, 2000], ret, raux=raux, counters=counters)
+
+
+HANDSHAKE = [CONNECT, packet(1, 40000, 10000, ["SYN"], 5), packet(1.1, 10000, 40000, ["SYN", "ACK"], 9),
+             packet(201, 40000, 10000, ["ACK"], 6)]
+
+def in_state(event: dict, state: str) -> dict:
+    return dict(event, fds=FD3, ctx=dict(event.get("ctx") or {}, tcp_state=state))
+
+
+# connect()'s endpoint is looked up before the port is bound: its evidence reaches the connection
+# through the next call on the same fd that shows the port.
+SYNQ_DROP_CONNECT = dict(CONNECT, fds={"3": {"yy": "TCP:[777]"}}, ctx={"counters": {"TcpExtTCPReqQFullDrop": 1}})
+COOKIE_CONNECT = dict(with_fd3(CONNECT), ctx={"counters": {"TcpExtSyncookiesSent": 1}})
+
+CASES: dict[str, tuple[dict, list[dict]]] = {
+    "wait-timeout-synq-drop": ({}, [SYNQ_DROP_CONNECT, dict(poll(0, "Timeout"), fds=FD3)]),
+    "so-error-ok-synq-drop": ({}, [SYNQ_DROP_CONNECT, in_state(so_error(0), "SYN_SENT")]),
+    "so-error-ok-still-connecting": ({}, [in_state(so_error(0), "SYN_SENT")]),
+    "so-error-ok-server-closed": ({}, [in_state(so_error(0), "CLOSE_WAIT")]),
+    "so-error-zero": ({}, [in_state(so_error(0), "FIN_WAIT2")]),
+    "pkt-synack-cookie": ({}, [COOKIE_CONNECT, packet(1, 40000, 10000, ["SYN"]),
+                               packet(1.1, 10000, 40000, ["SYN", "ACK"])]),
+    "connect-inprogress": ({}, [CONNECT]),
+    "connect-ok": ({}, [call("connect", [{"$fd": 3}, {"sin_port": "htons(1)"}, 16], 0)]),
+    "connect-refused": ({}, [call("connect", [{"$fd": 3}, {}, 16], -1, "ECONNREFUSED")]),
+    "connect-timedout-synretries": ({}, [call("connect", [{"$fd": 3}, {}, 16], -1, "ETIMEDOUT",
+                                              counters={"TcpExtListenOverflows": 1})]),
+    "connect-no-nscd": ({}, [call("connect", [{"$fd": 3}, {"sa_family": "AF_UNIX"}, 110], -1, "ENOENT")]),
+    "connect-timedout": ({}, [call("connect", [{"$fd": 3}, {}, 16], -1, "ETIMEDOUT")]),
+    "client-defer-accept": ({}, [call("setsockopt", [{"$fd": 3}, "SOL_TCP", "TCP_DEFER_ACCEPT", [1], 4], 0)]),
+    "listen": ({}, [call("listen", [{"$fd": 3}, 2], 0)]),
+    "wait-timeout-syn-dropped": (A1, [call("pselect6", [4, "NULL", [3], "NULL", {}, "NULL"], 0, raux="Timeout",
+                                           counters={"TcpExtListenOverflows": 1})]),
+    "wait-timeout": ({}, [poll(0, "Timeout")]),
+    "wait-timeout-idle": ({}, [in_state(poll(0, "Timeout"), "ESTABLISHED")]),
+    "wait-timeout-half-open": (A0, HANDSHAKE + [packet(1101, 10000, 40000, ["SYN", "ACK"], 9),
+                                                in_state(poll(0, "Timeout"), "ESTABLISHED")]),
+    "wait-timeout-idle-answered": ({}, HANDSHAKE + [dict(poll(0, "Timeout"), fds=FD3)]),
+    "wait-readable": ({}, [poll(1, "[{fd=3, revents=POLLIN}]")]),
+    "wait-timeout-syn-unanswered": (A1, [CONNECT, packet(1, 40000, 10000, ["SYN"]),
+                                         packet(1001, 40000, 10000, ["SYN"]),
+                                         dict(poll(0, "Timeout", OVERFLOW_RST), fds=FD3)]),
+    "wait-reset-overflow": (A1, [poll(1, "[{fd=3, revents=POLLIN|POLLERR|POLLHUP}]", OVERFLOW_RST)]),
+    "wait-error": ({}, [poll(1, "[{fd=3, revents=POLLERR|POLLHUP}]")]),
+    "wait-ready": ({}, [poll(1, "[{fd=3, revents=POLLOUT}]")]),
+    "so-error-reset-overflow": (A1, [so_error("ECONNRESET", OVERFLOW_RST)]),
+    "so-error-reset": ({}, [so_error("ECONNRESET")]),
+    "so-error-refused": ({}, [so_error("ECONNREFUSED")]),
+    "so-error-timedout": ({}, [so_error("ETIMEDOUT")]),
+    "so-error-ok-ack-dropped": (A0, HANDSHAKE + [packet(1101, 10000, 40000, ["SYN", "ACK"], 9),
+                                                 with_fd3(so_error(0))]),
+    "so-error-ok-maybe-ack-dropped": (A0, [so_error(0, {"TcpExtListenOverflows": 1})]),
+    "so-error-ok-reset-later": (A1, HANDSHAKE + [with_fd3(so_error(0)), packet(202, 10000, 40000, ["RST"])]),
+    "so-error-ok": ({}, [so_error(0)]),
+    "so-error-ok-accepted": ({}, HANDSHAKE + [with_fd3(so_error(0)),
+                                              packet(202, 40000, 10000, ["PSH", "ACK"], 6) | {"len": 1},
+                                              packet(202.1, 10000, 40000, ["ACK"], 10) | {"ack_no": 7}]),
+    "io-send-into-overflow": (A0, [call("sendto", [{"$fd": 3}, {"$s": "x", "n": 1}, 1], 1,
+                                        counters={"TcpExtListenOverflows": 1})]),
+    "io-reset-overflow": (A1, [call("recvfrom", [{"$fd": 3}], -1, "ECONNRESET", counters=OVERFLOW_RST)]),
+    "io-reset": ({}, [call("read", [{"$fd": 3}], -1, "ECONNRESET")]),
+    "io-epipe-after-overflow-reset": (A1, [call("sendto", [{"$fd": 3}], -1, "EPIPE", counters=OVERFLOW_RST)]),
+    "io-epipe": ({}, [call("write", [{"$fd": 3}], -1, "EPIPE")]),
+    "io-eagain": ({}, [call("read", [{"$fd": 3}], -1, "EAGAIN")]),
+    "io-eof": ({}, [call("read", [{"$fd": 3}], 0)]),
+    "pkt-rst-overflow": (A1, HANDSHAKE + [packet(201.1, 10000, 40000, ["RST"])]),
+    "pkt-rst-refused": ({}, [CONNECT, packet(1, 40000, 10000, ["SYN"]), packet(1.1, 10000, 40000, ["RST", "ACK"])]),
+    "pkt-rst": (A0, HANDSHAKE + [packet(201.1, 10000, 40000, ["RST"])]),
+    "pkt-syn-retransmit": ({}, [CONNECT, packet(1, 40000, 10000, ["SYN"]), packet(1001, 40000, 10000, ["SYN"])]),
+    "pkt-synack-retransmit": ({}, HANDSHAKE + [packet(1101, 10000, 40000, ["SYN", "ACK"], 9)]),
+    "pkt-final-ack": ({}, HANDSHAKE),
+    "pkt-syn": ({}, HANDSHAKE[:2]),
+    "pkt-synack": ({}, HANDSHAKE[:3]),
+}
+
+
+def test_every_rule_has_a_case():
+    assert set(CASES) == set(RULES_BY_ID)
+
+
+@pytest.mark.parametrize("rule_id", list(CASES))
+def test_rule_fires_on_its_case(rule_id: str):
+    settings, events = CASES[rule_id]
+    head = {"ev": "header", "schema": 1, "start_ns": 0, "context": {"settings": settings}}
+    annotations = annotate_events(head, events)
+    fired = [a.rule_id for a in annotations if a]
+    assert rule_id in fired, fired
+
+
+def test_connect_evidence_does_not_leak_to_a_reused_fd():
+    """close(3) ends what connect(3) proved; a new socket on fd 3 starts clean."""
+    closed = call("close", [{"$fd": 3}], 0)
+    events = [SYNQ_DROP_CONNECT, closed, dict(CONNECT, fds=FD3), in_state(so_error(0), "SYN_SENT")]
+    ids = [a.rule_id if a else None for a in annotate_events(header(), events)]
+    assert ids[-1] == "so-error-ok-still-connecting"
+    events = [SYNQ_DROP_CONNECT, in_state(so_error(0), "SYN_SENT")]
+    assert [a.rule_id for a in annotate_events(header(), events) if a][-1] == "so-error-ok-synq-drop"

@@ -1,0 +1,97 @@
+"""The annotation table against the stored records of every shipped scenario (tests/data/real).
+
+Each cell must get the explanations of its failure mode, and none of another cell's: the reset
+explanations only where the listener really sent RSTs, the SYN-drop ones only where SYNs went
+unanswered, cookies only where the kernel sent them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from sysrec.annotate.engine import annotate_events
+from sysrec.record import open_record
+from sysrec.render.timeline import ordered_events
+
+ROOT = Path(__file__).parents[1]
+REAL = Path(__file__).parent / "data" / "real"
+
+RESET_RULES = {"so-error-reset-overflow", "io-reset-overflow", "io-epipe-after-overflow-reset", "pkt-rst-overflow",
+               "wait-reset-overflow", "so-error-ok-reset-later"}
+
+# scenario → cell → (rules that must fire, rules that must not)
+EXPECTED: dict[str, dict[str, tuple[set[str], set[str]]]] = {
+    "accept-queue-overflow": {
+        "tcp_abort_on_overflow=0": ({"connect-inprogress", "client-defer-accept", "pkt-final-ack",
+                                     "so-error-ok-maybe-ack-dropped", "io-send-into-overflow"}, RESET_RULES),
+        "tcp_abort_on_overflow=1": ({"connect-inprogress", "pkt-rst-overflow", "so-error-reset-overflow",
+                                     "io-epipe-after-overflow-reset"},
+                                    {"so-error-ok-maybe-ack-dropped", "io-send-into-overflow"}),
+    },
+    "accept-queue-overflow-send": {
+        "tcp_abort_on_overflow=0": ({"connect-inprogress", "io-send-into-overflow"}, RESET_RULES),
+        "tcp_abort_on_overflow=1": ({"pkt-rst-overflow", "wait-reset-overflow", "io-reset-overflow"},
+                                    {"io-send-into-overflow", "io-epipe-after-overflow-reset"}),
+    },
+    "nc-replay": {
+        cell: ({"connect-inprogress", "wait-timeout-syn-unanswered"}, RESET_RULES)
+        for cell in ("tcp_abort_on_overflow=0", "tcp_abort_on_overflow=1")
+    },
+    "connection-refused": {"default": ({"pkt-rst-refused", "so-error-refused"}, RESET_RULES)},
+    "syn-drop-timeout": {
+        cell: ({"connect-timedout-synretries", "pkt-syn-retransmit"}, RESET_RULES | {"pkt-synack"})
+        for cell in ("tcp_syn_retries=1", "tcp_syn_retries=2")
+    },
+    "syn-queue-cookies": {
+        "tcp_syncookies=0": ({"wait-timeout-synq-drop", "so-error-ok-synq-drop"}, {"pkt-synack-cookie"}),
+        "tcp_syncookies=1": ({"pkt-synack-cookie", "pkt-synack"}, {"wait-timeout-synq-drop", "so-error-ok-synq-drop"}),
+        "tcp_syncookies=2": ({"pkt-synack-cookie"}, {"pkt-synack", "wait-timeout-synq-drop"}),
+    },
+    "burst-over-latency": {
+        "tcp_abort_on_overflow=0": ({"wait-timeout-syn-unanswered", "so-error-ok-ack-dropped",
+                                     "pkt-synack-retransmit"}, RESET_RULES),
+        "tcp_abort_on_overflow=1": ({"wait-timeout-syn-unanswered", "pkt-rst-overflow", "wait-reset-overflow"},
+                                    {"so-error-ok-ack-dropped", "wait-timeout-half-open"}),
+    },
+}
+
+
+def fired(path: Path) -> Counter[str]:
+    record = open_record(path)
+    events = ordered_events(record)
+    return Counter(a.rule_id for a in annotate_events(record.header, events) if a)
+
+
+def test_every_shipped_scenario_is_covered_here_and_has_stored_records():
+    shipped = {p.stem for p in (ROOT / "scenarios").glob("*.toml")}
+    assert shipped <= set(EXPECTED), f"add the new scenarios to EXPECTED: {sorted(shipped - set(EXPECTED))}"
+    for name in shipped:
+        for cell in EXPECTED[name]:
+            assert (REAL / name / name / cell / "run-1.jsonl").exists(), f"no stored record for {name}/{cell}"
+
+
+CELLS = [(name, cell) for name, cells in EXPECTED.items() for cell in cells
+         if (REAL / name / name / cell / "run-1.jsonl").exists()]
+
+
+@pytest.mark.parametrize("name, cell", CELLS, ids=[f"{n}/{c}" for n, c in CELLS])
+def test_cell_gets_its_explanations(name: str, cell: str):
+    must, must_not = EXPECTED[name][cell]
+    got = fired(REAL / name / name / cell / "run-1.jsonl")
+    assert must <= set(got), f"missing: {sorted(must - set(got))}"
+    assert not (must_not & set(got)), f"wrongly fired: {sorted(must_not & set(got))}"
+
+
+def test_headline_counts_match_the_kernel_counters():
+    """abort=1: as many reset explanations as the listener counted EmbryonicRsts."""
+    path = REAL / "accept-queue-overflow" / "accept-queue-overflow" / "tcp_abort_on_overflow=1" / "run-1.jsonl"
+    got = fired(path)
+    record = open_record(path)
+    embryonic = sum(int(((e.get("ctx") or {}).get("counters") or {}).get("TcpExtEmbryonicRsts", 0))
+                    for e in record.events() if e.get("ev") == "syscall")
+    assert embryonic >= 1
+    assert got["so-error-reset-overflow"] == embryonic
+    assert got["pkt-rst-overflow"] == embryonic

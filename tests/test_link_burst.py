@@ -1,0 +1,95 @@
+"""The burst-over-latency scenario end to end: the link, the runner, the packets in the records.
+
+The scenario's own expectations cover the syscalls and counters; this test checks what only the
+packet trace shows: the listener's RST answering a final ACK (abort=1), and retransmitted SYN-ACKs
+instead (abort=0). Fewer repetitions than the 20/20 measured for the scenario.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from test_capture import tcpdump_read
+
+pytestmark = pytest.mark.kernel
+REPO = Path(__file__).resolve().parent.parent
+SCENARIO = REPO / "scenarios" / "burst-over-latency.toml"
+LISTENER_PORT = 10000
+
+
+def _link_supported() -> bool:
+    from sysrec.scenario import parse
+    return "link" in getattr(parse, "TOP_KEYS", ())
+
+
+@pytest.fixture(scope="module")
+def burst_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    if not _link_supported():
+        pytest.skip("the scenario parser has no [link] table yet (issue 5 integration)")
+    out = tmp_path_factory.mktemp("burst")
+    proc = subprocess.run([sys.executable, "-m", "sysrec", "run", str(SCENARIO), "--repeat", "2",
+                           "--out", str(out), "--json"], capture_output=True, text=True, timeout=600, cwd=REPO)
+    assert proc.returncode in (0, 1), proc.stderr
+    summary = json.loads(proc.stdout)
+    return {"out": out, "summary": summary, "returncode": proc.returncode}
+
+
+def records(run: dict[str, Any], abort: int) -> list[Path]:
+    paths = sorted(run["out"].glob(f"burst-over-latency/*abort_on_overflow={abort}*/run-*.jsonl"))
+    assert len(paths) == 2, list(run["out"].rglob("*.jsonl"))
+    return paths
+
+
+def packets(path: Path) -> list[dict[str, Any]]:
+    events = [json.loads(line) for line in path.read_text().splitlines()]
+    return sorted((e for e in events if e["ev"] == "packet"), key=lambda e: e["t"])
+
+
+def test_every_expectation_of_the_scenario_holds(burst_run: dict[str, Any]) -> None:
+    failed = [(c.get("name"), f["says"], f["reason"]) for c in burst_run["summary"]["cells"]
+              for f in c.get("failed", [])]
+    assert failed == []
+    assert burst_run["returncode"] == 0
+
+
+def test_abort_1_listener_rst_answers_a_final_ack(burst_run: dict[str, Any]) -> None:
+    for path in records(burst_run, 1):
+        pk = packets(path)
+        resets = [p for p in pk if p["sport"] == LISTENER_PORT and "RST" in p["flags"]]
+        assert resets, f"{path}: no RST from the listener"
+        for rst in resets:
+            # tcp_check_req's reset answers the client's ACK: bare RST, seq = that ACK's ack number
+            assert rst["flags"] == ["RST"]
+            final_acks = [p for p in pk if p["dport"] == LISTENER_PORT and p["sport"] == rst["dport"]
+                          and p["flags"] == ["ACK"] and p["len"] == 0 and p["t"] < rst["t"]]
+            assert final_acks and final_acks[-1]["ack_no"] == rst["seq_no"]
+            synacks = [p for p in pk if p["sport"] == LISTENER_PORT and p["dport"] == rst["dport"]
+                       and p["flags"] == ["SYN", "ACK"]]
+            assert len(synacks) == 1 and synacks[0]["seq_no"] + 1 == rst["seq_no"]
+
+
+def test_abort_0_no_rst_and_the_listener_retransmits_syn_acks(burst_run: dict[str, Any]) -> None:
+    for path in records(burst_run, 0):
+        pk = packets(path)
+        assert not [p for p in pk if p["sport"] == LISTENER_PORT and "RST" in p["flags"]]
+        synacks = Counter((p["dport"], p["seq_no"]) for p in pk
+                          if p["sport"] == LISTENER_PORT and p["flags"] == ["SYN", "ACK"])
+        assert any(n >= 2 for n in synacks.values()), f"{path}: no SYN-ACK was retransmitted"
+
+
+def test_records_export_to_pcap_that_tcpdump_reads(burst_run: dict[str, Any], tmp_path: Path) -> None:
+    record = records(burst_run, 1)[0]
+    pcap = tmp_path / "burst.pcap"
+    proc = subprocess.run([sys.executable, "-m", "sysrec", "export", str(record), "--pcap", str(pcap)],
+                          capture_output=True, text=True, timeout=60, cwd=REPO)
+    assert proc.returncode == 0, proc.stderr
+    lines = tcpdump_read(pcap)
+    assert len(lines) == len(packets(record))
+    assert any(" > 127.0.0.1." in line and "Flags [R]" in line for line in lines)

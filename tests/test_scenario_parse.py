@@ -1,0 +1,142 @@
+"""Scenario files: shipped ones parse; bad ones fail with the file, the key and what was expected."""
+
+from __future__ import annotations
+
+import glob
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from sysrec.errors import InputError
+from sysrec.scenario.matrix import expand, parse_pin
+from sysrec.scenario.parse import load_scenario
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHIPPED = sorted(glob.glob(os.path.join(ROOT, "scenarios", "*.toml")))
+
+GOOD = textwrap.dedent('''
+    name = "t"
+    description = "d"
+    [sysctl]
+    "net.core.somaxconn" = 8
+    [matrix]
+    "net.ipv4.tcp_abort_on_overflow" = [0, 1]
+    "net.ipv4.tcp_syncookies" = [0, 1, 2]
+    [server]
+    probe = "listener"
+    args = ["--port", "10000"]
+    ready = { listen = "127.0.0.1:10000" }
+    [client]
+    command = ["nc", "-w", "1", "127.0.0.1", "10000"]
+    [[expect]]
+    when = { "net.ipv4.tcp_abort_on_overflow" = 1 }
+    sequence = [ { syscall = "connect", errno = "EINPROGRESS" } ]
+    [[expect]]
+    counters = { TcpExtListenOverflows = ">= 1" }
+''')
+
+
+def write(tmp_path, text: str, name: str = "s.toml") -> str:
+    path = tmp_path / name
+    path.write_text(text)
+    return str(path)
+
+
+def load_error(tmp_path, text: str) -> str:
+    path = write(tmp_path, text)
+    with pytest.raises(InputError) as info:
+        load_scenario(path)
+    message = str(info.value)
+    assert message.startswith(path + ":"), message
+    return message
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=os.path.basename)
+def test_shipped_scenarios_parse_and_start_with_an_explaining_comment(path):
+    scenario = load_scenario(path)
+    assert scenario.expectations, "a shipped scenario checks something"
+    assert expand(scenario)
+    with open(path) as fh:
+        first = fh.readline()
+    assert first.startswith("# " + scenario.name), "begins with a comment naming the failure mode"
+
+
+def test_good_file_and_matrix_product(tmp_path):
+    scenario = load_scenario(write(tmp_path, GOOD))
+    cells = expand(scenario)
+    assert len(cells) == 6
+    assert cells[0].name == "tcp_abort_on_overflow=0,tcp_syncookies=0"
+    assert all(c.settings["net.core.somaxconn"] == 8 for c in cells)
+    assert {c.settings["net.ipv4.tcp_syncookies"] for c in cells} == {0, 1, 2}
+    first, second = scenario.expectations
+    assert first.applies_to({"net.ipv4.tcp_abort_on_overflow": 1})
+    assert not first.applies_to({"net.ipv4.tcp_abort_on_overflow": 0})
+    assert second.applies_to({"net.ipv4.tcp_abort_on_overflow": 0})
+
+
+def test_pins_shrink_the_matrix_or_override_fixed_settings(tmp_path):
+    scenario = load_scenario(write(tmp_path, GOOD))
+    cells = expand(scenario, ["net.ipv4.tcp_abort_on_overflow=1"])
+    assert [c.varied["net.ipv4.tcp_abort_on_overflow"] for c in cells] == [1, 1, 1]
+    cells = expand(scenario, ["net.ipv4.tcp_abort_on_overflow=1", "net.ipv4.tcp_syncookies=2",
+                              "net.core.somaxconn=1"])
+    assert len(cells) == 1 and cells[0].settings["net.core.somaxconn"] == 1
+    assert parse_pin("net.ipv4.tcp_fin_timeout=5") == ("net.ipv4.tcp_fin_timeout", 5)
+    with pytest.raises(InputError, match="--set oops: expected NAME=VALUE"):
+        parse_pin("oops")
+    with pytest.raises(InputError, match="--set kernel.pid_max=5: expected a network sysctl"):
+        parse_pin("kernel.pid_max=5")
+
+
+def test_bare_dotted_sysctl_keys_are_read_as_names(tmp_path):
+    text = GOOD.replace('"net.core.somaxconn" = 8', 'net.core.somaxconn = 8')
+    scenario = load_scenario(write(tmp_path, text))
+    assert dict(scenario.sysctl) == {"net.core.somaxconn": 8}
+
+
+@pytest.mark.parametrize("change, expected", [
+    (("[client]", "[client\n"), "TOML syntax error"),
+    (('description = "d"', 'description = "d"\ncolour = "red"'), "key 'colour': expected one of the known keys"),
+    (('[client]', '[client]\ntimeout = "10s"'), "key 'client.timeout': expected a number of seconds (>= 0), got '10s'"),
+    (('"net.core.somaxconn" = 8', '"net.core.somaxconn" = [8]'), "key 'sysctl.net.core.somaxconn': expected an integer or a string"),
+    (('"net.core.somaxconn" = 8', '"net.ipv4.tcp_no_such_thing" = 1'), "key 'sysctl.net.ipv4.tcp_no_such_thing': expected a sysctl that exists on this kernel"),
+    (('"net.core.somaxconn" = 8', '"kernel.pid_max" = 1'), "key 'sysctl.kernel.pid_max': expected a network sysctl"),
+    (('command = ["nc", "-w", "1", "127.0.0.1", "10000"]', 'command = ["no-such-program-xyz"]'), "key 'client.command': expected an installed program, got 'no-such-program-xyz (not found in PATH)'"),
+    (('probe = "listener"', 'probe = "listner"'), "key 'server.probe': expected one of 'listener', 'connector'"),
+    (('probe = "listener"\nargs = ["--port", "10000"]', 'command = ["no-such-server-xyz", "--port", "10000"]'),
+     "key 'server.command': expected an installed program, got 'no-such-server-xyz (not found in PATH)'"),
+    (('ready = { listen = "127.0.0.1:10000" }', 'ready = { listen = "localhost" }'), "key 'server.ready.listen': expected \"IPv4-ADDRESS:PORT\""),
+    (('TcpExtListenOverflows = ">= 1"', 'ListenOverflowz = ">= 1"'), "key 'expect[1].counters.ListenOverflowz': expected a counter of /proc/net/netstat"),
+    (('TcpExtListenOverflows = ">= 1"', 'TcpExtListenOverflows = "about 3"'), "key 'expect[1].counters.TcpExtListenOverflows': expected an integer or \"OP N\""),
+    (('errno = "EINPROGRESS"', 'errno = "EINPROGRES"'), "key 'expect[0].sequence[0].errno': expected an errno name"),
+    (('syscall = "connect"', 'syscall = "konnect"'), "key 'expect[0].sequence[0].syscall': expected an x86-64 syscall name, got 'konnect'"),
+    (('when = { "net.ipv4.tcp_abort_on_overflow" = 1 }', 'when = { "net.ipv4.tcp_fin_timeout" = 1 }'), "key 'expect[0].when.net.ipv4.tcp_fin_timeout': expected a sysctl named in [sysctl] or [matrix]"),
+    (('[[expect]]\ncounters', '[[expect]]\nexit = 0\ncounters'), "key 'expect[1]': expected exactly one of sequence, absent, count, counters, exit"),
+    (('probe = "listener"\n', 'probe = "listener"\ncommand = ["x"]\n'), "key 'server': expected exactly one of command"),
+])
+def test_bad_files_name_file_key_and_expectation(tmp_path, change, expected):
+    old, new = change
+    assert old in GOOD
+    message = load_error(tmp_path, GOOD.replace(old, new, 1))
+    assert expected in message
+
+
+def test_missing_file_and_missing_client(tmp_path):
+    with pytest.raises(InputError, match="no such scenario file"):
+        load_scenario(str(tmp_path / "nope.toml"))
+    message = load_error(tmp_path, 'name = "x"\ndescription = "y"\n')
+    assert "key 'client': expected a [client] table" in message
+
+
+def test_cli_exits_2_with_the_message_and_runs_nothing(tmp_path):
+    path = write(tmp_path, GOOD.replace('"net.core.somaxconn" = 8', '"net.ipv4.tcp_no_such_thing" = 1'))
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "sysrec", "run", path, "--out", str(out)],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 2
+    assert f"sysrec: {path}: key 'sysctl.net.ipv4.tcp_no_such_thing'" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not out.exists() or not any(out.rglob("*.jsonl"))
