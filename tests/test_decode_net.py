@@ -164,3 +164,40 @@ def test_recvmsg_kernel_shrinks_namelen_to_zero():
         m.write(msg + 8, (0).to_bytes(4, "little"))
     _, done = call("recvmsg", (11, msg, 0), mem, ret=0, before_exit=kernel)
     assert f"msg_name={name:#x}, msg_namelen=110 => 0" in text(done.args)
+
+
+def test_recvmsg_control_messages_timestamp_pktinfo_ttl():
+    mem = FakeMemory()
+
+    def cmsg(level, kind, data):
+        head = structs.cmsghdr.build({"len": 16 + len(data), "level": level, "type": kind})
+        return (head + data).ljust((16 + len(data) + 7) & ~7, b"\0")
+    control = (cmsg(1, 35, struct.pack("<qq", 5, 6))
+               + cmsg(0, 8, structs.in_pktinfo.build({"ifindex": 99999, "spec_dst": socket.inet_aton("127.0.0.1"),
+                                                       "addr": socket.inet_aton("127.0.0.2")}))
+               + cmsg(0, 2, struct.pack("<i", 64)) + cmsg(1, 77, b"\1\2\3\4"))
+    msg = _msghdr(mem, iov=[(b"ttl", 3)], control=control)
+    _, done = call("sendmsg", (3, msg, 0), mem, ret=3)
+    assert text(done.args).split("msg_control=")[1].split(", msg_controllen")[0] == (
+        "[{cmsg_len=32, cmsg_level=SOL_SOCKET, cmsg_type=SO_TIMESTAMPNS_OLD, cmsg_data={tv_sec=5, tv_nsec=6}}, "
+        "{cmsg_len=28, cmsg_level=SOL_IP, cmsg_type=IP_PKTINFO, cmsg_data={ipi_ifindex=99999, "
+        'ipi_spec_dst=inet_addr("127.0.0.1"), ipi_addr=inet_addr("127.0.0.2")}}, '
+        "{cmsg_len=20, cmsg_level=SOL_IP, cmsg_type=IP_TTL, cmsg_data=[64]}, "
+        "{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=0x4d /* SCM_??? */}]")
+
+
+def test_sendmmsg_entries_carry_msg_len():
+    mem = FakeMemory()
+    first = structs.msghdr.parse(mem.read(_msghdr(mem, iov=[(b"one", 3)]), 56))
+    second = structs.msghdr.parse(mem.read(_msghdr(mem, iov=[(b"second", 6)]), 56))
+    vec = mem.put(b"".join(structs.msghdr.build(dict(m)) + struct.pack("<I4x", n)
+                           for m, n in ((first, 3), (second, 6))))
+    state, done = call("sendmmsg", (4, vec, 2, 0x4000), mem, ret=2)
+    assert state.more and done.n_entry == 1
+    assert text(done.args) == (
+        '4, [{msg_hdr={msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="one", iov_len=3}], msg_iovlen=1, '
+        'msg_controllen=0, msg_flags=0}, msg_len=3}, {msg_hdr={msg_name=NULL, msg_namelen=0, '
+        'msg_iov=[{iov_base="second", iov_len=6}], msg_iovlen=1, msg_controllen=0, msg_flags=0}, msg_len=6}], '
+        '2, MSG_NOSIGNAL')
+    _, failed = call("recvmmsg", (4, vec, 2, 0x40, 0), mem, ret=-11)
+    assert text(failed.args) == f"4, {vec:#x}, 2, MSG_DONTWAIT, NULL"

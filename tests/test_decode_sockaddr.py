@@ -50,7 +50,7 @@ def test_unix_path_abstract_unnamed():
 
 
 def test_netlink_and_unknown_family():
-    nl = structs.sockaddr_nl.build({"family": 16, "pid": 4242, "groups": 0x11})
+    nl = structs.sockaddr_nl.build({"family": 16, "pad": 0, "pid": 4242, "groups": 0x11})
     assert text([decode_sockaddr_bytes(nl)]) == "{sa_family=AF_NETLINK, nl_pid=4242, nl_groups=00000011}"
     assert text([decode_sockaddr_bytes(b"\x2e\x00ab")]) == '{sa_family=0x2e /* AF_??? */, sa_data="ab"}'
 
@@ -99,3 +99,22 @@ def test_getpeername_failure_keeps_length_and_hides_address():
     assert text(done.args) == f"3, {buf:#x}, [16]"
     _, done = call("accept", [3, 0, 0], mem, ret=-22)
     assert text(done.args) == "3, NULL, NULL"
+
+
+def test_packet_and_netlink_padding():
+    ll = structs.sockaddr_ll.build({"family": 17, "protocol": 0x86DD, "ifindex": 1, "hatype": 772,
+                                    "pkttype": 4, "halen": 2, "addr": b"\x01\x00" + b"\0" * 6})
+    node = decode_sockaddr_bytes(ll)
+    assert node["sll_ifindex"] in ('if_nametoindex("lo")', 1)
+    node["sll_ifindex"] = 1
+    assert text([node]) == ("{sa_family=AF_PACKET, sll_protocol=htons(ETH_P_IPV6), sll_ifindex=1, "
+                            "sll_hatype=ARPHRD_LOOPBACK, sll_pkttype=PACKET_OUTGOING, sll_halen=2, "
+                            "sll_addr=[0x1, 0]}")
+    unknown = structs.sockaddr_ll.build({"family": 17, "protocol": 0, "ifindex": 99999, "hatype": 9,
+                                         "pkttype": 0, "halen": 0, "addr": b"\0" * 8})
+    assert text([decode_sockaddr_bytes(unknown)]) == (
+        "{sa_family=AF_PACKET, sll_protocol=htons(0 /* ETH_P_??? */), sll_ifindex=99999, "
+        "sll_hatype=0x9 /* ARPHRD_??? */, sll_pkttype=PACKET_HOST, sll_halen=0}")
+    assert "sa_data" in decode_sockaddr_bytes(unknown[:18])
+    nl = structs.sockaddr_nl.build({"family": 16, "pad": 0xDD86, "pid": 0, "groups": 0})
+    assert text([decode_sockaddr_bytes(nl)]) == "{sa_family=AF_NETLINK, nl_pad=0xdd86, nl_pid=0, nl_groups=00000000}"

@@ -21,7 +21,7 @@ KEY_COUNTERS: dict[str, tuple[str, str]] = {
                                    "tcp_syn_flood_action()"),
     "TcpExtTCPReqQFullDrop": ("the SYN queue was full and the SYN was dropped (no cookies)",
                               "tcp_syn_flood_action()"),
-    "TcpExtSyncookiesSent": ("SYN cookies sent", "cookie_v4_init_sequence()"),
+    "TcpExtSyncookiesSent": ("SYN cookies sent", "tcp_conn_request() → cookie_init_sequence()"),
     "TcpExtSyncookiesRecv": ("valid SYN cookies received in a final ACK", "cookie_v4_check()"),
     "TcpExtSyncookiesFailed": ("final ACKs whose cookie did not check out", "cookie_v4_check()"),
     "TcpExtTCPDeferAcceptDrop": ("final ACKs dropped by a listener's TCP_DEFER_ACCEPT", "tcp_check_req()"),
@@ -33,10 +33,12 @@ KEY_COUNTERS: dict[str, tuple[str, str]] = {
     "TcpOutRsts": ("RST segments sent", "tcp_v4_send_reset()"),
     "TcpActiveOpens": ("connect()s that sent a SYN", "tcp_connect()"),
     "TcpPassiveOpens": ("connections a listener created from a final ACK", "tcp_create_openreq_child()"),
-    "TcpExtTCPAbortOnData": ("connections reset because data arrived after close", "tcp_rcv_state_process()"),
+    "TcpExtTCPAbortOnData": ("connections reset: data arrived after close(), or close() with SO_LINGER 0",
+                             "tcp_rcv_state_process() / __tcp_close()"),
     "TcpExtTCPAbortOnClose": ("connections reset by close() with unread data", "__tcp_close()"),
     "TcpExtTCPAbortOnTimeout": ("connections given up after too many retransmissions", "tcp_write_timeout()"),
-    "TcpExtTCPAbortOnLinger": ("connections reset by SO_LINGER with zero timeout", "__tcp_close()"),
+    "TcpExtTCPAbortOnLinger": ("connections reset in FIN_WAIT2 because TCP_LINGER2 is negative",
+                               "__tcp_close() / tcp_rcv_state_process()"),
 }
 
 

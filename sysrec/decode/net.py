@@ -5,14 +5,17 @@ The rows that use them are in `signatures.py`.
 
 from __future__ import annotations
 
+import socket
+
 from sysrec.decode import structs
 from sysrec.decode.common import Call, Node, fd, limited, ptr, read_string, vr
-from sysrec.decode.sockaddr import sockaddr_at
+from sysrec.decode.sockaddr import interface, sockaddr_at
 from sysrec.decode.xlat import flags, value
 from sysrec.decode.xlat.net import (ADDRESS_FAMILIES, ETHERNET_PROTOCOLS, INET_PROTOCOLS,
-                                    MSG_FLAGS, NETLINK_PROTOCOLS, SCM_CREDENTIALS, SCM_RIGHTS,
-                                    SCM_TYPES, SOCKET_FLAGS, SOCKET_LEVELS, SOCKET_TYPE_MASK,
-                                    SOCKET_TYPES, SOL_SOCKET, SOL_UNKNOWN)
+                                    IP_OPTIONS, IP_PKTINFO, IP_TTL, MSG_FLAGS, NETLINK_PROTOCOLS,
+                                    SCM_CREDENTIALS, SCM_RIGHTS, SCM_TYPES, SOCKET_FLAGS,
+                                    SOCKET_LEVELS, SOCKET_TYPE_MASK, SOCKET_TYPES, SOL_IP,
+                                    SOL_SOCKET, SOL_UNKNOWN)
 
 AF_INET, AF_INET6, AF_NETLINK, AF_PACKET = 2, 10, 16, 17
 
@@ -43,8 +46,7 @@ def protocol_arg(call: Call, i: int) -> Node:
         return value(proto, NETLINK_PROTOCOLS, "NETLINK_???")
     if family == AF_PACKET:
         host = ((proto & 0xFF) << 8) | ((proto >> 8) & 0xFF)
-        name = ETHERNET_PROTOCOLS.get(host)
-        return f"htons({name})" if name else f"htons({host:#x})"
+        return f"htons({value(host, ETHERNET_PROTOCOLS, 'ETH_P_???')})"
     return proto
 
 
@@ -90,7 +92,37 @@ def _iovecs(call: Call, addr: int, count: int, data_size: int | None) -> Node:
     return nodes
 
 
+def _cmsg_timestamp(data: bytes, unit: str) -> Node | None:
+    if len(data) < 16:
+        return None
+    t = structs.timespec.parse(data[:16])
+    return {"tv_sec": t.tv_sec, unit: t.tv_nsec}
+
+
+def _cmsg_pktinfo(data: bytes) -> Node | None:
+    if len(data) < 12:
+        return None
+    info = structs.in_pktinfo.parse(data[:12])
+    return {"ipi_ifindex": interface(info.ifindex),
+            "ipi_spec_dst": f'inet_addr("{socket.inet_ntop(socket.AF_INET, info.spec_dst)}")',
+            "ipi_addr": f'inet_addr("{socket.inet_ntop(socket.AF_INET, info.addr)}")'}
+
+
+# (level, type) -> how the data of a control message prints; others print no cmsg_data.
+CMSG_DATA = {
+    (SOL_SOCKET, 29): lambda d: _cmsg_timestamp(d, "tv_usec"),
+    (SOL_SOCKET, 35): lambda d: _cmsg_timestamp(d, "tv_nsec"),
+    (SOL_SOCKET, 63): lambda d: _cmsg_timestamp(d, "tv_usec"),
+    (SOL_SOCKET, 64): lambda d: _cmsg_timestamp(d, "tv_nsec"),
+    (SOL_IP, IP_PKTINFO): _cmsg_pktinfo,
+    (SOL_IP, IP_TTL): lambda d: [int.from_bytes(d[:4], "little", signed=True)] if len(d) >= 4 else None,
+}
+
+
 def _cmsg_data(level: int, kind: int, data: bytes) -> Node | None:
+    special = CMSG_DATA.get((level, kind))
+    if special is not None:
+        return special(data)
     if level == SOL_SOCKET and kind == SCM_RIGHTS:
         return [fd(int.from_bytes(data[j:j + 4], "little", signed=True))
                 for j in range(0, len(data) - len(data) % 4, 4)]
@@ -98,6 +130,14 @@ def _cmsg_data(level: int, kind: int, data: bytes) -> Node | None:
         cred = structs.ucred.parse(data)
         return {"pid": cred.pid, "uid": cred.uid, "gid": cred.gid}
     return None
+
+
+def _cmsg_type(level: int, kind: int) -> Node:
+    if level == SOL_SOCKET:
+        return value(kind, SCM_TYPES, "SCM_???")
+    if level == SOL_IP:
+        return value(kind, IP_OPTIONS, "IP_???")
+    return kind
 
 
 def _cmsgs(call: Call, addr: int, length: int) -> Node:
@@ -112,8 +152,7 @@ def _cmsgs(call: Call, addr: int, length: int) -> Node:
         node: dict[str, Node] = {
             "cmsg_len": head.len,
             "cmsg_level": value(head.level, SOCKET_LEVELS, SOL_UNKNOWN),
-            "cmsg_type": value(head.type, SCM_TYPES, "SCM_???") if head.level == SOL_SOCKET
-            else head.type,
+            "cmsg_type": _cmsg_type(head.level, head.type),
         }
         if head.len < structs.CMSGHDR_SIZE:
             nodes.append(node)

@@ -175,9 +175,11 @@ def _poll_aux(call: Call, with_left: bool) -> Node:
     if call.ret == 0:
         return TIMEOUT
     entries = _pollfds(call, call.u(0), min(call.u32(1), FD_SETSIZE * 64)) or []
+    ready = [p for p in entries if p.revents]
+    count, more = limited(len(ready), call)
     shown = [f"{{fd={p.fd}, revents={flags(p.revents, POLL_EVENTS, 'POLL???')}}}"
-             for p in entries if p.revents]
-    text = "[" + ", ".join(shown) + "]"
+             for p in ready[:count]]
+    text = "[" + ", ".join(shown + (["..."] if more else [])) + "]"
     if with_left and call.u(2):
         text += ", left " + _render_time(_timespec_node(call, call.u(2)))
     return text

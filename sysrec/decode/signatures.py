@@ -175,6 +175,7 @@ def _raw_typed(ctype: str) -> ArgDecoder:
     return raw_arg
 
 
+@lru_cache(maxsize=1024)
 def raw_signature(name: str) -> Signature:
     """Arguments of a syscall sysrec does not decode, typed from python-ptrace's prototypes."""
     proto = _prototypes().get(name)

@@ -7,8 +7,8 @@ from typing import Callable
 
 from sysrec.decode import structs
 from sysrec.decode.common import Call, Node, bytes_node, ptr, vr
-from sysrec.decode.xlat import value
-from sysrec.decode.xlat.net import ADDRESS_FAMILIES
+from sysrec.decode.xlat import c_hex, value
+from sysrec.decode.xlat.net import ADDRESS_FAMILIES, ARP_HARDWARE, ETHERNET_PROTOCOLS, PACKET_TYPES
 
 SOCKADDR_STORAGE_SIZE = 128
 SUN_PATH_OFFSET = 2
@@ -66,11 +66,40 @@ def _netlink(data: bytes) -> dict[str, Node]:
     if len(data) < 12:
         return _generic(data)
     sa = structs.sockaddr_nl.parse(data)
-    return {"sa_family": "AF_NETLINK", "nl_pid": sa.pid, "nl_groups": f"{sa.groups:08x}"}
+    node: dict[str, Node] = {"sa_family": "AF_NETLINK"}
+    if sa.pad:  # strace shows the padding only when a program left garbage in it
+        node["nl_pad"] = c_hex(sa.pad)
+    node.update({"nl_pid": sa.pid, "nl_groups": f"{sa.groups:08x}"})
+    return node
+
+
+def interface(index: int) -> str | int:
+    """`if_nametoindex("lo")` when the index names an interface here, else the number."""
+    try:
+        return f'if_nametoindex("{socket.if_indextoname(index)}")'
+    except (OSError, ValueError, OverflowError):
+        return index
+
+
+def _packet(data: bytes) -> dict[str, Node]:
+    if len(data) < 20:
+        return _generic(data)
+    sa = structs.sockaddr_ll.parse(data)
+    node: dict[str, Node] = {
+        "sa_family": "AF_PACKET",
+        "sll_protocol": f"htons({value(sa.protocol, ETHERNET_PROTOCOLS, 'ETH_P_???')})",
+        "sll_ifindex": interface(sa.ifindex),
+        "sll_hatype": value(sa.hatype, ARP_HARDWARE, "ARPHRD_???"),
+        "sll_pkttype": value(sa.pkttype, PACKET_TYPES, "PACKET_???"),
+        "sll_halen": sa.halen,
+    }
+    if sa.halen:
+        node["sll_addr"] = [c_hex(b) for b in sa.addr[:min(sa.halen, 8)]]
+    return node
 
 
 FAMILY_DECODERS: dict[int, Callable[[bytes], dict[str, Node]]] = {
-    1: _unix, 2: _inet, 10: _inet6, 16: _netlink,
+    1: _unix, 2: _inet, 10: _inet6, 16: _netlink, 17: _packet,
 }
 
 

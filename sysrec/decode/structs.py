@@ -6,8 +6,8 @@ Computed(lambda) so every struct compiles.
 
 from __future__ import annotations
 
-from construct import (Bytes, GreedyRange, Int16sl, Int16ub, Int16ul, Int32sl, Int32ub, Int32ul,
-                       Int64sl, Int64ul, Padding, Struct)
+from construct import (Bytes, GreedyRange, Int8ul, Int16sl, Int16ub, Int16ul, Int32sl, Int32ub,
+                       Int32ul, Int64sl, Int64ul, Padding, Struct)
 
 sockaddr_family = Struct("family" / Int16ul).compile()
 
@@ -20,8 +20,15 @@ sockaddr_in6 = Struct(
     "scope_id" / Int32ul,
 ).compile()
 
+sockaddr_ll = Struct(
+    "family" / Int16ul, "protocol" / Int16ub, "ifindex" / Int32sl, "hatype" / Int16ul,
+    "pkttype" / Int8ul, "halen" / Int8ul, "addr" / Bytes(8),
+).compile()
+
+in_pktinfo = Struct("ifindex" / Int32sl, "spec_dst" / Bytes(4), "addr" / Bytes(4)).compile()
+
 sockaddr_nl = Struct(
-    "family" / Int16ul, Padding(2), "pid" / Int32ul, "groups" / Int32ul,
+    "family" / Int16ul, "pad" / Int16ul, "pid" / Int32ul, "groups" / Int32ul,
 ).compile()
 
 timespec = Struct("tv_sec" / Int64sl, "tv_nsec" / Int64sl).compile()

@@ -1,9 +1,24 @@
 """The record: a JSONL stream of events, the interface every later stage reads.
 
-See docs/record-format.md for the schema.
+See docs/record-format.md for the schema. The reader and the writer are imported on first use
+(`sysrec trace` needs only the writer, and starts the traced program sooner for it).
 """
 
-from sysrec.record.reader import Record, RecordError, open_record
-from sysrec.record.writer import RecordWriter, SCHEMA_VERSION
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_WHERE = {"Record": "reader", "RecordError": "reader", "open_record": "reader",
+          "RecordWriter": "writer", "SCHEMA_VERSION": "writer"}
 
 __all__ = ["Record", "RecordError", "RecordWriter", "SCHEMA_VERSION", "open_record"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sysrec.record' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"sysrec.record.{module}"), name)
+    globals()[name] = value
+    return value

@@ -308,6 +308,10 @@ def _trace_client(job: RunJob, listener: tuple[str, int] | None) -> dict[str, An
                            seccomp=True, strsize=32, fd_decode=2)
     context = {"scenario": job.scenario.name, "cell": job.cell.name, "settings": dict(job.cell.settings),
                "run": job.run, "role": "client"}
+    link = job.scenario.link
+    if link is not None:
+        # Packets are stamped when they leave the delay link, so readers need to know it was there.
+        context["link"] = {"delay_ms": link.delay_ms, "loss": link.loss}
     netns = netns_id()
     with RecordWriter(job.record_path) as writer:
         writer.header(argv, trace_set, True, {"strsize": options.strsize, "fd_decode": options.fd_decode,
@@ -329,7 +333,9 @@ def _trace_client(job: RunJob, listener: tuple[str, int] | None) -> dict[str, An
             os.close(log)
             hook.close()
         if capture is not None:
-            _stop_capture(writer, capture)
+            # Packets the link still holds arrive up to one round trip later; wait for them.
+            settle_s = 0.05 + (2 * link.delay_ms / 1000 if link is not None else 0.0)
+            _stop_capture(writer, capture, settle_s)
         writer.event({"ev": "counters", "t": time.time_ns(), "netns": netns, "values": read_counters(),
                       "phase": "end"})
         writer.footer(result.end, result.exit_status)
@@ -349,9 +355,9 @@ def _start_capture(writer: Any) -> Any:
         return None
 
 
-def _stop_capture(writer: Any, handle: Any) -> None:
+def _stop_capture(writer: Any, handle: Any, settle_s: float) -> None:
     try:
-        packets = handle.stop(settle_s=0.05)
+        packets = handle.stop(settle_s=settle_s)
         for packet in packets:
             writer.event(packet)
         for warning in getattr(handle, "warnings", []):

@@ -13,8 +13,7 @@ import errno
 import os
 import signal
 import time
-from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, NamedTuple, Sequence
 
 from sysrec.errors import InputError, SysrecError
 from sysrec.syscall_numbers_x86_64 import SYSCALL_NAMES
@@ -34,40 +33,50 @@ _SIGSTOP = signal.SIGSTOP.value
 _SIGTRAP = signal.SIGTRAP.value
 
 
-@dataclass
-class TraceOptions:
-    """What to trace and how; mirrors the `sysrec trace` flags."""
+class TraceOptions(NamedTuple):
+    """What to trace and how; mirrors the `sysrec trace` flags.
+
+    - trace_set: syscall names to record (default: the network calls plus
+      select/poll/epoll/fcntl/close); None records every syscall (no seccomp filter needed then).
+    - follow: -f, record forks, vforks, clones and threads too. Without it they run unrecorded;
+      under seccomp they stay attached silently (a filtered syscall with no tracer fails with
+      ENOSYS), so the trace ends when they have all exited, as with -f.
+    - seccomp: stop only at traced syscalls through a seccomp-BPF filter; False: PTRACE_SYSCALL
+      at every syscall, filtered here.
+    - strsize: -s, the string size handed to the decoders.
+    - fd_decode: 0 none, 1 -y (what each fd refers to), 2 -yy (socket endpoints, looked up in the
+      tracee's network namespace).
+    - same_cpu: run the tracer and the tracee on one CPU (sched_setaffinity, inherited by the
+      tracee's children): a ptrace stop costs ~5x less than across CPUs (FIELD-NOTES §5). The
+      tracee's threads then share that CPU; the caller's affinity is restored afterwards.
+    - handle_signals: catch SIGINT/SIGTERM/SIGHUP while tracing (main thread only): the program
+      is killed, end="interrupted".
+    """
 
     trace_set: Sequence[str] | None = DEFAULT_SET
-    """Syscall names to record (default: the network calls plus select/poll/epoll/fcntl/close);
-    None records every syscall (then no seccomp filter is needed)."""
     follow: bool = False
-    """-f: record forks, vforks, clones and threads too. Without it they run unrecorded; under
-    seccomp they stay attached silently (a filtered syscall with no tracer fails with ENOSYS),
-    so the trace ends when they have all exited, as with -f."""
     seccomp: bool = True
-    """Stop only at traced syscalls through a seccomp-BPF filter; False: PTRACE_SYSCALL everywhere."""
     strsize: int = 32
-    """-s: string size handed to the decoders."""
     fd_decode: int = 0
-    """0 none, 1 -y (what each fd refers to), 2 -yy (socket endpoints, in the tracee's netns)."""
     same_cpu: bool = True
-    """Run the tracer and the tracee on one CPU (sched_setaffinity, inherited by the tracee's
-    children): a ptrace stop costs ~5x less than across CPUs (FIELD-NOTES §5). The tracee's
-    threads then share that CPU; the caller's affinity is restored when tracing ends."""
     handle_signals: bool = True
-    """Catch SIGINT/SIGTERM/SIGHUP while tracing (main thread only): tracees are killed, end="interrupted"."""
 
 
-@dataclass
-class TraceResult:
+class TraceResult(NamedTuple):
+    """How the run ended.
+
+    - end: exited, killed, interrupted, timeout.
+    - exit_status: the program's exit status; 128+N when killed by signal N (or, interrupted,
+      when sysrec got signal N).
+    - pid: the traced command's pid.
+    - other_children: children of the calling process that were not tracees but that the loop
+      reaped (pid -> raw wait status).
+    """
+
     end: str
-    """exited, killed, interrupted, timeout."""
     exit_status: int
-    """The traced program's exit status; 128+N when killed by signal N (or when sysrec got N)."""
     pid: int
-    other_children: dict[int, int] = field(default_factory=dict)
-    """Children of the calling process that were not tracees but were reaped by the loop (pid -> raw wait status)."""
+    other_children: dict[int, int]
 
 
 class _Task:

@@ -98,10 +98,6 @@ class SyscallInfoReader:
         return op, arch, ()
 
 
-class _ULong(ctypes.Structure):
-    _fields_ = [("value", ctypes.c_ulong)]
-
-
 def get_event_msg(pid: int) -> int:
     """PTRACE_GETEVENTMSG: the new pid at fork/clone events, the former tid at exec."""
     box = ctypes.c_ulong(0)

@@ -8,7 +8,6 @@ the syscall fail with ENOSYS. An exec failure travels back through a close-on-ex
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 from dataclasses import dataclass
 from typing import IO, Mapping, Sequence
@@ -34,11 +33,11 @@ def resolve_command(argv: Sequence[str], env: Mapping[str, str] | None = None, c
         if os.path.isdir(where) or not os.access(where, os.X_OK):
             raise CommandNotFound(f"{name}: not an executable file", exit_status=126)
         return name  # the child execs it after its chdir, as given (strace shows it so)
-    path = (env or os.environ).get("PATH", os.defpath)
-    found = shutil.which(name, path=path)
-    if found is None:
-        raise CommandNotFound(f"{name}: command not found")
-    return found
+    for directory in (env or os.environ).get("PATH", os.defpath).split(os.pathsep):
+        candidate = os.path.join(directory or ".", name)
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    raise CommandNotFound(f"{name}: command not found")
 
 
 def _fileno(spec: StdSpec) -> int | None:

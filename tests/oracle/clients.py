@@ -16,6 +16,7 @@ import socket
 import struct
 import sys
 import threading
+import time
 
 ECHO, HELLO, UDP_ECHO = ("127.0.0.1", 7000), ("127.0.0.1", 7001), ("127.0.0.1", 7002)
 CLOSED = ("127.0.0.1", 1)
@@ -233,7 +234,18 @@ def select_family() -> None:
         _fields_ = [("tv_sec", ctypes.c_long), ("tv_usec", ctypes.c_long)]
     libc.syscall(23, x.fileno() + 1, fdset, None, None, ctypes.byref(Timeval(0, 100000)))
     libc.syscall(23, 0, None, None, None, ctypes.byref(Timeval(0, 0)))
-    for sock in (x, y, a, b):
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 7800))
+    srv.listen(1)
+    c = socket.create_connection(("127.0.0.1", 7800))
+    conn, _ = srv.accept()
+    c.send(b"!", socket.MSG_OOB)
+    select.select([conn], [conn], [conn], 1)  # urgent data: `except [fd]`
+    p = select.poll()
+    p.register(conn, select.POLLPRI | select.POLLIN | select.POLLRDBAND)
+    p.poll(10)
+    conn.recv(1, socket.MSG_OOB)
+    for sock in (x, y, a, b, srv, c, conn):
         sock.close()
 
 
@@ -377,7 +389,8 @@ def threaded() -> None:
 
 
 def interrupted() -> None:
-    """A signal with a handler interrupts pselect6 (ERESTARTNOHAND) and poll; SIGKILLed child."""
+    """A signal with a handler interrupts pselect6 (ERESTARTNOHAND), poll
+    (ERESTART_RESTARTBLOCK) and accept4 (ERESTARTSYS)."""
     class Stop(Exception):
         pass
 
@@ -385,13 +398,66 @@ def interrupted() -> None:
         raise Stop()
     signal.signal(signal.SIGALRM, handler)
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    for wait in (lambda: select.select([s], [], [], 30), lambda: select.poll().poll(30000)):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 7900))
+    listener.listen(1)
+    for wait in (lambda: select.select([s], [], [], 30), lambda: select.poll().poll(30000),
+                 listener.accept):
         signal.setitimer(signal.ITIMER_REAL, 0.05)
         try:
             wait()
         except Stop:
             pass
     s.close()
+    listener.close()
+
+
+def many_fds() -> None:
+    """Arrays longer than -s: strace prints 32 elements, then `...`; accept without addresses."""
+    pairs = [socket.socketpair() for _ in range(20)]
+    socks = [s for pair in pairs for s in pair]
+    p = select.poll()
+    for s in socks:
+        p.register(s, select.POLLOUT)
+    p.poll(0)
+    e = select.epoll()
+    for s in socks:
+        e.register(s, select.EPOLLOUT)
+    e.poll(0, 64)
+    select.select([], socks, [], 0)
+    a, b = pairs[0]
+    a.sendmsg([b"x"] * 40)
+    b.recvmsg_into([bytearray(1) for _ in range(40)])
+    os.close(libc.syscall(213, 5))  # epoll_create
+    events = ctypes.create_string_buffer(12 * 4)
+    libc.syscall(441, e.fileno(), events, 4, ctypes.byref(_Timespec(0, 1000)), None,
+                 ctypes.c_long(8))  # epoll_pwait2
+    libc.syscall(288, a.fileno(), None, None, 0)  # accept4
+    libc.syscall(43, a.fileno(), None, None)  # accept
+    e.close()
+    for s in socks:
+        s.close()
+
+
+def ancillary() -> None:
+    """Control messages (timestamp, IP_PKTINFO, IP_TTL), AF_PACKET and netlink addresses."""
+    ip_recvttl, ip_pktinfo, so_timestampns = 12, 8, 35
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.bind(("127.0.0.1", 7600))
+    u.setsockopt(socket.IPPROTO_IP, ip_recvttl, 1)
+    u.setsockopt(socket.IPPROTO_IP, ip_pktinfo, 1)
+    u.setsockopt(socket.SOL_SOCKET, so_timestampns, 1)
+    v = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    v.sendto(b"ttl", ("127.0.0.1", 7600))
+    u.recvmsg(10, 256)
+    p = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x800))
+    p.bind(("lo", 0x86DD, 4, 772, b"\x01\x02"))
+    p.getsockname()
+    nl = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)
+    nl.setsockopt(270, 11, 1)  # SOL_NETLINK, NETLINK_EXT_ACK
+    nl.bind((0, 0))
+    for sock in (u, v, p, nl):
+        sock.close()
 
 
 def signals() -> None:
@@ -415,22 +481,23 @@ def signals() -> None:
         srv.listen(1)
         srv.accept()
         os._exit(0)
-    accept4 = "288 "
-    while True:  # wait until the child is inside accept4, whatever the machine's load
-        try:
-            with open(f"/proc/{pid}/syscall") as fh:
-                if fh.read().startswith(accept4):
-                    break
-        except OSError:
-            pass
-        select.select([], [], [], 0.01)
+    # Wait until the child is inside accept4, whatever the machine's load, with calls outside
+    # the trace set only (pread, nanosleep), so the trace does not depend on how long it takes.
+    # Sleeping (S), not in a tracer's stop (t) at the entry: the entry line is out.
+    syscall = os.open(f"/proc/{pid}/syscall", os.O_RDONLY)
+    stat = os.open(f"/proc/{pid}/stat", os.O_RDONLY)
+    while not (os.pread(syscall, 64, 0).startswith(b"288 ")
+               and os.pread(stat, 512, 0).rsplit(b")", 1)[1].split()[0] == b"S"):
+        time.sleep(0.005)
+    os.close(syscall)
+    os.close(stat)
     os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
 
 
 SCENARIOS = {f.__name__: f for f in (
     tcp_echo, mmsg, refused_select, refused_poll, connect_nonblocking_ok, ipv6, unix, udp, poll_family,
-    select_family, epoll_family, sockopts, fcntl_family, forking, threaded, interrupted, signals)}
+    select_family, epoll_family, sockopts, fcntl_family, forking, threaded, interrupted, signals, many_fds, ancillary)}
 
 if __name__ == "__main__":
     SCENARIOS[sys.argv[1]](*sys.argv[2:])

@@ -10,6 +10,11 @@ from __future__ import annotations
 from typing import Mapping
 
 
+def c_hex(v: int) -> str:
+    """C's `%#x`: `0x2e`, but plain `0` for zero."""
+    return f"{v:#x}" if v else "0"
+
+
 def value(v: int, table: Mapping[int, str], unknown: str | None = None) -> str | int:
     """A constant by name; an unknown one as hex with strace's `/* X_??? */` comment.
 
@@ -20,7 +25,7 @@ def value(v: int, table: Mapping[int, str], unknown: str | None = None) -> str |
         return name
     if unknown is None:
         return v
-    return f"{v:#x} /* {unknown} */" if v >= 0 else f"{v} /* {unknown} */"
+    return f"{c_hex(v)} /* {unknown} */" if v >= 0 else f"{v} /* {unknown} */"
 
 
 def flags(v: int, table: Mapping[int, str], unknown: str | None = None, zero: str = "0") -> str:

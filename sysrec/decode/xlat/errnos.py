@@ -2,8 +2,9 @@
 
 Names come from the kernel uapi headers (first name for a number: EAGAIN, not EWOULDBLOCK;
 EDEADLK, not EDEADLOCK); messages are the C library's strerror() texts, which is what strace
-prints. The kernel-internal restart codes (512..516) never reach a program but show at a
-tracer's syscall-exit stop; their texts are the ones strace prints.
+prints. Kernel-internal codes (512 and up) never reach a program but can show at a tracer's
+syscall-exit stop: the four ERESTART* texts are the ones strace prints (checked against strace
+6.1); the texts of the other internal codes (515, 517..530) are descriptive and unchecked.
 """
 
 ERRNO: dict[int, tuple[str, str]] = {
