@@ -11,25 +11,10 @@ from sysrec.errors import InputError
 
 
 def _write_atomically(path: str, text: str) -> None:
-    """Nothing half-written: a temporary file next to the target, renamed over it."""
-    directory = os.path.dirname(os.path.abspath(path))
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".sysrec-report-", dir=directory)
-    except OSError as err:
-        raise InputError(f"-o {path}: cannot write: {err.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    from sysrec.atomic_file import atomic_output
+
+    with atomic_output(path, label="-o ") as fh:
+        fh.write(text)
 
 
 def _run_and_build(paths: list[str], repeat: int) -> str:

@@ -9,7 +9,7 @@ leaves a half-written capture.
 from __future__ import annotations
 
 import os
-import tempfile
+from sysrec.atomic_file import atomic_output
 from functools import cache
 from typing import Any, Iterable
 
@@ -62,46 +62,29 @@ def write_pcap(record_or_events: Any, path: str | os.PathLike[str]) -> int:
     no packet to write (capture was off, or the record predates packet capture).
     """
     s = _structs()
-    path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".sysrec-pcap-", dir=directory)
-    except OSError as err:
-        raise InputError(f"{path}: cannot write: {err.strerror}") from None
     written = 0
     without_raw = 0
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(s.file_header.build(dict(
-                version_major=PCAP_VERSION[0], version_minor=PCAP_VERSION[1], thiszone=0,
-                sigfigs=0, snaplen=SNAPLEN, linktype=LINKTYPE_RAW)))
-            for ev in _events(record_or_events):
-                if ev.get("ev") != "packet":
-                    continue
-                if not ev.get("raw"):
-                    without_raw += 1
-                    continue
-                try:
-                    data = bytes.fromhex(ev["raw"])
-                except (TypeError, ValueError):
-                    raise InputError(f"packet event seq {ev.get('seq')}: 'raw' is not hex") from None
-                t = int(ev["t"])
-                out.write(s.record.build(dict(
-                    ts_sec=t // 1_000_000_000, ts_nsec=t % 1_000_000_000, incl_len=len(data),
-                    orig_len=max(int(ev.get("ip_len") or 0), len(data)), data=data)))
-                written += 1
+    with atomic_output(path, binary=True) as out:
+        out.write(s.file_header.build(dict(
+            version_major=PCAP_VERSION[0], version_minor=PCAP_VERSION[1], thiszone=0,
+            sigfigs=0, snaplen=SNAPLEN, linktype=LINKTYPE_RAW)))
+        for ev in _events(record_or_events):
+            if ev.get("ev") != "packet":
+                continue
+            if not ev.get("raw"):
+                without_raw += 1
+                continue
+            try:
+                data = bytes.fromhex(ev["raw"])
+            except (TypeError, ValueError):
+                raise InputError(f"packet event seq {ev.get('seq')}: 'raw' is not hex") from None
+            t = int(ev["t"])
+            out.write(s.record.build(dict(
+                ts_sec=t // 1_000_000_000, ts_nsec=t % 1_000_000_000, incl_len=len(data),
+                orig_len=max(int(ev.get("ip_len") or 0), len(data)), data=data)))
+            written += 1
         if written == 0:
             why = (f"its {without_raw} packet events carry no raw bytes" if without_raw
                    else "it has no packet events (was the run made with --no-capture?)")
             raise InputError(f"{path}: nothing to export: {why}")
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
     return written

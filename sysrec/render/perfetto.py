@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from typing import Any
 
 from sysrec.annotate import Annotator, event_time
 from sysrec.annotate.counters import key_counters
-from sysrec.errors import InputError
+from sysrec.atomic_file import atomic_output
 from sysrec.record import Record
 from sysrec.render.timeline import EXPECTED_ERRNOS, call_and_result, exit_line, signal_line, timeline_title
 
@@ -135,23 +134,6 @@ def perfetto_trace(record: Record) -> dict[str, Any]:
 def write_perfetto(record: Record, path: str | os.PathLike[str]) -> int:
     """Write the trace JSON atomically (temp file + rename); returns the number of trace events."""
     trace = perfetto_trace(record)
-    path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".sysrec-perfetto-", dir=directory)
-    except OSError as err:
-        raise InputError(f"{path}: cannot write: {err.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(trace, fh, ensure_ascii=False)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    with atomic_output(path) as fh:
+        json.dump(trace, fh, ensure_ascii=False)
     return len(trace["traceEvents"])
