@@ -151,7 +151,10 @@ class _DiagSocket:
             if peer:
                 text += f"->{peer}"
             if name:
-                text += "," + ("@" + _quote_path(name[1:]) if name[:1] == b"\0" else _quote_path(name.rstrip(b"\0")))
+                # strace shows an abstract name up to its first NUL after the leading one
+                abstract = name[:1] == b"\0"
+                shown = name[1:].split(b"\0", 1)[0] if abstract else name.rstrip(b"\0")
+                text += "," + ("@" if abstract else "") + _quote_path(shown)
             return text
         return None
 
