@@ -265,7 +265,7 @@ RULES: tuple[Rule, ...] = (
          ref="reqsk_timer_handler() → inet_rtx_syn_ack() (tcp_synack_retries)"),
     Rule("pkt-final-ack", kind="packet", flags=_s("ACK"), from_server=False, role="final-ack",
          explain="our final ACK of the handshake, {dt_ms} ms after the SYN-ACK",
-         ref="tcp_rcv_synsent_state_process() → tcp_send_ack() (delayed by TCP_DEFER_ACCEPT / delayed ACK)"),
+         ref="tcp_rcv_synsent_state_process() → tcp_send_ack() (held ~200 ms by TCP_DEFER_ACCEPT on the client; a scenario [link] adds its own delay on top)"),
     Rule("pkt-syn", kind="packet", flags=_s("SYN"), from_server=False,
          explain="SYN: the client opens the handshake",
          ref="tcp_connect()"),
