@@ -22,3 +22,6 @@ python=python3
 [ -x /usr/bin/python3 ] && python=/usr/bin/python3
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".$extras"
+# Byte-compile sysrec itself (pip did its dependencies): trace start-up is part of the overhead
+# sysrec adds to a traced program, and some environments never write bytecode on their own.
+.venv/bin/python -m compileall -q sysrec
