@@ -16,6 +16,8 @@ import stat
 import struct
 from dataclasses import dataclass
 
+from sysrec import sockdiag
+
 # include/net/tcp_states.h, in order from 1
 TCP_STATE_NAMES = ("ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT",
                    "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING", "NEW_SYN_RECV")
@@ -59,41 +61,24 @@ def _matches(local: tuple[str, int], host: str, port: int) -> bool:
     return local[1] == port and local[0] in (host, "0.0.0.0")
 
 
-NETLINK_SOCK_DIAG = 4
-SOCK_DIAG_BY_FAMILY = 20
-NLMSG_ERROR, NLMSG_DONE = 2, 3
-NLM_F_REQUEST, NLM_F_DUMP = 0x1, 0x300
-_NLMSGHDR = struct.Struct("=IHHII")
-_DIAG_REQ = struct.Struct("=BBBBI48s")        # inet_diag_req_v2 with a zero inet_diag_sockid
-_DIAG_MSG = struct.Struct("=BBBB2s2s16s16sI8sIIIII")  # inet_diag_msg
 _STATES = (1 << _LISTEN) | (1 << _SYN_RECV) | (1 << 12)  # LISTEN, SYN_RECV, NEW_SYN_RECV
 
 
 def diag_dump(states: int = _STATES) -> list[TcpLine]:
     """IPv4 TCP sockets in `states` (a TCPF_* mask), from the caller's network namespace."""
-    with socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, NETLINK_SOCK_DIAG) as nl:
-        body = _DIAG_REQ.pack(socket.AF_INET, socket.IPPROTO_TCP, 0, 0, states, b"")
-        nl.send(_NLMSGHDR.pack(_NLMSGHDR.size + len(body), SOCK_DIAG_BY_FAMILY,
-                               NLM_F_REQUEST | NLM_F_DUMP, 1, 0) + body)
-        out: list[TcpLine] = []
-        while True:
-            data = nl.recv(65536)
-            offset = 0
-            while offset + _NLMSGHDR.size <= len(data):
-                length, kind, _, _, _ = _NLMSGHDR.unpack_from(data, offset)
-                if kind == NLMSG_DONE:
-                    return out
-                if kind == NLMSG_ERROR:
-                    code = struct.unpack_from("=i", data, offset + _NLMSGHDR.size)[0]
-                    raise OSError(-code, f"sock_diag: {os.strerror(-code)}")
-                fields = _DIAG_MSG.unpack_from(data, offset + _NLMSGHDR.size)
-                _family, state, _t, _r, sport, dport, src, dst, _if, _c, _exp, rq, wq, _uid, inode = fields
-                out.append(TcpLine(local=(socket.inet_ntop(socket.AF_INET, src[:4]), int.from_bytes(sport, "big")),
-                                   remote=(socket.inet_ntop(socket.AF_INET, dst[:4]), int.from_bytes(dport, "big")),
-                                   state=state, tx_queue=wq, rx_queue=rq, inode=inode))
-                offset += (length + 3) & ~3
-            if not data:
-                return out
+    with socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, sockdiag.NETLINK_SOCK_DIAG) as nl:
+        request = sockdiag.INET_DIAG_REQ_V2.pack(socket.AF_INET, socket.IPPROTO_TCP, 0, states)
+        replies, errno = sockdiag.query(nl, request, sockdiag.NLM_F_REQUEST | sockdiag.NLM_F_DUMP, 1)
+    if errno:
+        raise OSError(errno, f"sock_diag: {os.strerror(errno)}")
+    out: list[TcpLine] = []
+    for _type, body in replies:
+        _family, state, _t, _r, sport, dport, src, dst, _if, _c, _exp, rq, wq, _uid, inode = \
+            sockdiag.INET_DIAG_MSG.unpack_from(body)
+        out.append(TcpLine(local=(socket.inet_ntop(socket.AF_INET, src[:4]), socket.ntohs(sport)),
+                           remote=(socket.inet_ntop(socket.AF_INET, dst[:4]), socket.ntohs(dport)),
+                           state=state, tx_queue=wq, rx_queue=rq, inode=inode))
+    return out
 
 
 def listener_info(host: str, port: int, lines: list[TcpLine] | None = None) -> dict[str, object] | None:

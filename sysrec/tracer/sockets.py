@@ -16,12 +16,10 @@ import socket
 import struct
 import threading
 
-NETLINK_SOCK_DIAG = 4
-SOCK_DIAG_BY_FAMILY = 20
-NLM_F_REQUEST = 0x1
-NLM_F_DUMP = 0x300
-NLMSG_ERROR = 2
-NLMSG_DONE = 3
+from sysrec.sockdiag import INET_DIAG_MSG as _INET_MSG
+from sysrec.sockdiag import INET_DIAG_REQ_V2 as _INET_REQ
+from sysrec.sockdiag import NETLINK_SOCK_DIAG, NLM_F_DUMP, NLM_F_REQUEST, query
+
 CLONE_NEWNET = 0x40000000
 UDIAG_SHOW_NAME = 0x1
 UDIAG_SHOW_PEER = 0x4
@@ -29,9 +27,6 @@ UNIX_DIAG_NAME = 0
 UNIX_DIAG_PEER = 2
 NDIAG_PROTO_ALL = 255
 
-_NLMSGHDR = struct.Struct("=IHHII")
-_INET_REQ = struct.Struct("=BBBxI48x")          # inet_diag_req_v2, zero socket id
-_INET_MSG = struct.Struct("=BBBB HH 16s16s I8s IIIII")
 _UNIX_REQ = struct.Struct("=BBxxIIIII")         # unix_diag_req
 _UNIX_MSG = struct.Struct("=BBBxI8s")
 _NL_REQ = struct.Struct("=BBxxIIII")            # netlink_diag_req
@@ -92,25 +87,8 @@ class _DiagSocket:
 
     def _query(self, payload: bytes, flags: int) -> list[tuple[int, bytes]]:
         self.seq += 1
-        header = _NLMSGHDR.pack(_NLMSGHDR.size + len(payload), SOCK_DIAG_BY_FAMILY, flags, self.seq, 0)
-        self.sock.send(header + payload)
-        replies: list[tuple[int, bytes]] = []
-        while True:
-            data = self.sock.recv(65536)
-            offset = 0
-            while offset + _NLMSGHDR.size <= len(data):
-                length, mtype, _flags, seq, _pid = _NLMSGHDR.unpack_from(data, offset)
-                if length < _NLMSGHDR.size:
-                    return replies
-                body = data[offset + _NLMSGHDR.size: offset + length]
-                offset += (length + 3) & ~3
-                if seq != self.seq:
-                    continue
-                if mtype in (NLMSG_DONE, NLMSG_ERROR):
-                    return replies
-                replies.append((mtype, body))
-            if not flags & NLM_F_DUMP:
-                return replies
+        replies, _errno = query(self.sock, payload, flags, self.seq)
+        return replies
 
     def inet(self, family: int, protocol: int, inode: int) -> str | None:
         found = None
