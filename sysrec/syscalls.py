@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import difflib
-from typing import Iterable
+from collections.abc import Iterable
 
 from sysrec.errors import InputError
 from sysrec.syscall_numbers_x86_64 import SYSCALL_NAMES
@@ -51,6 +50,8 @@ def parse_trace_expressions(exprs: Iterable[str]) -> tuple[str, ...] | None:
             elif item in SYSCALL_NUMBERS:
                 names.append(item)
             else:
+                import difflib  # only for this message: kept off the start-up path
+
                 choices = list(SYSCALL_NUMBERS) + list(CLASSES)
                 close = difflib.get_close_matches(item, choices, n=3)
                 hint = f"; did you mean {', '.join(close)}?" if close else ""

@@ -111,6 +111,7 @@ class Normalizer:
         pid, rest = (self._pid(m.group(1) or m.group(2)), m.group(3)) if m else ("", text)
         rest = self.DURATION.sub(" <T>", self.STAMP.sub("TIME ", rest))
         rest = re.sub(r"(si_pid|nl_pid)=(\d+)", lambda g: f"{g.group(1)}={self._pid(g.group(2))}", rest)
+        rest = re.sub(r"(execve in pid )(\d+)", lambda g: g.group(1) + self._pid(g.group(2)), rest)
         for pattern, repl in self.RULES:
             rest = pattern.sub(repl, rest)
         return pid, rest
@@ -146,6 +147,7 @@ def joined(lines: list[str]) -> list[str]:
                 f"resumed without entry: {text}"
             rest = head + m.group(2)
         rest = re.sub(r"(si_pid|nl_pid)=P\d+", r"\1=PID", rest)  # pid numbering follows line order
+        rest = re.sub(r"(execve in pid )P\d+", r"\1PID", rest)
         complete.append(re.sub(r"\)\s+= ", ") = ", rest))
     assert not pending, f"entries never resumed: {pending}"
     return sorted(complete)
@@ -220,6 +222,23 @@ def test_forking_client(tmp_path):
 def test_threaded_client(tmp_path):
     ours = compare(tmp_path, PY + [str(CLIENTS), "threaded"], NETWORK_SET, interleaved=True)
     assert len({line.split()[0] for line in ours}) >= 4  # main thread + 3 client threads
+
+
+def test_thread_execve_supersedes_the_leader(tmp_path):
+    """A non-leader thread's execve: the leader's pending call ends `= ?` and strace prints
+    `+++ superseded by execve in pid THREAD +++` under the leader's pid; on stderr without the
+    `[pid N]` prefix, since the leader is gone by then."""
+    argv = PY + [str(CLIENTS), "thread_execve"]
+    ours = joined(compare(tmp_path, argv, NETWORK_SET, interleaved=True))
+    assert "+++ superseded by execve in pid PID +++" in ours
+    assert "recvfrom(3,  <unfinished ...>) = ?" in ours
+    theirs = _trace("strace", NETWORK_SET, argv, tmp_path, [], to_stderr=True)
+    mine = _trace("sysrec", NETWORK_SET, argv, tmp_path, [], to_stderr=True)
+    assert_same(normalize(theirs), normalize(mine))
+    at = [i for i, line in enumerate(mine) if "superseded" in line]
+    assert len(at) == 1 and re.fullmatch(r"\+\+\+ superseded by execve in pid \d+ \+\+\+", mine[at[0]])
+    assert mine[at[0] - 1].startswith("[pid ") and mine[at[0] - 1].endswith("<... recvfrom resumed> <unfinished ...>) = ?")
+    assert mine[-1] == "+++ exited with 0 +++"
 
 
 @pytest.mark.skipif(shutil.which("nc") is None, reason="nc not installed")

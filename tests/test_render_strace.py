@@ -115,6 +115,20 @@ def test_pid_prefixes_follow_strace_rules():
     assert render([line7], to_file=True).startswith("listen(")
 
 
+def test_superseded_leader_counts_as_gone_before_its_line():
+    """A thread's execve: the leader's line and the exit of the program after it print without
+    the `[pid N]` prefix on stderr (two processes became one); with -o, under the leader's pid."""
+    spawn = {"ev": "spawn", "pid": 8, "parent": 7, "tgid": 7, "t": 0, "kind": "thread"}
+    gone = sc("recvfrom", [{"$fd": 3}], None, pid=7, n_entry=1, resumed=True)
+    superseded = {"ev": "exit", "pid": 7, "tgid": 7, "t": 0, "superseded_by": 8}
+    done = {"ev": "exit", "pid": 7, "tgid": 7, "t": 0, "status": 0}
+    stderr = render([spawn, gone, superseded, done], follow=True).splitlines()
+    assert stderr == ["[pid     7] <... recvfrom resumed> <unfinished ...>) = ?",
+                      "+++ superseded by execve in pid 8 +++", "+++ exited with 0 +++"]
+    to_file = render([spawn, superseded, done], to_file=True, follow=True).splitlines()
+    assert to_file == ["7     +++ superseded by execve in pid 8 +++", "7     +++ exited with 0 +++"]
+
+
 def test_signal_and_exit_lines():
     sig = {"ev": "signal", "pid": 1, "tgid": 1, "t": 0, "sig": "SIGCHLD",
            "info": {"si_signo": "SIGCHLD", "si_code": "CLD_EXITED", "si_pid": 2, "si_uid": 0,

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import IO, Any, Callable
 
 from sysrec.errors import InputError
 from sysrec.syscalls import parse_trace_expressions
+
+TYPE_CHECKING = False  # typing is not imported at run time: it is on the start-up path
+if TYPE_CHECKING:
+    from typing import IO, Any, Callable
+
+# `sysrec.cli` may end the process as soon as main() returns (no interpreter teardown): every
+# file main() writes is closed before it returns.
+EXIT_WITHOUT_TEARDOWN = True
 
 
 def load_strace_renderer() -> Callable[..., Any]:
@@ -87,7 +94,8 @@ def main(ns: argparse.Namespace) -> int:
                 write(text)
 
         try:
-            result = trace(cmd, options, sink, preload=("sysrec.render.strace_text",))
+            preload = ("sysrec.render.strace_text", "json") if writer is not None else ("sysrec.render.strace_text",)
+            result = trace(cmd, options, sink, preload=preload)
         except BaseException as err:
             if writer is not None:
                 writer.footer("error", 1, error=str(err) or type(err).__name__)

@@ -11,8 +11,8 @@ row print their name and raw arguments (pointers as addresses, integers in decim
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Sequence
+from dataclasses import dataclass
+from typing import Sequence
 
 from sysrec.decode.common import Call, DecodeOptions, Memory, Node, fd
 from sysrec.decode.signatures import (SIGNATURES, Signature, has_exit_args, raw_signature,
@@ -28,18 +28,19 @@ __all__ = [
 ]
 
 
-@dataclass
+@dataclass(slots=True)
 class EntryState:
     """What a decoder learned at entry and needs again at exit."""
 
     name: str
     raw: tuple[int, ...]
     args: list[Node]  # nodes printed at entry
-    private: dict[str, Any] = field(default_factory=dict)
     more: bool = False  # arguments follow at exit (the entry text ends in ", ")
+    call: Call | None = None  # the decoding context, carried to leave()
+    sig: Signature | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Decoded:
     args: list[Node]
     n_entry: int
@@ -53,25 +54,31 @@ def _signature(call: Call) -> Signature:
 
 def enter(name: str, raw: Sequence[int], mem: Memory, opts: DecodeOptions) -> EntryState:
     """Decode what strace prints at entry; remember what the kernel will overwrite."""
-    call = Call(name, tuple(raw), mem, opts)
+    call = Call(name, raw if type(raw) is tuple else tuple(raw), mem, opts)
     sig = _signature(call)
     if sig.snapshot is not None:
         sig.snapshot(call)
-    n_entry = sig.n_entry
-    args = [_safe(arg.decode, call, i) for i, arg in enumerate(sig.args[:n_entry])]
-    return EntryState(name=name, raw=call.raw, args=args,
-                      private={"call": call, "sig": sig}, more=n_entry < len(sig.args))
+    try:  # the common case in one go; a decoder that raises is retried through _safe
+        args = [decode(call, i) for i, decode in enumerate(sig.at_entry)]
+    except Exception:
+        args = [_safe(decode, call, i) for i, decode in enumerate(sig.at_entry)]
+    return EntryState(name, call.raw, args, sig.n_entry < len(sig.args), call, sig)
 
 
 def leave(state: EntryState, ret: int | None, mem: Memory, opts: DecodeOptions) -> Decoded:
     """Complete the decoding at exit; `ret` is the signed return value, None if it never returned."""
-    call: Call = state.private.get("call") or Call(state.name, state.raw, mem, opts)
-    sig: Signature = state.private.get("sig") or _signature(call)
+    call = state.call or Call(state.name, state.raw, mem, opts)
+    sig = state.sig or _signature(call)
     call.mem, call.opts, call.ret, call.exiting = mem, opts, ret, True
     n_entry = len(state.args)
     if ret is None:
         return Decoded(args=list(state.args), n_entry=n_entry)
-    rest = [_safe(arg.decode, call, i) for i, arg in enumerate(sig.args) if i >= n_entry]
+    at_exit = sig.at_exit if n_entry == sig.n_entry else \
+        tuple((i, arg.decode) for i, arg in enumerate(sig.args) if i >= n_entry)
+    try:
+        rest = [decode(call, i) for i, decode in at_exit]
+    except Exception:
+        rest = [_safe(decode, call, i) for i, decode in at_exit]
     rtext = raux = None
     if not call.failed:
         if sig.returns_fd:

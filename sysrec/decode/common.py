@@ -26,7 +26,7 @@ NULL = "NULL"
 MASK64 = (1 << 64) - 1
 
 
-@dataclass
+@dataclass(slots=True)
 class Call:
     """One syscall being decoded: raw registers, memory, and (at exit) the return value."""
 
@@ -44,11 +44,13 @@ class Call:
 
     def s32(self, i: int) -> int:
         """Argument i as a C int (low 32 bits, signed)."""
-        v = self.u(i) & 0xFFFFFFFF
-        return v - (1 << 32) if v & 0x80000000 else v
+        raw = self.raw
+        v = raw[i] & 0xFFFFFFFF if i < len(raw) else 0
+        return v - 0x100000000 if v & 0x80000000 else v
 
     def u32(self, i: int) -> int:
-        return self.u(i) & 0xFFFFFFFF
+        raw = self.raw
+        return raw[i] & 0xFFFFFFFF if i < len(raw) else 0
 
     def s64(self, i: int) -> int:
         v = self.u(i)
@@ -60,17 +62,15 @@ class Call:
         return self.ret is None or -4096 < self.ret < 0
 
     def read(self, addr: int, size: int) -> bytes | None:
-        if addr == 0 or size < 0:
-            return None
-        if size == 0:
-            return b""
+        if addr == 0 or size <= 0:
+            return b"" if size == 0 and addr != 0 else None
         try:
             data = self.mem.read(addr, size)
         except (OSError, ValueError, OverflowError):
             return None
         if data is None or len(data) < size:
             return None
-        return bytes(data)
+        return data if type(data) is bytes else bytes(data)
 
 
 def ptr(addr: int) -> Node:

@@ -5,7 +5,7 @@ return value means. Everything after the first exit-time argument prints at exit
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable
 
@@ -50,13 +50,18 @@ class Signature:
     returns_fd: bool = False
     aux: AuxFn | None = None  # (rtext, raux) of a successful return
     snapshot: Callable[[Call], None] | None = None  # entry: remember what the kernel overwrites
+    # Derived once from `args`, for the tracer's hot path: how many print at entry, and the
+    # decoders of the entry-time and (index, decoder) of the exit-time arguments.
+    n_entry: int = field(init=False, repr=False, compare=False)
+    at_entry: tuple[ArgDecoder, ...] = field(init=False, repr=False, compare=False)
+    at_exit: tuple[tuple[int, ArgDecoder], ...] = field(init=False, repr=False, compare=False)
 
-    @property
-    def n_entry(self) -> int:
-        for i, arg in enumerate(self.args):
-            if arg.at_exit:
-                return i
-        return len(self.args)
+    def __post_init__(self) -> None:
+        n_entry = next((i for i, arg in enumerate(self.args) if arg.at_exit), len(self.args))
+        object.__setattr__(self, "n_entry", n_entry)
+        object.__setattr__(self, "at_entry", tuple(arg.decode for arg in self.args[:n_entry]))
+        object.__setattr__(self, "at_exit", tuple((i, arg.decode) for i, arg in enumerate(self.args)
+                                                  if i >= n_entry))
 
 
 FD, INT, UINT, ULONG = E(fd_arg), E(int_arg), E(uint_arg), E(ulong_arg)

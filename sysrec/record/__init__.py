@@ -7,7 +7,10 @@ See docs/record-format.md for the schema. The reader and the writer are imported
 from __future__ import annotations
 
 import importlib
-from typing import Any
+
+TYPE_CHECKING = False  # typing stays off `sysrec trace`'s start-up path
+if TYPE_CHECKING:
+    from typing import Any
 
 _WHERE = {"Record": "reader", "RecordError": "reader", "open_record": "reader",
           "RecordWriter": "writer", "SCHEMA_VERSION": "writer"}

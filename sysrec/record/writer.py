@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import os
 import time
-from typing import IO, Any
 
 from sysrec import __version__
+
+TYPE_CHECKING = False  # typing and json stay off `sysrec trace`'s start-up path
+if TYPE_CHECKING:
+    from typing import IO, Any
 
 SCHEMA_VERSION = 1
 
@@ -17,6 +19,8 @@ class RecordWriter:
 
     Nothing is kept in memory per event. `close()` without a footer writes one saying the run
     ended in an error, so a record always says how it ended unless sysrec itself was killed.
+    The header is encoded (and json imported) with the first line after it: `sysrec trace`
+    writes it before the traced program starts, and that start should not wait for json.
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None, stream: IO[str] | None = None) -> None:
@@ -29,7 +33,8 @@ class RecordWriter:
         self.syscalls = 0
         self.closed = False
         self._footer_written = False
-        self._encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        self._encode: Any = None
+        self._header: dict[str, Any] | None = None
 
     def header(self, argv: list[str], trace_set: list[str] | None, seccomp: bool,
                options: dict[str, Any], context: dict[str, Any] | None = None,
@@ -43,7 +48,7 @@ class RecordWriter:
         }
         if context:
             head["context"] = context
-        self._line(head)
+        self._header = head
 
     def event(self, event: dict[str, Any]) -> dict[str, Any]:
         """Numbers and writes one event; returns it (with `seq`) for renderers that stream alongside."""
@@ -66,6 +71,8 @@ class RecordWriter:
         self._out.flush()
 
     def flush(self) -> None:
+        if self._header is not None:
+            self._start()
         self._out.flush()
 
     def close(self) -> None:
@@ -80,7 +87,20 @@ class RecordWriter:
             self._out.flush()
 
     def _line(self, obj: dict[str, Any]) -> None:
-        self._out.write(self._encode(obj) + "\n")
+        encode = self._encode if self._header is None else self._start()
+        self._out.write(encode(obj) + "\n")
+
+    def _start(self) -> Any:
+        """The encoder, and the header line if it is still owed."""
+        if self._encode is None:
+            import json
+            # check_circular off: events are trees the tracer built, never cyclic
+            self._encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"),
+                                            check_circular=False).encode
+        head, self._header = self._header, None
+        if head is not None:
+            self._out.write(self._encode(head) + "\n")
+        return self._encode
 
     def __enter__(self) -> "RecordWriter":
         return self

@@ -72,6 +72,13 @@ def _fd_text(n: int, fds: Mapping | None, level: int) -> str:
 
 def render_node(node: Node, opts: RenderOptions, fds: Mapping | None = None) -> str:
     """One node (docs/record-format.md, "Nodes") as strace prints it."""
+    kind = type(node)
+    if kind is str:
+        return node
+    if kind is int:
+        return str(node)
+    if kind is list:
+        return "[" + ", ".join([render_node(n, opts, fds) for n in node]) + "]"
     if isinstance(node, str):
         return node
     if isinstance(node, bool):
@@ -79,12 +86,13 @@ def render_node(node: Node, opts: RenderOptions, fds: Mapping | None = None) -> 
     if isinstance(node, int):
         return str(node)
     if isinstance(node, list):
-        return "[" + ", ".join(render_node(n, opts, fds) for n in node) + "]"
+        return "[" + ", ".join([render_node(n, opts, fds) for n in node]) + "]"
     if node is None:
         return "NULL"
     if isinstance(node, dict):
         if "$fd" in node:
-            return _fd_text(node["$fd"], fds, opts.fd_decode)
+            n = node["$fd"]
+            return _fd_text(n, fds, opts.fd_decode) if fds else str(n)
         if "$s" in node:
             text: str = node["$s"]
             total = max(node.get("n", len(text)), len(text))
@@ -114,7 +122,7 @@ def render_node(node: Node, opts: RenderOptions, fds: Mapping | None = None) -> 
 
 
 def render_args(args: list[Node], opts: RenderOptions, fds: Mapping | None = None) -> str:
-    return ", ".join(render_node(a, opts, fds) for a in args)
+    return ", ".join([render_node(a, opts, fds) for a in args])
 
 
 def return_text(event: Mapping[str, Any], opts: RenderOptions) -> str:
@@ -123,6 +131,10 @@ def return_text(event: Mapping[str, Any], opts: RenderOptions) -> str:
     if ret is None:
         return "?"
     err = event.get("errno")
+    if err is None and (ret >= 0 or ret <= -4096):  # the common case: a plain success
+        rtext, raux = event.get("rtext"), event.get("raux")
+        if rtext is None and raux is None:
+            return str(ret)
     if err is None and -4096 < ret < 0:
         entry = ERRNO.get(-ret)
         err = entry[0] if entry else None
@@ -162,13 +174,14 @@ class StraceRenderer:
     # --- line parts --------------------------------------------------------------------------
 
     def _prefix(self, pid: int, t_ns: int | None) -> str:
-        parts = []
-        if self.to_file and self.opts.follow:
-            parts.append(f"{pid:<5} ")
-        elif not self.to_file and self.alive > 1:
-            parts.append(f"[pid {pid:>5}] ")
-        parts.append(self._stamp(t_ns))
-        return "".join(parts)
+        o = self.opts
+        if self.to_file:
+            head = f"{pid:<5} " if o.follow else ""
+        else:
+            head = f"[pid {pid:>5}] " if self.alive > 1 else ""
+        if o.timestamps or o.relative:
+            head += self._stamp(t_ns)
+        return head
 
     def _stamp(self, t_ns: int | None) -> str:
         o = self.opts
@@ -203,6 +216,8 @@ class StraceRenderer:
     def feed(self, event: Mapping[str, Any]) -> str:
         """Text for one event (complete lines; empty for events strace prints nothing for)."""
         kind = event.get("ev")
+        if kind == "syscall":
+            return self._on_syscall(event)
         handler = getattr(self, f"_on_{kind}", None)
         return handler(event) if handler else ""
 
@@ -227,28 +242,34 @@ class StraceRenderer:
     def _on_syscall(self, event: Mapping[str, Any]) -> str:
         pid, name = event["pid"], event["name"]
         args = event.get("args") or []
-        n_entry = event.get("n_entry", len(args))
         fds = event.get("fds")
-        resumed = event.get("resumed") or self.pending.get(pid) == name
-        self.pending.pop(pid, None)
+        opts = self.opts
+        pending = self.pending
+        resumed = event.get("resumed") or (pending.get(pid) == name if pending else False)
+        if pending:
+            pending.pop(pid, None)
         finished = event.get("ret") is not None
-        more = has_exit_args(name, args[:n_entry])
-        if resumed:
-            line = self._prefix(pid, event.get("t1")) + f"<... {name} resumed>"
-            if finished:
-                line += render_args(args[n_entry:], self.opts, fds)
-            elif more:
-                line += " <unfinished ...>"
+        if finished and not resumed:  # the common case: a whole line
+            line = self._prefix(pid, event.get("t0")) + name + "(" + render_args(args, opts, fds) + ")"
         else:
-            line = self._prefix(pid, event.get("t0")) + f"{name}("
-            if finished:
-                line += render_args(args, self.opts, fds)
+            n_entry = event.get("n_entry", len(args))
+            more = has_exit_args(name, args[:n_entry])
+            if resumed:
+                line = self._prefix(pid, event.get("t1")) + f"<... {name} resumed>"
+                if finished:
+                    line += render_args(args[n_entry:], opts, fds)
+                elif more:
+                    line += " <unfinished ...>"
             else:
-                line += render_args(args[:n_entry], self.opts, fds)
+                line = self._prefix(pid, event.get("t0")) + f"{name}("
+                line += render_args(args[:n_entry], opts, fds)
                 if more:
                     line += (", " if n_entry else "") + " <unfinished ...>"
-        line = _pad(line + ")") + "= " + return_text(event, self.opts)
-        return line + self._duration(event) + "\n"
+            line += ")"
+        line = _pad(line) + "= " + return_text(event, opts)
+        if opts.syscall_times:
+            line += self._duration(event)
+        return line + "\n"
 
     def _on_signal(self, event: Mapping[str, Any]) -> str:
         info = event.get("info")
@@ -257,6 +278,12 @@ class StraceRenderer:
 
     def _on_exit(self, event: Mapping[str, Any]) -> str:
         pid = event["pid"]
+        if event.get("superseded_by") is not None:
+            # The leader's entry goes first (strace drops it, then prints for the thread that
+            # took its pid), so the prefix already counts one process less.
+            self.alive = max(self.alive - 1, 0)
+            self.pending.pop(pid, None)
+            return self._prefix(pid, event.get("t")) + f"+++ superseded by execve in pid {event['superseded_by']} +++\n"
         if "signal" in event and event["signal"]:
             core = " (core dumped)" if event.get("core") else ""
             what = f"killed by {event['signal']}{core}"

@@ -258,6 +258,8 @@ def signal_line(event: Mapping[str, Any]) -> str:
 
 
 def exit_line(event: Mapping[str, Any]) -> str:
+    if event.get("superseded_by") is not None:
+        return f"+++ superseded by execve in pid {event['superseded_by']} +++"
     if event.get("signal"):
         core = " (core dumped)" if event.get("core") else ""
         return f"+++ killed by {event['signal']}{core} +++"

@@ -23,10 +23,14 @@ How it works (modules):
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from sysrec.tracer.engine import ContextHook, Event, Sink, TraceOptions, TraceResult, Tracer
-from sysrec.tracer.spawn import StdSpec, resolve_command
+from sysrec.tracer.spawn import resolve_command
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from sysrec.tracer.spawn import StdSpec
 
 
 def trace(argv: Sequence[str], options: TraceOptions, sink: Sink, *,

@@ -13,18 +13,28 @@ import errno
 import os
 import signal
 import time
-from typing import Any, Callable, Mapping, NamedTuple, Sequence
+from collections import namedtuple
+from collections.abc import Callable
 
 from sysrec.errors import InputError, SysrecError
 from sysrec.syscall_numbers_x86_64 import SYSCALL_NAMES
 from sysrec.syscalls import DEFAULT_SET, SYSCALL_NUMBERS
-from sysrec.tracer import ptrace_ops as P
+from sysrec.tracer import abi as A
+from sysrec.tracer import bootstrap
 from sysrec.tracer.fds import FdResolver
 from sysrec.tracer.memory import ProcMemory
 from sysrec.tracer.seccomp import X32_SYSCALL_BIT, PreparedFilter, build_filter
-from sysrec.tracer.spawn import StdSpec, resolve_command, spawn_traced
+from sysrec.tracer.spawn import resolve_command, spawn_traced
 
-Event = dict[str, Any]
+# typing is not imported at run time: `sysrec trace` imports this module before the traced
+# program can start, and typing alone costs ~2 ms there. Annotations are strings (PEP 563).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Mapping, Sequence
+
+    from sysrec.tracer.spawn import StdSpec
+
+Event = dict[str, "Any"]
 Sink = Callable[[Event], None]
 ContextHook = Callable[[Event], "dict[str, Any] | None"]
 
@@ -32,8 +42,13 @@ _EXECVE_NRS = frozenset({SYSCALL_NUMBERS["execve"], SYSCALL_NUMBERS["execveat"]}
 _SIGSTOP = signal.SIGSTOP.value
 _SIGTRAP = signal.SIGTRAP.value
 
+# sysrec.tracer.ptrace_ops (python-ptrace), imported while the program starts: see Tracer._ready.
+P: Any = None
 
-class TraceOptions(NamedTuple):
+
+class TraceOptions(namedtuple("TraceOptions", ("trace_set", "follow", "seccomp", "strsize", "fd_decode",
+                                               "same_cpu", "handle_signals"),
+                              defaults=(DEFAULT_SET, False, True, 32, 0, True, True))):
     """What to trace and how; mirrors the `sysrec trace` flags.
 
     - trace_set: syscall names to record (default: the network calls plus
@@ -53,16 +68,17 @@ class TraceOptions(NamedTuple):
       is killed, end="interrupted".
     """
 
-    trace_set: Sequence[str] | None = DEFAULT_SET
-    follow: bool = False
-    seccomp: bool = True
-    strsize: int = 32
-    fd_decode: int = 0
-    same_cpu: bool = True
-    handle_signals: bool = True
+    __slots__ = ()
+    trace_set: Sequence[str] | None  # default DEFAULT_SET
+    follow: bool  # False
+    seccomp: bool  # True
+    strsize: int  # 32
+    fd_decode: int  # 0
+    same_cpu: bool  # True
+    handle_signals: bool  # True
 
 
-class TraceResult(NamedTuple):
+class TraceResult(namedtuple("TraceResult", ("end", "exit_status", "pid", "other_children"))):
     """How the run ended.
 
     - end: exited, killed, interrupted, timeout.
@@ -73,6 +89,7 @@ class TraceResult(NamedTuple):
       reaped (pid -> raw wait status).
     """
 
+    __slots__ = ()
     end: str
     exit_status: int
     pid: int
@@ -83,7 +100,7 @@ class _Task:
     """Per-thread tracing state."""
 
     __slots__ = ("tid", "tgid", "mem", "started", "silent", "execd", "in_call", "state", "nr",
-                 "t0", "unfinished", "fds")
+                 "t0", "unfinished", "fds", "adopted", "reprint")
 
     def __init__(self, tid: int, tgid: int, silent: bool, execd: bool) -> None:
         self.tid = tid
@@ -98,6 +115,10 @@ class _Task:
         self.t0 = 0
         self.unfinished = False
         self.fds: dict[str, dict[str, str]] | None = None
+        self.adopted = False  # stopped before its parent's fork event told us who it is
+        # Took over its leader's pid by an execve: strace splits its next call's line in two
+        # (`NAME(... <unfinished ...>`, `<... NAME resumed>`), its TCB_REPRINT.
+        self.reprint = False
 
 
 class Tracer:
@@ -109,7 +130,7 @@ class Tracer:
                  stdin: StdSpec = None, stdout: StdSpec = None, stderr: StdSpec = None,
                  timeout: float | None = None, preload: Sequence[str] = ()) -> None:
         self.argv = list(argv)
-        self.preload = ("sysrec.decode", *preload)
+        self.preload = ("sysrec.tracer.ptrace_ops", "sysrec.decode", *preload)
         self.opts = options
         self.sink = sink
         self.context_hook = context_hook
@@ -122,6 +143,8 @@ class Tracer:
         self.dec: Any = None
         self.dopts: Any = None
         self.preloader: Any = None  # the thread importing them; joined before any import here
+        self.preloaded = False
+        self.cpus: tuple[set[int], set[int]] | None = None  # (allowed, pinned) for the preloader
         names = options.trace_set
         self.trace_all = names is None
         unknown = [n for n in names or () if n not in SYSCALL_NUMBERS]
@@ -132,6 +155,7 @@ class Tracer:
         level = options.fd_decode or (1 if annotate_fds else 0)
         self.fd_resolver = FdResolver(level) if level else None
         self.tasks: dict[int, _Task] = {}
+        self.gone_before_announced: set[int] = set()  # adopted children reaped before their fork event
         self.open_task: _Task | None = None
         self.main_pid = -1
         self.main_status: int | None = None
@@ -140,8 +164,8 @@ class Tracer:
         self.other_children: dict[int, int] = {}
         self.children_before: set[int] = set()
         self.killed: set[int] = set()
-        self.info = P.SyscallInfoReader()
-        self.resume_idle = P.PTRACE_CONT if self.use_seccomp else P.PTRACE_SYSCALL
+        self.info: Any = None  # ptrace_ops.SyscallInfoReader, once python-ptrace is loaded
+        self.resume_idle = A.PTRACE_CONT if self.use_seccomp else A.PTRACE_SYSCALL
 
     # ---- public ---------------------------------------------------------------------------
     def run(self) -> TraceResult:
@@ -152,7 +176,7 @@ class Tracer:
                 flt = PreparedFilter(build_filter(self.traced_nrs))
             except ValueError:  # a trace set too large for one BPF program: stop everywhere
                 self.use_seccomp = False
-                self.resume_idle = P.PTRACE_SYSCALL
+                self.resume_idle = A.PTRACE_SYSCALL
         old_affinity: set[int] | None = None
         old_subreaper = _become_subreaper()
         self.children_before = _children_of(os.getpid())
@@ -160,19 +184,17 @@ class Tracer:
         timer: Any = None
         spawned = None
         try:
+            if self.opts.same_cpu:  # before the fork: the child inherits it
+                old_affinity = _pin_to_current_cpu()
             spawned = spawn_traced(path, self.argv, env=self.env, cwd=self.cwd, stdin=self.std[0],
                                    stdout=self.std[1], stderr=self.std[2], seccomp=flt,
                                    ignored_signals=_ignored_before(old_handlers))
             self.main_pid = spawned.pid
             main = _Task(spawned.pid, spawned.pid, silent=False, execd=False)
             self.tasks[spawned.pid] = main
-            if self.opts.same_cpu:
-                old_affinity = _pin_to_current_cpu(also=spawned.pid)
             pinned = os.sched_getaffinity(0)
-            self.preloader = _import_in_background(self.preload, allowed=old_affinity or pinned,
-                                                   away_from=pinned)
+            self.cpus = (old_affinity or pinned, pinned)
             self._first_stop(main, spawned)
-            self._join_before_first_event()
             if self.timeout is not None:
                 import threading
                 timer = threading.Timer(self.timeout, self._expire)
@@ -208,22 +230,22 @@ class Tracer:
     # ---- set-up and tear-down -------------------------------------------------------------
     def _first_stop(self, task: _Task, spawned: Any) -> None:
         pid = task.tid
-        _, status = os.waitpid(pid, P.WALL)
+        _, status = os.waitpid(pid, A.WALL)
         if not os.WIFSTOPPED(status):
             self.tasks.pop(pid, None)
             failure = spawned.exec_error()
             why = failure[1] if failure else f"wait status {status:#x}"
             raise SysrecError(f"{self.argv[0]}: the child died before tracing started ({why})")
-        options = P.O_TRACESYSGOOD | P.O_TRACEEXEC | P.O_EXITKILL
+        options = A.O_TRACESYSGOOD | A.O_TRACEEXEC | A.O_EXITKILL
         if self.opts.follow or self.use_seccomp:
             # Without -f under seccomp, children still have to be traced (silently): a filtered
             # syscall with no tracer attached fails with ENOSYS.
-            options |= P.O_TRACEFORK | P.O_TRACEVFORK | P.O_TRACECLONE
+            options |= A.O_TRACEFORK | A.O_TRACEVFORK | A.O_TRACECLONE
         if self.use_seccomp:
-            options |= P.O_TRACESECCOMP
-        P.ptrace(P.PTRACE_SETOPTIONS, pid, 0, options)
+            options |= A.O_TRACESECCOMP
+        bootstrap.ptrace(A.PTRACE_SETOPTIONS, pid, 0, options)
         task.started = True
-        P.resume(self.resume_idle, pid)
+        bootstrap.ptrace(self.resume_idle, pid)
 
     def _install_signal_handlers(self) -> dict[int, Any]:
         old: dict[int, Any] = {}
@@ -275,7 +297,7 @@ class Tracer:
         for pid in self.killed:
             if pid != self.main_pid and _parent_of(pid) == me:
                 try:
-                    os.waitpid(pid, P.WALL)
+                    os.waitpid(pid, A.WALL)
                 except ChildProcessError:
                     pass
 
@@ -283,7 +305,7 @@ class Tracer:
         """Reap whatever tracee is left after an error, so that nothing outlives sysrec."""
         while self.tasks:
             try:
-                pid, status = os.waitpid(-1, P.WALL)
+                pid, status = os.waitpid(-1, A.WALL)
             except ChildProcessError:
                 break
             if os.WIFSTOPPED(status):
@@ -312,13 +334,19 @@ class Tracer:
     def _loop(self) -> None:
         tasks = self.tasks
         waitpid = os.waitpid
-        wall = P.WALL
-        syscall_trap = P.SYSCALL_TRAP
+        wall = A.WALL
+        syscall_trap = A.SYSCALL_TRAP
+        ready = False
         while tasks:
             try:
                 pid, status = waitpid(-1, wall)
             except ChildProcessError:
                 break
+            if not ready:
+                if self._started_exec(pid, status):
+                    continue
+                self._ready()
+                ready = True
             if status & 0xFF == 0x7F:  # stopped
                 task = tasks.get(pid)
                 if task is None:
@@ -342,19 +370,45 @@ class Tracer:
     def _adopt(self, pid: int) -> _Task:
         """A new child whose initial stop came before its parent's fork event."""
         task = _Task(pid, pid, silent=not self.opts.follow, execd=True)
+        task.adopted = True
         self.tasks[pid] = task
         return task
 
-    def _join_before_first_event(self) -> None:
-        """The caller's sink may import what is being preloaded: let it wait for that first."""
-        sink = self.sink
+    def _started_exec(self, pid: int, status: int) -> bool:
+        """Before the first other stop: the program's own execve (PTRACE_EVENT_EXEC of the task
+        we forked, single-threaded, so its tid stays) is resumed at once, without waiting for
+        python-ptrace and the decoders: a program that makes no traced call never waits for them."""
+        task = self.tasks.get(pid)
+        if (task is None or pid != self.main_pid or task.execd or self.end_reason is not None
+                or status & 0xFFFF != (_SIGTRAP << 8) | 0x7F or status >> 16 != A.EVENT_EXEC):
+            return False
+        task.mem.reopen(pid)
+        task.execd = True
+        bootstrap.ptrace(self.resume_idle, pid)
+        self._preload()
+        return True
 
-        def first(event: Event) -> None:
-            self._preloaded()
-            self.sink = sink
-            sink(event)
+    def _preload(self) -> None:
+        """The program runs now. Everything not needed to start it (python-ptrace, the decoders,
+        the caller's renderer) is imported meanwhile, in a thread kept off the CPU the program
+        runs on; the loop waits for it at the next stop (_ready). Started only once the program
+        has exec'd: before that, the thread would hold the GIL while the tracer has a stop to
+        answer (up to the 5 ms switch interval)."""
+        if self.preloaded:
+            return
+        self.preloaded = True
+        allowed, pinned = self.cpus or (os.sched_getaffinity(0),) * 2
+        self.preloader = _import_in_background(self.preload, allowed=allowed, away_from=pinned)
 
-        self.sink = first
+    def _ready(self) -> None:
+        """At the first stop: wait for the background imports (the caller's sink may import
+        what is being preloaded too), then load python-ptrace for every request from now on."""
+        global P
+        self._preload()
+        self._preloaded()
+        from sysrec.tracer import ptrace_ops
+        P = ptrace_ops
+        self.info = ptrace_ops.SyscallInfoReader()
 
     def _preloaded(self) -> None:
         """Wait for the background imports: importing the same modules from two threads at once
@@ -420,11 +474,15 @@ class Tracer:
         tgid = parent.tgid if thread else child_pid
         child = self.tasks.get(child_pid)
         silent = parent.silent or not self.opts.follow
-        if child is None:
+        if child_pid in self.gone_before_announced:
+            # Adopted, ran and was reaped before this event (a busy parent, a quick child): it
+            # must not come back as a task that nothing will ever reap.
+            self.gone_before_announced.discard(child_pid)
+        elif child is None:
             child = _Task(child_pid, tgid, silent=silent, execd=parent.execd)
             self.tasks[child_pid] = child
         else:  # its initial stop came first and it was adopted
-            child.tgid, child.silent, child.execd = tgid, silent, parent.execd
+            child.tgid, child.silent, child.execd, child.adopted = tgid, silent, parent.execd, False
         if not silent:
             kind = "thread" if thread else {P.EVENT_FORK: "fork", P.EVENT_VFORK: "vfork"}.get(event, "clone")
             self.sink({"ev": "spawn", "pid": child_pid, "parent": parent.tid, "tgid": tgid,
@@ -444,6 +502,12 @@ class Tracer:
                 if old.in_call and not old.silent:
                     self._leave(old, None, False)  # the old leader vanished inside a call
                 old.mem.close()
+                if not old.silent and not moved.silent:
+                    # strace's `+++ superseded by execve in pid FORMER +++`, under the leader's pid
+                    self._close_open_line()
+                    self.sink({"ev": "exit", "pid": task.tid, "tgid": old.tgid, "t": time.time_ns(),
+                               "superseded_by": former})
+                    moved.reprint = True
             moved.tid = task.tid
             self.tasks[task.tid] = moved
             task = moved
@@ -470,6 +534,8 @@ class Tracer:
         if task is None:
             self.other_children[pid] = status
             return
+        if task.adopted:
+            self.gone_before_announced.add(pid)
         if task.in_call and not task.silent:
             self._leave(task, None, False)
         if pid == self.main_pid:
@@ -508,6 +574,10 @@ class Tracer:
         self.open_task = task
 
     def _leave(self, task: _Task, rval: int | None, is_error: bool) -> None:
+        if task.reprint:
+            task.reprint = False
+            if self.open_task is task:
+                self._close_open_line()
         state = task.state
         task.in_call = False
         task.state = None
@@ -610,9 +680,9 @@ def _tgid_of(tid: int) -> int:
     return tid
 
 
-def _pin_to_current_cpu(also: int) -> set[int] | None:
-    """Pin the calling thread and process `also` to the CPU we run on; return the mask to
-    restore (None: not pinned)."""
+def _pin_to_current_cpu() -> set[int] | None:
+    """Pin the calling thread (and so the children it forks) to the CPU it runs on; return the
+    mask to restore (None: not pinned)."""
     try:
         allowed = os.sched_getaffinity(0)
         if len(allowed) <= 1:
@@ -622,7 +692,6 @@ def _pin_to_current_cpu(also: int) -> set[int] | None:
             cpu = int(fh.read().rsplit(b")", 1)[1].split()[36])
         mask = {cpu if cpu in allowed else min(allowed)}
         os.sched_setaffinity(0, mask)
-        os.sched_setaffinity(also, mask)
     except (OSError, ValueError, IndexError):
         return None
     return allowed

@@ -32,10 +32,15 @@ class ProcMemory:
         """Exactly `size` bytes at `addr`, or None when any of it is unreadable."""
         if size == 0:
             return b""
-        if size < 0 or addr <= 0 or addr + size > _ADDR_LIMIT or not self._ensure_open():
+        if size < 0 or addr <= 0 or addr + size > _ADDR_LIMIT:
             return None
+        fd = self._fd
+        if fd < 0:
+            if not self._ensure_open():
+                return None
+            fd = self._fd
         try:
-            data = os.pread(self._fd, size, addr)
+            data = os.pread(fd, size, addr)
         except (OSError, OverflowError, ValueError):
             return None
         return data if len(data) == size else None

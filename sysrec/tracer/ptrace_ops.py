@@ -1,7 +1,8 @@
 """The ptrace layer: python-ptrace's raw binding plus the requests it lacks, as constants.
 
 python-ptrace 0.9.9 has no PTRACE_O_TRACESECCOMP, PTRACE_O_EXITKILL or PTRACE_GET_SYSCALL_INFO
-(FIELD-NOTES §3), but its raw `ptrace()` passes any request through, so those live here as numbers.
+(FIELD-NOTES §3), but its raw `ptrace()` passes any request through, so those are numbers
+(`abi`). The start-up path runs before this module is imported: see `bootstrap`.
 """
 
 from __future__ import annotations
@@ -9,6 +10,14 @@ from __future__ import annotations
 import ctypes
 import struct
 import warnings
+
+from sysrec.tracer.abi import (AUDIT_ARCH_X86_64, EVENT_CLONE, EVENT_EXEC, EVENT_EXIT,  # noqa: F401
+                               EVENT_FORK, EVENT_SECCOMP, EVENT_VFORK, EVENT_VFORK_DONE, INFO_ENTRY,
+                               INFO_EXIT, INFO_NONE, INFO_SECCOMP, O_EXITKILL, O_TRACECLONE,
+                               O_TRACEEXEC, O_TRACEFORK, O_TRACESECCOMP, O_TRACESYSGOOD, O_TRACEVFORK,
+                               PTRACE_CONT, PTRACE_DETACH, PTRACE_GET_SYSCALL_INFO, PTRACE_GETEVENTMSG,
+                               PTRACE_GETSIGINFO, PTRACE_KILL, PTRACE_SETOPTIONS, PTRACE_SYSCALL,
+                               PTRACE_TRACEME, SYSCALL_TRAP, WALL)
 
 with warnings.catch_warnings():
     # python-ptrace calls datetime.utcfromtimestamp at import time (DeprecationWarning on 3.12+).
@@ -30,46 +39,6 @@ if getattr(_binding, "HAS_CPTRACE", False):  # pragma: no cover - the optional C
 else:
     _fast = _binding._ptrace
 _FAILED = (1 << 64) - 1  # (unsigned long)-1
-
-# Requests (linux/ptrace.h, x86-64).
-PTRACE_TRACEME = 0
-PTRACE_CONT = 7
-PTRACE_KILL = 8
-PTRACE_DETACH = 17
-PTRACE_SYSCALL = 24
-PTRACE_SETOPTIONS = 0x4200
-PTRACE_GETEVENTMSG = 0x4201
-PTRACE_GETSIGINFO = 0x4202
-PTRACE_GET_SYSCALL_INFO = 0x420E
-
-# Options.
-O_TRACESYSGOOD = 0x1
-O_TRACEFORK = 0x2
-O_TRACEVFORK = 0x4
-O_TRACECLONE = 0x8
-O_TRACEEXEC = 0x10
-O_TRACESECCOMP = 0x80
-O_EXITKILL = 0x100000
-
-# Event numbers (status >> 16 at a SIGTRAP stop).
-EVENT_FORK = 1
-EVENT_VFORK = 2
-EVENT_CLONE = 3
-EVENT_EXEC = 4
-EVENT_VFORK_DONE = 5
-EVENT_EXIT = 6
-EVENT_SECCOMP = 7
-
-# struct ptrace_syscall_info ops.
-INFO_NONE = 0
-INFO_ENTRY = 1
-INFO_EXIT = 2
-INFO_SECCOMP = 3
-
-AUDIT_ARCH_X86_64 = 0xC000003E
-
-WALL = 0x40000000  # __WALL
-SYSCALL_TRAP = 0x80 | 5  # SIGTRAP | 0x80: a syscall-stop under PTRACE_O_TRACESYSGOOD
 
 # op u8, pad[3], arch u32, instruction_pointer u64, stack_pointer u64, then the union.
 _INFO_HEAD = struct.Struct("<B3xIQQ")

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import ctypes
 import struct
-from typing import Iterable
+from collections.abc import Iterable
 
-from sysrec.tracer.ptrace_ops import AUDIT_ARCH_X86_64
+from sysrec.tracer.abi import AUDIT_ARCH_X86_64
 
 # classic BPF opcodes
 _LD_W_ABS = 0x20

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import os
 import signal
-from dataclasses import dataclass
-from typing import IO, Mapping, Sequence
 
 from sysrec.errors import CommandNotFound, SysrecError
-from sysrec.tracer.ptrace_ops import PTRACE_TRACEME, ptrace
+from sysrec.tracer.abi import PTRACE_TRACEME
+from sysrec.tracer.bootstrap import ptrace
 from sysrec.tracer.seccomp import PreparedFilter
 
-StdSpec = int | IO[bytes] | IO[str] | None
+TYPE_CHECKING = False  # typing stays off the start-up path (see engine)
+if TYPE_CHECKING:
+    from typing import IO, Mapping, Sequence
+
+    StdSpec = int | IO[bytes] | IO[str] | None  # an fd number or a file object
 
 
 def resolve_command(argv: Sequence[str], env: Mapping[str, str] | None = None, cwd: str | None = None) -> str:
@@ -48,10 +51,15 @@ def _fileno(spec: StdSpec) -> int | None:
     return spec.fileno()
 
 
-@dataclass
 class Spawned:
-    pid: int
-    error_pipe: int  # read end; EOF at a successful exec, "errno:message" when exec failed
+    """The forked child and the read end of its exec-error pipe (EOF at a successful exec,
+    "errno:message" when exec failed)."""
+
+    __slots__ = ("pid", "error_pipe")
+
+    def __init__(self, pid: int, error_pipe: int) -> None:
+        self.pid = pid
+        self.error_pipe = error_pipe
 
     def exec_error(self) -> tuple[int, str] | None:
         """(errno, message) the child reported before dying, if it never reached the new program."""

@@ -495,9 +495,30 @@ def signals() -> None:
     os.waitpid(pid, 0)
 
 
+def thread_execve() -> None:
+    """A non-leader thread execs while the leader waits in recvfrom(): the leader's call never
+    returns, and the thread takes over its pid (strace: `+++ superseded by execve in pid N +++`)."""
+    waiting, _peer = socket.socketpair()
+    leader = threading.get_native_id()
+
+    def worker() -> None:
+        # Go on only once the leader sits in recvfrom (nr 45), so every run prints the same lines.
+        fd = os.open(f"/proc/self/task/{leader}/syscall", os.O_RDONLY)  # one close(), not one a try
+        while os.pread(fd, 64, 0).split(b" ", 1)[0] != b"45":
+            time.sleep(0.001)
+        os.close(fd)
+        socket.socket(socket.AF_INET, socket.SOCK_DGRAM).close()
+        os.execv("/bin/true", ["true"])
+
+    threading.Thread(target=worker).start()
+    waiting.recv(8)
+    os._exit(3)  # never reached: the exec ends this thread
+
+
 SCENARIOS = {f.__name__: f for f in (
     tcp_echo, mmsg, refused_select, refused_poll, connect_nonblocking_ok, ipv6, unix, udp, poll_family,
-    select_family, epoll_family, sockopts, fcntl_family, forking, threaded, interrupted, signals, many_fds, ancillary)}
+    select_family, epoll_family, sockopts, fcntl_family, forking, threaded, interrupted, signals, many_fds, ancillary,
+    thread_execve)}
 
 if __name__ == "__main__":
     SCENARIOS[sys.argv[1]](*sys.argv[2:])

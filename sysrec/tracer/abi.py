@@ -1,0 +1,45 @@
+"""Kernel ABI numbers for ptrace on x86-64 (linux/ptrace.h, linux/audit.h, wait.h), as data.
+
+Kept apart from `ptrace_ops` (python-ptrace's binding) so that the start-up path can use them
+before python-ptrace is imported.
+"""
+
+# Requests.
+PTRACE_TRACEME = 0
+PTRACE_CONT = 7
+PTRACE_KILL = 8
+PTRACE_DETACH = 17
+PTRACE_SYSCALL = 24
+PTRACE_SETOPTIONS = 0x4200
+PTRACE_GETEVENTMSG = 0x4201
+PTRACE_GETSIGINFO = 0x4202
+PTRACE_GET_SYSCALL_INFO = 0x420E
+
+# Options.
+O_TRACESYSGOOD = 0x1
+O_TRACEFORK = 0x2
+O_TRACEVFORK = 0x4
+O_TRACECLONE = 0x8
+O_TRACEEXEC = 0x10
+O_TRACESECCOMP = 0x80
+O_EXITKILL = 0x100000
+
+# Event numbers (status >> 16 at a SIGTRAP stop).
+EVENT_FORK = 1
+EVENT_VFORK = 2
+EVENT_CLONE = 3
+EVENT_EXEC = 4
+EVENT_VFORK_DONE = 5
+EVENT_EXIT = 6
+EVENT_SECCOMP = 7
+
+# struct ptrace_syscall_info ops.
+INFO_NONE = 0
+INFO_ENTRY = 1
+INFO_EXIT = 2
+INFO_SECCOMP = 3
+
+AUDIT_ARCH_X86_64 = 0xC000003E
+
+WALL = 0x40000000  # __WALL
+SYSCALL_TRAP = 0x80 | 5  # SIGTRAP | 0x80: a syscall-stop under PTRACE_O_TRACESYSGOOD
