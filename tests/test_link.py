@@ -157,3 +157,74 @@ def test_helpers_die_with_a_killed_parent() -> None:
             break
         time.sleep(0.01)
     assert [p for p in pids if Path(f"/proc/{p}").exists()] == []
+
+
+# Two hosts, as `sysrec run` builds them for a [link]: the server's namespace (this process's,
+# made by enter_private_netns: a user namespace too when not root) and the client's, joined by a
+# veth pair, the link on the server's end. One-way times are measured in both directions from
+# timestamps in UDP payloads (one clock: same machine), the round trip from TCP handshakes.
+TWO_HOSTS = r'''
+import json, os, socket, statistics, struct, subprocess, sys, time
+from sysrec.link import start_link
+from sysrec.sandbox.netns import enter_private_netns, entered
+from sysrec.sandbox.topology import build_client_host
+from sysrec.scenario.hosts import LINKED
+delay_ms, samples = float(sys.argv[1]), int(sys.argv[2])
+enter_private_netns()
+host = build_client_host()
+link = start_link(delay_ms, interface=host.server_if)
+server_ip, client_ip = LINKED["server_ip"], LINKED["client_ip"]
+rules = subprocess.run(["iptables", "-S"], capture_output=True, text=True).stdout
+result = {"link_pid": link.pid, "rules_while_up": sorted(l for l in rules.splitlines() if "NFQUEUE" in l)}
+srv = socket.socket(); srv.bind((server_ip, 0)); srv.listen(64)
+srx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); srx.bind((server_ip, 0))
+with entered(host.netns_fd):
+    clients = [socket.socket() for _ in range(samples)]
+    crx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); crx.bind((client_ip, 0))
+    ctx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    result["client_sees"] = subprocess.run(["ip", "-br", "addr"], capture_output=True, text=True).stdout
+rtts, up, down = [], [], []
+for c in clients:
+    t = time.monotonic(); c.connect(srv.getsockname()); rtts.append((time.monotonic() - t) * 1000)
+    peer = srv.accept()[1][0]
+    c.close()
+result["peer_seen_by_server"] = peer
+for _ in range(samples):
+    ctx.sendto(struct.pack("q", time.time_ns()), srx.getsockname())
+    sent, = struct.unpack("q", srx.recv(8)); up.append((time.time_ns() - sent) / 1e6)
+    srx.sendto(struct.pack("q", time.time_ns()), crx.getsockname())
+    sent, = struct.unpack("q", crx.recv(8)); down.append((time.time_ns() - sent) / 1e6)
+result.update(rtt_ms=statistics.median(rtts), up_ms=statistics.median(up), down_ms=statistics.median(down))
+result["counts"] = link.stop()
+host.close()
+rules = subprocess.run(["iptables", "-S"], capture_output=True, text=True).stdout
+result["rules_after"] = [l for l in rules.splitlines() if "NFQUEUE" in l]
+result["links_after"] = subprocess.run(["ip", "-br", "link"], capture_output=True, text=True).stdout.split()
+print(json.dumps(result))
+'''
+
+
+def two_hosts(*args: Any) -> dict[str, Any]:
+    """Runs TWO_HOSTS as an ordinary user when this Python allows it (it makes its own namespaces)."""
+    prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if IS_ROOT and _can_run_unprivileged() else []
+    env = dict(os.environ, PYTHONPATH=str(REPO), PATH=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
+    proc = subprocess.run([*prefix, sys.executable, "-c", TWO_HOSTS, *map(str, args)],
+                          capture_output=True, text=True, timeout=120, env=env, cwd="/")
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+@pytest.mark.parametrize("delay_ms", [10, 50, 200])
+def test_two_namespaces_joined_by_the_link_delay_each_direction(delay_ms: int) -> None:
+    r = two_hosts(delay_ms, 5)
+    assert 0.8 * delay_ms <= r["up_ms"] <= 1.2 * delay_ms, r      # client → server
+    assert 0.8 * delay_ms <= r["down_ms"] <= 1.2 * delay_ms, r    # server → client
+    assert 1.6 * delay_ms <= r["rtt_ms"] <= 2.4 * delay_ms, r
+    assert r["peer_seen_by_server"] == "10.0.0.2"
+    assert "veth-client" in r["client_sees"] and "10.0.0.2/24" in r["client_sees"]
+    assert r["rules_while_up"] == ["-A INPUT -i veth-server -j NFQUEUE --queue-num 0",
+                                   "-A OUTPUT -o veth-server -j NFQUEUE --queue-num 0"]
+    # torn down: no rule, no veth, no delay process
+    assert r["rules_after"] == []
+    assert not any(name.startswith("veth-") for name in r["links_after"]), r["links_after"]
+    assert not Path(f"/proc/{r['link_pid']}").exists()

@@ -92,4 +92,31 @@ def test_records_export_to_pcap_that_tcpdump_reads(burst_run: dict[str, Any], tm
     assert proc.returncode == 0, proc.stderr
     lines = tcpdump_read(pcap)
     assert len(lines) == len(packets(record))
-    assert any(" > 127.0.0.1." in line and "Flags [R]" in line for line in lines)
+    assert any("10.0.0.1.10000 > 10.0.0.2." in line and "Flags [R]" in line for line in lines)
+
+
+def test_client_and_server_are_two_hosts_and_the_client_end_sees_one_round_trip(burst_run: dict[str, Any]) -> None:
+    for path in records(burst_run, 1):
+        events = [json.loads(line) for line in path.read_text().splitlines()]
+        context = events[0]["context"]
+        assert context["netns"]["client"] != context["netns"]["server"]
+        assert context["link"]["server_ip"] == "10.0.0.1" and context["link"]["delay_ms"] == 50
+        pk = packets(path)
+        assert {p["ifname"] for p in pk if p["proto"] == "tcp"} == {"veth-client"}
+        assert {p["dir"] for p in pk if p["sport"] == LISTENER_PORT} == {"in"}
+        for rst in (p for p in pk if p["sport"] == LISTENER_PORT and "RST" in p["flags"]):
+            ack = [p for p in pk if p["dport"] == LISTENER_PORT and p["sport"] == rst["dport"]
+                   and p["flags"] == ["ACK"] and p["t"] < rst["t"]][-1]
+            assert ack["dir"] == "out"
+            # our final ACK travels 50 ms to the listener, its RST 50 ms back
+            assert 80 <= (rst["t"] - ack["t"]) / 1e6 <= 150, (rst, ack)
+        counters = [e for e in events if e["ev"] == "counters"]
+        roles = counters[-1]["by_role"]
+        delta = {role: {k: v - counters[0]["by_role"][role]["values"].get(k, 0) for k, v in part["values"].items()}
+                 for role, part in roles.items()}
+        # the listener's side counts the overflow and the resets, the client's side the opens
+        assert delta["server"]["TcpExtListenOverflows"] >= 1 and delta["client"]["TcpExtListenOverflows"] == 0
+        assert delta["server"]["TcpExtEmbryonicRsts"] >= 1 and delta["client"]["TcpActiveOpens"] == 16
+        assert delta["server"]["TcpActiveOpens"] == 0
+        assert counters[-1]["values"]["TcpExtListenOverflows"] == sum(
+            part["values"]["TcpExtListenOverflows"] for part in roles.values())

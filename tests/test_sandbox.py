@@ -140,8 +140,11 @@ def test_sysctls_written_in_the_namespace_only_and_context_recorded(tmp_path):
         with open(record) as fh:
             header = json.loads(fh.readline())
             events = [json.loads(line) for line in fh]
+        netns = header["context"].pop("netns")
         assert header["context"] == {"scenario": "t", "cell": cell["name"], "settings": settings,
                                      "run": 1, "role": "client"}
+        # no [link]: client and server share the run's namespace, which is not ours
+        assert netns["client"] == netns["server"] != os.readlink("/proc/self/ns/net")
         assert header["options"]["fd_decode"] == 2
         phases = [e["phase"] for e in events if e["ev"] == "counters"]
         assert phases == ["start", "end"]
@@ -319,3 +322,19 @@ def test_preload_step_that_fails_stops_the_run(tmp_path):
     assert "preload[0] `sh -c echo no database here >&2; exit 4` exited with status 4" in stderr
     assert "no database here" in stderr
     assert processes_with(marker) == []
+
+
+def test_fanout_staggers_copies_on_one_clock_and_numbers_them(tmp_path):
+    fanout = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "sysrec", "sandbox", "fanout.py")
+    out = tmp_path / "starts"
+    script = f'echo "$SYSREC_CLIENT_INDEX $({sys.executable} -c "import time; print(time.monotonic_ns())")" >> {out}'
+    before = time.monotonic_ns()
+    proc = subprocess.run([sys.executable, fanout, "--stagger-ms", "60", "4", "sh", "-c", script],
+                          capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 0, proc.stderr
+    starts = dict(sorted((int(i), int(t)) for i, t in (line.split() for line in out.read_text().splitlines())))
+    assert sorted(starts) == [0, 1, 2, 3]
+    # no copy starts before its slot (start-ups only add to it) ...
+    assert all(starts[i] - before >= i * 60e6 for i in starts), starts
+    # ... and a slow copy does not push the next ones back: the last slot is kept within reason
+    assert starts[3] - before < 3 * 60e6 + 1e9, starts

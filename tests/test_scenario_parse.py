@@ -140,3 +140,35 @@ def test_cli_exits_2_with_the_message_and_runs_nothing(tmp_path):
     assert f"sysrec: {path}: key 'sysctl.net.ipv4.tcp_no_such_thing'" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not out.exists() or not any(out.rglob("*.jsonl"))
+
+
+PLACEHOLDERS = GOOD.replace('args = ["--port", "10000"]', 'args = ["--host", "{server_ip}", "--port", "10000"]') \
+    .replace('ready = { listen = "127.0.0.1:10000" }', 'ready = { listen = "{server_ip}:10000" }') \
+    .replace('command = ["nc", "-w", "1", "127.0.0.1", "10000"]',
+             'command = ["sh", "-c", "nc -s {client_ip} {server_ip} 10000; echo ${HOME} {a,b} {server_ip6}"]')
+
+
+@pytest.mark.parametrize("link, server, client, server6", [
+    ("", "127.0.0.1", "127.0.0.1", "::1"),
+    ("[link]\ndelay_ms = 5\n", "10.0.0.1", "10.0.0.2", "fd00::1"),
+])
+def test_placeholders_name_the_hosts_with_and_without_a_link(tmp_path, link, server, client, server6):
+    scenario = load_scenario(write(tmp_path, PLACEHOLDERS + link))
+    assert scenario.server.command.argv == ("--host", server, "--port", "10000")
+    assert scenario.server.ready_listen == (server, 10000)
+    # shell braces are the shell's: only {server_…} / {client_…} are ours
+    assert scenario.client.command.argv[2] == f"nc -s {client} {server} 10000; echo ${{HOME}} {{a,b}} {server6}"
+
+
+def test_an_unknown_placeholder_is_named_with_the_known_ones(tmp_path):
+    message = load_error(tmp_path, PLACEHOLDERS.replace("{client_ip}", "{client_addr}"))
+    assert "key 'client.command'" in message
+    assert "{client_addr}" in message and "{server_ip}" in message and "{client_ip6}" in message
+
+
+def test_stagger_needs_several_instances_and_a_sane_value(tmp_path):
+    assert "key 'client.stagger_ms'" in load_error(tmp_path, GOOD.replace("[client]", "[client]\nstagger_ms = 20"))
+    message = load_error(tmp_path, GOOD.replace("[client]", "[client]\ncount = 4\nstagger_ms = -1"))
+    assert "key 'client.stagger_ms'" in message and "got int -1" in message
+    scenario = load_scenario(write(tmp_path, GOOD.replace("[client]", "[client]\ncount = 4\nstagger_ms = 15")))
+    assert (scenario.client.count, scenario.client.stagger_ms) == (4, 15.0)

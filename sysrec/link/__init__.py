@@ -1,17 +1,19 @@
-"""A link with latency (and loss) for the current network namespace, built from NFQUEUE.
+"""A link with latency (and loss), built from NFQUEUE: this kernel has no netem.
 
-This kernel has no netem. Instead, `iptables`/`ip6tables` rules send every IP packet leaving
-through the interface (loopback by default) to an nfnetlink queue, and a small process holds each
-one for `delay_ms` before accepting it, or drops it with probability `loss`. On loopback every
-packet crosses the rule once, so `delay_ms` is the one-way delay and a round trip takes twice that
-(as netem on lo would). Works as an ordinary user inside `unshare -Urn`.
+`iptables`/`ip6tables` rules send IP packets to an nfnetlink queue, and a small process holds each
+one for `delay_ms` before accepting it, or drops it with probability `loss`. Works as an ordinary
+user inside `unshare -Urn`.
 
-    link = start_link(delay_ms=50, loss=0.0)   # raises LinkError
+- On loopback (one namespace) the rule catches every packet once, on its way out, so `delay_ms`
+  is the one-way delay and a round trip takes twice that, as netem on lo would.
+- On one end of a veth pair (`sysrec run`: the server's end, see sysrec.sandbox.topology) two
+  rules catch what leaves through it (OUTPUT) and what arrives through it (INPUT): both directions
+  are delayed on the server's side, so the client's end of the wire sees every packet at the time
+  a real link would deliver it, and a capture there stamps sends and arrivals truly.
+
+    link = start_link(delay_ms=50, loss=0.0, interface="veth-server")   # raises LinkError
     ... traffic ...
     link.stop()                                # rules removed, process gone
-
-Packets are held on their way out, before packet sockets see them: a capture on the same
-interface stamps each packet when it leaves the link, i.e. when the receiver gets it.
 """
 
 from __future__ import annotations
@@ -43,8 +45,13 @@ def _tool(name: str) -> str:
     return path
 
 
-def _rule(interface: str, queue: int) -> list[str]:
-    return ["OUTPUT", "-o", interface, "-j", "NFQUEUE", "--queue-num", str(queue)]
+def _rules(interface: str, queue: int) -> list[list[str]]:
+    """Loopback: outgoing only (every packet leaves and arrives on lo). Other interfaces: both ways."""
+    target = ["-j", "NFQUEUE", "--queue-num", str(queue)]
+    rules = [["OUTPUT", "-o", interface, *target]]
+    if interface != "lo":
+        rules.append(["INPUT", "-i", interface, *target])
+    return rules
 
 
 class LinkHandle:
@@ -54,7 +61,7 @@ class LinkHandle:
                  delay_ms: float, loss: float) -> None:
         self._proc = proc
         self._tools = tools
-        self._installed: list[str] = []
+        self._installed: list[tuple[str, list[str]]] = []
         self.interface = interface
         self.queue = queue
         self.delay_ms = delay_ms
@@ -67,21 +74,20 @@ class LinkHandle:
 
     def _install(self) -> None:
         for tool in self._tools:
-            proc = subprocess.run([tool, "-w", "-A", *_rule(self.interface, self.queue)],
-                                  capture_output=True, text=True)
-            if proc.returncode != 0:
-                raise LinkError(f"cannot add the NFQUEUE rule with {os.path.basename(tool)}: "
-                                f"{proc.stderr.strip() or f'exit {proc.returncode}'}")
-            self._installed.append(tool)
+            for rule in _rules(self.interface, self.queue):
+                proc = subprocess.run([tool, "-w", "-A", *rule], capture_output=True, text=True)
+                if proc.returncode != 0:
+                    raise LinkError(f"cannot add the NFQUEUE rule with {os.path.basename(tool)}: "
+                                    f"{proc.stderr.strip() or f'exit {proc.returncode}'}")
+                self._installed.append((tool, rule))
 
     def stop(self, timeout_s: float = 10.0) -> dict[str, Any]:
         """Removes the rules first (new packets pass undelayed), then releases the held packets and
         ends the delay process. Returns its counts: `accepted`, `dropped`. Safe to call twice."""
         errors = []
         while self._installed:
-            tool = self._installed.pop()
-            proc = subprocess.run([tool, "-w", "-D", *_rule(self.interface, self.queue)],
-                                  capture_output=True, text=True)
+            tool, rule = self._installed.pop()
+            proc = subprocess.run([tool, "-w", "-D", *rule], capture_output=True, text=True)
             if proc.returncode != 0:
                 errors.append(f"{os.path.basename(tool)} -D: {proc.stderr.strip()}")
         if self._proc.returncode is None:
@@ -112,7 +118,8 @@ class LinkHandle:
 
 def start_link(delay_ms: float, loss: float = 0.0, interface: str = "lo", queue: int = 0,
                seed: int | None = None, ipv6: bool = True) -> LinkHandle:
-    """Delays (and drops) every IP packet sent through `interface` in the current network namespace.
+    """Delays (and drops) every IP packet through `interface` in the current network namespace:
+    sent through loopback, or sent and received through any other interface.
 
     Call it inside the run's namespace before the server starts. `seed` makes the losses
     repeatable. Raises LinkError, with nothing left installed, when the link cannot be built.

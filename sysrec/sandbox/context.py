@@ -2,14 +2,19 @@
 
 Read while the tracee is stopped at the syscall's exit: counter deltas since the previous stop,
 the scenario listener's accept queue and SYN-RECV count, and the TCP state of the call's fd.
+With a link the listener lives in the server's namespace: the sock_diag socket and the counter
+files are opened there once and keep answering for it; counters are summed over both namespaces
+(sysrec.sandbox.counters.RunCounters).
 """
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
-from sysrec.sandbox.counters import deltas, read_counters
-from sysrec.sandbox.sockets import FdPeeker, listener_info
+from sysrec.sandbox.counters import RunCounters
+from sysrec.sandbox.netns import entered
+from sysrec.sandbox.sockets import FdPeeker, listener_info, open_diag_socket
 
 # syscalls whose first argument is a socket fd worth a state lookup
 FD_FIRST = frozenset({
@@ -22,13 +27,13 @@ FD_FIRST = frozenset({
 class StopContext:
     """Callable handed to the tracer as context_hook; keeps the previous counters between stops."""
 
-    def __init__(self, listener: tuple[str, int] | None) -> None:
+    def __init__(self, listener: tuple[str, int] | None, counters: RunCounters | None = None) -> None:
         self.listener = listener
-        self.previous = read_counters()
+        self.counters = counters or RunCounters()
         self.peeker = FdPeeker()
-
-    def reset_baseline(self, values: dict[str, int]) -> None:
-        self.previous = values
+        server_ns = self.counters.server_netns_fd
+        with entered(server_ns) if server_ns is not None else nullcontext():
+            self.diag = open_diag_socket()  # stays the server namespace's wherever we are
 
     def __call__(self, event: dict[str, Any]) -> dict[str, Any]:
         ctx: dict[str, Any] = {}
@@ -39,13 +44,11 @@ class StopContext:
         return ctx
 
     def _fill(self, ctx: dict[str, Any], event: dict[str, Any]) -> None:
-        now = read_counters()
-        changed = deltas(self.previous, now)
-        self.previous = now
+        changed = self.counters.changes()
         if changed:
             ctx["counters"] = changed
         if self.listener is not None:
-            info = listener_info(*self.listener)
+            info = listener_info(*self.listener, nl=self.diag)
             if info is not None:
                 ctx["listener"] = info
         fd = self._fd_of(event)
@@ -67,3 +70,4 @@ class StopContext:
 
     def close(self) -> None:
         self.peeker.close()
+        self.diag.close()

@@ -64,11 +64,19 @@ def _matches(local: tuple[str, int], host: str, port: int) -> bool:
 _STATES = (1 << _LISTEN) | (1 << _SYN_RECV) | (1 << 12)  # LISTEN, SYN_RECV, NEW_SYN_RECV
 
 
-def diag_dump(states: int = _STATES) -> list[TcpLine]:
-    """IPv4 TCP sockets in `states` (a TCPF_* mask), from the caller's network namespace."""
-    with socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, sockdiag.NETLINK_SOCK_DIAG) as nl:
-        request = sockdiag.INET_DIAG_REQ_V2.pack(socket.AF_INET, socket.IPPROTO_TCP, 0, states)
-        replies, errno = sockdiag.query(nl, request, sockdiag.NLM_F_REQUEST | sockdiag.NLM_F_DUMP, 1)
+def open_diag_socket() -> socket.socket:
+    """A NETLINK_SOCK_DIAG socket; it answers for the namespace it was opened in, wherever it is used."""
+    return socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, sockdiag.NETLINK_SOCK_DIAG)
+
+
+def diag_dump(states: int = _STATES, nl: socket.socket | None = None) -> list[TcpLine]:
+    """IPv4 TCP sockets in `states` (a TCPF_* mask), from `nl`'s namespace (a socket from
+    open_diag_socket) or the caller's."""
+    if nl is None:
+        with open_diag_socket() as own:
+            return diag_dump(states, own)
+    request = sockdiag.INET_DIAG_REQ_V2.pack(socket.AF_INET, socket.IPPROTO_TCP, 0, states)
+    replies, errno = sockdiag.query(nl, request, sockdiag.NLM_F_REQUEST | sockdiag.NLM_F_DUMP, 1)
     if errno:
         raise OSError(errno, f"sock_diag: {os.strerror(errno)}")
     out: list[TcpLine] = []
@@ -81,11 +89,13 @@ def diag_dump(states: int = _STATES) -> list[TcpLine]:
     return out
 
 
-def listener_info(host: str, port: int, lines: list[TcpLine] | None = None) -> dict[str, object] | None:
-    """`{"addr", "queue", "backlog", "synrecv"}` for the listener on host:port, None when absent."""
+def listener_info(host: str, port: int, lines: list[TcpLine] | None = None,
+                  nl: socket.socket | None = None) -> dict[str, object] | None:
+    """`{"addr", "queue", "backlog", "synrecv"}` for the listener on host:port, None when absent.
+    Looked up through `nl` (see diag_dump), else in the caller's namespace."""
     if lines is None:
         try:
-            lines = diag_dump()
+            lines = diag_dump(nl=nl)
         except OSError:
             lines = read_tcp()
     listener = next((ln for ln in lines if ln.state == _LISTEN and _matches(ln.local, host, port)), None)

@@ -5,10 +5,14 @@ tracees, PTRACE_O_EXITKILL):
 
     sysrec (runner) ── worker: unshare(NEWNET [+NEWUSER]), sysctls, lo up
                           ├── server, preload steps   (own process groups, logs beside the record)
+                          ├── delay link process       (with [link])
                           └── tracer process          (writes the record)
                                  └── client(s) under ptrace
 
 The tracer runs in its own child so that its waitpid(-1) loop only ever sees the tracees.
+With a `[link]` the client gets a namespace of its own (sysrec.sandbox.topology): the tracer
+process moves there before it starts the capture and the client, and enters the server's
+namespace only to read the listener's queue and the server's counters.
 """
 
 from __future__ import annotations
@@ -20,14 +24,18 @@ import signal
 import time
 import traceback
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sysrec.errors import SysrecError
 from sysrec.scenario.model import Cell, PreloadStep, Scenario
 from sysrec.sandbox import procs
-from sysrec.sandbox.netns import enter_private_netns, netns_id
+from sysrec.sandbox.netns import enter_private_netns, entered, netns_id, open_netns, setns
 from sysrec.sandbox.sockets import is_listening, listener_info
 from sysrec.sandbox.sysctl import write_sysctls
+
+if TYPE_CHECKING:
+    from sysrec.sandbox.counters import RunCounters
+    from sysrec.sandbox.topology import ClientHost
 
 POLL = 0.01
 
@@ -103,15 +111,17 @@ def run_in_sandbox(job: RunJob) -> dict[str, Any]:
     started: list[procs.Started] = []
     tracer_pid = None
     link = None
+    client_host = None
     try:
         if scenario.link is not None:
-            link = _start_link(scenario)
+            client_host = _build_client_host(job, initial_netns)
+            link = _start_link(scenario, client_host.server_if)
         listener = scenario.server.ready_listen if scenario.server else None
         if scenario.server is not None:
             _start_server(job, started)
         for index, step in enumerate(scenario.preload):
             _run_preload(job, index, step, listener, started)
-        tracer_pid, tracer_rfd = _fork_tracer(job, listener)
+        tracer_pid, tracer_rfd = _fork_tracer(job, listener, client_host)
         outcome = _wait_tracer(tracer_pid, tracer_rfd)
         tracer_pid = None
         return outcome
@@ -126,17 +136,34 @@ def run_in_sandbox(job: RunJob) -> dict[str, Any]:
             except Exception:  # the namespace goes away with the worker anyway
                 traceback.print_exc()
         procs.kill_descendants()
+        if client_host is not None:
+            client_host.close()
 
 
-def _start_link(scenario: Scenario) -> Any:
-    """The `[link]` delay, installed in this namespace before the server starts."""
+def _build_client_host(job: RunJob, initial_netns: str) -> ClientHost:
+    """The client's namespace, joined to this one by a veth pair, with the cell's sysctls too
+    (client-side settings such as tcp_syn_retries must reach the client)."""
+    from sysrec.sandbox.topology import build_client_host
+    host = build_client_host()
+    try:
+        with entered(host.netns_fd):
+            write_sysctls(job.cell.settings, initial_netns=initial_netns)
+    except BaseException:
+        host.close()
+        raise
+    return host
+
+
+def _start_link(scenario: Scenario, interface: str) -> Any:
+    """The `[link]` delay on the server's end of the veth pair, both directions, before the server starts."""
     assert scenario.link is not None
     try:
         from sysrec.link import LinkError, start_link
     except ImportError:
         raise SysrecError(f"{scenario.path}: key 'link': this build of sysrec has no delay link") from None
     try:
-        return start_link(scenario.link.delay_ms, loss=scenario.link.loss, seed=scenario.link.seed)
+        return start_link(scenario.link.delay_ms, loss=scenario.link.loss, seed=scenario.link.seed,
+                          interface=interface)
     except LinkError as err:
         raise SysrecError(f"{scenario.path}: key 'link': cannot build the delay link: {err}") from None
 
@@ -208,7 +235,8 @@ def _run_preload(job: RunJob, index: int, step: PreloadStep, listener: tuple[str
 
 # -- the traced client ---------------------------------------------------------------------
 
-def _fork_tracer(job: RunJob, listener: tuple[str, int] | None) -> tuple[int, int]:
+def _fork_tracer(job: RunJob, listener: tuple[str, int] | None,
+                 client_host: ClientHost | None) -> tuple[int, int]:
     rfd, wfd = os.pipe2(os.O_CLOEXEC)
     pid = os.fork()
     if pid == 0:
@@ -217,7 +245,11 @@ def _fork_tracer(job: RunJob, listener: tuple[str, int] | None) -> tuple[int, in
             os.close(rfd)
             procs.die_with_parent()
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            outcome = _trace_client(job, listener)
+            server_netns_fd = None
+            if client_host is not None:
+                server_netns_fd = open_netns()
+                setns(client_host.netns_fd)
+            outcome = _trace_client(job, listener, server_netns_fd, client_host)
             os.write(wfd, json.dumps(outcome).encode())
         except BaseException as err:
             try:
@@ -288,40 +320,51 @@ def client_argv(job: RunJob) -> list[str]:
     if count > 1:
         from sysrec.probes import probe_interpreter
         fanout = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fanout.py")
-        argv = [probe_interpreter(), fanout, str(count), *argv]
+        stagger = ["--stagger-ms", f"{job.scenario.client.stagger_ms:g}"] if job.scenario.client.stagger_ms else []
+        argv = [probe_interpreter(), fanout, *stagger, str(count), *argv]
     return argv
 
 
-def _trace_client(job: RunJob, listener: tuple[str, int] | None) -> dict[str, Any]:
-    """In the tracer process: header, start counters, traced syscalls with ctx, packets, end
-    counters, footer. Returns how the client ended."""
+def _trace_client(job: RunJob, listener: tuple[str, int] | None, server_netns_fd: int | None,
+                  client_host: ClientHost | None) -> dict[str, Any]:
+    """In the tracer process (in the client's namespace): header, start counters, traced syscalls
+    with ctx, packets, end counters, footer. Returns how the client ended."""
     from sysrec.record import RecordWriter
     from sysrec.sandbox.context import StopContext
-    from sysrec.sandbox.counters import read_counters
+    from sysrec.sandbox.counters import RunCounters
     from sysrec.syscalls import DEFAULT_SET
     from sysrec.tracer import TraceOptions, trace
 
     client = job.scenario.client
     argv = client_argv(job)
     trace_set = list(client.trace) if client.trace is not None else list(DEFAULT_SET)
+    # Not pinned to the tracer's CPU (sysrec trace's default): a burst of clients must be free to
+    # start up in parallel, as it would untraced.
     options = TraceOptions(trace_set=trace_set, follow=client.follow or client.count > 1,
-                           seccomp=True, strsize=32, fd_decode=2)
+                           seccomp=True, strsize=32, fd_decode=2, same_cpu=False)
     context = {"scenario": job.scenario.name, "cell": job.cell.name, "settings": dict(job.cell.settings),
                "run": job.run, "role": "client"}
     link = job.scenario.link
-    if link is not None:
-        # Packets are stamped when they leave the delay link, so readers need to know it was there.
-        context["link"] = {"delay_ms": link.delay_ms, "loss": link.loss}
-    netns = netns_id()
+    if link is not None and client_host is not None:
+        # Packets are captured at the client's end of the link: readers need to know it was there.
+        context["link"] = {"delay_ms": link.delay_ms, "loss": link.loss, **client_host.describe()}
+    namespaces = {"client": netns_id()}
+    if server_netns_fd is not None:
+        with entered(server_netns_fd):
+            namespaces["server"] = netns_id()
+    else:
+        namespaces["server"] = namespaces["client"]
+    context["netns"] = namespaces
+    counters = RunCounters(server_netns_fd)
     with RecordWriter(job.record_path) as writer:
         writer.header(argv, trace_set, True, {"strsize": options.strsize, "fd_decode": options.fd_decode,
                                               "follow": options.follow}, context=context)
         capture = _start_capture(writer) if job.capture else None
-        hook = StopContext(listener)
-        start_values = read_counters()
-        hook.reset_baseline(start_values)
-        writer.event({"ev": "counters", "t": time.time_ns(), "netns": netns, "values": start_values,
-                      "phase": "start"})
+        hook = StopContext(listener, counters)
+        _counters_event(writer, counters, namespaces, "start")
+        # The tracer imports its decoders while the client starts (a win for `sysrec trace`); here
+        # that would stall the client's first calls and bunch up a burst's first connections.
+        import sysrec.decode  # noqa: F401
         log = os.open(job.log_path("client"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
         try:
             result = trace(argv, options, writer.event, context_hook=hook, stdin=0, stdout=log,
@@ -336,11 +379,21 @@ def _trace_client(job: RunJob, listener: tuple[str, int] | None) -> dict[str, An
             # Packets the link still holds arrive up to one round trip later; wait for them.
             settle_s = 0.05 + (2 * link.delay_ms / 1000 if link is not None else 0.0)
             _stop_capture(writer, capture, settle_s)
-        writer.event({"ev": "counters", "t": time.time_ns(), "netns": netns, "values": read_counters(),
-                      "phase": "end"})
+        _counters_event(writer, counters, namespaces, "end")
+        counters.close()
         writer.footer(result.end, result.exit_status)
     return {"ok": True, "end": result.end, "exit_status": result.exit_status,
             "kernel": platform.release()}
+
+
+def _counters_event(writer: Any, counters: RunCounters, namespaces: dict[str, str], phase: str) -> None:
+    """A snapshot, which is also the baseline of the next stop's deltas."""
+    values, by_role = counters.snapshot()
+    event: dict[str, Any] = {"ev": "counters", "t": time.time_ns(), "netns": namespaces["server"],
+                             "values": values, "phase": phase}
+    if by_role is not None:
+        event["by_role"] = {role: {"netns": namespaces[role], "values": part} for role, part in by_role.items()}
+    writer.event(event)
 
 
 def _start_capture(writer: Any) -> Any:

@@ -78,6 +78,7 @@ class Client:
     timeout: float            # per-run timeout for the traced client(s)
     trace: tuple[str, ...] | None  # syscall set; None: the tracer's default set
     follow: bool
+    stagger_ms: float = 0.0   # instance i starts i × this after the first, on one clock
 
 
 @dataclass(frozen=True)

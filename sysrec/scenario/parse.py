@@ -11,6 +11,7 @@ import tomllib
 from typing import Any
 
 from sysrec.errors import InputError
+from sysrec.scenario.hosts import addresses, expand
 from sysrec.scenario.model import (
     OPERATORS, Client, Command, Comparison, Expectation, Link, Matcher, PreloadStep, Scenario, Server,
     SysctlValue,
@@ -21,7 +22,7 @@ LINK_KEYS = {"delay_ms", "loss", "seed"}
 SERVER_KEYS = {"command", "probe", "args", "ready", "start_timeout"}
 READY_KEYS = {"listen", "delay"}
 PRELOAD_KEYS = {"command", "probe", "args", "keep", "until_queue", "delay", "timeout"}
-CLIENT_KEYS = {"command", "probe", "args", "count", "timeout", "trace", "follow"}
+CLIENT_KEYS = {"command", "probe", "args", "count", "stagger_ms", "timeout", "trace", "follow"}
 EXPECT_KINDS = ("sequence", "absent", "count", "counters", "exit")
 EXPECT_KEYS = {"when", "says", "times", *EXPECT_KINDS}
 MATCHER_KEYS = {"syscall", "ret", "errno", "so_error", "raux", "tcp_state", "queue", "synrecv"}
@@ -38,6 +39,15 @@ class _Ctx:
 
     def __init__(self, path: str) -> None:
         self.path = path
+        self.hosts = addresses(linked=False)
+
+    def expand(self, key: str, text: str) -> str:
+        """`{server_ip}` and the like → this scenario's address (see sysrec.scenario.hosts)."""
+        try:
+            return expand(text, self.hosts)
+        except KeyError as err:
+            known = ", ".join("{" + name + "}" for name in self.hosts)
+            raise self.error(key, f"known placeholders ({known})", "{" + err.args[0] + "}") from None
 
     def error(self, key: str, expected: str, got: Any = None, *, show_got: bool = True) -> InputError:
         tail = f", got {_show(got)}" if show_got else ""
@@ -99,6 +109,8 @@ def parse_scenario(data: dict[str, Any], path: str, *, check_programs: bool = Tr
             raise ctx.error(f"matrix.{key}", "a sysctl that is not also fixed in [sysctl]",
                             show_got=False)
 
+    link = _link(ctx, data["link"]) if "link" in data else None
+    ctx.hosts = addresses(linked=link is not None)
     server = _server(ctx, data["server"], check_programs) if "server" in data else None
     preload_raw = data.get("preload", [])
     if not isinstance(preload_raw, list) or not all(isinstance(p, dict) for p in preload_raw):
@@ -114,7 +126,6 @@ def parse_scenario(data: dict[str, Any], path: str, *, check_programs: bool = Tr
         raise ctx.error("expect", "an array of tables ([[expect]])", expect_raw)
     expectations = tuple(_expectation(ctx, e, f"expect[{i}]", known_settings, counter_names)
                          for i, e in enumerate(expect_raw))
-    link = _link(ctx, data["link"]) if "link" in data else None
     return Scenario(path=path, name=name, description=description, sysctl=tuple(sysctl),
                     matrix=tuple(matrix), server=server, preload=preload, client=client,
                     expectations=expectations, link=link)
@@ -133,7 +144,10 @@ def _server(ctx: _Ctx, raw: Any, check_programs: bool) -> Server:
     _no_unknown(ctx, ready, READY_KEYS, "server.ready")
     listen = None
     if "listen" in ready:
-        listen = _host_port(ctx, "server.ready.listen", ready["listen"])
+        raw_listen = ready["listen"]
+        if isinstance(raw_listen, str):
+            raw_listen = ctx.expand("server.ready.listen", raw_listen)
+        listen = _host_port(ctx, "server.ready.listen", raw_listen)
     delay = _seconds(ctx, ready, "delay", "server.ready.delay", 0.0)
     if listen is None and "delay" not in ready:
         raise ctx.error("server.ready", "listen = \"HOST:PORT\" or delay = SECONDS", show_got=False)
@@ -184,6 +198,11 @@ def _client(ctx: _Ctx, raw: Any, check_programs: bool) -> Client:
     count = raw.get("count", 1)
     if not _is_int(count) or not 1 <= count <= 64:
         raise ctx.error("client.count", "an integer from 1 to 64 (concurrent instances)", count)
+    stagger = raw.get("stagger_ms", 0)
+    if isinstance(stagger, bool) or not isinstance(stagger, (int, float)) or not 0 <= stagger <= 10_000:
+        raise ctx.error("client.stagger_ms", "milliseconds from 0 to 10000 between the instances' starts", stagger)
+    if stagger and count == 1:
+        raise ctx.error("client.stagger_ms", "count > 1 alongside it", show_got=False)
     timeout = _seconds(ctx, raw, "timeout", "client.timeout", 30.0)
     trace: tuple[str, ...] | None = None
     if "trace" in raw:
@@ -197,7 +216,8 @@ def _client(ctx: _Ctx, raw: Any, check_programs: bool) -> Client:
             raise ctx.error("client.trace", f"known syscall names ({err})", show_got=False) from None
         trace = parsed
     follow = _bool(ctx, raw, "follow", "client.follow", True)
-    return Client(command=command, count=count, timeout=timeout, trace=trace, follow=follow)
+    return Client(command=command, count=count, timeout=timeout, trace=trace, follow=follow,
+                  stagger_ms=float(stagger))
 
 
 def _command(ctx: _Ctx, raw: dict[str, Any], key: str, check_programs: bool) -> Command:
@@ -207,7 +227,7 @@ def _command(ctx: _Ctx, raw: dict[str, Any], key: str, check_programs: bool) -> 
     args = raw.get("args", [])
     if not isinstance(args, list) or not all(isinstance(a, (str, int)) and not isinstance(a, bool) for a in args):
         raise ctx.error(f"{key}.args", "a list of strings", args)
-    args = [str(a) for a in args]
+    args = [ctx.expand(f"{key}.args[{i}]", str(a)) for i, a in enumerate(args)]
     if has_probe:
         from sysrec.probes import PROBES
         probe = raw["probe"]
@@ -226,6 +246,7 @@ def _command(ctx: _Ctx, raw: dict[str, Any], key: str, check_programs: bool) -> 
         raise ctx.error(f"{key}.command", "a list of strings (argv) or a command-line string", value)
     if not argv:
         raise ctx.error(f"{key}.command", "a non-empty command", value)
+    argv = [ctx.expand(f"{key}.command", a) for a in argv]
     if args:
         raise ctx.error(f"{key}.args", "args only with probe = ...; put arguments in command", show_got=False)
     if check_programs and shutil.which(argv[0]) is None:
