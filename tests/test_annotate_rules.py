@@ -136,6 +136,21 @@ def test_packet_rows_know_who_sent_what_and_retransmissions():
     assert "0.20 ms after our final ACK" in rst.text
 
 
+def test_a_reset_still_answers_the_final_ack_when_our_request_went_out_right_behind_it():
+    # curl over a 50 ms link: final ACK and GET leave together; the RST comes a round trip later
+    head = header(net__ipv4__tcp_abort_on_overflow=1)
+    connect = call("connect", [{"$fd": 3}, {"sin_port": "htons(10000)"}, 16], -1, "EINPROGRESS")
+    get = dict(packet(101.4, 40000, 10000, ["ACK", "PSH"], 6), len=78)
+    events = [connect, packet(1, 40000, 10000, ["SYN"], 5), packet(101.1, 10000, 40000, ["SYN", "ACK"], 9),
+              packet(101.2, 40000, 10000, ["ACK"], 6), get, packet(201.3, 10000, 40000, ["RST"], 10)]
+    rst = annotate_events(head, events)[-1]
+    assert rst.rule_id == "pkt-rst-overflow"
+    assert "100.10 ms after our final ACK" in rst.text
+    # once the server has answered after our ACK, a later RST is not the handshake's
+    answered = events[:5] + [packet(150, 10000, 40000, ["ACK"], 10), packet(201.3, 10000, 40000, ["RST"], 10)]
+    assert annotate_events(head, answered)[-1].rule_id != "pkt-rst-overflow"
+
+
 def timeline_rule_ids(path: Path) -> list[str]:
     record = open_record(path)
     events = ordered_events(record)

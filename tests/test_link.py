@@ -81,8 +81,13 @@ def in_netns(*args: Any) -> dict[str, Any]:
             prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *prefix]
     else:
         prefix = ["unshare", "-n"]
+    return run_script(prefix, MEASURE, *args)
+
+
+def run_script(prefix: list[str], script: str, *args: Any) -> dict[str, Any]:
+    """Runs a measuring script (prefixed by setpriv/unshare) and returns the JSON it prints."""
     env = dict(os.environ, PYTHONPATH=str(REPO), PATH=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
-    proc = subprocess.run([*prefix, sys.executable, "-c", MEASURE, *map(str, args)],
+    proc = subprocess.run([*prefix, sys.executable, "-c", script, *map(str, args)],
                           capture_output=True, text=True, timeout=120, env=env, cwd="/")
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
@@ -207,11 +212,7 @@ print(json.dumps(result))
 def two_hosts(*args: Any) -> dict[str, Any]:
     """Runs TWO_HOSTS as an ordinary user when this Python allows it (it makes its own namespaces)."""
     prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if IS_ROOT and _can_run_unprivileged() else []
-    env = dict(os.environ, PYTHONPATH=str(REPO), PATH=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
-    proc = subprocess.run([*prefix, sys.executable, "-c", TWO_HOSTS, *map(str, args)],
-                          capture_output=True, text=True, timeout=120, env=env, cwd="/")
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)
+    return run_script(prefix, TWO_HOSTS, *args)
 
 
 @pytest.mark.parametrize("delay_ms", [10, 50, 200])

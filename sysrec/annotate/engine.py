@@ -207,6 +207,9 @@ class Annotator:
         self._seen_packets: dict[tuple[Any, ...], int] = {}
         self._last_from_client: dict[int, tuple[int, str]] = {}  # client port → (time, role or flags)
         self._synack: dict[int, int] = {}  # client port → time of the listener's SYN-ACK
+        # client port → time of our final ACK, until the server sends anything after it: a RST then
+        # still answers the handshake even if our first data went out right behind the ACK (curl)
+        self._unanswered_final_ack: dict[int, int] = {}
         self.last_facts: Facts | None = None
 
     @classmethod
@@ -264,6 +267,8 @@ class Annotator:
             if flags == "ACK" and not event.get("len") and synack_t is not None:
                 role, dt_ms = "final-ack", (t - synack_t) / 1e6
             self._last_from_client[sport] = (t, role or flags)
+            if role == "final-ack":
+                self._unanswered_final_ack[sport] = t
         elif from_server and isinstance(dport, int):
             if flags == "SYN|ACK" and not retransmit and previous is None:
                 self._synack[dport] = t
@@ -272,6 +277,11 @@ class Annotator:
                 dt_ms = (t - last[0]) / 1e6
             if "RST" in flags.split("|"):
                 role = _RST_ROLES.get(last[1] if last else "", "reset")
+                final_ack_t = self._unanswered_final_ack.pop(dport, None)
+                if role == "reset" and final_ack_t is not None and not retransmit:
+                    role, dt_ms = "reset-after-final-ack", (t - final_ack_t) / 1e6
+            elif not retransmit and previous is None:
+                self._unanswered_final_ack.pop(dport, None)
         client_port = dport if from_server else sport if from_server is False else None
         flow = dict(self.flows.get(client_port, {})) if isinstance(client_port, int) else {}
         return Facts(kind="packet", name="packet", outcome=flags, settings=self.settings,

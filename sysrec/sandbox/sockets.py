@@ -97,6 +97,8 @@ def listener_info(host: str, port: int, lines: list[TcpLine] | None = None,
         try:
             lines = diag_dump(nl=nl)
         except OSError:
+            if nl is not None:  # /proc/net/tcp would be the caller's namespace, not nl's
+                raise
             lines = read_tcp()
     listener = next((ln for ln in lines if ln.state == _LISTEN and _matches(ln.local, host, port)), None)
     if listener is None:
