@@ -213,6 +213,19 @@ def test_signals_and_killed_child(tmp_path):
     assert any("si_code=CLD_KILLED" in line and "si_status=SIGKILL" in line for line in lines)
 
 
+def test_job_control_stop_and_continue(tmp_path):
+    """A tracee stopped by SIGSTOP stays stopped until SIGCONT (strace seizes its tracees and
+    answers a group-stop with PTRACE_LISTEN): the child saw its parent in a tracing stop twice,
+    0.3 s apart, and both tracers print the `stopped by` line between the two signals."""
+    ours = compare(tmp_path, PY + [str(CLIENTS), "job_control"], WITH_IO, interleaved=True)
+    assert any(line.startswith("read(") and '"t,t", 16) = 3' in line for line in joined(ours))
+    parent = [rest for pid, rest in map(Normalizer().line, ours) if pid == "P1"]
+    at = parent.index("--- stopped by SIGSTOP ---")
+    assert parent[at - 2].startswith("poll(") and parent[at - 2].endswith("= ? ERESTART_RESTARTBLOCK (Interrupted by signal)")
+    assert parent[at - 1].startswith("--- SIGSTOP {si_signo=SIGSTOP, si_code=SI_USER, si_pid=P2")
+    assert parent[at + 1].startswith("--- SIGCONT {si_signo=SIGCONT, si_code=SI_USER, si_pid=P2")
+
+
 def test_forking_client(tmp_path):
     ours = compare(tmp_path, PY + [str(CLIENTS), "forking"], WITH_IO, interleaved=True)
     assert any("+++ exited with 3 +++" in line for line in ours)

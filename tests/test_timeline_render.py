@@ -107,3 +107,11 @@ def test_waits_that_differ_only_in_time_left_collapse():
     assert len(rows) == 1 and rows[0].repeat == 3 and rows[0].t_last_ms == 9.0
     other = TimelineRow(seq=10, t_ms=10.0, pid=1, kind="syscall", call=wait(1).call, result="0 (Timeout)")
     assert len(collapse_repeats([wait(5), other])) == 2
+
+
+def test_job_control_and_execve_lines_read_as_strace_prints_them():
+    from sysrec.render.timeline import exit_line, signal_line
+    assert signal_line({"ev": "signal", "sig": "SIGSTOP", "stopped": True}) == "--- stopped by SIGSTOP ---"
+    assert signal_line({"ev": "signal", "sig": "SIGCONT"}) == "--- SIGCONT ---"
+    assert exit_line({"ev": "exit", "superseded_by": 4242}) == "+++ superseded by execve in pid 4242 +++"
+    assert exit_line({"ev": "exit", "status": 3}) == "+++ exited with 3 +++"

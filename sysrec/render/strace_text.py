@@ -272,6 +272,8 @@ class StraceRenderer:
         return line + "\n"
 
     def _on_signal(self, event: Mapping[str, Any]) -> str:
+        if event.get("stopped"):  # a group-stop: the tracee stays stopped until SIGCONT
+            return self._prefix(event["pid"], event.get("t")) + f"--- stopped by {event['sig']} ---\n"
         info = event.get("info")
         body = f" {render_node(info, self.opts)}" if info else ""
         return self._prefix(event["pid"], event.get("t")) + f"--- {event['sig']}{body} ---\n"

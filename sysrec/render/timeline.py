@@ -254,7 +254,7 @@ def signal_line(event: Mapping[str, Any]) -> str:
 
     info = event.get("info")
     body = f" {render_node(info, RenderOptions())}" if info else ""
-    return f"--- {event.get('sig', '?')}{body} ---"
+    return f"--- {'stopped by ' if event.get('stopped') else ''}{event.get('sig', '?')}{body} ---"
 
 
 def exit_line(event: Mapping[str, Any]) -> str:

@@ -9,7 +9,7 @@ docs/record-format.md, without `seq`: RecordWriter.event numbers them). The call
 events go (a RecordWriter, the strace renderer, both).
 
 How it works (modules):
-- `spawn`: fork; the child does PTRACE_TRACEME, stops itself, installs the seccomp filter
+- `spawn`: fork; the child stops itself, is seized (PTRACE_SEIZE), installs the seccomp filter
   (`seccomp`: TRACE for the traced numbers, x32 and foreign arches; a binary search over ranges
   so that untraced calls cost a few BPF instructions), and execs. Exec failures come back
   through a close-on-exec pipe.

@@ -1,9 +1,9 @@
-"""libc's ptrace() for the start-up path only: PTRACE_TRACEME in the child, PTRACE_SETOPTIONS and
-the first PTRACE_CONT in the parent.
+"""libc's ptrace() for the start-up path only: PTRACE_SEIZE (with the options) and the answers to
+the tracee's stops up to its execve.
 
 Why not python-ptrace here: importing it costs ~10 ms (ctypes.util, logging, its own libc
 lookup), all of it before the traced program could exec, i.e. added to every run of a program
-that makes no traced call (bench/run.py, `dd`). These three requests are all the program needs
+that makes no traced call (bench/run.py, `dd`). These requests are all the program needs
 to start; python-ptrace (`ptrace_ops`) is imported while it runs, and every later request goes
 through it.
 """

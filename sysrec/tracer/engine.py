@@ -1,9 +1,12 @@
 """The tracing loop: one waitpid(-1, __WALL) loop over every tracee, events out through a sink.
 
 Stops are told apart by their wait status: SIGTRAP|0x80 is a syscall-stop (PTRACE_O_TRACESYSGOOD),
-SIGTRAP with an event number in bits 16+ is an event stop (fork, exec, seccomp…), anything else
-is a signal for the tracee (delivered when restarting it) or a group-stop (PTRACE_GETSIGINFO
-fails). Entry and exit of a call are read with one PTRACE_GET_SYSCALL_INFO each.
+SIGTRAP with an event number in bits 16+ is an event stop (fork, exec, seccomp…), and
+PTRACE_EVENT_STOP (the tracees are seized) is either a group-stop (its signal is SIGSTOP, SIGTSTP,
+SIGTTIN or SIGTTOU: the tracee is left stopped with PTRACE_LISTEN until SIGCONT, as strace does) or
+any other trap (a new child's first stop, the end of a group-stop: resumed). Anything else is a
+signal for the tracee, delivered when restarting it. Entry and exit of a call are read with one
+PTRACE_GET_SYSCALL_INFO each.
 """
 
 from __future__ import annotations
@@ -39,8 +42,9 @@ Sink = Callable[[Event], None]
 ContextHook = Callable[[Event], "dict[str, Any] | None"]
 
 _EXECVE_NRS = frozenset({SYSCALL_NUMBERS["execve"], SYSCALL_NUMBERS["execveat"]})
-_SIGSTOP = signal.SIGSTOP.value
 _SIGTRAP = signal.SIGTRAP.value
+# The signals whose PTRACE_EVENT_STOP is a group-stop (job control).
+_STOP_SIGNALS = frozenset(s.value for s in (signal.SIGSTOP, signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU))
 
 # sysrec.tracer.ptrace_ops (python-ptrace), imported while the program starts: see Tracer._ready.
 P: Any = None
@@ -99,14 +103,13 @@ class TraceResult(namedtuple("TraceResult", ("end", "exit_status", "pid", "other
 class _Task:
     """Per-thread tracing state."""
 
-    __slots__ = ("tid", "tgid", "mem", "started", "silent", "execd", "in_call", "state", "nr",
+    __slots__ = ("tid", "tgid", "mem", "silent", "execd", "in_call", "state", "nr",
                  "t0", "unfinished", "fds", "adopted", "reprint")
 
     def __init__(self, tid: int, tgid: int, silent: bool, execd: bool) -> None:
         self.tid = tid
         self.tgid = tgid
         self.mem = ProcMemory(tid)
-        self.started = False
         self.silent = silent
         self.execd = execd
         self.in_call = False
@@ -229,8 +232,13 @@ class Tracer:
 
     # ---- set-up and tear-down -------------------------------------------------------------
     def _first_stop(self, task: _Task, spawned: Any) -> None:
+        """The child has stopped itself, untraced: seize it with the options, then SIGCONT it.
+
+        Seized while in its group-stop, it reports a PTRACE_EVENT_STOP (SIGSTOP), then another
+        one once SIGCONT ends the group-stop (SIGTRAP), then the delivery of SIGCONT, then its
+        execve: the loop's start-up path (`_before_exec`) answers them."""
         pid = task.tid
-        _, status = os.waitpid(pid, A.WALL)
+        _, status = os.waitpid(pid, os.WUNTRACED)
         if not os.WIFSTOPPED(status):
             self.tasks.pop(pid, None)
             failure = spawned.exec_error()
@@ -243,9 +251,12 @@ class Tracer:
             options |= A.O_TRACEFORK | A.O_TRACEVFORK | A.O_TRACECLONE
         if self.use_seccomp:
             options |= A.O_TRACESECCOMP
-        bootstrap.ptrace(A.PTRACE_SETOPTIONS, pid, 0, options)
-        task.started = True
-        bootstrap.ptrace(self.resume_idle, pid)
+        try:
+            bootstrap.ptrace(A.PTRACE_SEIZE, pid, 0, options)
+        except OSError as err:
+            raise SysrecError(f"{self.argv[0]}: cannot trace it: ptrace(PTRACE_SEIZE): "
+                              f"{os.strerror(err.errno or 0)}") from None
+        os.kill(pid, signal.SIGCONT)
 
     def _install_signal_handlers(self) -> dict[int, Any]:
         old: dict[int, Any] = {}
@@ -343,7 +354,7 @@ class Tracer:
             except ChildProcessError:
                 break
             if not ready:
-                if self._started_exec(pid, status):
+                if self._before_exec(pid, status):
                     continue
                 self._ready()
                 ready = True
@@ -357,11 +368,11 @@ class Tracer:
                 sig = (status >> 8) & 0xFF
                 if sig == syscall_trap:
                     self._syscall_stop(task)
-                elif sig == _SIGTRAP and status >> 16:
-                    self._event_stop(task, status >> 16)
-                elif not task.started and sig == _SIGSTOP:
-                    task.started = True
-                    P.resume(self.resume_idle, pid)
+                elif status >> 16:
+                    if status >> 16 == A.EVENT_STOP:
+                        self._trap_stop(task, sig)
+                    else:
+                        self._event_stop(task, status >> 16)
                 else:
                     self._signal_stop(task, sig)
             else:
@@ -374,18 +385,28 @@ class Tracer:
         self.tasks[pid] = task
         return task
 
-    def _started_exec(self, pid: int, status: int) -> bool:
-        """Before the first other stop: the program's own execve (PTRACE_EVENT_EXEC of the task
-        we forked, single-threaded, so its tid stays) is resumed at once, without waiting for
-        python-ptrace and the decoders: a program that makes no traced call never waits for them."""
+    def _before_exec(self, pid: int, status: int) -> bool:
+        """The forked task's stops up to its own execve (the start-up traps after the seize, a
+        signal for it, the exec event; single-threaded, so its tid stays) are answered at once,
+        through libc, without waiting for python-ptrace and the decoders: a program that makes
+        no traced call never waits for them. False for any other stop."""
         task = self.tasks.get(pid)
         if (task is None or pid != self.main_pid or task.execd or self.end_reason is not None
-                or status & 0xFFFF != (_SIGTRAP << 8) | 0x7F or status >> 16 != A.EVENT_EXEC):
+                or status & 0xFF != 0x7F):
             return False
-        task.mem.reopen(pid)
-        task.execd = True
-        bootstrap.ptrace(self.resume_idle, pid)
-        self._preload()
+        sig = (status >> 8) & 0xFF
+        event = status >> 16
+        if event == A.EVENT_EXEC and sig == _SIGTRAP:
+            task.mem.reopen(pid)
+            task.execd = True
+            _boot_resume(self.resume_idle, pid)
+            self._preload()
+        elif event == A.EVENT_STOP:  # no line before the exec (strace hides them too)
+            _boot_resume(A.PTRACE_LISTEN if sig in _STOP_SIGNALS else self.resume_idle, pid)
+        elif event == 0 and sig != A.SYSCALL_TRAP:  # a signal: delivered (SIGCONT, at least)
+            _boot_resume(self.resume_idle, pid, sig)
+        else:
+            return False
         return True
 
     def _preload(self) -> None:
@@ -515,11 +536,22 @@ class Tracer:
         task.execd = True
         return task
 
+    def _trap_stop(self, task: _Task, sig: int) -> None:
+        """PTRACE_EVENT_STOP: a group-stop stays stopped (PTRACE_LISTEN: the tracee reports
+        again when SIGCONT or SIGKILL ends it), with strace's `--- stopped by SIG… ---` line;
+        any other (a new child's first stop, the end of a group-stop) is resumed."""
+        if sig not in _STOP_SIGNALS:
+            self._resume(task)
+            return
+        if not task.silent and task.execd:
+            self._close_open_line()
+            self.sink({"ev": "signal", "pid": task.tid, "tgid": task.tgid, "t": time.time_ns(),
+                       "sig": self._decoders().signal_name(sig), "stopped": True})
+        P.resume(P.PTRACE_LISTEN, task.tid)
+
     def _signal_stop(self, task: _Task, sig: int) -> None:
         raw = P.get_siginfo(task.tid)
-        if raw is None:
-            # A group-stop (job control). Under PTRACE_TRACEME there is no PTRACE_LISTEN: the
-            # tracee is resumed, so a SIGSTOP it receives does not keep it stopped.
+        if raw is None:  # no siginfo: not a signal-delivery stop (seized tracees report none such)
             self._resume(task)
             return
         if not task.silent and task.execd:
@@ -624,6 +656,14 @@ class Tracer:
         if task.fds:
             event["fds"] = task.fds
         self.sink(event)
+
+
+def _boot_resume(request: int, pid: int, sig: int = 0) -> None:
+    """Restart a tracee through libc (start-up path); a tracee killed meanwhile reports its end next."""
+    try:
+        bootstrap.ptrace(request, pid, 0, sig)
+    except ProcessLookupError:
+        pass
 
 
 def _ignored_before(old_handlers: dict[int, Any]) -> frozenset[int]:

@@ -12,12 +12,12 @@ import struct
 import warnings
 
 from sysrec.tracer.abi import (AUDIT_ARCH_X86_64, EVENT_CLONE, EVENT_EXEC, EVENT_EXIT,  # noqa: F401
-                               EVENT_FORK, EVENT_SECCOMP, EVENT_VFORK, EVENT_VFORK_DONE, INFO_ENTRY,
-                               INFO_EXIT, INFO_NONE, INFO_SECCOMP, O_EXITKILL, O_TRACECLONE,
-                               O_TRACEEXEC, O_TRACEFORK, O_TRACESECCOMP, O_TRACESYSGOOD, O_TRACEVFORK,
-                               PTRACE_CONT, PTRACE_DETACH, PTRACE_GET_SYSCALL_INFO, PTRACE_GETEVENTMSG,
-                               PTRACE_GETSIGINFO, PTRACE_KILL, PTRACE_SETOPTIONS, PTRACE_SYSCALL,
-                               PTRACE_TRACEME, SYSCALL_TRAP, WALL)
+                               EVENT_FORK, EVENT_SECCOMP, EVENT_STOP, EVENT_VFORK, EVENT_VFORK_DONE,
+                               INFO_ENTRY, INFO_EXIT, INFO_NONE, INFO_SECCOMP, O_EXITKILL,
+                               O_TRACECLONE, O_TRACEEXEC, O_TRACEFORK, O_TRACESECCOMP, O_TRACESYSGOOD,
+                               O_TRACEVFORK, PTRACE_CONT, PTRACE_DETACH, PTRACE_GET_SYSCALL_INFO,
+                               PTRACE_GETEVENTMSG, PTRACE_GETSIGINFO, PTRACE_KILL, PTRACE_LISTEN,
+                               PTRACE_SEIZE, PTRACE_SETOPTIONS, PTRACE_SYSCALL, SYSCALL_TRAP, WALL)
 
 with warnings.catch_warnings():
     # python-ptrace calls datetime.utcfromtimestamp at import time (DeprecationWarning on 3.12+).

@@ -1,8 +1,12 @@
-"""Starting the tracee: fork, PTRACE_TRACEME, SIGSTOP, seccomp filter, execve.
+"""Starting the tracee: fork, the child stops itself (SIGSTOP), the parent seizes it, then the
+child installs the seccomp filter and execs.
 
-The child stops itself before installing the filter so that the tracer can set
-PTRACE_O_TRACESECCOMP first (FIELD-NOTES §4): a SECCOMP_RET_TRACE with no tracer listening makes
-the syscall fail with ENOSYS. An exec failure travels back through a close-on-exec pipe.
+PTRACE_SEIZE rather than PTRACE_TRACEME, as strace does: only a seized tracee reports a group-stop
+as a PTRACE_EVENT_STOP that the tracer can answer with PTRACE_LISTEN, so that `kill -STOP` or
+Ctrl-Z keeps the program stopped until SIGCONT. The child is seized while it is stopped, with its
+options (PTRACE_O_TRACESECCOMP among them) in the same request, so that the options exist before
+the filter does (FIELD-NOTES §4): a SECCOMP_RET_TRACE with no tracer listening makes the syscall
+fail with ENOSYS. An exec failure travels back through a close-on-exec pipe.
 """
 
 from __future__ import annotations
@@ -11,11 +15,11 @@ import os
 import signal
 
 from sysrec.errors import CommandNotFound, SysrecError
-from sysrec.tracer.abi import PTRACE_TRACEME
-from sysrec.tracer.bootstrap import ptrace
+from sysrec.tracer.bootstrap import prctl
 from sysrec.tracer.seccomp import PreparedFilter
 
 TYPE_CHECKING = False  # typing stays off the start-up path (see engine)
+PR_SET_PDEATHSIG = 1
 if TYPE_CHECKING:
     from typing import IO, Mapping, Sequence
 
@@ -86,12 +90,13 @@ def spawn_traced(path: str, argv: Sequence[str], *, env: Mapping[str, str] | Non
                  cwd: str | None = None, stdin: StdSpec = None, stdout: StdSpec = None,
                  stderr: StdSpec = None, seccomp: PreparedFilter | None = None,
                  ignored_signals: frozenset[int] = frozenset()) -> Spawned:
-    """Fork a child that stops itself (SIGSTOP) under PTRACE_TRACEME, then execs `path`.
+    """Fork a child that stops itself (SIGSTOP), then installs `seccomp` and execs `path`.
 
     `ignored_signals`: signals the program must start with ignored (they were ignored when sysrec
     started; exec keeps SIG_IGN, so this is how an ignored SIGINT reaches a background job's tracee).
 
-    The caller must waitpid() the initial stop, set the ptrace options, and resume it.
+    The caller must wait for that stop (waitpid with WUNTRACED: it is not traced yet), seize the
+    child with its options, and continue it (SIGCONT).
     """
     argv_b = [os.fsencode(a) for a in argv]
     path_b = os.fsencode(path)
@@ -99,6 +104,7 @@ def spawn_traced(path: str, argv: Sequence[str], *, env: Mapping[str, str] | Non
     env_b = {os.fsencode(k): os.fsencode(v) for k, v in env_map.items()}
     fds = [_fileno(stdin), _fileno(stdout), _fileno(stderr)]
     rfd, wfd = os.pipe2(os.O_CLOEXEC)
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # child: keep it to syscalls, no allocation-heavy Python
         stage = "exec"
@@ -116,9 +122,14 @@ def spawn_traced(path: str, argv: Sequence[str], *, env: Mapping[str, str] | Non
             # the program gets the dispositions sysrec was started with (an ignored one stays ignored).
             for sig in (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
                 signal.signal(sig, signal.SIG_IGN if sig in ignored_signals else signal.SIG_DFL)
-            stage = "ptrace(PTRACE_TRACEME)"
-            ptrace(PTRACE_TRACEME, 0, 0, 0)
-            os.kill(os.getpid(), signal.SIGSTOP)
+            stage = "stop for the tracer"
+            # Not traced yet, so EXITKILL does not cover this window: if sysrec dies before it
+            # seizes us, we must not stay stopped forever.
+            prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+            if os.getppid() != parent:
+                os._exit(127)
+            os.kill(os.getpid(), signal.SIGSTOP)  # returns once seized and sent SIGCONT
+            prctl(PR_SET_PDEATHSIG, 0)  # seized with EXITKILL now; the program keeps its own semantics
             if seccomp is not None:
                 stage = "seccomp filter"
                 seccomp.install()

@@ -495,6 +495,41 @@ def signals() -> None:
     os.waitpid(pid, 0)
 
 
+def job_control() -> None:
+    """A child stops its parent (SIGSTOP) while the parent blocks in poll(), checks that it stays
+    stopped, continues it (SIGCONT) and reports what it saw through the pipe the parent polls:
+    `? ERESTARTNOHAND`, `--- SIGSTOP ...`, `--- stopped by SIGSTOP ---`, `--- SIGCONT ...`, the
+    restarted poll, and a read() showing the parent's state while stopped (strace: `t,t`)."""
+    rfd, wfd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        parent = os.getppid()
+        syscall = os.open(f"/proc/{parent}/syscall", os.O_RDONLY)
+        stat = os.open(f"/proc/{parent}/stat", os.O_RDONLY)
+
+        def state() -> bytes:
+            return os.pread(stat, 512, 0).rsplit(b")", 1)[1].split()[0]
+
+        # Only once the parent sleeps in poll (nr 7), not in a tracer's stop at its entry.
+        while not (os.pread(syscall, 64, 0).startswith(b"7 ") and state() == b"S"):
+            time.sleep(0.005)
+        os.kill(parent, signal.SIGSTOP)
+        deadline = time.monotonic() + 10
+        while state() not in (b"t", b"T") and time.monotonic() < deadline:
+            time.sleep(0.005)
+        first = state()
+        time.sleep(0.3)  # a tracer that resumed it would have let it run by now
+        seen = first + b"," + state()
+        os.kill(parent, signal.SIGCONT)
+        os.write(wfd, seen)
+        os._exit(0)
+    poller = select.poll()
+    poller.register(rfd, select.POLLIN)
+    poller.poll()
+    os.read(rfd, 16)
+    os.waitpid(pid, 0)
+
+
 def thread_execve() -> None:
     """A non-leader thread execs while the leader waits in recvfrom(): the leader's call never
     returns, and the thread takes over its pid (strace: `+++ superseded by execve in pid N +++`)."""
@@ -518,7 +553,7 @@ def thread_execve() -> None:
 SCENARIOS = {f.__name__: f for f in (
     tcp_echo, mmsg, refused_select, refused_poll, connect_nonblocking_ok, ipv6, unix, udp, poll_family,
     select_family, epoll_family, sockopts, fcntl_family, forking, threaded, interrupted, signals, many_fds, ancillary,
-    thread_execve)}
+    thread_execve, job_control)}
 
 if __name__ == "__main__":
     SCENARIOS[sys.argv[1]](*sys.argv[2:])
