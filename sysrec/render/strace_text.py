@@ -6,10 +6,13 @@ the same `StraceRenderer`, so a record re-renders into exactly the lines printed
 
 from __future__ import annotations
 
+import os
+import re
 import time
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from sysrec.cstring import escape
 from sysrec.decode.signatures import has_exit_args
 from sysrec.decode.xlat.errnos import ERRNO, ERRNO_BY_NAME, RESTART_CODES
 
@@ -17,9 +20,6 @@ Node = Any
 
 # strace aligns ` = ret` at this column (its -a default).
 RETURN_COLUMN = 40
-
-_SIMPLE_ESCAPES = {ord('"'): '\\"', ord("\\"): "\\\\", ord("\f"): "\\f", ord("\n"): "\\n",
-                   ord("\r"): "\\r", ord("\t"): "\\t", ord("\v"): "\\v"}
 
 
 @dataclass
@@ -33,26 +33,23 @@ class RenderOptions:
 
 
 def quote(text: str, hexa: bool = False) -> str:
-    """A byte string (code points 0-255) in double quotes, escaped the way strace does it:
-    C escapes for \\t \\n \\v \\f \\r \\" \\\\, printable ASCII as is, the rest in octal with as
-    few digits as possible unless a digit follows (then three)."""
+    """A byte string (code points 0-255) in double quotes, escaped the way strace does it
+    (sysrec.cstring), or in \\x hex for -x."""
     if hexa:
         return '"' + "".join(f"\\x{ord(c):02x}" for c in text) + '"'
-    out = ['"']
-    n = len(text)
-    for i, ch in enumerate(text):
-        c = ord(ch)
-        esc = _SIMPLE_ESCAPES.get(c)
-        if esc is not None:
-            out.append(esc)
-        elif 0x20 <= c < 0x7F:
-            out.append(ch)
-        elif i + 1 < n and "0" <= text[i + 1] <= "9":
-            out.append(f"\\{c:03o}")
-        else:
-            out.append(f"\\{c:o}")
-    out.append('"')
-    return "".join(out)
+    return '"' + escape(text) + '"'
+
+
+_DEVICE_SUFFIX = re.compile(r"<(?:char|block) \d+:\d+>\Z")
+
+
+def fd_path(path: str) -> str:
+    """A -y/-yy fd target as strace prints it between `<` and `>`: the path's bytes escaped like a
+    string but without quotes, and `<`, `>` in octal so they cannot be taken for the brackets
+    (`3</tmp/lt\\74gt\\76>`). A -yy device suffix (`<char 1:3>`) stays as it is."""
+    suffix = _DEVICE_SUFFIX.search(path)
+    head, tail = (path[:suffix.start()], suffix.group()) if suffix else (path, "")
+    return escape(os.fsencode(head).decode("latin-1"), "<>") + tail
 
 
 def _fd_text(n: int, fds: Mapping | None, level: int) -> str:
@@ -64,10 +61,12 @@ def _fd_text(n: int, fds: Mapping | None, level: int) -> str:
     if not info:
         return str(n)
     if isinstance(info, str):
-        return f"{n}<{info}>"
+        return f"{n}<{fd_path(info)}>"
     text = info.get("yy") if level >= 2 else None
-    text = text or info.get("y")
-    return f"{n}<{text}>" if text else str(n)
+    if text:  # sockets' endpoints are built escaped; device paths are paths
+        return f"{n}<{fd_path(text) if text.startswith('/') else text}>"
+    text = info.get("y")
+    return f"{n}<{fd_path(text)}>" if text else str(n)
 
 
 def render_node(node: Node, opts: RenderOptions, fds: Mapping | None = None) -> str:

@@ -16,6 +16,7 @@ import socket
 import struct
 import threading
 
+from sysrec.cstring import quote_bytes
 from sysrec.sockdiag import INET_DIAG_MSG as _INET_MSG
 from sysrec.sockdiag import INET_DIAG_REQ_V2 as _INET_REQ
 from sysrec.sockdiag import NETLINK_SOCK_DIAG, NLM_F_DUMP, NLM_F_REQUEST, query
@@ -49,19 +50,6 @@ NETLINK_PROTOCOL_NAMES = {
 }
 # strace gives these a `PROTO:[inode]` form when the kernel does not list them; others print as -y.
 _KNOWN_PROTOCOLS = frozenset(_INET_PROTOCOLS) | _UNIX_PROTOCOLS | {"NETLINK"}
-
-
-def _quote_path(raw: bytes) -> str:
-    out = []
-    for byte in raw:
-        ch = chr(byte)
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif 0x20 <= byte < 0x7F:
-            out.append(ch)
-        else:
-            out.append(f"\\{byte:o}")
-    return '"' + "".join(out) + '"'
 
 
 def _inet_endpoint(family: int, addr: bytes, port: int) -> str:
@@ -132,7 +120,7 @@ class _DiagSocket:
                 # strace shows an abstract name up to its first NUL after the leading one
                 abstract = name[:1] == b"\0"
                 shown = name[1:].split(b"\0", 1)[0] if abstract else name.rstrip(b"\0")
-                text += "," + ("@" if abstract else "") + _quote_path(shown)
+                text += "," + ("@" if abstract else "") + quote_bytes(shown)
             return text
         return None
 
@@ -209,8 +197,8 @@ def _proc_net_unix(tid: int, inode: int) -> str | None:
                     if len(fields) == 8:
                         path = fields[7].rstrip("\n")
                         if path.startswith("@"):
-                            return f"{inode},@{_quote_path(path[1:].encode(errors='surrogateescape'))}"
-                        return f"{inode},{_quote_path(path.encode(errors='surrogateescape'))}"
+                            return f"{inode},@{quote_bytes(path[1:].encode(errors='surrogateescape'))}"
+                        return f"{inode},{quote_bytes(path.encode(errors='surrogateescape'))}"
                     return None
     except OSError:
         return None
