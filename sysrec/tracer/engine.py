@@ -24,6 +24,7 @@ from sysrec.syscall_numbers_x86_64 import SYSCALL_NAMES
 from sysrec.syscalls import DEFAULT_SET, SYSCALL_NUMBERS
 from sysrec.tracer import abi as A
 from sysrec.tracer import bootstrap
+from sysrec.tracer.bootstrap import prctl
 from sysrec.tracer.fds import FdResolver
 from sysrec.tracer.memory import ProcMemory
 from sysrec.tracer.seccomp import X32_SYSCALL_BIT, PreparedFilter, build_filter
@@ -223,7 +224,7 @@ class Tracer:
             if old_affinity is not None:
                 os.sched_setaffinity(0, old_affinity)
             if old_subreaper == 0:
-                _prctl(PR_SET_CHILD_SUBREAPER, 0)
+                prctl(PR_SET_CHILD_SUBREAPER, 0)
             for task in self.tasks.values():
                 task.mem.close()
             if self.fd_resolver is not None:
@@ -764,19 +765,14 @@ def _import_in_background(modules: Sequence[str], allowed: set[int], away_from: 
 
 PR_SET_CHILD_SUBREAPER = 36
 PR_GET_CHILD_SUBREAPER = 37
-_libc = ctypes.CDLL(None, use_errno=True)
-
-
-def _prctl(option: int, arg: int) -> int:
-    return _libc.prctl(option, ctypes.c_ulong(arg), ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0))
 
 
 def _become_subreaper() -> int | None:
     """Orphaned tracees are re-parented to us, not to init, so that we reap them ourselves and
     no zombie outlives the trace. Returns the previous setting (None if unknown)."""
     previous = ctypes.c_int(0)
-    if _libc.prctl(PR_GET_CHILD_SUBREAPER, ctypes.byref(previous), 0, 0, 0) != 0:
+    if prctl(PR_GET_CHILD_SUBREAPER, ctypes.addressof(previous)) != 0:
         return None
     if previous.value == 0:
-        _prctl(PR_SET_CHILD_SUBREAPER, 1)
+        prctl(PR_SET_CHILD_SUBREAPER, 1)
     return previous.value
