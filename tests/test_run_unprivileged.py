@@ -13,6 +13,8 @@ import tempfile
 
 import pytest
 
+from test_sandbox import host_sysctls
+
 pytestmark = pytest.mark.kernel
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -21,16 +23,6 @@ SETPRIV = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"
 SCENARIOS = ["accept-queue-overflow", "accept-queue-overflow-send", "connection-refused", "nc-replay",
              "syn-drop-timeout", "syn-queue-cookies"]
 DEPENDENCIES = ("rich", "construct", "ptrace", "pygments", "markdown_it", "mdurl", "typing_extensions")
-HOST_SYSCTLS = ("net.ipv4.tcp_abort_on_overflow", "net.core.somaxconn", "net.ipv4.tcp_syncookies",
-                "net.ipv4.tcp_syn_retries", "net.ipv4.tcp_syn_linear_timeouts")
-
-
-def host_sysctls() -> dict[str, str]:
-    values = {}
-    for name in HOST_SYSCTLS:
-        with open("/proc/sys/" + name.replace(".", "/")) as fh:
-            values[name] = fh.read().strip()
-    return values
 
 
 def as_nobody(argv, **kw):

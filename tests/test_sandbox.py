@@ -20,10 +20,11 @@ pytestmark = pytest.mark.kernel
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HOST_SYSCTLS = ("net.ipv4.tcp_abort_on_overflow", "net.core.somaxconn", "net.ipv4.tcp_syncookies",
-                "net.ipv4.tcp_syn_retries")
+                "net.ipv4.tcp_syn_retries", "net.ipv4.tcp_syn_linear_timeouts")
 
 
 def host_sysctls() -> dict[str, str]:
+    """The host's values of the sysctls scenarios set: a run must leave them as they were."""
     out = {}
     for name in HOST_SYSCTLS:
         with open("/proc/sys/" + name.replace(".", "/")) as fh:

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -334,21 +335,27 @@ def _netns_prefix() -> list[str]:
     return ["unshare", "-Urn"]
 
 
-def test_yy_looks_sockets_up_in_the_tracees_netns(tmp_path):
-    from sysrec.tracer.fds import FdResolver
-
+@contextmanager
+def socket_zoo(tmp_path):
+    """ZOO running in its own network namespace: (its process, the fds it describes on stdout)."""
     prog = script(tmp_path, "zoo.py", ZOO)
     proc = subprocess.Popen([*_netns_prefix(), PY, prog], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
                             env=dict(os.environ, PATH=os.environ.get("PATH", "") + ":/usr/sbin:/sbin"))
     try:
-        info = json.loads(proc.stdout.readline())
+        yield proc, json.loads(proc.stdout.readline())
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=10)
+
+
+def test_yy_looks_sockets_up_in_the_tracees_netns(tmp_path):
+    from sysrec.tracer.fds import FdResolver
+
+    with socket_zoo(tmp_path) as (proc, info):
         resolver = FdResolver(2)
         fds = {v[0]: k for k, v in info.items() if isinstance(v, list)}
         got = {fds[int(fd)]: d["yy"] for fd, d in resolver.describe(proc.pid, set(fds)).items()}
         resolver.close()
-    finally:
-        proc.stdin.close()
-        proc.wait(timeout=10)
     port = info["client"][1][1]
     assert got["listener"] == "TCP:[127.0.0.1:10000]"
     assert got["client"] == f"TCP:[127.0.0.1:{port}->127.0.0.1:10000]"
@@ -418,11 +425,7 @@ def test_proc_net_fallback_agrees_with_sock_diag(tmp_path):
     """Where setns() into the tracee's netns is not allowed, /proc/TID/net/* is read instead."""
     from sysrec.tracer import sockets
 
-    prog = script(tmp_path, "zoo.py", ZOO)
-    proc = subprocess.Popen([*_netns_prefix(), PY, prog], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                            env=dict(os.environ, PATH=os.environ.get("PATH", "") + ":/usr/sbin:/sbin"))
-    try:
-        info = json.loads(proc.stdout.readline())
+    with socket_zoo(tmp_path) as (proc, info):
         describer = sockets.SocketDescriber()
         checked = 0
         for key in ("listener", "client", "accepted", "fresh", "listener6", "client6", "udp", "abstract"):
@@ -436,7 +439,4 @@ def test_proc_net_fallback_agrees_with_sock_diag(tmp_path):
             assert via_diag == (f"{proto}:[{fallback}]" if fallback else f"{proto}:[{inode}]"), key
             checked += 1
         describer.close()
-    finally:
-        proc.stdin.close()
-        proc.wait(timeout=10)
     assert checked == 8
