@@ -338,10 +338,12 @@ def _trace_client(job: RunJob, listener: tuple[str, int] | None, server_netns_fd
     client = job.scenario.client
     argv = client_argv(job)
     trace_set = list(client.trace) if client.trace is not None else list(DEFAULT_SET)
-    # Not pinned to the tracer's CPU (sysrec trace's default): a burst of clients must be free to
-    # start up in parallel, as it would untraced.
+    # One client runs on the tracer's CPU (sysrec trace's default: cheaper stops, and its sockets'
+    # timers fire on one CPU, so e.g. three deferred final ACKs reach the listener one after the
+    # other; on two CPUs they can race past a full accept queue). A burst of clients must be free
+    # to start up in parallel, as it would untraced.
     options = TraceOptions(trace_set=trace_set, follow=client.follow or client.count > 1,
-                           seccomp=True, strsize=32, fd_decode=2, same_cpu=False)
+                           seccomp=True, strsize=32, fd_decode=2, same_cpu=client.count == 1)
     context = {"scenario": job.scenario.name, "cell": job.cell.name, "settings": dict(job.cell.settings),
                "run": job.run, "role": "client"}
     link = job.scenario.link
