@@ -116,3 +116,47 @@ def limited(count: int, call: Call) -> tuple[int, bool]:
 
 
 ArgDecoder = Callable[[Call, int], Node]
+
+
+PATH_MAX = 4096
+
+
+def read_cstring(call: Call, addr: int, limit: int) -> bytes | None:
+    """The NUL-terminated string at addr, at most `limit` bytes (without the NUL); None when
+    unreadable. A string longer than `limit` comes back `limit + 1` bytes long, so callers can
+    tell it was cut."""
+    if addr == 0:
+        return None
+    mem = call.mem
+    upto = getattr(mem, "read_upto", None)
+    try:
+        data = upto(addr, limit + 1) if upto is not None else mem.read(addr, limit + 1)
+    except (OSError, ValueError, OverflowError):
+        data = None
+    if data is None and upto is None:  # a plain Memory: shrink until the read fits
+        size = limit + 1
+        while data is None and size > 1:
+            size //= 2
+            data = call.read(addr, size)
+    if not data:
+        return None
+    end = data.find(b"\0")
+    return bytes(data[:end]) if end >= 0 else bytes(data[:limit + 1])
+
+
+def path_node(call: Call, addr: int) -> Node:
+    """A file name as strace's printpath prints it: quoted, never cut by -s; NULL or the address
+    when it cannot be read."""
+    data = read_cstring(call, addr, PATH_MAX - 1)
+    if data is None:
+        return ptr(addr)
+    return {"$path": data[:PATH_MAX - 1].decode("latin-1")}
+
+
+def cstring_node(call: Call, addr: int) -> Node:
+    """A NUL-terminated string as strace's printstr prints it: cut to -s bytes, `...` after."""
+    limit = call.opts.strsize
+    data = read_cstring(call, addr, limit)
+    if data is None:
+        return ptr(addr)
+    return bytes_node(data[:limit], len(data))

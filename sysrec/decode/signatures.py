@@ -5,11 +5,11 @@ return value means. Everything after the first exit-time argument prints at exit
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable
 
-from sysrec.decode import fcntl as fcntl_mod
+from sysrec.decode import (desc, fcntl as fcntl_mod, file, ioctl, mem, process, signal,
+                           time)
+from sysrec.decode.row import FD, INT, UINT, ULONG, Arg, AuxFn, E, Signature, X
 from sysrec.decode.args import (buffer_in, buffer_out, const_arg, fd_arg, int_arg, raw_arg,
                                 uint_arg, ulong_arg)
 from sysrec.decode.common import Call, Node, ArgDecoder, ptr
@@ -25,49 +25,9 @@ from sysrec.decode.sockopt import (getsockopt_len, getsockopt_value, level_arg, 
                                    setsockopt_value, snapshot_optlen)
 from sysrec.decode.xlat.net import SHUTDOWN_HOW
 
-AuxFn = Callable[[Call], tuple[Node, Node]]
-
-
-@dataclass(frozen=True)
-class Arg:
-    decode: ArgDecoder
-    at_exit: bool = False
-
-
-def E(decode: ArgDecoder) -> Arg:
-    """An argument printed at entry."""
-    return Arg(decode)
-
-
-def X(decode: ArgDecoder) -> Arg:
-    """An argument printed at exit (the kernel writes it, or it follows one that does)."""
-    return Arg(decode, at_exit=True)
-
-
-@dataclass(frozen=True)
-class Signature:
-    args: tuple[Arg, ...]
-    returns_fd: bool = False
-    aux: AuxFn | None = None  # (rtext, raux) of a successful return
-    snapshot: Callable[[Call], None] | None = None  # entry: remember what the kernel overwrites
-    # Derived once from `args`, for the tracer's hot path: how many print at entry, and the
-    # decoders of the entry-time and (index, decoder) of the exit-time arguments.
-    n_entry: int = field(init=False, repr=False, compare=False)
-    at_entry: tuple[ArgDecoder, ...] = field(init=False, repr=False, compare=False)
-    at_exit: tuple[tuple[int, ArgDecoder], ...] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        n_entry = next((i for i, arg in enumerate(self.args) if arg.at_exit), len(self.args))
-        object.__setattr__(self, "n_entry", n_entry)
-        object.__setattr__(self, "at_entry", tuple(arg.decode for arg in self.args[:n_entry]))
-        object.__setattr__(self, "at_exit", tuple((i, arg.decode) for i, arg in enumerate(self.args)
-                                                  if i >= n_entry))
-
-
-FD, INT, UINT, ULONG = E(fd_arg), E(int_arg), E(uint_arg), E(ulong_arg)
 SOCKADDR_IN = E(sockaddr_in(1, 2))
 
-SIGNATURES: dict[str, Signature] = {
+NET_ROWS: dict[str, Signature] = {
     # sockets
     "socket": Signature((E(family_arg), E(socket_type_arg), E(protocol_arg)), returns_fd=True),
     "socketpair": Signature((E(family_arg), E(socket_type_arg), E(protocol_arg), X(fd_pair_out))),
@@ -118,6 +78,17 @@ SIGNATURES: dict[str, Signature] = {
     "exit": Signature((INT,)),
     "exit_group": Signature((INT,)),
 }
+
+
+# One table per syscall family (strace's src/net.c, file.c, desc.c, ...), merged; a name is in
+# exactly one family.
+FAMILIES: tuple[dict[str, Signature], ...] = (
+    NET_ROWS, file.ROWS, desc.ROWS, ioctl.ROWS, process.ROWS, mem.ROWS, signal.ROWS, time.ROWS)
+SIGNATURES: dict[str, Signature] = {}
+for _family in FAMILIES:
+    _twice = SIGNATURES.keys() & _family.keys()
+    assert not _twice, f"syscalls in two families: {sorted(_twice)}"
+    SIGNATURES.update(_family)
 
 
 @lru_cache(maxsize=None)

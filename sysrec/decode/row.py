@@ -1,0 +1,51 @@
+"""A signature row: how each argument of one syscall prints, at entry or at exit, and what
+its return value means. Family modules build their `ROWS` tables from these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from sysrec.decode.args import fd_arg, int_arg, uint_arg, ulong_arg
+from sysrec.decode.common import ArgDecoder, Call, Node
+
+AuxFn = Callable[[Call], tuple[Node, Node]]
+
+
+@dataclass(frozen=True)
+class Arg:
+    decode: ArgDecoder
+    at_exit: bool = False
+
+
+def E(decode: ArgDecoder) -> Arg:
+    """An argument printed at entry."""
+    return Arg(decode)
+
+
+def X(decode: ArgDecoder) -> Arg:
+    """An argument printed at exit (the kernel writes it, or it follows one that does)."""
+    return Arg(decode, at_exit=True)
+
+
+@dataclass(frozen=True)
+class Signature:
+    args: tuple[Arg, ...]
+    returns_fd: bool = False
+    aux: AuxFn | None = None  # (rtext, raux) of a successful return
+    snapshot: Callable[[Call], None] | None = None  # entry: remember what the kernel overwrites
+    # Derived once from `args`, for the tracer's hot path: how many print at entry, and the
+    # decoders of the entry-time and (index, decoder) of the exit-time arguments.
+    n_entry: int = field(init=False, repr=False, compare=False)
+    at_entry: tuple[ArgDecoder, ...] = field(init=False, repr=False, compare=False)
+    at_exit: tuple[tuple[int, ArgDecoder], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        n_entry = next((i for i, arg in enumerate(self.args) if arg.at_exit), len(self.args))
+        object.__setattr__(self, "n_entry", n_entry)
+        object.__setattr__(self, "at_entry", tuple(arg.decode for arg in self.args[:n_entry]))
+        object.__setattr__(self, "at_exit", tuple((i, arg.decode) for i, arg in enumerate(self.args)
+                                                  if i >= n_entry))
+
+
+FD, INT, UINT, ULONG = E(fd_arg), E(int_arg), E(uint_arg), E(ulong_arg)
