@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from sysrec.decode.common import Call, Node, fd, ptr, read_string
+from sysrec.decode.common import (MASK64, Call, Node, cstring_node, fd, path_node, ptr,
+                                   read_string)
 from sysrec.decode.xlat import flags, value
 
 
@@ -67,3 +68,42 @@ def raw_arg(call: Call, i: int) -> Node:
     """An argument sysrec has no decoder for: small values in decimal, others as addresses."""
     v = call.u(i)
     return v if v < 0x10000 else {"$ptr": v}
+
+
+# --- shared by several families (file names, *at() directories, modes, hex values) -----------
+
+AT_FDCWD = -100
+
+
+def path_arg(call: Call, i: int) -> Node:
+    """A file name (never cut by -s)."""
+    return path_node(call, call.u(i))
+
+
+def cstring_arg(call: Call, i: int) -> Node:
+    """A NUL-terminated string that is not a file name (cut by -s)."""
+    return cstring_node(call, call.u(i))
+
+
+def dirfd_arg(call: Call, i: int) -> Node:
+    """The directory fd of an *at() call: `AT_FDCWD` or an fd."""
+    v = call.s32(i)
+    return "AT_FDCWD" if v == AT_FDCWD else fd(v)
+
+
+def octal_arg(call: Call, i: int) -> Node:
+    """A mode as C's `%#o`: `0644`, `0`."""
+    v = call.u32(i)
+    return f"{v:#o}".replace("0o", "0") if v else "0"
+
+
+def hex_arg(call: Call, i: int) -> Node:
+    """An unsigned long as C's `%#lx`: `0x1000`, `0`."""
+    v = call.u(i)
+    return f"{v:#x}" if v else "0"
+
+
+def hex_return(call: Call) -> tuple[Node, Node]:
+    """An aux for calls whose success strace prints in hex (brk, mmap): `0x55c0e0a4e000`."""
+    ret = (call.ret or 0) & MASK64
+    return (f"{ret:#x}" if ret else "0"), None
