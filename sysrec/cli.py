@@ -13,7 +13,7 @@ import os
 import sys
 
 from sysrec import __version__
-from sysrec.errors import SysrecError
+from sysrec.errors import SysrecError, stop_like_ctrl_c
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -92,6 +92,8 @@ def _run_arguments(run: argparse.ArgumentParser) -> None:
     run.add_argument("--diff", action="store_true", help="after the run, diff the matrix cells pairwise")
     run.add_argument("--no-capture", dest="capture", action="store_false",
                      help="do not capture packets in the namespace")
+    run.add_argument("--allow-foreign-out", action="store_true",
+                     help="as root, write into an --out directory that belongs to another user")
 
 
 def _diff_arguments(diff: argparse.ArgumentParser) -> None:
@@ -167,16 +169,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(only=_command_in(args))
     ns = parser.parse_args(args)
     module = importlib.import_module(f"sysrec.commands.{ns.command}")
+    if ns.command != "trace":  # the tracer handles signals itself (its tracees must not be left)
+        stop_like_ctrl_c()
     try:
         code = int(module.main(ns))
     except SysrecError as err:
         print(f"sysrec: {err}", file=sys.stderr)
         code = err.exit_status
-    except KeyboardInterrupt:
-        code = 130
+    except KeyboardInterrupt as stop:
+        code = 128 + getattr(stop, "signum", 2)
+    except BrokenPipeError:
+        code = _reader_left()
+    except OSError as err:  # a disk that filled up, an output that went away
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"sysrec: {where}{err.strerror or err}", file=sys.stderr)
+        code = 2
     if argv is None and getattr(module, "EXIT_WITHOUT_TEARDOWN", False):
         _exit_now(code)
     return code
+
+
+def _reader_left() -> int:
+    """stdout's reader went away (`sysrec ... | head -1`): end quietly, as a program killed by
+    SIGPIPE does, with 128 + SIGPIPE. Later flushes must not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    return 128 + 13
 
 
 def _exit_now(code: int) -> None:

@@ -7,6 +7,8 @@ digits as possible unless a digit follows (then three): "/tmp/u\\303\\251", "a\\
 
 from __future__ import annotations
 
+import re
+
 _SIMPLE_ESCAPES = {ord('"'): '\\"', ord("\\"): "\\\\", ord("\f"): "\\f", ord("\n"): "\\n",
                    ord("\r"): "\\r", ord("\t"): "\\t", ord("\v"): "\\v"}
 
@@ -33,3 +35,22 @@ def escape(text: str, octal_too: str = "") -> str:
 def quote_bytes(raw: bytes) -> str:
     """`raw` in double quotes, escaped."""
     return '"' + escape(raw.decode("latin-1")) + '"'
+
+
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape_control(match: re.Match[str]) -> str:
+    c = ord(match.group())
+    return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+
+
+def terminal_safe(text: str, keep_newlines: bool = True) -> str:
+    """`text` with every control character (escape sequences, carriage returns, bidi overrides)
+    spelled out as `\\xNN`, so a value read from a file cannot drive the terminal it is printed
+    on. Newlines stay (they end lines) unless `keep_newlines` is false."""
+    if text.isprintable() or (keep_newlines and text.replace("\n", "").isprintable()):
+        return text
+    if keep_newlines:
+        return "\n".join(_CONTROL.sub(_escape_control, part) for part in text.split("\n"))
+    return _CONTROL.sub(_escape_control, text.replace("\n", "\\n"))

@@ -22,3 +22,24 @@ class CommandNotFound(SysrecError):
     """The program to trace does not exist (exit 127, like a shell)."""
 
     exit_status = 127
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, taken like Ctrl-C: every path that cleans up after Ctrl-C runs
+    (workers stopped, footers written, temporary directories removed); exit 128 + signum."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_interrupted(signum: int, _frame: object) -> None:
+    raise Interrupted(signum)
+
+
+def stop_like_ctrl_c() -> None:
+    """From now on SIGTERM and SIGHUP end this process the way SIGINT does."""
+    import signal
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _raise_interrupted)

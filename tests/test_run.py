@@ -97,7 +97,7 @@ def test_failed_expectation_exits_1_with_the_reason(tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["--repeat", "0"], "--repeat 0: expected a positive number"),
-    (["--jobs", "0"], "--jobs 0: expected a positive number"),
+    (["--jobs", "0"], "--jobs 0: expected 1 to "),
     (["--set", "tcp_abort_on_overflow"], "--set tcp_abort_on_overflow: expected NAME=VALUE"),
 ])
 def test_bad_arguments_exit_2(args, message):

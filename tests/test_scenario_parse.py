@@ -100,7 +100,7 @@ def test_bare_dotted_sysctl_keys_are_read_as_names(tmp_path):
 @pytest.mark.parametrize("change, expected", [
     (("[client]", "[client\n"), "TOML syntax error"),
     (('description = "d"', 'description = "d"\ncolour = "red"'), "key 'colour': expected one of the known keys"),
-    (('[client]', '[client]\ntimeout = "10s"'), "key 'client.timeout': expected a number of seconds (>= 0), got '10s'"),
+    (('[client]', '[client]\ntimeout = "10s"'), "key 'client.timeout': expected a number of seconds (> 0, at most 3600), got '10s'"),
     (('"net.core.somaxconn" = 8', '"net.core.somaxconn" = [8]'), "key 'sysctl.net.core.somaxconn': expected an integer or a string"),
     (('"net.core.somaxconn" = 8', '"net.ipv4.tcp_no_such_thing" = 1'), "key 'sysctl.net.ipv4.tcp_no_such_thing': expected a sysctl that exists on this kernel"),
     (('"net.core.somaxconn" = 8', '"kernel.pid_max" = 1'), "key 'sysctl.kernel.pid_max': expected a network sysctl"),

@@ -44,6 +44,9 @@ def main(ns: argparse.Namespace) -> int:
         text = build_report(runs_from_dir(ns.scenarios, ns.from_dir))
     else:
         text = _run_and_build(list(ns.scenarios), ns.repeat)
+    from sysrec.cstring import terminal_safe
+
+    text = terminal_safe(text)  # names and values from scenario files and records
     if ns.output:
         _write_atomically(ns.output, text)
         print(f"sysrec: wrote {ns.output}", file=sys.stderr)

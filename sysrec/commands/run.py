@@ -24,18 +24,14 @@ def main(ns: argparse.Namespace) -> int:
 
     if ns.repeat < 1:
         raise InputError(f"--repeat {ns.repeat}: expected a positive number of runs")
-    if ns.jobs < 1:
-        raise InputError(f"--jobs {ns.jobs}: expected a positive number of parallel runs")
+    most = 4 * (os.cpu_count() or 1)
+    if not 1 <= ns.jobs <= most:
+        raise InputError(f"--jobs {ns.jobs}: expected 1 to {most} parallel runs (4 per CPU here)")
     scenario = load_scenario(ns.scenario)
     out_dir = ns.out
     temporary = out_dir is None
     if temporary:
         out_dir = tempfile.mkdtemp(prefix="sysrec-run-")
-    else:
-        try:
-            os.makedirs(out_dir, exist_ok=True)
-        except OSError as err:
-            raise InputError(f"--out {out_dir}: cannot create the directory: {err.strerror}") from None
     try:
         progress = _Progress(enabled=sys.stderr.isatty() and not ns.json)
         from sysrec.scenario.matrix import expand
@@ -43,7 +39,8 @@ def main(ns: argparse.Namespace) -> int:
         with progress.started(scenario.name, total):
             summary = run_scenario(ns.scenario, pins=ns.pins, repeat=ns.repeat, out_dir=out_dir,
                                    jobs=ns.jobs, capture=ns.capture, scenario=scenario,
-                                   on_run_done=progress.run_done, on_tick=progress.tick)
+                                   on_run_done=progress.run_done, on_tick=progress.tick,
+                                   allow_foreign_out=ns.allow_foreign_out)
         if ns.json:
             json.dump(summary, sys.stdout, indent=2)
             sys.stdout.write("\n")

@@ -55,6 +55,10 @@ def _render_timeline(record: Any, ns: argparse.Namespace) -> None:
 def main(ns: argparse.Namespace) -> int:
     from sysrec.record import open_record
 
+    if ns.around is not None and ns.around < 0:
+        raise InputError(f"--around {ns.around}: expected a number of events >= 0")
+    if ns.strsize is not None and ns.strsize < 0:
+        raise InputError(f"-s {ns.strsize}: the string size must be >= 0")
     record = open_record(ns.record)
     fmt = ns.format or ("timeline" if record.header.get("context") else "strace")
     try:

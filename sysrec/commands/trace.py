@@ -34,6 +34,10 @@ def render_values(ns: argparse.Namespace, follow: bool) -> dict[str, Any]:
                 follow=follow)
 
 
+def _cannot_write(option: str, path: str, err: OSError) -> InputError:
+    return InputError(f"{option} {path}: cannot write: {err.strerror or err}")
+
+
 def _command(ns: argparse.Namespace) -> list[str]:
     cmd = list(ns.cmd)
     if cmd and cmd[0] == "--":
@@ -86,19 +90,32 @@ def main(ns: argparse.Namespace) -> int:
         def sink(event: dict[str, Any]) -> None:
             nonlocal renderer
             if record_event is not None:
-                record_event(event)
+                try:
+                    record_event(event)
+                except BrokenPipeError:
+                    raise
+                except OSError as err:
+                    raise _cannot_write("--record", ns.record, err) from None
             if renderer is None:
                 renderer = load_strace_renderer()(make_render_options(**display), bool(ns.output))
             text = renderer.feed(event)
             if text:
-                write(text)
+                try:
+                    write(text)
+                except BrokenPipeError:
+                    raise
+                except OSError as err:
+                    raise _cannot_write("-o", ns.output or "stderr", err) from None
 
         try:
             preload = ("sysrec.render.strace_text", "json") if writer is not None else ("sysrec.render.strace_text",)
             result = trace(cmd, options, sink, preload=preload)
         except BaseException as err:
             if writer is not None:
-                writer.footer("error", 1, error=str(err) or type(err).__name__)
+                try:  # the disk may still be full: the record then ends at its last whole line
+                    writer.footer("error", 1, error=str(err) or type(err).__name__)
+                except OSError:
+                    pass
             raise
         tail = renderer.finish() if renderer is not None and hasattr(renderer, "finish") else ""
         if tail:
@@ -108,8 +125,18 @@ def main(ns: argparse.Namespace) -> int:
         return result.exit_status
     finally:
         if writer is not None:
-            writer.close()
-        if out is not sys.stderr:
-            out.close()
-        else:
-            out.flush()
+            try:
+                writer.close()
+            except BrokenPipeError:
+                raise
+            except OSError as err:
+                raise _cannot_write("--record", ns.record, err) from None
+        try:
+            if out is not sys.stderr:
+                out.close()
+            else:
+                out.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as err:
+            raise _cannot_write("-o", ns.output or "stderr", err) from None

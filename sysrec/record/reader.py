@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from sysrec.errors import InputError
+from sysrec.record.schema import event_problem, header_problem
 
 SUPPORTED_SCHEMAS = (1,)
 
@@ -30,10 +31,10 @@ class Record:
 
     def events(self) -> Iterator[dict[str, Any]]:
         """Every event after the header, footer excluded."""
-        with open(self.path, encoding="utf-8") as fh:
+        with _open(self.path) as fh:
             fh.readline()
             lineno = 1
-            pending: tuple[int, str] | None = None
+            pending: tuple[int, bytes] | None = None
             for line in fh:
                 lineno += 1
                 if pending is not None:
@@ -53,17 +54,21 @@ class Record:
                 yield obj
                 self.footer = {"ev": "footer", "end": "truncated", "exit_status": 1}
 
-    def _parse(self, lineno: int, line: str, last: bool) -> dict[str, Any]:
+    def _parse(self, lineno: int, raw: bytes, last: bool) -> dict[str, Any]:
+        where = f"{self.path}:{lineno}"
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as err:
-            if last and not line.endswith("\n"):
+            obj = _loads(raw, where)
+        except _BadJSON as err:
+            if last and not raw.endswith(b"\n"):
                 raise _TruncatedLine() from None
-            raise RecordError(f"{self.path}:{lineno}: not a JSON object ({err.msg})") from None
+            raise RecordError(f"{where}: not a JSON object ({err})") from None
         if not isinstance(obj, dict) or "ev" not in obj:
-            raise RecordError(f"{self.path}:{lineno}: not a record event (no 'ev' key)")
+            raise RecordError(f"{where}: not a record event (no 'ev' key)")
+        problem = event_problem(obj)
+        if problem is not None:
+            raise RecordError(f"{where}: malformed {_short(obj['ev'])} event: {problem}")
         if obj["ev"] == "footer" and not last:
-            raise RecordError(f"{self.path}:{lineno}: footer before the end of the record")
+            raise RecordError(f"{where}: footer before the end of the record")
         return obj
 
     def scan_footer(self) -> dict[str, Any]:
@@ -78,28 +83,69 @@ class _TruncatedLine(Exception):
     pass
 
 
-def open_record(path: str | os.PathLike[str]) -> Record:
-    path = os.fspath(path)
+class _BadJSON(Exception):
+    pass
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+_decode = json.JSONDecoder(parse_constant=_reject_constant).decode
+
+
+def _loads(raw: bytes, where: str) -> Any:
+    """One line's JSON; bytes that are not UTF-8, NaN/Infinity and absurd nesting are errors
+    that name the line, never a traceback."""
     try:
-        fh = open(path, encoding="utf-8")
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise RecordError(f"{where}: not UTF-8 (byte {err.start + 1} of the line)") from None
+    try:
+        return _decode(text)
+    except RecursionError:
+        raise RecordError(f"{where}: JSON nested too deeply") from None
+    except ValueError as err:  # JSONDecodeError is a ValueError, as is a rejected constant
+        raise _BadJSON(getattr(err, "msg", None) or str(err)) from None
+
+
+def _open(path: str) -> Any:
+    try:
+        return open(path, "rb")
     except FileNotFoundError:
         raise RecordError(f"{path}: no such record file") from None
     except IsADirectoryError:
         raise RecordError(f"{path}: is a directory, not a record file") from None
     except OSError as err:
         raise RecordError(f"{path}: cannot read: {err.strerror}") from None
-    with fh:
-        first = fh.readline()
+
+
+def open_record(path: str | os.PathLike[str]) -> Record:
+    path = os.fspath(path)
+    with _open(path) as fh:
+        try:
+            first = fh.readline()
+        except OSError as err:
+            raise RecordError(f"{path}: cannot read: {err.strerror}") from None
     if not first.strip():
         raise RecordError(f"{path}:1: empty file, not a sysrec record")
     try:
-        header = json.loads(first)
-    except json.JSONDecodeError:
+        header = _loads(first, f"{path}:1")
+    except _BadJSON:
         raise RecordError(f"{path}:1: not a sysrec record (the first line is not JSON)") from None
     if not isinstance(header, dict) or header.get("ev") != "header":
         raise RecordError(f"{path}:1: not a sysrec record (the first line is not a header)")
     schema = header.get("schema")
-    if schema not in SUPPORTED_SCHEMAS:
-        raise RecordError(f"{path}:1: record schema {schema!r} is not supported "
+    if type(schema) is not int or schema not in SUPPORTED_SCHEMAS:
+        raise RecordError(f"{path}:1: record schema {_short(schema)} is not supported "
                           f"(this sysrec reads schema {', '.join(map(str, SUPPORTED_SCHEMAS))})")
+    problem = header_problem(header)
+    if problem is not None:
+        raise RecordError(f"{path}:1: malformed header: {problem}")
     return Record(path=path, header=header)
+
+
+def _short(value: Any) -> str:
+    """A value from a file, for a message: JSON-spelled, cut, safe for a terminal."""
+    text = json.dumps(value)
+    return text if len(text) <= 20 else text[:17] + "..."

@@ -14,6 +14,10 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 
 
+def _no_follow(path: str, flags: int) -> int:
+    return os.open(path, flags | os.O_NOFOLLOW, 0o666)
+
+
 class RecordWriter:
     """Writes a header, events (numbered by `seq`), then a footer.
 
@@ -23,15 +27,20 @@ class RecordWriter:
     writes it before the traced program starts, and that start should not wait for json.
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None, stream: IO[str] | None = None) -> None:
+    def __init__(self, path: str | os.PathLike[str] | None = None, stream: IO[str] | None = None,
+                 nofollow: bool = False) -> None:
+        """`nofollow`: a link at `path` is an error, never written through (`sysrec run`'s
+        records under --out; `sysrec trace --record` writes where the user points it)."""
         if (path is None) == (stream is None):
             raise ValueError("give exactly one of path or stream")
         self._own = stream is None
-        self._out: IO[str] = open(path, "w", encoding="utf-8") if path is not None else stream  # type: ignore[arg-type]
+        opener = _no_follow if nofollow else None
+        self._out: IO[str] = open(path, "w", encoding="utf-8", opener=opener) if path is not None else stream  # type: ignore[arg-type]
         self.path = path
         self.seq = 0
         self.syscalls = 0
         self.closed = False
+        self.failed = False  # a write failed (disk full): the record ends at its last whole line
         self._footer_written = False
         self._encode: Any = None
         self._header: dict[str, Any] | None = None
@@ -78,17 +87,25 @@ class RecordWriter:
     def close(self) -> None:
         if self.closed:
             return
-        if not self._footer_written:
-            self.footer("error", 1, error="recorder closed without a footer")
-        self.closed = True
-        if self._own:
-            self._out.close()
-        else:
-            self._out.flush()
+        try:
+            if not self._footer_written and not self.failed:
+                self.footer("error", 1, error="recorder closed without a footer")
+            self.closed = True
+            if self._own:
+                self._out.close()
+            else:
+                self._out.flush()
+        except OSError:
+            if not self.failed:  # the first write error was reported; closing cannot do better
+                raise
 
     def _line(self, obj: dict[str, Any]) -> None:
         encode = self._encode if self._header is None else self._start()
-        self._out.write(encode(obj) + "\n")
+        try:
+            self._out.write(encode(obj) + "\n")
+        except OSError:
+            self.failed = True
+            raise
 
     def _start(self) -> Any:
         """The encoder, and the header line if it is still owed."""

@@ -23,6 +23,7 @@ from sysrec.annotate import Annotator, event_time
 from sysrec.annotate.counters import key_counters
 from sysrec.annotate.engine import header_settings, server_ports
 from sysrec.errors import InputError
+from sysrec.cstring import terminal_safe
 from sysrec.record import Record, open_record
 from sysrec.render.timeline import call_and_result, exit_line, signal_line, timeline_title
 
@@ -124,12 +125,12 @@ def _steps(record: Record, events: Sequence[dict[str, Any]]) -> list[Step]:
             call_key = repr((event.get("name"), args[:n_entry]))
             result_key = repr((args[n_entry:], ret_key, event.get("errno"), raux_key))
             call, result = call_and_result(event, fd_decode=0, strsize=strsize)
-            steps.append(Step(event, call_key, result_key, f"{call} = {result}"))
+            steps.append(Step(event, call_key, result_key, terminal_safe(f"{call} = {result}", keep_newlines=False)))
         elif kind == "signal":
-            line = signal_line(event)
+            line = terminal_safe(signal_line(event), keep_newlines=False)
             steps.append(Step(event, f"signal {event.get('sig')}", "", line))
         elif kind == "exit":
-            line = exit_line(event)
+            line = terminal_safe(exit_line(event), keep_newlines=False)
             steps.append(Step(event, "exit", line, line))
     return steps
 
@@ -412,7 +413,7 @@ def _short(line: str, limit: int = 40) -> str:
 
 
 def diff_text(result: DiffResult) -> str:
-    return "\n".join(diff_lines(result)) + "\n"
+    return terminal_safe("\n".join(diff_lines(result))) + "\n"
 
 
 def diff_table(result: DiffResult) -> Any:
@@ -422,10 +423,11 @@ def diff_table(result: DiffResult) -> Any:
 
     changed = result.settings_changed()
     la, lb = _label(result.a, changed, 0), _label(result.b, changed, 1)
-    table = Table(title=f"{result.a.title}  ↔  {result.b.title}", title_justify="left", header_style="bold")
+    table = Table(title=Text(terminal_safe(f"{result.a.title}  ↔  {result.b.title}", keep_newlines=False)),
+                  title_justify="left", header_style="bold")
     table.add_column("", no_wrap=True)
-    table.add_column(la, overflow="fold", ratio=1)
-    table.add_column(lb, overflow="fold", ratio=1)
+    table.add_column(Text(terminal_safe(la, keep_newlines=False)), overflow="fold", ratio=1)
+    table.add_column(Text(terminal_safe(lb, keep_newlines=False)), overflow="fold", ratio=1)
     first = result.first_divergence
     for item in result.items:
         if item.op == "same":
@@ -445,6 +447,7 @@ def diff_table(result: DiffResult) -> Any:
     for name, (va, vb) in result.counters.items():
         table.add_row("Δ", Text(f"{va:+d} {name}", style="magenta"), Text(f"{vb:+d} {name}", style="magenta"))
     for op, packet in result.packets:
+        packet = Text(terminal_safe(packet, keep_newlines=False))
         table.add_row("-" if op == "only_a" else "+", packet if op == "only_a" else "",
                       packet if op == "only_b" else "")
     return table
@@ -468,6 +471,7 @@ def print_diff(result: DiffResult, console: Any = None) -> None:
         return
     from rich.text import Text
     for line in diff_lines(result):
+        line = terminal_safe(line, keep_newlines=False)
         style = next((s for prefix, s in _LINE_STYLES if line.startswith(prefix)), "")
         console.print(Text(line, style=style), soft_wrap=True)
 

@@ -64,7 +64,7 @@ def write_pcap(record_or_events: Any, path: str | os.PathLike[str]) -> int:
     s = _structs()
     written = 0
     without_raw = 0
-    with atomic_output(path, binary=True) as out:
+    with atomic_output(path, binary=True, label="--pcap ") as out:
         out.write(s.file_header.build(dict(
             version_major=PCAP_VERSION[0], version_minor=PCAP_VERSION[1], thiszone=0,
             sigfigs=0, snaplen=SNAPLEN, linktype=LINKTYPE_RAW)))

@@ -134,6 +134,6 @@ def perfetto_trace(record: Record) -> dict[str, Any]:
 def write_perfetto(record: Record, path: str | os.PathLike[str]) -> int:
     """Write the trace JSON atomically (temp file + rename); returns the number of trace events."""
     trace = perfetto_trace(record)
-    with atomic_output(path) as fh:
+    with atomic_output(path, label="--perfetto ") as fh:
         json.dump(trace, fh, ensure_ascii=False)
     return len(trace["traceEvents"])

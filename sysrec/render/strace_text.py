@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from sysrec.cstring import escape
+from sysrec.cstring import escape, terminal_safe
 from sysrec.decode.signatures import has_exit_args
 from sysrec.decode.xlat.errnos import ERRNO, ERRNO_BY_NAME, RESTART_CODES
 
@@ -72,14 +72,12 @@ def _fd_text(n: int, fds: Mapping | None, level: int) -> str:
 def render_node(node: Node, opts: RenderOptions, fds: Mapping | None = None) -> str:
     """One node (docs/record-format.md, "Nodes") as strace prints it."""
     kind = type(node)
-    if kind is str:
-        return node
+    if kind is str:  # decoders make names; a record read back may hold anything
+        return node if node.isprintable() else terminal_safe(node, keep_newlines=False)
     if kind is int:
         return str(node)
     if kind is list:
         return "[" + ", ".join([render_node(n, opts, fds) for n in node]) + "]"
-    if isinstance(node, str):
-        return node
     if isinstance(node, bool):
         return "true" if node else "false"
     if isinstance(node, int):
@@ -109,15 +107,21 @@ def render_node(node: Node, opts: RenderOptions, fds: Mapping | None = None) -> 
             inner = " ".join(render_node(n, opts, fds) for n in node["$set"])
             return ("~" if node.get("neg") else "") + f"[{inner}]"
         if "$inet_pton" in node:
-            return f'inet_pton(AF_INET6, "{node["$inet_pton"]}", &sin6_addr)'
+            return f'inet_pton(AF_INET6, {quote(node["$inet_pton"])}, &sin6_addr)'
         fields = []
         for key, val in node.items():
+            key = render_node(key, opts)
             if isinstance(val, dict) and "$inet_pton" in val:
-                fields.append(f'inet_pton(AF_INET6, "{val["$inet_pton"]}", &{key})')
+                fields.append(f'inet_pton(AF_INET6, {quote(val["$inet_pton"])}, &{key})')
             else:
                 fields.append(f"{key}={render_node(val, opts, fds)}")
         return "{" + ", ".join(fields) + "}"
     return str(node)
+
+
+def _safe(text: str) -> str:
+    """A name from a record (syscall, errno, signal), harmless on a terminal."""
+    return text if text.isprintable() else terminal_safe(text, keep_newlines=False)
 
 
 def render_args(args: list[Node], opts: RenderOptions, fds: Mapping | None = None) -> str:
@@ -138,6 +142,7 @@ def return_text(event: Mapping[str, Any], opts: RenderOptions) -> str:
         entry = ERRNO.get(-ret)
         err = entry[0] if entry else None
     if err:
+        err = _safe(str(err))
         nr = ERRNO_BY_NAME.get(err)
         message = ERRNO[nr][1] if nr is not None else f"Unknown error {-ret}"
         if err in RESTART_CODES:
@@ -147,7 +152,7 @@ def return_text(event: Mapping[str, Any], opts: RenderOptions) -> str:
     text = render_node(rtext, opts, event.get("fds")) if rtext is not None else str(ret)
     raux = event.get("raux")
     if raux is not None:
-        text += f" ({raux if isinstance(raux, str) else render_node(raux, opts)})"
+        text += f" ({render_node(raux, opts)})"
     return text
 
 
@@ -229,7 +234,7 @@ class StraceRenderer:
         return ""
 
     def _on_enter(self, event: Mapping[str, Any]) -> str:
-        pid, name = event["pid"], event["name"]
+        pid, name = event["pid"], _safe(event["name"])
         args = event.get("args") or []
         fds = event.get("fds")
         text = self._prefix(pid, event.get("t0")) + f"{name}(" + render_args(args, self.opts, fds)
@@ -239,7 +244,7 @@ class StraceRenderer:
         return text + " <unfinished ...>\n"
 
     def _on_syscall(self, event: Mapping[str, Any]) -> str:
-        pid, name = event["pid"], event["name"]
+        pid, name = event["pid"], _safe(event["name"])
         args = event.get("args") or []
         fds = event.get("fds")
         opts = self.opts
@@ -272,10 +277,10 @@ class StraceRenderer:
 
     def _on_signal(self, event: Mapping[str, Any]) -> str:
         if event.get("stopped"):  # a group-stop: the tracee stays stopped until SIGCONT
-            return self._prefix(event["pid"], event.get("t")) + f"--- stopped by {event['sig']} ---\n"
+            return self._prefix(event["pid"], event.get("t")) + f"--- stopped by {_safe(event['sig'])} ---\n"
         info = event.get("info")
         body = f" {render_node(info, self.opts)}" if info else ""
-        return self._prefix(event["pid"], event.get("t")) + f"--- {event['sig']}{body} ---\n"
+        return self._prefix(event["pid"], event.get("t")) + f"--- {_safe(event['sig'])}{body} ---\n"
 
     def _on_exit(self, event: Mapping[str, Any]) -> str:
         pid = event["pid"]
@@ -287,7 +292,7 @@ class StraceRenderer:
             return self._prefix(pid, event.get("t")) + f"+++ superseded by execve in pid {event['superseded_by']} +++\n"
         if "signal" in event and event["signal"]:
             core = " (core dumped)" if event.get("core") else ""
-            what = f"killed by {event['signal']}{core}"
+            what = f"killed by {_safe(event['signal'])}{core}"
         else:
             what = f"exited with {event.get('status', 0)}"
         text = self._prefix(pid, event.get("t")) + f"+++ {what} +++\n"

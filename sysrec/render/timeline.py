@@ -16,6 +16,7 @@ from sysrec.annotate import Annotation, Annotator, event_time
 from sysrec.annotate.counters import key_counters
 from sysrec.annotate.engine import fd_endpoint, server_ports, waits
 from sysrec.annotate.facts import OUTCOME_READY_ERROR, READINESS_CALLS, so_error_value, syscall_outcome
+from sysrec.cstring import terminal_safe
 from sysrec.record import Record
 
 # Errors that a non-blocking client expects on its normal path: not "the first error".
@@ -328,7 +329,7 @@ def timeline_lines(timeline: Timeline, *, around: int | None = None,
 
 
 def timeline_text(timeline: Timeline, *, around: int | None = None, show_refs: bool = True) -> str:
-    return "\n".join(timeline_lines(timeline, around=around, show_refs=show_refs)) + "\n"
+    return terminal_safe("\n".join(timeline_lines(timeline, around=around, show_refs=show_refs))) + "\n"
 
 
 # --- rich --------------------------------------------------------------------------------
@@ -338,7 +339,7 @@ def timeline_table(timeline: Timeline, *, around: int | None = None) -> Any:
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=timeline.title, title_justify="left", expand=False, show_lines=False,
+    table = Table(title=Text(terminal_safe(timeline.title, keep_newlines=False)), title_justify="left", expand=False, show_lines=False,
                   header_style="bold")
     table.add_column("ms", justify="right", no_wrap=True)
     table.add_column("pid", justify="right", no_wrap=True)
@@ -360,15 +361,16 @@ def timeline_table(timeline: Timeline, *, around: int | None = None) -> Any:
             style = "cyan"
         else:
             style = ""
-        cell = Text(("! " if row.first_error else "") + row.line, style=style)
+        cell = Text(("! " if row.first_error else "") + terminal_safe(row.line, keep_newlines=False), style=style)
         if row.repeat > 1:
             cell.append(f"  ×{row.repeat}", style="bold")
         if row.annotation is not None:
             cell.append("\n↳ " + row.annotation.text, style="italic yellow" if row.annotation.key else "italic")
             cell.append("\n  " + row.annotation.ref, style="dim")
-        counters = Text(format_counters(row.counters).replace(", ", "\n"), style="magenta")
+        counters = Text(terminal_safe(format_counters(row.counters)).replace(", ", "\n"), style="magenta")
         table.add_row(f"{row.t_ms:.3f}", "" if row.pid is None else str(row.pid), cell, counters,
-                      format_listener(row.listener).replace("queue ", ""), row.tcp_state or "")
+                      Text(terminal_safe(format_listener(row.listener).replace("queue ", ""), keep_newlines=False)),
+                      Text(terminal_safe(row.tcp_state or "", keep_newlines=False)))
     return table
 
 

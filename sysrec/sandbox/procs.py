@@ -95,9 +95,14 @@ class Started:
         return SysrecError(f"{self.role} `{' '.join(self.argv)}` {what}{shown}")
 
 
+def _no_follow(path: str, flags: int) -> int:
+    """Logs live under --out, where sysrec never writes through a link."""
+    return os.open(path, flags | os.O_NOFOLLOW, 0o644)
+
+
 def start(role: str, argv: list[str], log_path: str) -> Started:
     """Start argv with stdin from /dev/null and stdout+stderr to log_path."""
-    log = open(log_path, "ab")
+    log = open(log_path, "ab", opener=_no_follow)
     try:
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                 preexec_fn=_child_setup, close_fds=True)

@@ -28,6 +28,7 @@ from sysrec.scenario.expect import evaluate_run
 from sysrec.scenario.matrix import expand
 from sysrec.scenario.model import Cell, Scenario
 from sysrec.scenario.parse import load_scenario
+from sysrec.sandbox.outdir import OutDir
 from sysrec.sandbox.worker import RunJob, start_worker
 
 # Generous bound on set-up + teardown around the client's own timeout before a worker is killed.
@@ -50,7 +51,7 @@ class _Running:
 def run_scenario(path: str | os.PathLike[str], *, pins: Iterable[str] = (), repeat: int = 1,
                  out_dir: str | os.PathLike[str], jobs: int = 1, capture: bool = True,
                  on_run_done: ProgressHook | None = None, on_tick: TickHook | None = None,
-                 scenario: Scenario | None = None) -> dict[str, Any]:
+                 scenario: Scenario | None = None, allow_foreign_out: bool = False) -> dict[str, Any]:
     """Run every cell `repeat` times, `jobs` workers at a time; write records and summary.json.
 
     `on_run_done(job, outcome)` is called as each run ends, `on_tick()` about five times a
@@ -62,22 +63,39 @@ def run_scenario(path: str | os.PathLike[str], *, pins: Iterable[str] = (), repe
         raise SysrecError(f"--jobs {jobs}: expected a positive number of parallel runs")
     scenario = scenario or load_scenario(path)
     cells = expand(scenario, pins)
-    out_dir = os.fspath(out_dir)
-    jobs_list = plan_jobs(scenario, cells, repeat, out_dir, capture)
-    outcomes = execute(jobs_list, jobs, scenario, on_run_done, on_tick)
-    summary = summarize(scenario, cells, jobs_list, outcomes, out_dir, repeat, list(pins))
-    with open(os.path.join(out_dir, "summary.json"), "w", encoding="utf-8") as fh:
-        json.dump(summary, fh, indent=2)
-        fh.write("\n")
+    with OutDir(os.fspath(out_dir), allow_foreign=allow_foreign_out) as out:
+        jobs_list = plan_jobs(scenario, cells, repeat, out, capture)
+        outcomes: dict[str, dict[str, Any]] = {}
+        try:
+            execute(jobs_list, jobs, scenario, on_run_done, on_tick, outcomes)
+        except KeyboardInterrupt as stop:
+            # Ctrl-C, SIGTERM, SIGHUP: say so in summary.json, with the runs that finished.
+            done = [job for job in jobs_list if job.record_path in outcomes]
+            summary = summarize(scenario, cells, done, outcomes, out.path, repeat, list(pins))
+            summary.update(passed=False, end="interrupted",
+                           signal=signal.Signals(getattr(stop, "signum", signal.SIGINT)).name)
+            for cell in summary["cells"]:
+                cell["complete"] = cell["runs"] == repeat
+                cell["passed"] = cell["passed"] and cell["complete"]
+            _write_summary(out, summary)
+            raise
+        summary = summarize(scenario, cells, jobs_list, outcomes, out.path, repeat, list(pins))
+        summary["end"] = "completed"
+        _write_summary(out, summary)
     return summary
 
 
-def plan_jobs(scenario: Scenario, cells: list[Cell], repeat: int, out_dir: str,
+def _write_summary(out: OutDir, summary: dict[str, Any]) -> None:
+    with out.replace("summary.json") as fh:
+        json.dump(summary, fh, indent=2)
+        fh.write("\n")
+
+
+def plan_jobs(scenario: Scenario, cells: list[Cell], repeat: int, out: OutDir,
               capture: bool) -> list[RunJob]:
     planned = []
     for cell in cells:
-        cell_dir = os.path.join(out_dir, scenario.name, cell.name)
-        os.makedirs(cell_dir, exist_ok=True)
+        cell_dir = out.subdir(scenario.name, cell.name)
         for n in range(1, repeat + 1):
             planned.append(RunJob(scenario=scenario, cell=cell, run=n,
                                   record_path=os.path.join(cell_dir, f"run-{n}.jsonl"), capture=capture))
@@ -94,11 +112,13 @@ def _time_budget(scenario: Scenario) -> float:
 
 def execute(planned: list[RunJob], jobs: int, scenario: Scenario,
             on_run_done: ProgressHook | None = None,
-            on_tick: TickHook | None = None) -> dict[str, dict[str, Any]]:
-    """Run the workers; returns outcome per record path. Ctrl-C (SIGINT) stops every worker."""
+            on_tick: TickHook | None = None,
+            outcomes: dict[str, dict[str, Any]] | None = None) -> dict[str, dict[str, Any]]:
+    """Run the workers; returns outcome per record path (filled into `outcomes` as runs end, so
+    an interrupted caller still has them). Ctrl-C (SIGINT) stops every worker."""
     pending = list(planned)
     running: dict[int, _Running] = {}
-    outcomes: dict[str, dict[str, Any]] = {}
+    outcomes = {} if outcomes is None else outcomes
     budget = _time_budget(scenario)
     failure: dict[str, Any] | None = None
     try:

@@ -34,6 +34,9 @@ def write_sysctls(settings: dict[str, int | str], initial_netns: str | None = No
             with open(path, "w", encoding="ascii") as fh:
                 fh.write(f"{value}\n")
         except FileNotFoundError:
+            if os.path.exists(path):  # the file is there: the kernel answered ENOENT to the value
+                raise InputError(f"sysctl {name}: the kernel rejected value {value!r} "
+                                 "(ENOENT: no such choice on this kernel)") from None
             raise InputError(f"sysctl {name}: unknown in a network namespace on this kernel "
                              f"(no {path}; global sysctls cannot be set per scenario)") from None
         except PermissionError:

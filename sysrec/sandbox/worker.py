@@ -17,6 +17,7 @@ namespace only to read the listener's queue and the server's counters.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import platform
@@ -56,6 +57,28 @@ class RunJob:
         return self.record_path[: -len(".jsonl")] + f".{role}.log"
 
 
+# A write that failed for want of room or a working disk: the user's to fix, not a bug.
+OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO})
+
+
+def output_failure(job: RunJob, err: BaseException) -> dict[str, Any] | None:
+    """The result for a run whose record (or log) could not be written: names the file and the
+    errno, exit status 2; None for any other error."""
+    if not isinstance(err, OSError) or err.errno not in OUTPUT_ERRNOS:
+        return None
+    where = err.filename or job.record_path
+    return {"ok": False, "status": 2,
+            "error": f"{where}: cannot write: {err.strerror} (the record is valid up to its last whole line)"}
+
+
+def _print_traceback() -> None:
+    """Into the sandbox log, which may sit on the disk that just filled up."""
+    try:
+        traceback.print_exc()
+    except OSError:
+        pass
+
+
 def start_worker(job: RunJob) -> tuple[int, int]:
     """Fork the worker; returns (pid, read end of its result pipe). The parent must be single-threaded."""
     rfd, wfd = os.pipe2(os.O_CLOEXEC)
@@ -75,9 +98,10 @@ def _worker_main(job: RunJob, result_fd: int) -> None:
         procs.become_subreaper()
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, _raise_interrupted)
+        signal.signal(signal.SIGHUP, _raise_interrupted)
         devnull = os.open(os.devnull, os.O_RDWR)
         os.dup2(devnull, 0)
-        log = os.open(job.log_path("sandbox"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        log = os.open(job.log_path("sandbox"), os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, 0o644)
         os.dup2(log, 1)
         os.dup2(log, 2)
         try:
@@ -86,10 +110,12 @@ def _worker_main(job: RunJob, result_fd: int) -> None:
             result = {"ok": False, "interrupted": True, "error": "interrupted"}
         except SysrecError as err:
             result = {"ok": False, "error": str(err), "status": err.exit_status}
-        except BaseException as err:  # a bug: keep the traceback beside the record
-            traceback.print_exc()
-            result = {"ok": False, "error": f"internal error in the sandbox: {err!r} "
-                                            f"(traceback in {job.log_path('sandbox')})", "status": 1}
+        except BaseException as err:
+            result = output_failure(job, err)
+            if result is None:  # a bug: keep the traceback beside the record
+                result = {"ok": False, "error": f"internal error in the sandbox: {err!r} "
+                                                f"(traceback in {job.log_path('sandbox')})", "status": 1}
+                _print_traceback()
         os.write(result_fd, json.dumps(result).encode())
     except BaseException:
         status = 1
@@ -253,12 +279,13 @@ def _fork_tracer(job: RunJob, listener: tuple[str, int] | None,
             os.write(wfd, json.dumps(outcome).encode())
         except BaseException as err:
             try:
-                traceback.print_exc()
-                status_code = err.exit_status if isinstance(err, SysrecError) else 1
-                os.write(wfd, json.dumps({"ok": False, "error": str(err) or repr(err),
-                                          "status": status_code}).encode())
+                result = output_failure(job, err) or {
+                    "ok": False, "error": str(err) or repr(err),
+                    "status": err.exit_status if isinstance(err, SysrecError) else 1}
+                os.write(wfd, json.dumps(result).encode())
             except BaseException:
                 status = 1
+            _print_traceback()
         finally:
             os._exit(status)
     os.close(wfd)
@@ -358,7 +385,7 @@ def _trace_client(job: RunJob, listener: tuple[str, int] | None, server_netns_fd
         namespaces["server"] = namespaces["client"]
     context["netns"] = namespaces
     counters = RunCounters(server_netns_fd)
-    with RecordWriter(job.record_path) as writer:
+    with RecordWriter(job.record_path, nofollow=True) as writer:
         writer.header(argv, trace_set, True, {"strsize": options.strsize, "fd_decode": options.fd_decode,
                                               "follow": options.follow}, context=context)
         capture = _start_capture(writer) if job.capture else None
@@ -367,7 +394,7 @@ def _trace_client(job: RunJob, listener: tuple[str, int] | None, server_netns_fd
         # The tracer imports its decoders while the client starts (a win for `sysrec trace`); here
         # that would stall the client's first calls and bunch up a burst's first connections.
         import sysrec.decode  # noqa: F401
-        log = os.open(job.log_path("client"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        log = os.open(job.log_path("client"), os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, 0o644)
         try:
             result = trace(argv, options, writer.event, context_hook=hook, stdin=0, stdout=log,
                            stderr=log, timeout=client.timeout)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno as errno_mod
+import math
 import os
 import re
 import shlex
@@ -32,6 +33,10 @@ ERRNO_NAMES = set(errno_mod.errorcode.values()) | {
     "ERESTARTSYS", "ERESTARTNOINTR", "ERESTARTNOHAND", "ERESTART_RESTARTBLOCK"}
 _COMPARISON = re.compile(r"^\s*(>=|<=|==|!=|>|<)?\s*(-?\d+)\s*$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+MAX_NAME = 100         # scenario names become directory names (NAME_MAX is 255 bytes)
+MAX_VALUE = 64         # a sysctl value's text, part of a cell's directory name
+MAX_CELLS = 256        # each cell is a directory and at least one sandboxed run
+MAX_SECONDS = 3600.0   # any timeout or delay: a run that waits longer is a mistake
 
 
 class _Ctx:
@@ -89,8 +94,8 @@ def parse_scenario(data: dict[str, Any], path: str, *, check_programs: bool = Tr
     ctx = _Ctx(path)
     _no_unknown(ctx, data, TOP_KEYS, "")
     name = _str(ctx, data, "name", required=True)
-    if not _NAME.match(name):
-        raise ctx.error("name", "a name of letters, digits, '.', '_' or '-'", name)
+    if not _NAME.match(name) or len(name) > MAX_NAME:
+        raise ctx.error("name", f"a name of letters, digits, '.', '_' or '-' (at most {MAX_NAME})", name)
     description = _str(ctx, data, "description", required=True)
     counter_names = known_counters()
 
@@ -103,12 +108,17 @@ def parse_scenario(data: dict[str, Any], path: str, *, check_programs: bool = Tr
         _check_sysctl_name(ctx, f"matrix.{key}", key)
         if not isinstance(values, list) or not values:
             raise ctx.error(f"matrix.{key}", "a non-empty list of values", values)
-        matrix.append((key, tuple(_sysctl_value(ctx, f"matrix.{key}[{i}]", v)
-                                  for i, v in enumerate(values))))
+        axis = tuple(_sysctl_value(ctx, f"matrix.{key}[{i}]", v) for i, v in enumerate(values))
+        _distinct_cell_names(ctx, key, axis)
+        matrix.append((key, axis))
         if key in dict(sysctl):
             raise ctx.error(f"matrix.{key}", "a sysctl that is not also fixed in [sysctl]",
                             show_got=False)
 
+    cells = math.prod(len(values) for _, values in matrix)
+    if cells > MAX_CELLS:
+        raise ctx.error("matrix", f"at most {MAX_CELLS} cells (this one has {cells}; pin some "
+                                  "sysctls with --set or split the scenario)", show_got=False)
     link = _link(ctx, data["link"]) if "link" in data else None
     ctx.hosts = addresses(linked=link is not None)
     server = _server(ctx, data["server"], check_programs) if "server" in data else None
@@ -151,7 +161,7 @@ def _server(ctx: _Ctx, raw: Any, check_programs: bool) -> Server:
     delay = _seconds(ctx, ready, "delay", "server.ready.delay", 0.0)
     if listen is None and "delay" not in ready:
         raise ctx.error("server.ready", "listen = \"HOST:PORT\" or delay = SECONDS", show_got=False)
-    start_timeout = _seconds(ctx, raw, "start_timeout", "server.start_timeout", 5.0)
+    start_timeout = _seconds(ctx, raw, "start_timeout", "server.start_timeout", 5.0, positive=True)
     return Server(command=command, ready_listen=listen, ready_delay=delay, start_timeout=start_timeout)
 
 
@@ -186,7 +196,7 @@ def _preload(ctx: _Ctx, raw: dict[str, Any], key: str, check_programs: bool) -> 
             raise ctx.error(f"{key}.until_queue", "keep = true alongside it (a step that exits waits for its exit)",
                             show_got=False)
     delay = _seconds(ctx, raw, "delay", f"{key}.delay", 0.0)
-    timeout = _seconds(ctx, raw, "timeout", f"{key}.timeout", 10.0)
+    timeout = _seconds(ctx, raw, "timeout", f"{key}.timeout", 10.0, positive=True)
     return PreloadStep(command=command, keep=keep, until_queue=until_queue, delay=delay, timeout=timeout)
 
 
@@ -203,7 +213,7 @@ def _client(ctx: _Ctx, raw: Any, check_programs: bool) -> Client:
         raise ctx.error("client.stagger_ms", "milliseconds from 0 to 10000 between the instances' starts", stagger)
     if stagger and count == 1:
         raise ctx.error("client.stagger_ms", "count > 1 alongside it", show_got=False)
-    timeout = _seconds(ctx, raw, "timeout", "client.timeout", 30.0)
+    timeout = _seconds(ctx, raw, "timeout", "client.timeout", 30.0, positive=True)
     trace: tuple[str, ...] | None = None
     if "trace" in raw:
         value = raw["trace"]
@@ -399,10 +409,14 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _seconds(ctx: _Ctx, raw: dict[str, Any], name: str, key: str, default: float) -> float:
+def _seconds(ctx: _Ctx, raw: dict[str, Any], name: str, key: str, default: float, *,
+             positive: bool = False, maximum: float = MAX_SECONDS) -> float:
+    """A finite number of seconds in range: NaN or infinity would switch the watchdog off."""
     value = raw.get(name, default)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ctx.error(key, "a number of seconds (>= 0)", value)
+    low = "> 0" if positive else ">= 0"
+    if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
+            or value < 0 or (positive and value == 0) or value > maximum):
+        raise ctx.error(key, f"a number of seconds ({low}, at most {maximum:g})", value)
     return float(value)
 
 
@@ -430,9 +444,24 @@ def _host_port(ctx: _Ctx, key: str, raw: Any) -> tuple[str, int]:
 
 
 def _sysctl_value(ctx: _Ctx, key: str, raw: Any) -> SysctlValue:
-    if _is_int(raw) or isinstance(raw, str):
+    if (_is_int(raw) or isinstance(raw, str)) and len(str(raw)) <= MAX_VALUE:
         return raw
-    raise ctx.error(key, "an integer or a string (the text written to /proc/sys)", raw)
+    raise ctx.error(key, f"an integer or a string of at most {MAX_VALUE} characters "
+                         "(the text written to /proc/sys)", raw)
+
+
+def _distinct_cell_names(ctx: _Ctx, key: str, axis: tuple[SysctlValue, ...]) -> None:
+    """Each cell's records go to a directory named after its values: two values that name the
+    same directory (1 and "1", "a b" and "a\tb") would overwrite each other's records."""
+    from sysrec.scenario.matrix import cell_name
+
+    seen: dict[str, int] = {}
+    for i, value in enumerate(axis):
+        name = cell_name({key: value})
+        if name in seen:
+            raise ctx.error(f"matrix.{key}[{i}]", f"a value whose cell name differs from "
+                            f"matrix.{key}[{seen[name]}]'s (both are {name!r})", value)
+        seen[name] = i
 
 
 def _sysctl_table(ctx: _Ctx, raw: Any, prefix: str) -> list[tuple[str, SysctlValue]]:
@@ -461,7 +490,7 @@ def check_sysctl_name(name: str) -> str | None:
     """Why `name` cannot be set in a scenario's namespace, or None when it can."""
     if not re.match(r"^net\.[a-z0-9_.-]+$", name) or ".." in name:
         return "a network sysctl (net.…); only those live in the scenario's network namespace"
-    if not os.path.exists(os.path.join("/proc/sys", *name.split("."))):
+    if not os.path.isfile(os.path.join("/proc/sys", *name.split("."))):
         return "a sysctl that exists on this kernel (no /proc/sys/" + name.replace(".", "/") + ")"
     return None
 
