@@ -33,7 +33,7 @@ class Interrupted(KeyboardInterrupt):
         self.signum = signum
 
 
-def _raise_interrupted(signum: int, _frame: object) -> None:
+def raise_interrupted(signum: int, _frame: object) -> None:
     raise Interrupted(signum)
 
 
@@ -42,4 +42,4 @@ def stop_like_ctrl_c() -> None:
     import signal
 
     for signum in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, _raise_interrupted)
+        signal.signal(signum, raise_interrupted)

@@ -37,6 +37,14 @@ def main(ns: argparse.Namespace) -> int:
     for path in ns.scenarios:
         if not os.path.isfile(path):
             raise InputError(f"{path}: no such scenario file")
+    from sysrec.render.report import scenario_name
+
+    names: dict[str, str] = {}
+    for path in ns.scenarios:
+        name = scenario_name(path)
+        if name in names:
+            raise InputError(f"{path}: scenario {name!r} is given twice (also as {names[name]})")
+        names[name] = path
     if ns.repeat < 1:
         raise InputError(f"--repeat {ns.repeat}: expected a positive number of runs")
     if ns.from_dir:

@@ -121,8 +121,8 @@ def _ctx(v: Any) -> str | None:
         return 'an object whose "counters" are integers'
     listener = v.get("listener")
     if listener is not None and (type(listener) is not dict or
-                                 any(type(x) not in (int, str) for x in listener.values())):
-        return 'an object whose "listener" holds integers and strings'
+                                 any(type(x) is not (str if k == "addr" else int) for k, x in listener.items())):
+        return 'an object whose "listener" holds an "addr" string and integers'
     if v.get("tcp_state") is not None and type(v["tcp_state"]) is not str:
         return 'an object whose "tcp_state" is a string'
     return None

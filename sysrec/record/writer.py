@@ -122,5 +122,8 @@ class RecordWriter:
     def __enter__(self) -> "RecordWriter":
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        if isinstance(exc, KeyboardInterrupt) and not self._footer_written and not self.failed:
+            # Ctrl-C, or SIGTERM/SIGHUP taken like it (sysrec.errors.Interrupted)
+            self.footer("interrupted", 128 + getattr(exc, "signum", 2))
         self.close()

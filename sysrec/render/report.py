@@ -131,10 +131,7 @@ def find_summary(from_dir: str | os.PathLike[str], name: str) -> Path:
     for path in candidates:
         if not path.is_file():
             continue
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as err:
-            raise InputError(f"{path}: not a readable summary.json ({err})") from None
+        data = read_summary(path)
         seen.append(str(data.get("scenario")))
         if data.get("scenario") == name:
             return path
@@ -143,9 +140,44 @@ def find_summary(from_dir: str | os.PathLike[str], name: str) -> Path:
                      f"run `sysrec run SCENARIO.toml --out DIR` first")
 
 
+def read_summary(path: Path) -> dict[str, Any]:
+    """A summary.json as `sysrec run` writes it (docs/scenarios.md), or one line saying why not."""
+    def bad(why: str) -> InputError:
+        return InputError(f"{path}: not a summary.json of sysrec run ({why})")
+
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"),
+                          parse_constant=lambda name: (_ for _ in ()).throw(ValueError(name)))
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror}") from None
+    except UnicodeDecodeError:
+        raise bad("not UTF-8") from None
+    except RecursionError:
+        raise bad("nested too deeply") from None
+    except ValueError as err:
+        raise bad(f"not JSON: {getattr(err, 'msg', err)}") from None
+    if not isinstance(data, dict):
+        raise bad("not a JSON object")
+    cells = data.get("cells", [])
+    if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
+        raise bad('"cells" is not a list of objects')
+    for cell in cells:
+        records = cell.get("records", [])
+        if not isinstance(records, list) or not all(isinstance(r, str) and _inside(r) for r in records):
+            raise bad('a cell\'s "records" is not a list of paths inside its directory')
+        if not isinstance(cell.get("settings", {}), dict):
+            raise bad('a cell\'s "settings" is not an object')
+    return data
+
+
+def _inside(rel: str) -> bool:
+    parts = Path(rel).parts
+    return bool(parts) and not Path(rel).is_absolute() and ".." not in parts
+
+
 def load_run(scenario_path: str | os.PathLike[str], summary_path: str | os.PathLike[str]) -> ScenarioRun:
     summary_path = Path(summary_path)
-    summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    summary = read_summary(summary_path)
     cells = []
     for cell in summary.get("cells") or []:
         records = []

@@ -27,7 +27,7 @@ import traceback
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sysrec.errors import SysrecError
+from sysrec.errors import SysrecError, raise_interrupted
 from sysrec.scenario.model import Cell, PreloadStep, Scenario
 from sysrec.sandbox import procs
 from sysrec.sandbox.netns import enter_private_netns, entered, netns_id, open_netns, setns
@@ -270,7 +270,9 @@ def _fork_tracer(job: RunJob, listener: tuple[str, int] | None,
         try:
             os.close(rfd)
             procs.die_with_parent()
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            # Until the tracer takes SIGTERM over (it then kills its tracee and ends the record
+            # as interrupted), SIGTERM still closes the record with a footer.
+            signal.signal(signal.SIGTERM, raise_interrupted)
             server_netns_fd = None
             if client_host is not None:
                 server_netns_fd = open_netns()
