@@ -8,7 +8,7 @@ from typing import Callable, Mapping
 
 from construct import Int64sl, Int64ul, Struct
 
-from sysrec.decode.args import long_arg, path_arg, uint_arg, ulong_arg
+from sysrec.decode.args import long_arg, path_arg, ulong_arg
 from sysrec.decode.common import (MASK64, ArgDecoder, Call, Node, bytes_node, fd, ptr,
                                    read_cstring)
 from sysrec.decode.poll import sigset_node
