@@ -54,10 +54,6 @@ NET_ROWS: dict[str, Signature] = {
     "getsockopt": Signature((FD, E(level_arg), E(optname_arg), X(getsockopt_value),
                              X(getsockopt_len)), snapshot=snapshot_optlen),
     "setsockopt": Signature((FD, E(level_arg), E(optname_arg), E(setsockopt_value), INT)),
-    # plain I/O
-    "read": Signature((FD, X(buffer_out), X(ulong_arg))),
-    "write": Signature((FD, E(buffer_in(2)), ULONG)),
-    "close": Signature((FD,)),
     # readiness
     "poll": Signature((E(pollfds_arg), UINT, INT), aux=poll_aux),
     "ppoll": Signature((E(pollfds_arg), UINT, E(timespec_arg), E(sigset_arg(4)), ULONG),
