@@ -368,9 +368,8 @@ def xattr_list_out(call: Call, i: int) -> Node:
 
 
 def octal_return(call: Call) -> tuple[Node, Node]:
-    """umask returns the previous mask, printed as C's `%#lo`: `022`, `0`."""
-    ret = call.ret or 0
-    return (f"0{ret:o}" if ret else "0"), None
+    """umask returns the previous mask, printed like a mode argument: `022`, `000`."""
+    return octal_mode(call.ret or 0), None
 
 
 PATH, DIRFD, STR = E(path_arg), E(dirfd_arg), E(cstring_arg)
