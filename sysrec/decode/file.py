@@ -24,6 +24,8 @@ from sysrec.decode.xlat.file import (ACCESS_MODES, AT_FLAGS, AT_STATX_SYNC_TYPE,
                                      ST_VALID, STATFS_FLAGS, STATX_ATTRS, STATX_MASKS, STATX_MODE,
                                      STATX_SIZE, STATX_TYPE, UTIME_SPECIAL, XATTR_FLAGS,
                                      XATTR_SIZE_MAX)
+PAGE_SIZE = 4096  # strace looks at most one page into a struct larger than it knows
+
 
 # --- numbers as strace formats them -------------------------------------------------------------
 
@@ -116,7 +118,26 @@ def open_how_arg(call: Call, i: int) -> Node:
     if _takes_mode(how.flags) or how.mode:
         node["mode"] = octal_mode(how.mode)
     node["resolve"] = flags(how.resolve, OPEN_RESOLVE_FLAGS, "RESOLVE_???")
+    tail = _nonzero_tail(call, addr, fs.OPEN_HOW_SIZE, min(size, PAGE_SIZE))
+    if tail:  # a member without a name: it rides on the last member's text
+        node["resolve"] = f"{node['resolve']}, {tail}"
     return node
+
+
+def _nonzero_tail(call: Call, addr: int, start: int, end: int) -> str:
+    """Bytes a newer struct version would hold, when any is not zero:
+    `/* bytes 24..31 */ "\\x05\\x00..."` (hex, cut by -s); `???` when unreadable."""
+    if start >= end:
+        return ""
+    data = call.read(addr + start, end - start)
+    if data is None:
+        return "???"
+    if not data.strip(b"\0"):
+        return ""
+    shown = data[:call.opts.strsize]
+    more = "..." if len(shown) < len(data) else ""
+    hexa = "".join(f"\\x{b:02x}" for b in shown)
+    return f'/* bytes {start}..{end - 1} */ "{hexa}"{more}'
 
 
 # --- flag arguments -------------------------------------------------------------------------------

@@ -87,6 +87,19 @@ int main(void)
 	expect_line("= -1 EINVAL (Invalid argument)", "openat2(AT_FDCWD, \"f1\", %p, 8)", &how);
 	fd2 = syscall(SYS_openat2, AT_FDCWD, "f1", (void *) 8, 24);
 	expect_line("= -1 EFAULT (Bad address)", "openat2(AT_FDCWD, \"f1\", 0x8, 24)");
+	/* a larger struct: strace shows the bytes beyond its own open_how when any is not zero */
+	struct { struct open_how how; unsigned long long more[5]; } big = { { .flags = O_RDONLY } };
+	fd2 = syscall(SYS_openat2, AT_FDCWD, "f1", &big, 32);
+	expect_line(rc(fd2), "openat2(AT_FDCWD, \"f1\", {flags=O_RDONLY, resolve=0}, 32)");
+	close(fd2);
+	big.more[0] = 0x105;
+	fd2 = syscall(SYS_openat2, AT_FDCWD, "f1", &big, 32);
+	expect_line(rc(fd2), "openat2(AT_FDCWD, \"f1\", {flags=O_RDONLY, resolve=0, /* bytes 24..31 */ \"\\x05\\x01\\x00\\x00\\x00\\x00\\x00\\x00\"}, 32)");
+	big.more[4] = 1;
+	fd2 = syscall(SYS_openat2, AT_FDCWD, "f1", &big, sizeof(big));
+	expect_line(rc(fd2), "openat2(AT_FDCWD, \"f1\", {flags=O_RDONLY, resolve=0, /* bytes 24..63 */ \"%s\"...}, 64)",
+		    "\\x05\\x01\\x00\\x00\\x00\\x00\\x00\\x00" "\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00"
+		    "\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00" "\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00");
 	expect_exit(0);
 	return 0;
 }
