@@ -24,6 +24,18 @@ def test_getdents64_counts_entries_and_marks_leftover_bytes():
     assert text(done.args) == f"3, {buf:#x} /* 2+ entries */, 4096"
     _, whole = call("getdents64", (3, buf, 4096), mem, ret=48)
     assert text(whole.args) == f"3, {buf:#x} /* 2 entries */, 4096"
+    _, empty = call("getdents64", (3, buf, 4096), mem, ret=0)
+    assert text(empty.args) == f"3, {buf:#x} /* 0 entries */, 4096"
+
+
+def test_getdents64_record_lengths_the_kernel_should_never_return():
+    mem = FakeMemory()
+    long_one = mem.put(dirent64(1, b".", reclen=40)[:24] + b"\0" * 16)
+    _, over = call("getdents64", (3, long_one, 4096), mem, ret=30)
+    assert text(over.args) == f"3, {long_one:#x} /* d_reclen 10 bytes overflow */ /* 1 entries */, 4096"
+    short = mem.put(dirent64(1, b".", reclen=24)[:16] + struct.pack("<H", 8) + b"\0" * 30)
+    _, under = call("getdents64", (3, short, 4096), mem, ret=48)
+    assert text(under.args) == f"3, {short:#x} /* d_reclen 11 bytes underflow */ /* 1+ entries */, 4096"
 
 
 def test_getdents_unreadable_listing_and_impossible_length():

@@ -10,12 +10,11 @@ from __future__ import annotations
 import time
 
 from sysrec.decode import file_structs as fs
-from sysrec.decode.args import (cstring_arg, dirfd_arg, fd_arg, path_arg, ptr_arg, uint_arg,
-                                ulong_arg)
+from sysrec.decode.args import cstring_arg, dirfd_arg, path_arg, uint_arg, ulong_arg
 from sysrec.decode.common import (PATH_MAX, Call, Node, bytes_node, ptr, read_cstring,
                                   read_string)
 from sysrec.decode.row import FD, Signature, E, X
-from sysrec.decode.xlat import c_hex, flags, value
+from sysrec.decode.xlat import c_hex, flags
 from sysrec.decode.xlat.file import (ACCESS_MODES, AT_FLAGS, AT_STATX_SYNC_TYPE,
                                      AT_STATX_SYNC_TYPES, FACCESSAT_FLAGS, FS_MAGIC,
                                      MODE_SPECIAL_BITS, MODE_TYPES, O_CREAT, O_TMPFILE_BIT,
@@ -24,6 +23,7 @@ from sysrec.decode.xlat.file import (ACCESS_MODES, AT_FLAGS, AT_STATX_SYNC_TYPE,
                                      ST_VALID, STATFS_FLAGS, STATX_ATTRS, STATX_MASKS, STATX_MODE,
                                      STATX_SIZE, STATX_TYPE, UTIME_SPECIAL, XATTR_FLAGS,
                                      XATTR_SIZE_MAX)
+
 PAGE_SIZE = 4096  # strace looks at most one page into a struct larger than it knows
 
 
@@ -205,7 +205,7 @@ def stat_out(call: Call, i: int) -> Node:
     if st.st_mode & S_IFMT in (S_IFCHR, S_IFBLK):
         node["st_rdev"] = makedev(st.st_rdev)
     else:
-        node["st_size"] = st.st_size & 0xFFFFFFFFFFFFFFFF
+        node["st_size"] = st.st_size
     return with_more(node)
 
 
@@ -248,7 +248,7 @@ def statfs_out(call: Call, i: int) -> Node:
         return ptr(addr)
     b = fs.statfs.parse(data)
     node: dict[str, Node] = {
-        "f_type": value(b.f_type, FS_MAGIC) if b.f_type in FS_MAGIC else c_hex(b.f_type),
+        "f_type": FS_MAGIC.get(b.f_type) or c_hex(b.f_type),
         "f_bsize": b.f_bsize, "f_blocks": b.f_blocks, "f_bfree": b.f_bfree,
         "f_bavail": b.f_bavail, "f_files": b.f_files, "f_ffree": b.f_ffree,
         "f_fsid": {"val": [c_hex(v) for v in b.f_fsid]},
@@ -282,32 +282,35 @@ def cwd_out(call: Call, i: int) -> Node:
 
 def dirents_out(header_size: int):
     """getdents/getdents64's buffer, abbreviated: `0x55d0c8a0 /* 12 entries */` (a `+` after
-    the count when bytes are left over that do not hold a whole header)."""
+    the count when bytes are left over that do not hold a whole header; a note for a record
+    length the kernel should never return)."""
     def decode(call: Call, i: int) -> Node:
         addr, count = call.u(i), call.u32(i + 1)
         ret = call.ret or 0
         if call.failed or ret > count:
             return ptr(addr)
-        data = call.read(addr, ret) if ret else b""
-        entries, left, pos = 0, ret, 0
+        data = call.read(addr, ret)
+        entries, left, pos, notes = 0, ret, 0, []
         while left >= header_size:
             head = data[pos:pos + header_size] if data is not None else \
                 call.read(addr + pos, header_size)
-            if head is None or len(head) < header_size:
+            if head is None:
                 break
             entries += 1
             reclen = fs.dirent_head.parse(head).d_reclen
             if reclen > left:
+                notes.append(f"d_reclen {reclen - left} bytes overflow")
                 left = 0
-                break
-            if reclen < header_size:
+            elif reclen < header_size:  # the walk stops here
+                notes.append(f"d_reclen {header_size - reclen} bytes underflow")
                 left -= header_size
-                pos += header_size
-                continue
-            left -= reclen
-            pos += reclen
+                break
+            else:
+                left -= reclen
+                pos += reclen
         start = f"{addr:#x}" if addr else "NULL"
-        return f"{start} /* {entries}{'+' if left else ''} entries */"
+        notes.append(f"{entries}{'+' if left else ''} entries")
+        return start + "".join(f" /* {note} */" for note in notes)
     return decode
 
 

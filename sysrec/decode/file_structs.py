@@ -3,13 +3,13 @@ compiled once each."""
 
 from __future__ import annotations
 
-from construct import Array, Int8ul, Int16ul, Int32sl, Int32ul, Int64sl, Int64ul, Padding, Struct
+from construct import Array, Int16ul, Int32ul, Int64sl, Int64ul, Padding, Struct
 
 # struct stat (asm/stat.h, x86-64): 144 bytes.
 stat = Struct(
     "st_dev" / Int64ul, "st_ino" / Int64ul, "st_nlink" / Int64ul, "st_mode" / Int32ul,
     "st_uid" / Int32ul, "st_gid" / Int32ul, Padding(4), "st_rdev" / Int64ul,
-    "st_size" / Int64sl, "st_blksize" / Int64sl, "st_blocks" / Int64sl,
+    "st_size" / Int64ul, "st_blksize" / Int64sl, "st_blocks" / Int64sl,
     "st_atime" / Int64sl, "st_atime_nsec" / Int64ul, "st_mtime" / Int64sl,
     "st_mtime_nsec" / Int64ul, "st_ctime" / Int64sl, "st_ctime_nsec" / Int64ul, Padding(24),
 ).compile()
@@ -44,7 +44,6 @@ STATFS_SIZE = 120
 dirent_head = Struct("d_ino" / Int64ul, "d_off" / Int64ul, "d_reclen" / Int16ul).compile()
 DIRENT64_HEADER_SIZE = 19  # offsetof(struct linux_dirent64, d_name)
 DIRENT_HEADER_SIZE = 18  # offsetof(struct linux_dirent, d_name)
-dirent64_type = Int8ul.compile()
 
 # struct open_how (linux/openat2.h): 24 bytes.
 open_how = Struct("flags" / Int64ul, "mode" / Int64ul, "resolve" / Int64ul).compile()
@@ -57,6 +56,3 @@ TIME_PAIR_SIZE = 32
 # struct utimbuf (linux/utime.h).
 utimbuf = Struct("actime" / Int64sl, "modtime" / Int64sl).compile()
 UTIMBUF_SIZE = 16
-
-dirent_type_byte = Int8ul.compile()
-int32 = Int32sl.compile()
