@@ -219,13 +219,18 @@ def mpol_mode(v: int) -> str:
     return f"{name}|{flags(mode_flags, MPOL_MODE_FLAGS)}"
 
 
+def _node_word(data: bytes) -> str:
+    word = ulong.parse(data)
+    return f"{word:#016x}" if word else "0" * 16
+
+
 def _nodemask(call: Call, addr: int, maxnode: int) -> Node:
-    """The node bit mask as an array of longs, each in full-width hex (get_mempolicy's: only
-    after a success)."""
+    """The node bit mask as an array of longs, each as C's `%#0*lx` for a 16-digit width
+    (`0x00000000000001`, `0000000000000000`); get_mempolicy's only after a success."""
     words = (maxnode + 62) // 64
     if words < maxnode // 64 or (maxnode and not words):
         return ptr(addr)
-    return _array(call, addr, words, 8, lambda data: f"{ulong.parse(data):#018x}")
+    return _array(call, addr, words, 8, _node_word)
 
 
 def nodemask_arg(maxnode_arg: int) -> ArgDecoder:
