@@ -7,6 +7,7 @@
 #include <linux/futex.h>
 #include <linux/membarrier.h>
 #include <stdint.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -75,6 +76,14 @@ int main(void)
 	expect_line(result(r), "futex_waitv(0x8, 1, 0, NULL, CLOCK_REALTIME)");
 	r = syscall(SYS_futex_waitv, NULL, 0, 0, (void *) 16, CLOCK_REALTIME);
 	expect_line(result(r), "futex_waitv(NULL, 0, 0, 0x10, CLOCK_REALTIME)");
+
+	/* the second waiter lies on an unreadable page: strace shows where reading stopped */
+	char *page = mmap(0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	munmap(page + 4096, 4096);
+	struct waitv *edge = (struct waitv *) (page + 4096 - sizeof(struct waitv));
+	*edge = w[1];
+	r = syscall(SYS_futex_waitv, edge, 2, 0, NULL, CLOCK_REALTIME);
+	expect_line(result(r), "futex_waitv([{val=0x2, uaddr=%p, flags=FUTEX_32}, ... /* %p */], 2, 0, NULL, CLOCK_REALTIME)", &b, page + 4096);
 	expect_exit(0);
 	return 0;
 }
