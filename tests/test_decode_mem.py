@@ -162,3 +162,25 @@ def test_decoders_never_raise_on_odd_arguments(name):
                 assert arg.decode(c, i) is not None
             if row.aux is not None and ret is not None and not c.failed:
                 row.aux(c)
+
+
+def test_io_uring_register_row_splits_per_opcode():
+    files = _raw_call("io_uring_register", (3, 2, 0, 0))
+    probe = _raw_call("io_uring_register", (3, 8, 0, 0))
+    assert mem_mod.VARIABLE_ROWS["io_uring_register"](files).n_entry == 4
+    assert mem_mod.VARIABLE_ROWS["io_uring_register"](probe).n_entry == 2
+
+
+def test_io_uring_register_probe_filled_by_the_kernel():
+    mem = FakeMemory()
+    probe = mem.put(bytes(16 + 8 * 2))
+
+    def kernel(m):
+        m.write(probe, bytes([1, 2]))  # last_op=READV, ops_len=2
+        m.write(probe + 16, bytes([0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]))
+    _, done = call("io_uring_register", (3, 8, probe, 2), mem, ret=0, before_exit=kernel)
+    assert text(done.args) == ("3, IORING_REGISTER_PROBE, {last_op=IORING_OP_READV, ops_len=2, "
+                               "ops=[{op=IORING_OP_NOP, flags=IO_URING_OP_SUPPORTED}, "
+                               "{op=IORING_OP_READV, flags=0}]}, 2")
+    _, failed = call("io_uring_register", (3, 8, probe + 0x10000, 2), mem, ret=-14)
+    assert text(failed.args[2:]) == f"{probe + 0x10000:#x}, 2"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
-from construct import Array, Int32sl, Int32ul, Int64ul, Int8ul, Struct
+from construct import Array, Int8ul, Int16ul, Int32sl, Int32ul, Int64ul, Struct
 
 from sysrec.decode.args import (fd_arg, flags_arg, hex_arg, hex_return, int_arg, ptr_arg,
                                 uint_arg, ulong_arg)
@@ -20,7 +20,13 @@ from sysrec.decode.xlat.mem import (
     FUTEX_OPS, FUTEX_REQUEUE, FUTEX_TRYLOCK_PI, FUTEX_UNLOCK_PI, FUTEX_WAIT, FUTEX_WAIT_BITSET,
     FUTEX_WAIT_REQUEUE_PI, FUTEX_WAITER_FLAGS, FUTEX_WAITV_MAX, FUTEX_WAKE, FUTEX_WAKE_BITSET,
     FUTEX_WAKE_CMPS, FUTEX_WAKE_OP, FUTEX_WAKE_OPS, GET_MEMPOLICY_FLAGS, IORING_ENTER_FLAGS,
-    IORING_FEATURES, IORING_REGISTER_BUFFERS, IORING_REGISTER_FD_ARRAYS, IORING_REGISTER_OPCODES,
+    IORING_FEATURES, IORING_FILES_UPDATE_FDS, IORING_OP_FLAGS, IORING_OPS,
+    IORING_PBUF_RING_OPCODES, IORING_PROBE_MAX_OPS, IORING_REGISTER_BUFFERS,
+    IORING_REGISTER_FD_ARRAYS, IORING_REGISTER_FILES2, IORING_REGISTER_FILES_UPDATE,
+    IORING_REGISTER_FILES_UPDATE2, IORING_REGISTER_IOWQ_MAX_WORKERS, IORING_REGISTER_OPCODES,
+    IORING_REGISTER_PROBE, IORING_REGISTER_RESTRICTIONS, IORING_REGISTER_RING_FDS,
+    IORING_REGISTER_RSRC, IORING_REGISTER_RSRC_UPDATE, IORING_RESTRICTION_OPCODES,
+    IORING_RSRC_REGISTER_FLAGS, IORING_UNREGISTER_RING_FDS, IO_WQ_ACCT, IOSQE_FLAGS,
     IORING_SETUP_ATTACH_WQ, IORING_SETUP_FLAGS, MADVISE_ADVICE, MAP_FLAGS, MAP_HUGE_MASK,
     MAP_HUGE_SHIFT, MAP_TYPE_MASK, MAP_TYPES, MBIND_FLAGS, MEMBARRIER_CMD_FLAG_CPU,
     MEMBARRIER_CMD_QUERY, MEMBARRIER_CMDS, MEMBARRIER_FLAGS, MLOCK2_FLAGS, MLOCKALL_FLAGS,
@@ -397,20 +403,242 @@ def io_uring_params_arg(call: Call, i: int) -> Node:
     return node
 
 
-def io_uring_register_arg(call: Call, i: int) -> Node:
-    """The opcode's argument: buffers as iovecs, fds as an fd array, others by address."""
-    opcode, addr, count = call.u32(1), call.u(i), call.u32(3)
+# io_uring_register's argument structures.
+io_uring_files_update = Struct("offset" / Int32ul, "resv" / Int32ul, "fds" / Int64ul).compile()
+io_uring_rsrc_register = Struct("nr" / Int32ul, "flags" / Int32ul, "resv2" / Int64ul,
+                                "data" / Int64ul, "tags" / Int64ul).compile()
+io_uring_rsrc_update2 = Struct("offset" / Int32ul, "resv" / Int32ul, "data" / Int64ul,
+                               "tags" / Int64ul, "nr" / Int32ul, "resv2" / Int32ul).compile()
+io_uring_rsrc_update = Struct("offset" / Int32ul, "resv" / Int32ul, "data" / Int64ul).compile()
+io_uring_restriction = Struct("opcode" / Int16ul, "arg" / Int8ul, "resv" / Int8ul,
+                              "resv2" / Array(3, Int32ul)).compile()
+io_uring_buf_reg = Struct("ring_addr" / Int64ul, "ring_entries" / Int32ul, "bgid" / Int16ul,
+                          "pad" / Int16ul, "resv" / Array(3, Int64ul)).compile()
+io_uring_probe = Struct("last_op" / Int8ul, "ops_len" / Int8ul, "resv" / Int16ul,
+                        "resv2" / Array(3, Int32ul)).compile()
+io_uring_probe_op = Struct("op" / Int8ul, "resv" / Int8ul, "flags" / Int16ul,
+                           "resv2" / Int32ul).compile()
+IO_URING_PROBE_SIZE, IO_URING_PROBE_OP_SIZE = 16, 8
+uint32 = Int32ul.compile()
+
+
+def _xval_u(v: int, table: dict[int, str], unknown: str) -> str:
+    """strace's XVAL_U field: the name, or the value in decimal with the comment."""
+    return table.get(v) or f"{v} /* {unknown} */"
+
+
+def _nonzero(node: dict[str, Node], name: str, v) -> None:
+    """Reserved fields show only when set, in hex (arrays element by element)."""
+    if isinstance(v, int):
+        if v:
+            node[name] = c_hex(v)
+    elif any(v):
+        node[name] = [c_hex(x) for x in v]
+
+
+def _update_fd(data: bytes) -> Node:
+    n = int32.parse(data)
+    return IORING_FILES_UPDATE_FDS.get(n, str(n)) if n < -1 else fd(n)
+
+
+def _files_update(call: Call, addr: int, count: int) -> Node:
+    data = call.read(addr, 16)
+    if data is None:
+        return ptr(addr)
+    upd = io_uring_files_update.parse(data)
+    node: dict[str, Node] = {"offset": upd.offset}
+    _nonzero(node, "resv", upd.resv)
+    node["fds"] = _array(call, upd.fds, count, 4, _update_fd)
+    return node
+
+
+def _rsrc_data(call: Call, opcode: int, addr: int, count: int) -> Node:
+    if opcode == IORING_REGISTER_FILES2:
+        return _fds(call, addr, count)
+    if opcode == IORING_REGISTER_FILES_UPDATE2:
+        return _array(call, addr, count, 4, _update_fd)
+    return _iovecs(call, addr, count)
+
+
+def _tags(call: Call, addr: int, count: int) -> Node:
+    return _array(call, addr, count, 8, lambda data: c_hex(ulong.parse(data)))
+
+
+def _rsrc_register(call: Call, opcode: int, addr: int, size: int) -> Node:
+    data = call.read(addr, 32) if size >= 32 else None
+    if data is None:
+        return ptr(addr)
+    reg = io_uring_rsrc_register.parse(data)
+    node: dict[str, Node] = {"nr": reg.nr, "flags": flags(reg.flags, IORING_RSRC_REGISTER_FLAGS,
+                                                          "IORING_RSRC_REGISTER_???")}
+    _nonzero(node, "resv2", reg.resv2)
+    node["data"] = _rsrc_data(call, opcode, reg.data, reg.nr)
+    node["tags"] = _tags(call, reg.tags, reg.nr)
+    return node
+
+
+def _rsrc_update(call: Call, opcode: int, addr: int, size: int) -> Node:
+    data = call.read(addr, 32) if size >= 32 else None
+    if data is None:
+        return ptr(addr)
+    upd = io_uring_rsrc_update2.parse(data)
+    node: dict[str, Node] = {"offset": upd.offset}
+    _nonzero(node, "resv", upd.resv)
+    node["data"] = _rsrc_data(call, opcode, upd.data, upd.nr)
+    node["tags"] = _tags(call, upd.tags, upd.nr)
+    node["nr"] = upd.nr
+    _nonzero(node, "resv2", upd.resv2)
+    return node
+
+
+def _restriction(data: bytes) -> Node:
+    r = io_uring_restriction.parse(data)
+    opcode = value(r.opcode, IORING_RESTRICTION_OPCODES, "IORING_RESTRICTION_???")
+    node: dict[str, Node] = {}
+    if r.opcode == 0:
+        node = {"opcode": opcode, "register_op": value(r.arg, IORING_REGISTER_OPCODES,
+                                                       "IORING_REGISTER_???")}
+    elif r.opcode == 1:
+        node = {"opcode": opcode, "sqe_op": value(r.arg, IORING_OPS, "IORING_OP_???")}
+    elif r.opcode in (2, 3):
+        node = {"opcode": opcode, "sqe_flags": flags(r.arg, IOSQE_FLAGS, "IOSQE_???")}
+    else:  # an unknown opcode: the union's byte as a comment after it
+        node = {"opcode": f"{opcode} /* op: {c_hex(r.arg)} */"}
+    _nonzero(node, "resv", r.resv)
+    _nonzero(node, "resv2", r.resv2)
+    return node
+
+
+def _ring_fd_register(data: bytes) -> Node:
+    u = io_uring_rsrc_update.parse(data)
+    node: dict[str, Node] = {"offset": -1 if u.offset == 0xFFFFFFFF else u.offset}
+    _nonzero(node, "resv", u.resv)
+    node["data"] = fd(u.data & 0xFFFFFFFF if u.data & 0xFFFFFFFF < 1 << 31
+                      else (u.data & 0xFFFFFFFF) - (1 << 32))
+    return node
+
+
+def _ring_fd_unregister(data: bytes) -> Node:
+    u = io_uring_rsrc_update.parse(data)
+    node: dict[str, Node] = {"offset": u.offset}
+    _nonzero(node, "resv", u.resv)
+    _nonzero(node, "data", u.data)
+    return node
+
+
+def _buf_reg(call: Call, addr: int) -> Node:
+    data = call.read(addr, 40)
+    if data is None:
+        return ptr(addr)
+    reg = io_uring_buf_reg.parse(data)
+    node: dict[str, Node] = {"ring_addr": ptr(reg.ring_addr), "ring_entries": reg.ring_entries,
+                             "bgid": reg.bgid}
+    _nonzero(node, "pad", reg.pad)
+    _nonzero(node, "resv", reg.resv)
+    return node
+
+
+def _probe(call: Call, data: bytes, count: int) -> Node:
+    """struct io_uring_probe with `count` ops; `...` when the kernel knows more than asked."""
+    head = io_uring_probe.parse(data[:IO_URING_PROBE_SIZE])
+    node: dict[str, Node] = {"last_op": _xval_u(head.last_op, IORING_OPS, "IORING_OP_???"),
+                             "ops_len": head.ops_len}
+    _nonzero(node, "resv", head.resv)
+    _nonzero(node, "resv2", head.resv2)
+    shown = min(count, call.opts.strsize)
+    ops: list[Node] = []
+    for n in range(shown):
+        at = IO_URING_PROBE_SIZE + n * IO_URING_PROBE_OP_SIZE
+        op = io_uring_probe_op.parse(data[at:at + IO_URING_PROBE_OP_SIZE])
+        entry: dict[str, Node] = {"op": _xval_u(op.op, IORING_OPS, "IORING_OP_???")}
+        _nonzero(entry, "resv", op.resv)
+        entry["flags"] = flags(op.flags, IORING_OP_FLAGS, "IO_URING_OP_???")
+        _nonzero(entry, "resv2", op.resv2)
+        ops.append(entry)
+    if shown < count or (call.exiting and count < head.ops_len):
+        ops.append("...")
+    node["ops"] = ops
+    return node
+
+
+def _max_workers(call: Call, addr: int, count: int) -> Node:
+    """`[[IO_WQ_BOUND]=4, [IO_WQ_UNBOUND]=8]`: each count after its index."""
+    cells = _array(call, addr, count, 4, lambda data: uint32.parse(data))
+    if not isinstance(cells, list):
+        return cells
+    return [cell if isinstance(cell, str) else
+            f"[{_xval_u(n, IO_WQ_ACCT, 'IO_WQ_???')}]={cell}" for n, cell in enumerate(cells)]
+
+
+def _register_arg_at_entry(call: Call) -> Node:
+    """The argument as the program passed it; None when strace waits for the kernel's answer
+    (an all-zero probe)."""
+    opcode, addr, count = call.u32(1), call.u(2), call.u32(3)
     if opcode == IORING_REGISTER_BUFFERS:
         return _iovecs(call, addr, count)
     if opcode in IORING_REGISTER_FD_ARRAYS:
         return _fds(call, addr, count)
+    if opcode == IORING_REGISTER_FILES_UPDATE:
+        return _files_update(call, addr, count)
+    if opcode == IORING_REGISTER_PROBE:
+        if count > IORING_PROBE_MAX_OPS:
+            return ptr(addr)
+        data = call.read(addr, IO_URING_PROBE_SIZE + count * IO_URING_PROBE_OP_SIZE)
+        if data is None:
+            return ptr(addr)
+        return None if not any(data) else _probe(call, data, count)
+    if opcode == IORING_REGISTER_RESTRICTIONS:
+        return _array(call, addr, count, 16, _restriction)
+    if opcode in IORING_REGISTER_RSRC:
+        return _rsrc_register(call, opcode, addr, count)
+    if opcode in IORING_REGISTER_RSRC_UPDATE:
+        return _rsrc_update(call, opcode, addr, count)
+    if opcode == IORING_REGISTER_IOWQ_MAX_WORKERS:
+        return _max_workers(call, addr, count)
+    if opcode == IORING_REGISTER_RING_FDS:
+        return _array(call, addr, count, 16, _ring_fd_register)
+    if opcode == IORING_UNREGISTER_RING_FDS:
+        return _array(call, addr, count, 16, _ring_fd_unregister)
+    if opcode in IORING_PBUF_RING_OPCODES:
+        return _buf_reg(call, addr)
     return ptr(addr)
+
+
+# The opcodes whose argument the kernel writes back: strace prints it (again) at exit.
+_REGISTER_ANSWERS = (IORING_REGISTER_PROBE, IORING_REGISTER_IOWQ_MAX_WORKERS)
+
+
+def snapshot_io_uring_register(call: Call) -> None:
+    call.saved["register_arg"] = _register_arg_at_entry(call)
+
+
+def io_uring_register_arg(call: Call, i: int) -> Node:
+    """What the program passed (read at entry); for a probe and the worker limits also what
+    the kernel wrote back (`before => after`, or only the answer to an all-zero probe)."""
+    before = call.saved.get("register_arg") if "register_arg" in call.saved \
+        else _register_arg_at_entry(call)
+    opcode, addr, count = call.u32(1), call.u(i), call.u32(3)
+    if opcode not in _REGISTER_ANSWERS or not call.exiting or \
+            (before is not None and not isinstance(before, (dict, list))):
+        return before if before is not None else ptr(addr)
+    if call.failed:
+        return before if before is not None else ptr(addr)
+    if opcode == IORING_REGISTER_PROBE:
+        data = call.read(addr, IO_URING_PROBE_SIZE + count * IO_URING_PROBE_OP_SIZE)
+        if data is None:
+            return before if before is not None else ptr(addr)
+        head = io_uring_probe.parse(data[:IO_URING_PROBE_SIZE])
+        after = _probe(call, data, min(head.ops_len, count))
+    else:
+        after = _max_workers(call, addr, count)
+    return after if before is None else {"$vr": [before, after]}
 
 
 # --- the rows -------------------------------------------------------------------------------
 
 ADDR = E(ptr_arg)
 PROT = E(prot_arg)
+REGISTER_OPCODE = E(_xval32(IORING_REGISTER_OPCODES, "IORING_REGISTER_???"))
 
 ROWS: dict[str, Signature] = {
     "brk": Signature((ADDR,), aux=hex_return),
@@ -453,9 +681,10 @@ ROWS: dict[str, Signature] = {
     "io_uring_enter": Signature((FD, UINT, UINT,
                                  E(flags_arg(IORING_ENTER_FLAGS, "IORING_ENTER_???")),
                                  E(_sigset_arg(5)), ULONG)),
-    "io_uring_register": Signature((FD, E(_xval32(IORING_REGISTER_OPCODES,
-                                                  "IORING_REGISTER_???")),
-                                    E(io_uring_register_arg), UINT)),
+    # The argument prints at exit for every opcode (from what the snapshot read at entry) because
+    # a probe's and the worker limits' print only then; VARIABLE_ROWS splits it per opcode.
+    "io_uring_register": Signature((FD, REGISTER_OPCODE, X(io_uring_register_arg), X(uint_arg)),
+                                   snapshot=snapshot_io_uring_register),
 }
 
 
@@ -474,13 +703,25 @@ def _variable(fixed: Sequence[ArgDecoder], head: ArgDecoder,
     return row
 
 
+_REGISTER_AT_ENTRY = Signature((FD, REGISTER_OPCODE, E(io_uring_register_arg), UINT),
+                               snapshot=snapshot_io_uring_register)
+
+
+def _register_row(call: Call) -> Signature:
+    """io_uring_register prints its argument at entry, but a probe's and the worker limits' at
+    exit (ROWS prints every opcode's at exit)."""
+    return ROWS["io_uring_register"] if call.u32(1) in _REGISTER_ANSWERS else _REGISTER_AT_ENTRY
+
+
 # futex, mremap and membarrier print a number of arguments that depends on one of them; ROWS
 # prints that tail as one text after the argument that decides it. A caller that picks the row
-# per call (as signatures.signature_for does for fcntl) gets one node per argument from these.
+# per call (as signatures.signature_for does for fcntl) gets one node per argument from these,
+# and io_uring_register's exact entry/exit split.
 VARIABLE_ROWS: dict[str, Callable[[Call], Signature]] = {
     "futex": _variable((ptr_arg,), futex_op_arg, _futex_tail),
     "mremap": _variable((ptr_arg, ulong_arg, ulong_arg), mremap_flags_arg, _mremap_tail,
                         aux=hex_return),
     "membarrier": _variable((_xval32(MEMBARRIER_CMDS, "MEMBARRIER_CMD_???"),),
                             membarrier_flags_arg, _membarrier_tail, aux=membarrier_aux),
+    "io_uring_register": _register_row,
 }

@@ -25,6 +25,7 @@ static const char *errno_name(int e)
 	case ETIMEDOUT: return "ETIMEDOUT";
 	case EOPNOTSUPP: return "EOPNOTSUPP";
 	case ENXIO: return "ENXIO";
+	case EBADFD: return "EBADFD";
 	default: return "E???";
 	}
 }
