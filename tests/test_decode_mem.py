@@ -184,3 +184,10 @@ def test_io_uring_register_probe_filled_by_the_kernel():
                                "{op=IORING_OP_READV, flags=0}]}, 2")
     _, failed = call("io_uring_register", (3, 8, probe + 0x10000, 2), mem, ret=-14)
     assert text(failed.args[2:]) == f"{probe + 0x10000:#x}, 2"
+
+
+def test_iowq_affinity_longer_than_the_kernel_mask():
+    mem = FakeMemory()
+    cpus = mem.put(bytes([0x81]) + bytes(255))
+    _, done = call("io_uring_register", (3, 17, cpus, 256), mem, ret=0)
+    assert text(done.args[2:]) == "[0 7 ...], 256"

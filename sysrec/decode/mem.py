@@ -23,7 +23,7 @@ from sysrec.decode.xlat.mem import (
     IORING_FEATURES, IORING_FILES_UPDATE_FDS, IORING_OP_FLAGS, IORING_OPS,
     IORING_PBUF_RING_OPCODES, IORING_PROBE_MAX_OPS, IORING_REGISTER_BUFFERS,
     IORING_REGISTER_FD_ARRAYS, IORING_REGISTER_FILES2, IORING_REGISTER_FILES_UPDATE,
-    IORING_REGISTER_FILES_UPDATE2, IORING_REGISTER_IOWQ_MAX_WORKERS, IORING_REGISTER_OPCODES,
+    IORING_REGISTER_FILES_UPDATE2, IORING_REGISTER_IOWQ_AFF, IORING_REGISTER_IOWQ_MAX_WORKERS, IORING_REGISTER_OPCODES,
     IORING_REGISTER_PROBE, IORING_REGISTER_RESTRICTIONS, IORING_REGISTER_RING_FDS,
     IORING_REGISTER_RSRC, IORING_REGISTER_RSRC_UPDATE, IORING_RESTRICTION_OPCODES,
     IORING_RSRC_REGISTER_FLAGS, IORING_UNREGISTER_RING_FDS, IO_WQ_ACCT, IOSQE_FLAGS,
@@ -570,6 +570,26 @@ def _max_workers(call: Call, addr: int, count: int) -> Node:
             f"[{_xval_u(n, IO_WQ_ACCT, 'IO_WQ_???')}]={cell}" for n, cell in enumerate(cells)]
 
 
+CPUSET_SIZE = 128  # strace reads at most the kernel's cpumask size: 128 bytes up to 1024 CPUs
+
+
+def _affinity(call: Call, addr: int, length: int) -> Node:
+    """A CPU set as `[0 1 5]`; ` ...` when the buffer is longer than the kernel's mask."""
+    if addr == 0:
+        return "NULL"
+    if length == 0:
+        return []
+    size = min(length, CPUSET_SIZE)
+    data = call.read(addr, size)
+    if data is None:
+        return ptr(addr)
+    bits = int.from_bytes(data, "little")
+    cpus: list[Node] = [n for n in range(size * 8) if bits >> n & 1]
+    if (size + 7) // 8 * 8 < length:
+        cpus.append("...")
+    return {"$set": cpus}
+
+
 def _register_arg_at_entry(call: Call) -> Node:
     """The argument as the program passed it; None when strace waits for the kernel's answer
     (an all-zero probe)."""
@@ -601,6 +621,8 @@ def _register_arg_at_entry(call: Call) -> Node:
         return _array(call, addr, count, 16, _ring_fd_unregister)
     if opcode in IORING_PBUF_RING_OPCODES:
         return _buf_reg(call, addr)
+    if opcode == IORING_REGISTER_IOWQ_AFF:
+        return _affinity(call, addr, count)
     return ptr(addr)
 
 
@@ -670,6 +692,7 @@ ROWS: dict[str, Signature] = {
                                 X(ptr_arg),
                                 X(flags_arg(GET_MEMPOLICY_FLAGS, "MPOL_???", width=64)))),
     "set_mempolicy_home_node": Signature((ADDR, ULONG, ULONG, E(hex_arg))),
+    "migrate_pages": Signature((INT, ULONG, E(nodemask_arg(1)), E(nodemask_arg(1)))),
     "futex": Signature((ADDR, E(_joined(futex_op_arg, _futex_tail)))),
     "futex_waitv": Signature((E(futex_waiters_arg), UINT, E(hex32_arg), E(timespec_arg),
                               E(_xval32(CLOCK_IDS, "CLOCK_???")))),

@@ -115,6 +115,13 @@ int main(void)
 	struct io_uring_buf_reg br = {.ring_addr = 0, .ring_entries = 8, .bgid = 1, .pad = 2};
 	r = reg(fd, IORING_REGISTER_PBUF_RING, &br, 1);
 	expect_line(result(r), "io_uring_register(%ld, IORING_REGISTER_PBUF_RING, {ring_addr=NULL, ring_entries=8, bgid=1, pad=0x2}, 1)", fd);
+	unsigned long cpus[3] = {0x5, 0, 0};
+	r = reg(fd, IORING_REGISTER_IOWQ_AFF, cpus, 8);
+	expect_line(result(r), "io_uring_register(%ld, IORING_REGISTER_IOWQ_AFF, [0 2], 8)", fd);
+	r = reg(fd, IORING_REGISTER_IOWQ_AFF, cpus, 0);
+	expect_line(result(r), "io_uring_register(%ld, IORING_REGISTER_IOWQ_AFF, [], 0)", fd);
+	r = reg(fd, IORING_UNREGISTER_IOWQ_AFF, cpus, 0);
+	expect_line(result(r), "io_uring_register(%ld, IORING_UNREGISTER_IOWQ_AFF, %p, 0)", fd, cpus);
 	r = reg(fd, IORING_UNREGISTER_FILES, NULL, 0);
 	expect_line(result(r), "io_uring_register(%ld, IORING_UNREGISTER_FILES, NULL, 0)", fd);
 	expect_exit(0);

@@ -1,4 +1,4 @@
-// sysrec-test: -e trace=mbind,set_mempolicy,get_mempolicy,set_mempolicy_home_node -s 2
+// sysrec-test: -e trace=mbind,set_mempolicy,get_mempolicy,set_mempolicy_home_node,migrate_pages -s 2
 /* NUMA policies: the mode with its MPOL_F_* flags (and an unknown mode that has them), node
  * masks as arrays of full-width hex longs (cut after -s longs; the address when maxnode makes
  * no sense), mbind's MPOL_MF_* and get_mempolicy's MPOL_F_* flags, get_mempolicy's mode
@@ -66,6 +66,10 @@ int main(void)
 
 	r = syscall(SYS_set_mempolicy_home_node, p, 4096, 0, 0x3);
 	expect_line(result(r), "set_mempolicy_home_node(%p, 4096, 0, 0x3)", p);
+	r = syscall(SYS_migrate_pages, 0, 64, mask, mask + 1);
+	expect_line(result(r), "migrate_pages(0, 64, [%s], [%s])", word(mask[0]), word(mask[1]));
+	r = syscall(SYS_migrate_pages, -1, 0, NULL, (void *) 8);
+	expect_line(result(r), "migrate_pages(-1, 0, NULL, [])");
 	expect_exit(0);
 	return 0;
 }
