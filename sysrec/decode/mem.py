@@ -8,14 +8,14 @@ from typing import Callable, Sequence
 
 from construct import Array, Int8ul, Int16ul, Int32sl, Int32ul, Int64ul, Struct
 
-from sysrec.decode.args import (fd_arg, flags_arg, hex_arg, hex_return, int_arg, ptr_arg,
+from sysrec.decode.args import (flags_arg, hex_arg, hex_return, int_arg, ptr_arg,
                                 uint_arg, ulong_arg)
 from sysrec.decode.common import ArgDecoder, Call, Node, fd, ptr
 from sysrec.decode.poll import sigset_node, timespec_arg
 from sysrec.decode.row import FD, INT, UINT, ULONG, E, Signature, X
 from sysrec.decode.xlat import c_hex, flags, value
 from sysrec.decode.xlat.mem import (
-    CLOCK_IDS, FUTEX_BITSETS, FUTEX_CLOCK_REALTIME, FUTEX_CMD_MASK, FUTEX_CMP_REQUEUE,
+    CLOCK_IDS, FUTEX_BITSETS, FUTEX_CMD_MASK, FUTEX_CMP_REQUEUE,
     FUTEX_CMP_REQUEUE_PI, FUTEX_FD, FUTEX_LOCK_PI, FUTEX_LOCK_PI2, FUTEX_OP_OPARG_SHIFT,
     FUTEX_OPS, FUTEX_REQUEUE, FUTEX_TRYLOCK_PI, FUTEX_UNLOCK_PI, FUTEX_WAIT, FUTEX_WAIT_BITSET,
     FUTEX_WAIT_REQUEUE_PI, FUTEX_WAITER_FLAGS, FUTEX_WAITV_MAX, FUTEX_WAKE, FUTEX_WAKE_BITSET,
@@ -59,8 +59,8 @@ io_uring_params = Struct(
 ).compile()
 IO_URING_PARAMS_SIZE = 120
 
-byte = Int8ul.compile()
 int32 = Int32sl.compile()
+uint32 = Int32ul.compile()
 ulong = Int64ul.compile()
 
 
@@ -75,7 +75,7 @@ def _array(call: Call, addr: int, count: int, size: int, element: Callable[[byte
         return "NULL"
     if count == 0:
         return []
-    if addr + count * size > 1 << 64:
+    if addr + count * size >= 1 << 64:  # the end wraps around: strace shows the address
         return ptr(addr)
     shown = min(count, call.opts.strsize, count if cap is None else cap)
     more = count > shown
@@ -182,10 +182,6 @@ def map_flags(v: int) -> str:
 
 def map_flags_arg(call: Call, i: int) -> Node:
     return map_flags(call.u(i))
-
-
-def mmap_fd_arg(call: Call, i: int) -> Node:
-    return fd(call.s32(i))
 
 
 def mincore_vec_out(call: Call, i: int) -> Node:
@@ -419,7 +415,6 @@ io_uring_probe = Struct("last_op" / Int8ul, "ops_len" / Int8ul, "resv" / Int16ul
 io_uring_probe_op = Struct("op" / Int8ul, "resv" / Int8ul, "flags" / Int16ul,
                            "resv2" / Int32ul).compile()
 IO_URING_PROBE_SIZE, IO_URING_PROBE_OP_SIZE = 16, 8
-uint32 = Int32ul.compile()
 
 
 def _xval_u(v: int, table: dict[int, str], unknown: str) -> str:
@@ -664,7 +659,7 @@ REGISTER_OPCODE = E(_xval32(IORING_REGISTER_OPCODES, "IORING_REGISTER_???"))
 
 ROWS: dict[str, Signature] = {
     "brk": Signature((ADDR,), aux=hex_return),
-    "mmap": Signature((ADDR, ULONG, PROT, E(map_flags_arg), E(mmap_fd_arg), E(hex_arg)),
+    "mmap": Signature((ADDR, ULONG, PROT, E(map_flags_arg), FD, E(hex_arg)),
                       aux=hex_return),
     "munmap": Signature((ADDR, ULONG)),
     "mprotect": Signature((ADDR, ULONG, PROT)),
