@@ -103,10 +103,14 @@ def test_brk_mmap_mremap_return_hex():
     (0x20, "MAP_FILE|MAP_ANONYMOUS"),
     (0xE | 0x20, "0xe /* MAP_??? */|MAP_ANONYMOUS"),
     (0x40022 | 30 << 26, "MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB|30<<MAP_HUGE_SHIFT"),
-    (0x2 | 1 << 40, "MAP_PRIVATE|0x10000000000"),
 ])
 def test_map_flags(flags, expected):
     assert mem_mod.map_flags(flags) == expected
+
+
+def test_mmap_flags_above_32_bits_are_dropped():
+    _, done = call("mmap", (0, PAGE, 1, 0x2 | 1 << 40, 3, 0), FakeMemory(), ret=-9)
+    assert text(done.args) == "NULL, 4096, PROT_READ, MAP_PRIVATE, 3, 0"
 
 
 @pytest.mark.parametrize("mode, expected", [

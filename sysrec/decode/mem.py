@@ -102,14 +102,8 @@ def _array(call: Call, addr: int, count: int, size: int, element: Callable[[byte
     return nodes
 
 
-def _xval64(table: dict[int, str], unknown: str) -> ArgDecoder:
-    """A constant passed as a whole register (strace's printxval64 of a kernel_ulong_t)."""
-    def decode(call: Call, i: int) -> Node:
-        return value(call.u(i), table, unknown)
-    return decode
-
-
 def _xval32(table: dict[int, str], unknown: str) -> ArgDecoder:
+    """A constant as strace's printxval prints it: from the register's low 32 bits."""
     def decode(call: Call, i: int) -> Node:
         return value(call.u32(i), table, unknown)
     return decode
@@ -181,7 +175,7 @@ def map_flags(v: int) -> str:
 
 
 def map_flags_arg(call: Call, i: int) -> Node:
-    return map_flags(call.u(i))
+    return map_flags(call.u32(i))  # strace prints only the low 32 bits
 
 
 def mincore_vec_out(call: Call, i: int) -> Node:
@@ -345,7 +339,7 @@ def _membarrier_tail(call: Call) -> Tail:
     return (_at(2, int_arg),) if call.u32(1) & MEMBARRIER_CMD_FLAG_CPU else ()
 
 
-membarrier_flags_arg = flags_arg(MEMBARRIER_FLAGS, "MEMBARRIER_CMD_FLAG_???", width=64)
+membarrier_flags_arg = flags_arg(MEMBARRIER_FLAGS, "MEMBARRIER_CMD_FLAG_???")
 
 
 def membarrier_aux(call: Call) -> tuple[Node, Node]:
@@ -669,19 +663,19 @@ ROWS: dict[str, Signature] = {
     "mremap": Signature((ADDR, ULONG, ULONG, E(_joined(mremap_flags_arg, _mremap_tail))),
                         aux=hex_return),
     "remap_file_pages": Signature((ADDR, ULONG, PROT, ULONG, E(map_flags_arg))),
-    "madvise": Signature((ADDR, ULONG, E(_xval64(MADVISE_ADVICE, "MADV_???")))),
+    "madvise": Signature((ADDR, ULONG, E(_xval32(MADVISE_ADVICE, "MADV_???")))),
     "process_madvise": Signature((FD, E(process_madvise_iov_arg), ULONG,
                                   E(_xval32(MADVISE_ADVICE, "MADV_???")), E(hex32_arg))),
     "process_mrelease": Signature((FD, E(hex32_arg))),
-    "msync": Signature((ADDR, ULONG, E(flags_arg(MSYNC_FLAGS, "MS_???", width=64)))),
+    "msync": Signature((ADDR, ULONG, E(flags_arg(MSYNC_FLAGS, "MS_???")))),
     "mlock": Signature((ADDR, ULONG)),
     "munlock": Signature((ADDR, ULONG)),
-    "mlock2": Signature((ADDR, ULONG, E(flags_arg(MLOCK2_FLAGS, "MLOCK_???", width=64)))),
-    "mlockall": Signature((E(flags_arg(MLOCKALL_FLAGS, "MCL_???", width=64)),)),
+    "mlock2": Signature((ADDR, ULONG, E(flags_arg(MLOCK2_FLAGS, "MLOCK_???")))),
+    "mlockall": Signature((E(flags_arg(MLOCKALL_FLAGS, "MCL_???")),)),
     "munlockall": Signature(()),
     "mincore": Signature((ADDR, ULONG, X(mincore_vec_out))),
     "mbind": Signature((ADDR, ULONG, E(mbind_mode_arg), E(nodemask_arg(4)), ULONG,
-                        E(flags_arg(MBIND_FLAGS, "MPOL_???", width=64)))),
+                        E(flags_arg(MBIND_FLAGS, "MPOL_???")))),
     "set_mempolicy": Signature((E(set_mempolicy_mode_arg), E(nodemask_arg(2)), ULONG)),
     "get_mempolicy": Signature((X(get_mempolicy_mode_out), X(nodemask_arg(2)), X(ulong_arg),
                                 X(ptr_arg),
