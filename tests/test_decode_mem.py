@@ -195,3 +195,13 @@ def test_iowq_affinity_longer_than_the_kernel_mask():
     cpus = mem.put(bytes([0x81]) + bytes(255))
     _, done = call("io_uring_register", (3, 17, cpus, 256), mem, ret=0)
     assert text(done.args[2:]) == "[0 7 ...], 256"
+
+
+def test_every_syscall_of_the_family_has_a_row():
+    family = {"mmap", "munmap", "mprotect", "pkey_mprotect", "pkey_alloc", "pkey_free", "brk",
+              "madvise", "mremap", "msync", "mlock", "mlock2", "munlock", "mlockall",
+              "munlockall", "mincore", "remap_file_pages", "mbind", "set_mempolicy",
+              "get_mempolicy", "process_madvise", "futex", "futex_waitv", "io_uring_setup",
+              "io_uring_enter", "io_uring_register", "membarrier"}
+    assert family <= mem_mod.ROWS.keys()
+    assert mem_mod.VARIABLE_ROWS.keys() <= mem_mod.ROWS.keys()
