@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import warnings
 from functools import lru_cache
+from typing import Callable
 
 from sysrec.decode import (desc, fcntl as fcntl_mod, file, ioctl, mem, process, signal,
                            time)
@@ -103,10 +104,20 @@ def _fcntl_signature(name: Node) -> Signature:
     return Signature(args, aux=aux)
 
 
+def _fcntl_row(call: Call) -> Signature:
+    return _fcntl_signature(fcntl_mod.fcntl_row(call)[0])
+
+
+# Syscalls whose row depends on an argument (fcntl's command, futex's op): how many arguments
+# print, and which at exit. The family's fixed row in SIGNATURES stays for readers of records.
+PER_CALL_ROWS: dict[str, Callable[[Call], Signature]] = {"fcntl": _fcntl_row, **mem.VARIABLE_ROWS}
+
+
 def signature_for(call: Call) -> Signature | None:
-    """The row for this call (fcntl's depends on its command); None: no decoder."""
-    if call.name == "fcntl":
-        return _fcntl_signature(fcntl_mod.fcntl_row(call)[0])
+    """The row for this call; None: no decoder."""
+    pick = PER_CALL_ROWS.get(call.name)
+    if pick is not None:
+        return pick(call)
     return SIGNATURES.get(call.name)
 
 

@@ -238,7 +238,7 @@ class StraceRenderer:
         args = event.get("args") or []
         fds = event.get("fds")
         text = self._prefix(pid, event.get("t0")) + f"{name}(" + render_args(args, self.opts, fds)
-        if has_exit_args(name, args) and args:
+        if event.get("more", has_exit_args(name, args)) and args:
             text += ", "
         self.pending[pid] = name
         return text + " <unfinished ...>\n"
@@ -257,7 +257,7 @@ class StraceRenderer:
             line = self._prefix(pid, event.get("t0")) + name + "(" + render_args(args, opts, fds) + ")"
         else:
             n_entry = event.get("n_entry", len(args))
-            more = has_exit_args(name, args[:n_entry])
+            more = event.get("more", has_exit_args(name, args[:n_entry]))
             if resumed:
                 line = self._prefix(pid, event.get("t1")) + f"<... {name} resumed>"
                 if finished:

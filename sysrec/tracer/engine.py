@@ -629,6 +629,8 @@ class Tracer:
             "errno": err, "rtext": done.rtext, "raux": done.raux, "t0": task.t0, "t1": t1,
             "resumed": task.unfinished,
         }
+        if state.more and (task.unfinished or rval is None):
+            event["more"] = True  # strace's `NAME(3,  <unfinished ...>` needs it; rare
         resolver = self.fd_resolver
         if resolver is not None:
             fds = task.fds or {}
@@ -653,7 +655,7 @@ class Tracer:
             return
         task.unfinished = True
         event: Event = {"ev": "enter", "pid": task.tid, "tgid": task.tgid, "name": task.state.name,
-                        "args": task.state.args, "t0": task.t0}
+                        "args": task.state.args, "t0": task.t0, "more": task.state.more}
         if task.fds:
             event["fds"] = task.fds
         self.sink(event)
