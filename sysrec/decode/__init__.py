@@ -35,7 +35,7 @@ class EntryState:
     name: str
     raw: tuple[int, ...]
     args: list[Node]  # nodes printed at entry
-    more: bool = False  # arguments follow at exit (the entry text ends in ", ")
+    more: bool = False  # the entry text ends in ", " (arguments follow at exit)
     call: Call | None = None  # the decoding context, carried to leave()
     sig: Signature | None = None
 
@@ -62,7 +62,7 @@ def enter(name: str, raw: Sequence[int], mem: Memory, opts: DecodeOptions) -> En
         args = [decode(call, i) for i, decode in enumerate(sig.at_entry)]
     except Exception:
         args = [_safe(decode, call, i) for i, decode in enumerate(sig.at_entry)]
-    return EntryState(name, call.raw, args, sig.n_entry < len(sig.args), call, sig)
+    return EntryState(name, call.raw, args, sig.more, call, sig)
 
 
 def leave(state: EntryState, ret: int | None, mem: Memory, opts: DecodeOptions) -> Decoded:

@@ -88,7 +88,7 @@ def cstring_arg(call: Call, i: int) -> Node:
 def dirfd_arg(call: Call, i: int) -> Node:
     """The directory fd of an *at() call: `AT_FDCWD` or an fd."""
     v = call.s32(i)
-    return "AT_FDCWD" if v == AT_FDCWD else fd(v)
+    return {"$fd": v, "name": "AT_FDCWD"} if v == AT_FDCWD else fd(v)
 
 
 def octal_arg(call: Call, i: int) -> Node:

@@ -34,15 +34,26 @@ class Signature:
     returns_fd: bool = False
     aux: AuxFn | None = None  # (rtext, raux) of a successful return
     snapshot: Callable[[Call], None] | None = None  # entry: remember what the kernel overwrites
+    # How a call cut by other output (`<unfinished ...>`) is split. By default the entry text
+    # ends in ", " and the resumed text starts with the next argument. `comma_at_exit`: the entry
+    # text ends without it and the resumed text starts with ", " (clone). `continues`: the first
+    # exit-time argument continues the last entry-time one as ` => new` (sendfile's offset,
+    # clone3's struct); its decoder returns a `{"$cont": node}`.
+    comma_at_exit: bool = False
+    continues: bool = False
     # Derived once from `args`, for the tracer's hot path: how many print at entry, and the
-    # decoders of the entry-time and (index, decoder) of the exit-time arguments.
+    # decoders of the entry-time and (index, decoder) of the exit-time arguments; `more`: the
+    # entry text ends in ", ".
     n_entry: int = field(init=False, repr=False, compare=False)
+    more: bool = field(init=False, repr=False, compare=False)
     at_entry: tuple[ArgDecoder, ...] = field(init=False, repr=False, compare=False)
     at_exit: tuple[tuple[int, ArgDecoder], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         n_entry = next((i for i, arg in enumerate(self.args) if arg.at_exit), len(self.args))
         object.__setattr__(self, "n_entry", n_entry)
+        object.__setattr__(self, "more", n_entry < len(self.args) and not self.comma_at_exit
+                           and not self.continues)
         object.__setattr__(self, "at_entry", tuple(arg.decode for arg in self.args[:n_entry]))
         object.__setattr__(self, "at_exit", tuple((i, arg.decode) for i, arg in enumerate(self.args)
                                                   if i >= n_entry))

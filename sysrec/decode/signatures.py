@@ -130,7 +130,7 @@ def has_exit_args(name: str, entry_args: list[Node] | None = None) -> bool:
         row = fcntl_mod.FCNTL_ROWS.get(cmd) if isinstance(cmd, str) else None
         return bool(row and row.arg is not None and row.arg_at_exit)
     sig = SIGNATURES.get(name)
-    return sig is not None and sig.n_entry < len(sig.args)
+    return sig is not None and sig.more
 
 
 # --- syscalls without a row: name and raw arguments --------------------------------------------

@@ -63,8 +63,9 @@ _NODE_KEYS: dict[str, Check] = {
     "$fd": _int, "$s": _str, "$path": _str, "$ptr": _int, "$inet_pton": _str,
     "$vr": lambda v: None if type(v) is list and len(v) == 2 else "a list of two nodes",
     "$set": lambda v: None if type(v) is list else "a list",
+    "$cont": lambda v: node(v),
 }
-_NODE_EXTRAS: dict[str, Check] = {"n": _int, "x": _bool, "abstract": _bool, "neg": _bool}
+_NODE_EXTRAS: dict[str, Check] = {"n": _int, "x": _bool, "abstract": _bool, "neg": _bool, "name": _str}
 
 
 def node(v: Any, depth: int = 0) -> str | None:
@@ -137,7 +138,7 @@ EVENTS: dict[str, dict[str, tuple[bool, Check]]] = {
                 "ret": (False, _optional(_int)), "errno": (False, _optional(_str)),
                 "rtext": (False, node), "raux": (False, node), "t0": (False, _optional(_int)),
                 "t1": (False, _optional(_int)), "resumed": (False, _bool), "more": (False, _bool),
-                "fds": (False, _map_of(_fd_info)), "ctx": (False, _ctx)},
+                "fds": (False, _map_of(_fd_info)), "fds_exit": (False, _map_of(_fd_info)), "ctx": (False, _ctx)},
     "enter": {"pid": (True, _int), "name": (True, _str), "args": (False, nodes), "more": (False, _bool),
               "t0": (False, _optional(_int)), "fds": (False, _map_of(_fd_info))},
     "signal": {"pid": (True, _int), "sig": (True, _str), "info": (False, node),

@@ -52,6 +52,16 @@ def fd_path(path: str) -> str:
     return escape(os.fsencode(head).decode("latin-1"), "<>") + tail
 
 
+_DELETED = " (deleted)"
+
+
+def _with_path(n: int, path: str) -> str:
+    """`3</tmp/x>`; a file unlinked since it was opened as strace shows it: `3</tmp/x>(deleted)`."""
+    if path.endswith(_DELETED):
+        return f"{n}<{fd_path(path[:-len(_DELETED)])}>(deleted)"
+    return f"{n}<{fd_path(path)}>"
+
+
 def _fd_text(n: int, fds: Mapping | None, level: int) -> str:
     if not level or not fds:
         return str(n)
@@ -61,12 +71,12 @@ def _fd_text(n: int, fds: Mapping | None, level: int) -> str:
     if not info:
         return str(n)
     if isinstance(info, str):
-        return f"{n}<{fd_path(info)}>"
+        return _with_path(n, info)
     text = info.get("yy") if level >= 2 else None
     if text:  # sockets' endpoints are built escaped; device paths are paths
-        return f"{n}<{fd_path(text) if text.startswith('/') else text}>"
+        return _with_path(n, text) if text.startswith('/') else f"{n}<{text}>"
     text = info.get("y")
-    return f"{n}<{fd_path(text)}>" if text else str(n)
+    return _with_path(n, text) if text else str(n)
 
 
 def render_node(node: Node, opts: RenderOptions, fds: Mapping | None = None) -> str:
@@ -89,7 +99,13 @@ def render_node(node: Node, opts: RenderOptions, fds: Mapping | None = None) -> 
     if isinstance(node, dict):
         if "$fd" in node:
             n = node["$fd"]
+            name = node.get("name")
+            if name is not None:  # AT_FDCWD: the name, and the directory with -y
+                text = _fd_text(n, fds, opts.fd_decode) if fds else str(n)
+                return _safe(name) + text[len(str(n)):]
             return _fd_text(n, fds, opts.fd_decode) if fds else str(n)
+        if "$cont" in node:  # continues the previous argument: `[2] => [4]`
+            return CONTINUES + render_node(node["$cont"], opts, fds)
         if "$s" in node:
             text: str = node["$s"]
             total = max(node.get("n", len(text)), len(text))
@@ -110,6 +126,9 @@ def render_node(node: Node, opts: RenderOptions, fds: Mapping | None = None) -> 
             return f'inet_pton(AF_INET6, {quote(node["$inet_pton"])}, &sin6_addr)'
         fields = []
         for key, val in node.items():
+            if key == "$more":  # strace's abbreviation: members left out without -v
+                fields.append("...")
+                continue
             key = render_node(key, opts)
             if isinstance(val, dict) and "$inet_pton" in val:
                 fields.append(f'inet_pton(AF_INET6, {quote(val["$inet_pton"])}, &{key})')
@@ -124,8 +143,25 @@ def _safe(text: str) -> str:
     return text if text.isprintable() else terminal_safe(text, keep_newlines=False)
 
 
+# A `$cont` node is joined to the argument before it with ` => ` instead of `, `; the marker
+# cannot come from data (strings are escaped, names made terminal-safe).
+CONTINUES = "\0 => "
+
+
 def render_args(args: list[Node], opts: RenderOptions, fds: Mapping | None = None) -> str:
-    return ", ".join([render_node(a, opts, fds) for a in args])
+    text = ", ".join([render_node(a, opts, fds) for a in args])
+    return text.replace(", " + CONTINUES, " => ") if CONTINUES in text else text
+
+
+def _resumed_args(args: list[Node], more: bool, opts: RenderOptions, fds: Mapping | None) -> str:
+    """The arguments after `<... NAME resumed>`: the entry text ended in ", " (`more`), or the
+    first continues the last entry argument (` => x`), or a ", " starts them (clone)."""
+    if not args:
+        return ""
+    text = render_args(args, opts, fds)
+    if text.startswith(CONTINUES):
+        return text[1:]
+    return text if more else ", " + text
 
 
 def return_text(event: Mapping[str, Any], opts: RenderOptions) -> str:
@@ -253,7 +289,10 @@ class StraceRenderer:
         if pending:
             pending.pop(pid, None)
         finished = event.get("ret") is not None
-        if finished and not resumed:  # the common case: a whole line
+        exit_fds = event.get("fds_exit")
+        if exit_fds is not None:  # fds the kernel handed back, looked up at exit
+            exit_fds = {**(fds or {}), **exit_fds}
+        if finished and not resumed and exit_fds is None:  # the common case: a whole line
             line = self._prefix(pid, event.get("t0")) + name + "(" + render_args(args, opts, fds) + ")"
         else:
             n_entry = event.get("n_entry", len(args))
@@ -261,15 +300,23 @@ class StraceRenderer:
             if resumed:
                 line = self._prefix(pid, event.get("t1")) + f"<... {name} resumed>"
                 if finished:
-                    line += render_args(args[n_entry:], opts, fds)
+                    line += _resumed_args(args[n_entry:], more, opts, exit_fds or fds)
                 elif more:
                     line += " <unfinished ...>"
+            elif finished:  # a whole line whose exit-time fds were looked up at exit
+                head = render_args(args[:n_entry], opts, fds)
+                tail = render_args(args[n_entry:], opts, exit_fds)
+                if head and tail:
+                    tail = tail[1:] if tail.startswith(CONTINUES) else ", " + tail
+                line = self._prefix(pid, event.get("t0")) + name + "(" + head + tail
             else:
                 line = self._prefix(pid, event.get("t0")) + f"{name}("
                 line += render_args(args[:n_entry], opts, fds)
                 if more:
                     line += (", " if n_entry else "") + " <unfinished ...>"
             line += ")"
+        if exit_fds is not None:
+            event = {**event, "fds": exit_fds}
         line = _pad(line) + "= " + return_text(event, opts)
         if opts.syscall_times:
             line += self._duration(event)

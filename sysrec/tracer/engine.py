@@ -629,17 +629,20 @@ class Tracer:
             "errno": err, "rtext": done.rtext, "raux": done.raux, "t0": task.t0, "t1": t1,
             "resumed": task.unfinished,
         }
-        if state.more and (task.unfinished or rval is None):
-            event["more"] = True  # strace's `NAME(3,  <unfinished ...>` needs it; rare
+        if task.unfinished or rval is None:
+            event["more"] = state.more  # how the split line reads (its row may depend on an argument)
         resolver = self.fd_resolver
         if resolver is not None:
             fds = task.fds or {}
-            more = dec.fds_in(done.args[done.n_entry:], done.rtext)
-            more.difference_update(int(k) for k in fds)
-            if more and rval is not None:
-                fds = {**fds, **resolver.describe(task.tid, more)}
             if fds:
                 event["fds"] = fds
+            # What the kernel handed back is looked up now: dup2's target had another file
+            # at entry, and a returned fd did not exist yet.
+            later = dec.fds_in(done.args[done.n_entry:], done.rtext)
+            if later and rval is not None:
+                changed = {k: v for k, v in resolver.describe(task.tid, later).items() if fds.get(k) != v}
+                if changed:
+                    event["fds_exit"] = changed
             task.fds = None
         if self.context_hook is not None:
             ctx = self.context_hook(event)

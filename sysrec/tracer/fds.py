@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import stat
 
+AT_FDCWD = -100  # the *at() calls' "current directory": -y prints `AT_FDCWD</cwd>`
+
 
 def _device_suffix(path: str) -> str:
     """strace -yy marks device files: `/dev/null<char 1:3>`."""
@@ -39,10 +41,10 @@ class FdResolver:
     def describe(self, tid: int, fds: set[int]) -> dict[str, dict[str, str]]:
         out: dict[str, dict[str, str]] = {}
         for fd in fds:
-            if fd < 0:
+            if fd < 0 and fd != AT_FDCWD:
                 continue
             try:
-                target = os.readlink(f"/proc/{tid}/fd/{fd}")
+                target = os.readlink(f"/proc/{tid}/cwd" if fd == AT_FDCWD else f"/proc/{tid}/fd/{fd}")
             except OSError:
                 continue
             entry = {"y": target}
