@@ -21,7 +21,7 @@ from sysrec.decode.xlat.process import (
     CLONE_PIDFD, CLONE_SETTLS, CSIGNAL, GETRANDOM_FLAGS, P_PIDFD, PER_MASK, PERSONALITY_FLAGS,
     PERSONALITY_TYPES, PR_DUMPABLE, PR_SET_VMA, PR_SET_VMA_ANON_NAME, PRCTL_OPTIONS,
     PRIORITY_WHICH, PTRACE_EVENTS, RESOURCES, SCHED_FLAG_KEEP_PARAMS, SCHED_FLAG_KEEP_POLICY,
-    SCHED_FLAGS, SCHEDULERS, SECCOMP_MODE_FILTER, SECCOMP_MODE_STRICT, SECCOMP_MODES,
+    SCHED_FLAGS, SCHEDULERS, SECCOMP_MODE_FILTER, SECCOMP_MODE_STRICT, SECCOMP_MODES, SECURE_BITS,
     SETNS_TYPES, UNSHARE_FLAGS, USAGE_WHO, WAIT_OPTIONS, WAITID_TYPES)
 from sysrec.decode.xlat.signals import signal_name
 
@@ -551,14 +551,20 @@ def _prctl_name_out(call: Call) -> Node:
     return bytes_node(data[:end] if end >= 0 else data)
 
 
+TASK_COMM_LEN = 16
+
+
 def _prctl_name_in(call: Call) -> Node:
-    """PR_SET_NAME's string: at most 15 bytes (TASK_COMM_LEN - 1), then `...` if longer."""
+    """PR_SET_NAME's string: at most 15 bytes (TASK_COMM_LEN - 1); strace adds `...` unless
+    the NUL is among them, so a name of exactly 15 bytes gets it too."""
     node = cstring_node(call, call.u(1))
     if isinstance(node, dict) and "$s" in node:
         text = node["$s"]
         n = node.get("n", len(text))
-        limit = min(15, call.opts.strsize)
+        limit = min(TASK_COMM_LEN - 1, call.opts.strsize)
         out: dict = {"$s": text[:limit]}
+        if n >= TASK_COMM_LEN - 1:
+            n = max(n, TASK_COMM_LEN)
         if n > limit:
             out["n"] = n
         return out
@@ -593,6 +599,7 @@ PRCTL_ARGS: dict[str, PrctlArgs] = {
     "PR_GET_THP_DISABLE": lambda call: _prctl_rest(call, 1),
     "PR_GET_IO_FLUSHER": lambda call: _prctl_rest(call, 1),
     "PR_GET_DUMPABLE": lambda call: [],
+    "PR_GET_SECUREBITS": lambda call: [],
     "PR_GET_KEEPCAPS": lambda call: [],
     "PR_GET_SECCOMP": lambda call: [],
     "PR_GET_TIMERSLACK": lambda call: [],
@@ -600,6 +607,12 @@ PRCTL_ARGS: dict[str, PrctlArgs] = {
     "PR_TASK_PERF_EVENTS_DISABLE": lambda call: [],
     "PR_TASK_PERF_EVENTS_ENABLE": lambda call: [],
     "PR_GET_CHILD_SUBREAPER": lambda call: [_num_in_brackets(call, call.u(1), signed=False)],
+    "PR_GET_ENDIAN": lambda call: [_num_in_brackets(call, call.u(1), signed=False)],
+    "PR_GET_FPEMU": lambda call: [_num_in_brackets(call, call.u(1), signed=False)],
+    "PR_GET_FPEXC": lambda call: [_num_in_brackets(call, call.u(1), signed=False)],
+    "PR_SET_ENDIAN": lambda call: [call.u(1)],
+    "PR_SET_FPEMU": lambda call: [call.u(1)],
+    "PR_SET_FPEXC": lambda call: [call.u(1)],
     "PR_SET_CHILD_SUBREAPER": lambda call: [call.u(1)],
     "PR_SET_KEEPCAPS": lambda call: [call.u(1)],
     "PR_SET_TIMING": lambda call: [call.u(1)],
@@ -652,8 +665,8 @@ def prctl_aux(call: Call) -> tuple[Node, Node]:
     option = PRCTL_OPTIONS.get(call.u32(0))
     if option == "PR_GET_DUMPABLE":
         return None, PR_DUMPABLE.get(call.ret or 0)
-    if option == "PR_GET_SECCOMP":
-        return None, SECCOMP_MODES.get(call.ret or 0)
+    if option == "PR_GET_SECUREBITS" and call.ret:
+        return c_hex(call.ret), flags(call.ret, SECURE_BITS)
     return None, None
 
 
