@@ -751,7 +751,9 @@ def sysinfo_arg(call: Call, i: int) -> Node:
     si = _read_struct(call, call.u(i), SYSINFO_SIZE, sysinfo)
     if si is None:
         return ptr(call.u(i))
-    return {"uptime": si.uptime, "loads": list(si.loads), "totalram": si.totalram,
+    shown, more = limited(3, call)
+    loads: list[Node] = list(si.loads)[:shown] + ([MORE] if more else [])
+    return {"uptime": si.uptime, "loads": loads, "totalram": si.totalram,
             "freeram": si.freeram, "sharedram": si.sharedram, "bufferram": si.bufferram,
             "totalswap": si.totalswap, "freeswap": si.freeswap, "procs": si.procs,
             "totalhigh": si.totalhigh, "freehigh": si.freehigh, "mem_unit": si.mem_unit}
@@ -768,12 +770,15 @@ def random_bytes_arg(call: Call, i: int) -> Node:
     return node
 
 
+NGROUPS_MAX = 65536
+
+
 def gid_list(call: Call, addr: int, count: int) -> Node:
-    """A gid array, cut after -s elements."""
-    if count > 65536 or count < 0:
-        return ptr(addr)
+    """A gid array, cut after -s elements; NULL before any length check."""
     if addr == 0:
         return "NULL"
+    if count > NGROUPS_MAX or count < 0:
+        return ptr(addr)
     if count == 0:
         return []
     shown, more = limited(count, call)

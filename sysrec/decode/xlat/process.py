@@ -204,9 +204,10 @@ CAPABILITIES: dict[int, str] = dict(enumerate((
     "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON",
     "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
 )))
-# capget/capset data: one bit per capability, split in two 32-bit words.
-CAP_MASK0: dict[int, str] = {1 << n: name for n, name in CAPABILITIES.items() if n < 32}
-CAP_MASK1: dict[int, str] = {1 << (n - 32): name for n, name in CAPABILITIES.items() if n >= 32}
+# capget/capset data: one bit per capability, split in two 32-bit words, printed `1<<CAP_KILL`.
+CAP_MASK0: dict[int, str] = {1 << n: f"1<<{name}" for n, name in CAPABILITIES.items() if n < 32}
+CAP_MASK1: dict[int, str] = {1 << (n - 32): f"1<<{name}" for n, name in CAPABILITIES.items()
+                             if n >= 32}
 
 CAP_VERSIONS: dict[int, str] = {
     0x19980330: "_LINUX_CAPABILITY_VERSION_1",
