@@ -22,7 +22,8 @@ static pid_t child(int how)
 			raise(SIGKILL);
 		if (how == 2) {
 			raise(SIGSTOP);
-			_exit(0);
+			for (;;)
+				pause();
 		}
 		_exit(3);
 	}
@@ -53,6 +54,7 @@ int main(void)
 	kill(pid, SIGCONT);
 	rc = syscall(SYS_wait4, pid, &status, WCONTINUED, NULL);
 	expect_line(rv(rc), "wait4(%d, [{WIFCONTINUED(s)}], WCONTINUED, NULL)", pid);
+	kill(pid, SIGKILL);
 	rc = syscall(SYS_wait4, pid, NULL, 0, NULL);
 	expect_line(rv(rc), "wait4(%d, NULL, 0, NULL)", pid);
 
