@@ -19,7 +19,9 @@ from sysrec.decode.xlat.process import (
     ARCH_PRCTL_CODES, AT_FLAGS, CAP_MASK0, CAP_MASK1, CAP_VERSIONS, CAPABILITIES, CLONE3_FLAGS,
     CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_FLAGS, CLONE_INTO_CGROUP, CLONE_PARENT_SETTID,
     CLONE_PIDFD, CLONE_SETTLS, CSIGNAL, GETRANDOM_FLAGS, P_PIDFD, PER_MASK, PERSONALITY_FLAGS,
-    PERSONALITY_TYPES, PR_DUMPABLE, PR_SET_VMA, PR_SET_VMA_ANON_NAME, PRCTL_OPTIONS,
+    PERSONALITY_TYPES, PR_CAP_AMBIENT, PR_CAP_AMBIENT_WITH_CAP, PR_DUMPABLE, PR_MCE_KILL,
+    PR_MCE_KILL_POLICY, PR_MCE_KILL_SET, PR_SET_MM, PR_SET_VMA, PR_SPEC_CMDS, PR_SPEC_GET_FLAGS,
+    PR_SPEC_SET_FLAGS, PR_TSC, PR_SET_VMA_ANON_NAME, PRCTL_OPTIONS,
     PRIORITY_WHICH, PTRACE_EVENTS, RESOURCES, SCHED_FLAG_KEEP_PARAMS, SCHED_FLAG_KEEP_POLICY,
     SCHED_FLAGS, SCHEDULERS, SECCOMP_MODE_FILTER, SECCOMP_MODE_STRICT, SECCOMP_MODES, SECURE_BITS,
     SETNS_TYPES, UNSHARE_FLAGS, USAGE_WHO, WAIT_OPTIONS, WAITID_TYPES)
@@ -624,7 +626,38 @@ PRCTL_ARGS: dict[str, PrctlArgs] = {
     "PR_SET_VMA": lambda call: _prctl_set_vma(call),
     "PR_SET_PTRACER": lambda call: ["PR_SET_PTRACER_ANY" if call.s32(1) == -1 else call.s32(1)],
     "PR_GET_TID_ADDRESS": lambda call: [_ulong_in_brackets(call, call.u(1), hexa=True)],
+    "PR_SET_SECUREBITS": lambda call: [flags(call.u(1), SECURE_BITS, "SECBIT_???")],
+    "PR_CAP_AMBIENT": lambda call: _prctl_cap_ambient(call),
+    "PR_SET_MM": lambda call: [value(call.u32(1), PR_SET_MM, "PR_SET_MM_???")]
+    + _prctl_rest(call, 2),
+    "PR_MCE_KILL": lambda call: [
+        value(call.u(1), PR_MCE_KILL, "PR_MCE_KILL_???"),
+        value(call.u(2), PR_MCE_KILL_POLICY, "PR_MCE_KILL_???") if call.u(1) == PR_MCE_KILL_SET
+        else _hex(call.u(2))] + _prctl_rest(call, 3),
+    "PR_GET_TSC": lambda call: [_tsc_out(call)],
+    "PR_SET_TSC": lambda call: [value(call.u32(1), PR_TSC, "PR_TSC_???")],
+    "PR_GET_SPECULATION_CTRL": lambda call: [value(call.u(1), PR_SPEC_CMDS, "PR_SPEC_???")],
+    "PR_SET_SPECULATION_CTRL": lambda call: [
+        value(call.u(1), PR_SPEC_CMDS, "PR_SPEC_???"),
+        value(call.u(2), PR_SPEC_SET_FLAGS, "PR_SPEC_???") if call.u(1) in PR_SPEC_CMDS
+        else _hex(call.u(2))],
 }
+
+
+def _prctl_cap_ambient(call: Call) -> list[Node]:
+    op = call.u(1)
+    nodes: list[Node] = [value(op, PR_CAP_AMBIENT, "PR_CAP_AMBIENT_???")]
+    if op in PR_CAP_AMBIENT_WITH_CAP:
+        return nodes + [value(call.u(2), CAPABILITIES, "CAP_???")] + _prctl_rest(call, 3)
+    return nodes + _prctl_rest(call, 2)
+
+
+def _tsc_out(call: Call) -> Node:
+    addr = call.u(1)
+    if addr == 0 or call.failed:
+        return ptr(addr)
+    v = _read_int(call, addr)
+    return ptr(addr) if v is None else [value(v, PR_TSC, "PR_TSC_???")]
 
 
 def _pdeathsig_out(call: Call) -> Node:
@@ -667,6 +700,11 @@ def prctl_aux(call: Call) -> tuple[Node, Node]:
         return None, PR_DUMPABLE.get(call.ret or 0)
     if option == "PR_GET_SECUREBITS" and call.ret:
         return c_hex(call.ret), flags(call.ret, SECURE_BITS)
+    if option == "PR_MCE_KILL_GET":
+        return None, PR_MCE_KILL_POLICY.get(call.ret or 0)
+    if option == "PR_GET_SPECULATION_CTRL" and call.u(1) in PR_SPEC_CMDS:
+        ret = call.ret or 0
+        return c_hex(ret), flags(ret, PR_SPEC_GET_FLAGS, zero=PR_SPEC_GET_FLAGS[0])
     return None, None
 
 

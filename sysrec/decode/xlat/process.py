@@ -178,6 +178,36 @@ PRCTL_OPTIONS: dict[int, str] = {
 PR_DUMPABLE: dict[int, str] = {0: "SUID_DUMP_DISABLE", 1: "SUID_DUMP_USER", 2: "SUID_DUMP_ROOT"}
 PR_SET_VMA: dict[int, str] = {0: "PR_SET_VMA_ANON_NAME"}
 PR_SET_VMA_ANON_NAME = 0
+PR_CAP_AMBIENT: dict[int, str] = {1: "PR_CAP_AMBIENT_IS_SET", 2: "PR_CAP_AMBIENT_RAISE",
+                                  3: "PR_CAP_AMBIENT_LOWER", 4: "PR_CAP_AMBIENT_CLEAR_ALL"}
+PR_CAP_AMBIENT_WITH_CAP = (1, 2, 3)  # these name a capability in the third argument
+PR_SET_MM: dict[int, str] = dict(enumerate((
+    "PR_SET_MM_START_CODE", "PR_SET_MM_END_CODE", "PR_SET_MM_START_DATA", "PR_SET_MM_END_DATA",
+    "PR_SET_MM_START_STACK", "PR_SET_MM_START_BRK", "PR_SET_MM_BRK", "PR_SET_MM_ARG_START",
+    "PR_SET_MM_ARG_END", "PR_SET_MM_ENV_START", "PR_SET_MM_ENV_END", "PR_SET_MM_AUXV",
+    "PR_SET_MM_EXE_FILE", "PR_SET_MM_MAP", "PR_SET_MM_MAP_SIZE",
+), start=1))
+PR_MCE_KILL: dict[int, str] = {0: "PR_MCE_KILL_CLEAR", 1: "PR_MCE_KILL_SET"}
+PR_MCE_KILL_SET = 1
+PR_MCE_KILL_POLICY: dict[int, str] = {0: "PR_MCE_KILL_LATE", 1: "PR_MCE_KILL_EARLY",
+                                      2: "PR_MCE_KILL_DEFAULT"}
+PR_TSC: dict[int, str] = {1: "PR_TSC_ENABLE", 2: "PR_TSC_SIGSEGV"}
+PR_SPEC_CMDS: dict[int, str] = {0: "PR_SPEC_STORE_BYPASS", 1: "PR_SPEC_INDIRECT_BRANCH",
+                                2: "PR_SPEC_L1D_FLUSH"}
+PR_SPEC_GET_FLAGS: dict[int, str] = {
+    0: "PR_SPEC_NOT_AFFECTED",
+    1 << 0: "PR_SPEC_PRCTL",
+    1 << 1: "PR_SPEC_ENABLE",
+    1 << 2: "PR_SPEC_DISABLE",
+    1 << 3: "PR_SPEC_FORCE_DISABLE",
+    1 << 4: "PR_SPEC_DISABLE_NOEXEC",
+}
+PR_SPEC_SET_FLAGS: dict[int, str] = {
+    1 << 1: "PR_SPEC_ENABLE",
+    1 << 2: "PR_SPEC_DISABLE",
+    1 << 3: "PR_SPEC_FORCE_DISABLE",
+    1 << 4: "PR_SPEC_DISABLE_NOEXEC",
+}
 SECURE_BITS: dict[int, str] = {
     1 << 0: "SECBIT_NOROOT",
     1 << 1: "SECBIT_NOROOT_LOCKED",

@@ -4,6 +4,29 @@
 #include "process.h"
 #include <signal.h>
 
+/* `= 0x3 (PR_SPEC_PRCTL|PR_SPEC_ENABLE)`: a speculation state in hex, then its bits. */
+static const char *spec_text(long rc)
+{
+	static const char *const names[] = {"PR_SPEC_PRCTL", "PR_SPEC_ENABLE", "PR_SPEC_DISABLE",
+					    "PR_SPEC_FORCE_DISABLE", "PR_SPEC_DISABLE_NOEXEC"};
+	static char buf[256];
+	if (rc < 0)
+		return rv(rc);
+	if (rc == 0)
+		return "= 0 (PR_SPEC_NOT_AFFECTED)";
+	int n = snprintf(buf, sizeof(buf), "= %#lx (", rc);
+	const char *sep = "";
+	for (int b = 0; b < 5; b++)
+		if (rc >> b & 1) {
+			n += snprintf(buf + n, sizeof(buf) - n, "%s%s", sep, names[b]);
+			sep = "|";
+		}
+	if (rc >> 5)
+		n += snprintf(buf + n, sizeof(buf) - n, "%s%#lx", sep, rc & ~0x1fL);
+	snprintf(buf + n, sizeof(buf) - n, ")");
+	return buf;
+}
+
 int main(void)
 {
 	long rc;
@@ -94,6 +117,35 @@ int main(void)
 	expect_line(rv(rc), "prctl(PR_SET_PTRACER, 0)");
 	rc = syscall(SYS_prctl, PR_TASK_PERF_EVENTS_ENABLE, 0, 0, 0, 0);
 	expect_line(rv(rc), "prctl(PR_TASK_PERF_EVENTS_ENABLE)");
+
+	rc = syscall(SYS_prctl, PR_SET_SECUREBITS, 0x11, 0, 0, 0);
+	expect_line(rv(rc), "prctl(PR_SET_SECUREBITS, SECBIT_NOROOT|SECBIT_KEEP_CAPS)");
+	rc = syscall(SYS_prctl, PR_GET_SECUREBITS, 0, 0, 0, 0);
+	expect_line(rc == 0x11 ? "= 0x11 (SECBIT_NOROOT|SECBIT_KEEP_CAPS)" : rv(rc), "prctl(PR_GET_SECUREBITS)");
+	rc = syscall(SYS_prctl, PR_SET_SECUREBITS, 0, 0, 0, 0);
+	expect_line(rv(rc), "prctl(PR_SET_SECUREBITS, 0)");
+	rc = syscall(SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, 21, 0, 0);
+	expect_line(rv(rc), "prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_SYS_ADMIN, 0, 0)");
+	rc = syscall(SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	expect_line(rv(rc), "prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)");
+	rc = syscall(SYS_prctl, PR_CAP_AMBIENT, 9, 0, 0, 0);
+	expect_line(rv(rc), "prctl(PR_CAP_AMBIENT, 0x9 /* PR_CAP_AMBIENT_??? */, 0, 0, 0)");
+	rc = syscall(SYS_prctl, PR_SET_MM, PR_SET_MM_START_CODE, 0x1000, 0, 0);
+	expect_line(rv(rc), "prctl(PR_SET_MM, PR_SET_MM_START_CODE, 0x1000, 0, 0)");
+	int tsc = 0;
+	rc = syscall(SYS_prctl, PR_GET_TSC, &tsc, 0, 0, 0);
+	expect_line(rv(rc), "prctl(PR_GET_TSC, [%s])", tsc == PR_TSC_ENABLE ? "PR_TSC_ENABLE" : "PR_TSC_SIGSEGV");
+	rc = syscall(SYS_prctl, PR_SET_TSC, PR_TSC_ENABLE, 0, 0, 0);
+	expect_line(rv(rc), "prctl(PR_SET_TSC, PR_TSC_ENABLE)");
+	rc = syscall(SYS_prctl, PR_MCE_KILL_GET, 0, 0, 0, 0);
+	expect_line(rc == 2 ? "= 2 (PR_MCE_KILL_DEFAULT)" : rc == 1 ? "= 1 (PR_MCE_KILL_EARLY)" : rc == 0 ? "= 0 (PR_MCE_KILL_LATE)" : rv(rc),
+		    "prctl(PR_MCE_KILL_GET, 0, 0, 0, 0)");
+	rc = syscall(SYS_prctl, PR_GET_SPECULATION_CTRL, 7, 0, 0, 0);
+	expect_line(rv(rc), "prctl(PR_GET_SPECULATION_CTRL, 0x7 /* PR_SPEC_??? */)");
+	rc = syscall(SYS_prctl, PR_SET_SPECULATION_CTRL, 9, 4, 0, 0);
+	expect_line(rv(rc), "prctl(PR_SET_SPECULATION_CTRL, 0x9 /* PR_SPEC_??? */, 0x4)");
+	rc = syscall(SYS_prctl, PR_GET_SPECULATION_CTRL, PR_SPEC_INDIRECT_BRANCH, 0, 0, 0);
+	expect_line(spec_text(rc), "prctl(PR_GET_SPECULATION_CTRL, PR_SPEC_INDIRECT_BRANCH)");
 
 	char buf[64];
 	rc = syscall(SYS_prctl, 0x53564d41, 0, buf, sizeof(buf), "anon-name");
