@@ -155,28 +155,45 @@ def _as_one_arg(build: Callable[[Call], list[Node]]):
 
 # --- execve ------------------------------------------------------------------------------------
 
+WORDS_PER_READ = 64
+
+
+def _pointer_words(call: Call, addr: int):
+    """The 8-byte words of a NULL-terminated pointer array, then None where memory stops being
+    readable (without the NULL). Read in chunks: an environment has hundreds of entries."""
+    n = 0
+    while True:
+        chunk = call.read(addr + 8 * n, 8 * WORDS_PER_READ)
+        if chunk is None:  # the array ends near unmapped memory: word by word from here
+            word_data = call.read(addr + 8 * n, 8)
+            if word_data is None:
+                yield None
+                return
+            chunk = word_data
+        for k in range(len(chunk) // 8):
+            word = uint64.parse(chunk[8 * k:8 * k + 8])
+            if word == 0:
+                return
+            yield word
+        n += len(chunk) // 8
+
+
 def _string_array(call: Call, addr: int) -> Node:
     """argv: `["ls", "-l"]`, cut after -s elements with `...`."""
     if addr == 0:
         return "NULL"
     items: list[Node] = []
     limit = call.opts.strsize
-    n = 0
-    while True:
-        data = call.read(addr + 8 * n, 8)
-        if data is None:
+    for n, word in enumerate(_pointer_words(call, addr)):
+        if word is None:
             if n == 0:
                 return ptr(addr)
             items.append(f"{MORE} /* {addr + 8 * n:#x} */")
-            break
-        word = uint64.parse(data)
-        if word == 0:
             break
         if n >= limit:
             items.append(MORE)
             break
         items.append(cstring_node(call, word))
-        n += 1
     return items
 
 
@@ -185,13 +202,10 @@ def _string_count(call: Call, addr: int) -> Node:
     if addr == 0:
         return "NULL"
     n = 0
-    while True:
-        data = call.read(addr + 8 * n, 8)
-        if data is None:
+    for word in _pointer_words(call, addr):
+        if word is None:
             if n == 0:
                 return ptr(addr)
-            break
-        if uint64.parse(data) == 0:
             break
         n += 1
     return f"{addr:#x} /* {n} var{'' if n == 1 else 's'} */"
