@@ -9,7 +9,7 @@ from typing import Callable
 from construct import Array, Bytes, Int16ul, Int32sl, Int32ul, Int64sl, Int64ul, Padding, Struct
 
 from sysrec.cstring import escape
-from sysrec.decode.args import (dirfd_arg, fd_arg, flags_arg, hex_arg, int_arg, path_arg,
+from sysrec.decode.args import (dirfd_arg, fd_arg, flags_arg, hex_arg, path_arg,
                                 ptr_arg, uint_arg, ulong_arg)
 from sysrec.decode.common import Call, Node, bytes_node, cstring_node, fd, limited, ptr, read_string
 from sysrec.decode.row import INT, UINT, ULONG, E, Signature, X
@@ -547,13 +547,9 @@ def sched_setattr_arg(call: Call, i: int) -> Node:
 
 # --- prctl, arch_prctl -------------------------------------------------------------------------
 
-def _hex(v: int) -> str:
-    return c_hex(v)
-
-
 def _prctl_rest(call: Call, first: int) -> list[Node]:
     """strace's print_prctl_args: the remaining arguments in hex."""
-    return [_hex(call.u(k)) for k in range(first, 5)]
+    return [c_hex(call.u(k)) for k in range(first, 5)]
 
 
 def _prctl_name_out(call: Call) -> Node:
@@ -647,14 +643,14 @@ PRCTL_ARGS: dict[str, PrctlArgs] = {
     "PR_MCE_KILL": lambda call: [
         value(call.u(1), PR_MCE_KILL, "PR_MCE_KILL_???"),
         value(call.u(2), PR_MCE_KILL_POLICY, "PR_MCE_KILL_???") if call.u(1) == PR_MCE_KILL_SET
-        else _hex(call.u(2))] + _prctl_rest(call, 3),
+        else c_hex(call.u(2))] + _prctl_rest(call, 3),
     "PR_GET_TSC": lambda call: [_tsc_out(call)],
     "PR_SET_TSC": lambda call: [value(call.u32(1), PR_TSC, "PR_TSC_???")],
     "PR_GET_SPECULATION_CTRL": lambda call: [value(call.u(1), PR_SPEC_CMDS, "PR_SPEC_???")],
     "PR_SET_SPECULATION_CTRL": lambda call: [
         value(call.u(1), PR_SPEC_CMDS, "PR_SPEC_???"),
         value(call.u(2), PR_SPEC_SET_FLAGS, "PR_SPEC_???") if call.u(1) in PR_SPEC_CMDS
-        else _hex(call.u(2))],
+        else c_hex(call.u(2))],
 }
 
 
@@ -731,16 +727,17 @@ def arch_prctl_args_list(call: Call) -> list[Node]:
         return [code, _ulong_in_brackets(call, call.u(1), hexa=True)]
     if code == "ARCH_GET_CPUID":
         return [code]
-    return [code, _hex(call.u(1))]
+    return [code, c_hex(call.u(1))]
 
 
 # --- capabilities, personality, uname, sysinfo, getrandom, getcpu ------------------------------
 
 def cap_header_arg(call: Call, i: int) -> Node:
     addr = call.u(i)
-    head = None if addr == 0 else (lambda d: d and cap_header.parse(d))(call.read(addr, 8))
-    if not head:
+    data = call.read(addr, 8) if addr else None
+    if data is None:
         return ptr(addr)
+    head = cap_header.parse(data)
     return {"version": value(head.version, CAP_VERSIONS, "_LINUX_CAPABILITY_VERSION_???"),
             "pid": head.pid}
 
