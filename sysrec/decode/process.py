@@ -4,6 +4,7 @@ src/execve.c, clone.c, wait.c, prctl.c, resource.c, uid.c, sched.c, affinity.c, 
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Callable
 
 from construct import Array, Bytes, Int16ul, Int32sl, Int32ul, Int64sl, Int64ul, Padding, Struct
@@ -451,9 +452,19 @@ def scheduler_aux(call: Call) -> tuple[Node, Node]:
     return None, name
 
 
-# strace sizes its CPU set by probing the kernel (the smallest accepted power of two from 128
-# bytes); 128 bytes (1024 CPUs) is that answer on any machine with at most 1024 CPUs.
-CPUSET_SIZE = 128
+@lru_cache(maxsize=1)
+def cpuset_size() -> int:
+    """How many bytes of a CPU set strace reads: it probes the kernel for the smallest size it
+    accepts, doubling from 128 bytes; the kernel accepts one bit per possible CPU."""
+    try:
+        with open("/sys/devices/system/cpu/possible") as fh:
+            last = max(int(part.split("-")[-1]) for part in fh.read().strip().split(","))
+    except (OSError, ValueError):
+        return 128
+    size = 128
+    while size * 8 < last + 1:
+        size *= 2
+    return size
 
 
 def _cpu_set(call: Call, addr: int, length: int) -> Node:
@@ -461,7 +472,7 @@ def _cpu_set(call: Call, addr: int, length: int) -> Node:
         return ptr(addr)
     if length == 0:
         return []
-    size = min(length, CPUSET_SIZE)
+    size = min(length, cpuset_size())
     data = call.read(addr, size)
     if data is None:
         return ptr(addr)
