@@ -1,5 +1,5 @@
-/* What the process-family programs share: the `= ...` text of a raw syscall's result, and the
- * lines a static binary's start-up prints before main() for the calls some programs trace. */
+/* What the process-family programs share: the `= ...` text of a raw syscall's result, the fs
+ * base (the start-up's arch_prctl), strace's text of a resource limit. */
 #ifndef SYSREC_PROCESS_H
 #define SYSREC_PROCESS_H
 #define _GNU_SOURCE
@@ -55,14 +55,4 @@ static const char *rlim_text(unsigned long long v, char *buf, size_t size)
 	return buf;
 }
 
-/* The start-up's prlimit64(0, RLIMIT_STACK, NULL, ...) line; needs the limit read without a
- * traced call, so from /proc/self/limits' neighbour: getrlimit's raw syscall is prlimit64, so
- * the caller passes what it read and prints both lines itself. */
-static void expect_startup_prlimit(struct rlimit *stack)
-{
-	char cur[32], max[32];
-	expect_line("= 0", "prlimit64(0, RLIMIT_STACK, NULL, {rlim_cur=%s, rlim_max=%s})",
-		    rlim_text(stack->rlim_cur, cur, sizeof(cur)),
-		    rlim_text(stack->rlim_max, max, sizeof(max)));
-}
 #endif
