@@ -1,0 +1,333 @@
+"""Constants of the process and credential calls (clone, wait, prctl, rlimits, sched_*,
+capabilities, personality, getrandom), in the order strace lists them: flag names print in
+this order."""
+
+from __future__ import annotations
+
+CSIGNAL = 0xFF  # clone(): the low byte of the flags is the exit signal
+
+CLONE_FLAGS: dict[int, str] = {
+    0x100: "CLONE_VM",
+    0x200: "CLONE_FS",
+    0x400: "CLONE_FILES",
+    0x800: "CLONE_SIGHAND",
+    0x1000: "CLONE_PIDFD",
+    0x2000: "CLONE_PTRACE",
+    0x4000: "CLONE_VFORK",
+    0x8000: "CLONE_PARENT",
+    0x10000: "CLONE_THREAD",
+    0x20000: "CLONE_NEWNS",
+    0x40000: "CLONE_SYSVSEM",
+    0x80000: "CLONE_SETTLS",
+    0x100000: "CLONE_PARENT_SETTID",
+    0x200000: "CLONE_CHILD_CLEARTID",
+    0x800000: "CLONE_UNTRACED",
+    0x1000000: "CLONE_CHILD_SETTID",
+    0x2000000: "CLONE_NEWCGROUP",
+    0x4000000: "CLONE_NEWUTS",
+    0x8000000: "CLONE_NEWIPC",
+    0x10000000: "CLONE_NEWUSER",
+    0x20000000: "CLONE_NEWPID",
+    0x40000000: "CLONE_NEWNET",
+    0x80000000: "CLONE_IO",
+}
+CLONE_PIDFD = 0x1000
+CLONE_SETTLS = 0x80000
+CLONE_PARENT_SETTID = 0x100000
+CLONE_CHILD_CLEARTID = 0x200000
+CLONE_CHILD_SETTID = 0x1000000
+CLONE_NEWTIME = 0x80
+CLONE_INTO_CGROUP = 0x200000000
+
+# clone3() knows these too; strace prints them after the clone() ones.
+CLONE3_FLAGS: dict[int, str] = {
+    **CLONE_FLAGS,
+    CLONE_NEWTIME: "CLONE_NEWTIME",
+    0x100000000: "CLONE_CLEAR_SIGHAND",
+    CLONE_INTO_CGROUP: "CLONE_INTO_CGROUP",
+}
+
+SETNS_TYPES: dict[int, str] = {
+    0x80: "CLONE_NEWTIME",
+    0x20000: "CLONE_NEWNS",
+    0x2000000: "CLONE_NEWCGROUP",
+    0x4000000: "CLONE_NEWUTS",
+    0x8000000: "CLONE_NEWIPC",
+    0x10000000: "CLONE_NEWUSER",
+    0x20000000: "CLONE_NEWPID",
+    0x40000000: "CLONE_NEWNET",
+}
+
+UNSHARE_FLAGS: dict[int, str] = {
+    0x80: "CLONE_NEWTIME",
+    0x100: "CLONE_VM",
+    0x200: "CLONE_FS",
+    0x400: "CLONE_FILES",
+    0x800: "CLONE_SIGHAND",
+    0x10000: "CLONE_THREAD",
+    0x20000: "CLONE_NEWNS",
+    0x40000: "CLONE_SYSVSEM",
+    0x2000000: "CLONE_NEWCGROUP",
+    0x4000000: "CLONE_NEWUTS",
+    0x8000000: "CLONE_NEWIPC",
+    0x10000000: "CLONE_NEWUSER",
+    0x20000000: "CLONE_NEWPID",
+    0x40000000: "CLONE_NEWNET",
+}
+
+WAIT_OPTIONS: dict[int, str] = {
+    0x1: "WNOHANG",
+    0x4: "WEXITED",
+    0x2: "WSTOPPED",
+    0x8: "WCONTINUED",
+    0x1000000: "WNOWAIT",
+    0x80000000: "__WCLONE",
+    0x40000000: "__WALL",
+    0x20000000: "__WNOTHREAD",
+}
+
+WAITID_TYPES: dict[int, str] = {0: "P_ALL", 1: "P_PID", 2: "P_PGID", 3: "P_PIDFD"}
+P_PIDFD = 3
+
+PTRACE_EVENTS: dict[int, str] = {
+    1: "PTRACE_EVENT_FORK",
+    2: "PTRACE_EVENT_VFORK",
+    3: "PTRACE_EVENT_CLONE",
+    4: "PTRACE_EVENT_EXEC",
+    5: "PTRACE_EVENT_VFORK_DONE",
+    6: "PTRACE_EVENT_EXIT",
+    7: "PTRACE_EVENT_SECCOMP",
+    0x80: "PTRACE_EVENT_STOP",
+}
+
+# execveat()'s flags (strace's at_flags).
+AT_FLAGS: dict[int, str] = {
+    0x100: "AT_SYMLINK_NOFOLLOW",
+    0x200: "AT_REMOVEDIR",
+    0x400: "AT_SYMLINK_FOLLOW",
+    0x800: "AT_NO_AUTOMOUNT",
+    0x1000: "AT_EMPTY_PATH",
+    0x8000: "AT_RECURSIVE",
+}
+
+PRCTL_OPTIONS: dict[int, str] = {
+    0x1: "PR_SET_PDEATHSIG",
+    0x2: "PR_GET_PDEATHSIG",
+    0x3: "PR_GET_DUMPABLE",
+    0x4: "PR_SET_DUMPABLE",
+    0x5: "PR_GET_UNALIGN",
+    0x6: "PR_SET_UNALIGN",
+    0x7: "PR_GET_KEEPCAPS",
+    0x8: "PR_SET_KEEPCAPS",
+    0x9: "PR_GET_FPEMU",
+    0xa: "PR_SET_FPEMU",
+    0xb: "PR_GET_FPEXC",
+    0xc: "PR_SET_FPEXC",
+    0xd: "PR_GET_TIMING",
+    0xe: "PR_SET_TIMING",
+    0xf: "PR_SET_NAME",
+    0x10: "PR_GET_NAME",
+    0x13: "PR_GET_ENDIAN",
+    0x14: "PR_SET_ENDIAN",
+    0x15: "PR_GET_SECCOMP",
+    0x16: "PR_SET_SECCOMP",
+    0x17: "PR_CAPBSET_READ",
+    0x18: "PR_CAPBSET_DROP",
+    0x19: "PR_GET_TSC",
+    0x1a: "PR_SET_TSC",
+    0x1b: "PR_GET_SECUREBITS",
+    0x1c: "PR_SET_SECUREBITS",
+    0x1d: "PR_SET_TIMERSLACK",
+    0x1e: "PR_GET_TIMERSLACK",
+    0x1f: "PR_TASK_PERF_EVENTS_DISABLE",
+    0x20: "PR_TASK_PERF_EVENTS_ENABLE",
+    0x21: "PR_MCE_KILL",
+    0x22: "PR_MCE_KILL_GET",
+    0x23: "PR_SET_MM",
+    0x24: "PR_SET_CHILD_SUBREAPER",
+    0x25: "PR_GET_CHILD_SUBREAPER",
+    0x26: "PR_SET_NO_NEW_PRIVS",
+    0x27: "PR_GET_NO_NEW_PRIVS",
+    0x28: "PR_GET_TID_ADDRESS",
+    0x29: "PR_SET_THP_DISABLE",
+    0x2a: "PR_GET_THP_DISABLE",
+    0x2b: "PR_MPX_ENABLE_MANAGEMENT",
+    0x2c: "PR_MPX_DISABLE_MANAGEMENT",
+    0x2d: "PR_SET_FP_MODE",
+    0x2e: "PR_GET_FP_MODE",
+    0x2f: "PR_CAP_AMBIENT",
+    0x32: "PR_SVE_SET_VL",
+    0x33: "PR_SVE_GET_VL",
+    0x34: "PR_GET_SPECULATION_CTRL",
+    0x35: "PR_SET_SPECULATION_CTRL",
+    0x36: "PR_PAC_RESET_KEYS",
+    0x37: "PR_SET_TAGGED_ADDR_CTRL",
+    0x38: "PR_GET_TAGGED_ADDR_CTRL",
+    0x39: "PR_SET_IO_FLUSHER",
+    0x3a: "PR_GET_IO_FLUSHER",
+    0x3b: "PR_SET_SYSCALL_USER_DISPATCH",
+    0x3c: "PR_PAC_SET_ENABLED_KEYS",
+    0x3d: "PR_PAC_GET_ENABLED_KEYS",
+    0x3e: "PR_SCHED_CORE",
+    0x3f: "PR_SME_SET_VL",
+    0x40: "PR_SME_GET_VL",
+    0x53564d41: "PR_SET_VMA",
+    0x59616d61: "PR_SET_PTRACER",
+}
+
+PR_DUMPABLE: dict[int, str] = {0: "SUID_DUMP_DISABLE", 1: "SUID_DUMP_USER", 2: "SUID_DUMP_ROOT"}
+PR_SET_VMA: dict[int, str] = {0: "PR_SET_VMA_ANON_NAME"}
+PR_SET_VMA_ANON_NAME = 0
+PR_CAP_AMBIENT: dict[int, str] = {1: "PR_CAP_AMBIENT_IS_SET", 2: "PR_CAP_AMBIENT_RAISE",
+                                  3: "PR_CAP_AMBIENT_LOWER", 4: "PR_CAP_AMBIENT_CLEAR_ALL"}
+PR_CAP_AMBIENT_WITH_CAP = (1, 2, 3)  # these name a capability in the third argument
+PR_SET_MM: dict[int, str] = dict(enumerate((
+    "PR_SET_MM_START_CODE", "PR_SET_MM_END_CODE", "PR_SET_MM_START_DATA", "PR_SET_MM_END_DATA",
+    "PR_SET_MM_START_STACK", "PR_SET_MM_START_BRK", "PR_SET_MM_BRK", "PR_SET_MM_ARG_START",
+    "PR_SET_MM_ARG_END", "PR_SET_MM_ENV_START", "PR_SET_MM_ENV_END", "PR_SET_MM_AUXV",
+    "PR_SET_MM_EXE_FILE", "PR_SET_MM_MAP", "PR_SET_MM_MAP_SIZE",
+), start=1))
+PR_MCE_KILL: dict[int, str] = {0: "PR_MCE_KILL_CLEAR", 1: "PR_MCE_KILL_SET"}
+PR_MCE_KILL_SET = 1
+PR_MCE_KILL_POLICY: dict[int, str] = {0: "PR_MCE_KILL_LATE", 1: "PR_MCE_KILL_EARLY",
+                                      2: "PR_MCE_KILL_DEFAULT"}
+PR_TSC: dict[int, str] = {1: "PR_TSC_ENABLE", 2: "PR_TSC_SIGSEGV"}
+PR_SPEC_CMDS: dict[int, str] = {0: "PR_SPEC_STORE_BYPASS", 1: "PR_SPEC_INDIRECT_BRANCH",
+                                2: "PR_SPEC_L1D_FLUSH"}
+PR_SPEC_GET_FLAGS: dict[int, str] = {
+    0: "PR_SPEC_NOT_AFFECTED",
+    1 << 0: "PR_SPEC_PRCTL",
+    1 << 1: "PR_SPEC_ENABLE",
+    1 << 2: "PR_SPEC_DISABLE",
+    1 << 3: "PR_SPEC_FORCE_DISABLE",
+    1 << 4: "PR_SPEC_DISABLE_NOEXEC",
+}
+PR_SPEC_SET_FLAGS: dict[int, str] = {
+    1 << 1: "PR_SPEC_ENABLE",
+    1 << 2: "PR_SPEC_DISABLE",
+    1 << 3: "PR_SPEC_FORCE_DISABLE",
+    1 << 4: "PR_SPEC_DISABLE_NOEXEC",
+}
+SECURE_BITS: dict[int, str] = {
+    1 << 0: "SECBIT_NOROOT",
+    1 << 1: "SECBIT_NOROOT_LOCKED",
+    1 << 2: "SECBIT_NO_SETUID_FIXUP",
+    1 << 3: "SECBIT_NO_SETUID_FIXUP_LOCKED",
+    1 << 4: "SECBIT_KEEP_CAPS",
+    1 << 5: "SECBIT_KEEP_CAPS_LOCKED",
+    1 << 6: "SECBIT_NO_CAP_AMBIENT_RAISE",
+    1 << 7: "SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED",
+}
+SECCOMP_MODES: dict[int, str] = {0: "SECCOMP_MODE_DISABLED", 1: "SECCOMP_MODE_STRICT",
+                                 2: "SECCOMP_MODE_FILTER"}
+SECCOMP_MODE_STRICT = 1
+SECCOMP_MODE_FILTER = 2
+
+CAPABILITIES: dict[int, str] = dict(enumerate((
+    "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
+    "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
+    "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
+    "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
+    "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
+    "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
+    "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN",
+    "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON",
+    "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
+)))
+# capget/capset data: one bit per capability, split in two 32-bit words, printed `1<<CAP_KILL`.
+CAP_MASK0: dict[int, str] = {1 << n: f"1<<{name}" for n, name in CAPABILITIES.items() if n < 32}
+CAP_MASK1: dict[int, str] = {1 << (n - 32): f"1<<{name}" for n, name in CAPABILITIES.items()
+                             if n >= 32}
+
+CAP_VERSIONS: dict[int, str] = {
+    0x19980330: "_LINUX_CAPABILITY_VERSION_1",
+    0x20071026: "_LINUX_CAPABILITY_VERSION_2",
+    0x20080522: "_LINUX_CAPABILITY_VERSION_3",
+}
+
+RESOURCES: dict[int, str] = dict(enumerate((
+    "RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_DATA", "RLIMIT_STACK", "RLIMIT_CORE", "RLIMIT_RSS",
+    "RLIMIT_NPROC", "RLIMIT_NOFILE", "RLIMIT_MEMLOCK", "RLIMIT_AS", "RLIMIT_LOCKS",
+    "RLIMIT_SIGPENDING", "RLIMIT_MSGQUEUE", "RLIMIT_NICE", "RLIMIT_RTPRIO", "RLIMIT_RTTIME",
+)))
+
+USAGE_WHO: dict[int, str] = {0: "RUSAGE_SELF", -1: "RUSAGE_CHILDREN", -2: "RUSAGE_BOTH",
+                             1: "RUSAGE_THREAD"}
+
+PRIORITY_WHICH: dict[int, str] = {0: "PRIO_PROCESS", 1: "PRIO_PGRP", 2: "PRIO_USER"}
+PRIO_PROCESS, PRIO_PGRP = 0, 1
+
+SCHEDULERS: dict[int, str] = {0: "SCHED_OTHER", 1: "SCHED_FIFO", 2: "SCHED_RR",
+                              3: "SCHED_BATCH", 4: "SCHED_ISO", 5: "SCHED_IDLE",
+                              6: "SCHED_DEADLINE"}
+
+SCHED_FLAGS: dict[int, str] = {
+    0x01: "SCHED_FLAG_RESET_ON_FORK",
+    0x02: "SCHED_FLAG_RECLAIM",
+    0x04: "SCHED_FLAG_DL_OVERRUN",
+    0x08: "SCHED_FLAG_KEEP_POLICY",
+    0x10: "SCHED_FLAG_KEEP_PARAMS",
+    0x20: "SCHED_FLAG_UTIL_CLAMP_MIN",
+    0x40: "SCHED_FLAG_UTIL_CLAMP_MAX",
+}
+SCHED_FLAG_KEEP_POLICY = 0x08
+SCHED_FLAG_KEEP_PARAMS = 0x10
+
+PER_MASK = 0xFF
+PERSONALITY_TYPES: dict[int, str] = {
+    0: "PER_LINUX",
+    0x800000: "PER_LINUX_32BIT",
+    0x80000: "PER_LINUX_FDPIC",
+    0x4100001: "PER_SVR4",
+    0x5000002: "PER_SVR3",
+    0x7000003: "PER_SCOSVR3",
+    0x6000003: "PER_OSR5",
+    0x5000004: "PER_WYSEV386",
+    0x4000005: "PER_ISCR4",
+    0x6: "PER_BSD",
+    0x4000006: "PER_SUNOS",
+    0x5000007: "PER_XENIX",
+    0x8: "PER_LINUX32",
+    0x8000008: "PER_LINUX32_3GB",
+    0x4000009: "PER_IRIX32",
+    0x400000a: "PER_IRIXN32",
+    0x400000b: "PER_IRIX64",
+    0xc: "PER_RISCOS",
+    0x400000d: "PER_SOLARIS",
+    0x410000e: "PER_UW7",
+    0xf: "PER_OSF4",
+    0x10: "PER_HPUX",
+    0xff: "PER_MASK",
+}
+PERSONALITY_FLAGS: dict[int, str] = {
+    0x0020000: "UNAME26",
+    0x0040000: "ADDR_NO_RANDOMIZE",
+    0x0080000: "FDPIC_FUNCPTRS",
+    0x0100000: "MMAP_PAGE_ZERO",
+    0x0200000: "ADDR_COMPAT_LAYOUT",
+    0x0400000: "READ_IMPLIES_EXEC",
+    0x0800000: "ADDR_LIMIT_32BIT",
+    0x1000000: "SHORT_INODE",
+    0x2000000: "WHOLE_SECONDS",
+    0x4000000: "STICKY_TIMEOUTS",
+    0x8000000: "ADDR_LIMIT_3GB",
+}
+
+GETRANDOM_FLAGS: dict[int, str] = {1: "GRND_NONBLOCK", 2: "GRND_RANDOM", 4: "GRND_INSECURE"}
+
+ARCH_PRCTL_CODES: dict[int, str] = {
+    0x1001: "ARCH_SET_GS",
+    0x1002: "ARCH_SET_FS",
+    0x1003: "ARCH_GET_FS",
+    0x1004: "ARCH_GET_GS",
+    0x1011: "ARCH_GET_CPUID",
+    0x1012: "ARCH_SET_CPUID",
+    0x1021: "ARCH_GET_XCOMP_SUPP",
+    0x1022: "ARCH_GET_XCOMP_PERM",
+    0x1023: "ARCH_REQ_XCOMP_PERM",
+    0x1024: "ARCH_GET_XCOMP_GUEST_PERM",
+    0x1025: "ARCH_REQ_XCOMP_GUEST_PERM",
+    0x2001: "ARCH_MAP_VDSO_X32",
+    0x2002: "ARCH_MAP_VDSO_32",
+    0x2003: "ARCH_MAP_VDSO_64",
+}
