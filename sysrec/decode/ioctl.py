@@ -20,13 +20,13 @@ from construct import (Array, Bytes, Int8ul, Int16ul, Int32sl, Int32ul, Int64sl,
 
 from sysrec.cstring import quote_bytes
 from sysrec.decode.args import fd_arg
-from sysrec.decode.common import Call, Node, limited, ptr, read_string
-from sysrec.decode.row import E, Signature, X
+from sysrec.decode.common import Call, Node, fd, limited, ptr, read_string
+from sysrec.decode.row import AuxFn, E, Signature, X
 from sysrec.decode.sockaddr import decode_sockaddr_bytes
 from sysrec.decode.xlat import flags as xlat_flags, value
 from sysrec.decode.xlat.ioctl import (BAUD_RATES, CBAUD, CHAR_SIZES, CIBAUD, CSIZE, FS_IOC_FLAGS,
                                       HWADDR_SIZES, IBSHIFT, IFF_FLAGS, IOC_DIRS, MODEM_FLAGS,
-                                      REQUEST_NAMES, TCFLSH_QUEUES, TCXONC_ACTIONS, TERM_CFLAGS,
+                                      NAMESPACE_TYPES, REQUEST_NAMES, TCFLSH_QUEUES, TCXONC_ACTIONS, TERM_CFLAGS,
                                       TERM_IFLAGS, TERM_LFLAGS, TERM_ODELAYS, TERM_OFLAGS)
 from sysrec.decode.xlat.net import ARP_HARDWARE
 
@@ -309,16 +309,38 @@ def _ifconf(call: Call) -> Node:
     return {"ifc_len": length, "ifc_buf": buf}
 
 
+# --- namespaces (nsfs) -------------------------------------------------------------------------
+
+def _owner_uid(call: Call) -> Node:
+    """`[1000]`; the unmapped uid prints as -1."""
+    data = _fetch(call, 4)
+    if not isinstance(data, bytes):
+        return data
+    uid = uint32.parse(data)
+    return [-1 if uid == 0xFFFFFFFF else uid]
+
+
+def _returns_fd(call: Call) -> tuple[Node, Node]:
+    return fd(call.ret or 0), None
+
+
+def _namespace_type(call: Call) -> tuple[Node, Node]:
+    """`= 1073741824 (CLONE_NEWNET)`: the type in decimal, its name beside it."""
+    return None, NAMESPACE_TYPES.get(call.ret or 0)
+
+
 # --- the request table -------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Request:
     """How one request's argument prints. `arg` None: strace prints no third argument;
-    `at_exit`: printed once the kernel answered; `snapshot`: what to remember at entry."""
+    `at_exit`: printed once the kernel answered; `snapshot`: what to remember at entry;
+    `aux`: how a successful return value prints (a new fd, a name beside it)."""
 
     arg: ArgFn | None
     at_exit: bool = False
     snapshot: Callable[[Call], None] | None = None
+    aux: AuxFn | None = None
 
 
 def _get(arg: ArgFn) -> Request:
@@ -426,6 +448,11 @@ REQUESTS: dict[str, Request] = {
     "BLKZEROOUT": _set(_number_ptr(uint64_pair, 16)),
     "BLKRRPART": NO_ARG, "BLKFLSBUF": NO_ARG, "BLKTRACESTART": NO_ARG, "BLKTRACESTOP": NO_ARG,
     "BLKTRACETEARDOWN": NO_ARG,
+    # namespaces
+    "NS_GET_USERNS": Request(None, aux=_returns_fd),
+    "NS_GET_PARENT": Request(None, aux=_returns_fd),
+    "NS_GET_NSTYPE": Request(None, aux=_namespace_type),
+    "NS_GET_OWNER_UID": _get(_owner_uid),
 }
 # Requests strace decodes only as far as printing the argument's address.
 for _name in ("SIOCADDDLCI", "SIOCADDRT", "SIOCBONDCHANGEACTIVE", "SIOCBONDENSLAVE",
@@ -472,7 +499,7 @@ def _signature(row: Request) -> Signature:
     args = (E(fd_arg), E(request_arg))
     if row.arg is not None:
         args += ((X if row.at_exit else E)(_arg_decoder(row)),)
-    return Signature(args, snapshot=row.snapshot)
+    return Signature(args, snapshot=row.snapshot, aux=row.aux)
 
 
 _SIGNATURES: dict[int, Signature] = {id(row): _signature(row)
@@ -510,6 +537,12 @@ def _any_arg(call: Call, i: int) -> Node:
     return row.arg(call) if row.arg is not None else _hex(call)
 
 
+def _any_aux(call: Call) -> tuple[Node, Node]:
+    aux = request_row(call).aux
+    return aux(call) if aux is not None else (None, None)
+
+
 ROWS: dict[str, Signature] = {
-    "ioctl": Signature((E(fd_arg), E(request_arg), X(_any_arg)), snapshot=_snapshot_any),
+    "ioctl": Signature((E(fd_arg), E(request_arg), X(_any_arg)), snapshot=_snapshot_any,
+                       aux=_any_aux),
 }

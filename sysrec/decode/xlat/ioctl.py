@@ -102,6 +102,14 @@ FS_IOC_FLAGS: dict[int, str] = {
     0x20000000: "FS_PROJINHERIT_FL", 0x40000000: "FS_CASEFOLD_FL", 0x80000000: "FS_RESERVED_FL",
 }
 
+# --- namespaces: NS_GET_NSTYPE's answer -------------------------------------------------------
+
+NAMESPACE_TYPES: dict[int, str] = {
+    0x80: "CLONE_NEWTIME", 0x20000: "CLONE_NEWNS", 0x2000000: "CLONE_NEWCGROUP",
+    0x4000000: "CLONE_NEWUTS", 0x8000000: "CLONE_NEWIPC", 0x10000000: "CLONE_NEWUSER",
+    0x20000000: "CLONE_NEWPID", 0x40000000: "CLONE_NEWNET",
+}
+
 # --- every request strace knows by name --------------------------------------------------------
 
 REQUEST_NAMES: dict[int, str] = {
