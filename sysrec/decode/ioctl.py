@@ -20,9 +20,10 @@ from construct import (Array, Bytes, Int8ul, Int16ul, Int32sl, Int32ul, Int64sl,
 
 from sysrec.cstring import quote_bytes
 from sysrec.decode.args import fd_arg
-from sysrec.decode.common import Call, Node, fd, limited, ptr, read_string
+from sysrec.decode.common import (Call, Node, bytes_node, fd, limited, ptr, read_cstring,
+                                   read_string)
 from sysrec.decode.row import AuxFn, E, Signature, X
-from sysrec.decode.sockaddr import decode_sockaddr_bytes
+from sysrec.decode.sockaddr import decode_sockaddr_bytes, interface
 from sysrec.decode.xlat import flags as xlat_flags, value
 from sysrec.decode.xlat.ioctl import (BAUD_RATES, CBAUD, CHAR_SIZES, CIBAUD, CSIZE, FS_IOC_FLAGS,
                                       HWADDR_SIZES, IBSHIFT, IFF_FLAGS, IOC_DIRS, MODEM_FLAGS,
@@ -251,6 +252,23 @@ def _ifreq_get(key: str, member: str):
     return snapshot, decode
 
 
+def _bridge_name(call: Call) -> Node:
+    """SIOCBRADDBR's name: at most IFNAMSIZ bytes up to a NUL (`...` when there is none)."""
+    addr = call.u(2)
+    data = read_cstring(call, addr, IFNAMSIZ - 1)
+    if data is None:
+        return ptr(addr)
+    return bytes_node(data, IFNAMSIZ + 1 if len(data) == IFNAMSIZ else None)
+
+
+def _bridge_port(call: Call) -> Node:
+    """SIOCBRADDIF's interface: `{ifr_ifindex=if_nametoindex("eth0")}`."""
+    data = _fetch(call, IFREQ_SIZE)
+    if not isinstance(data, bytes):
+        return data
+    return {"ifr_ifindex": interface(ifreq_int.parse(data).value)}
+
+
 def _ifc_len(n: int) -> Node:
     """`80 /* 2 * sizeof(struct ifreq) */` when the length is a whole number of ifreqs."""
     if n > 0 and n % IFREQ_SIZE == 0:
@@ -400,6 +418,8 @@ REQUESTS: dict[str, Request] = {
     "FIOGETOWN": _get(_int_ptr), "SIOCATMARK": _get(_int_ptr), "SIOCGIFENCAP": _get(_int_ptr),
     "SIOCGPGRP": _get(_int_ptr), "SIOCOUTQNSD": _get(_int_ptr),
     "FIOSETOWN": _set(_int_ptr), "SIOCSIFENCAP": _set(_int_ptr), "SIOCSPGRP": _set(_int_ptr),
+    "SIOCBRADDBR": _set(_bridge_name), "SIOCBRDELBR": _set(_bridge_name),
+    "SIOCBRADDIF": _set(_bridge_port), "SIOCBRDELIF": _set(_bridge_port),
     "SIOCGIFADDR": _ifreq_get_row("ifr_name", "ifr_addr"),
     "SIOCGIFDSTADDR": _ifreq_get_row("ifr_name", "ifr_dstaddr"),
     "SIOCGIFBRDADDR": _ifreq_get_row("ifr_name", "ifr_broadaddr"),
