@@ -57,7 +57,7 @@ def test_no_argument_request_prints_two_arguments(per_request):
     state, done = call("ioctl", (4, FIOCLEX, 0x7FFF0000), FakeMemory(), ret=0)
     assert not state.more
     assert text(done.args) == "4, FIOCLEX"
-    assert not ioctl.has_exit_args(["4", "FIOCLEX"])
+    assert not ioctl.prints_at_exit(["4", "FIOCLEX"])
 
 
 def test_get_request_prints_what_the_kernel_wrote_at_exit(per_request):
@@ -66,7 +66,7 @@ def test_get_request_prints_what_the_kernel_wrote_at_exit(per_request):
     state, done = call("ioctl", (0, TCGETS, buf), mem, ret=0,
                        before_exit=lambda m: m.write(buf, termios()))
     assert text(state.args) == "0, TCGETS" and state.more
-    assert ioctl.has_exit_args(state.args)
+    assert ioctl.prints_at_exit(state.args) and not ioctl.has_exit_args(state.args)
     assert text(done.args) == f"0, TCGETS, {SANE}"
     _, failed = call("ioctl", (1, TCGETS, buf), mem, ret=-25)
     assert text(failed.args) == f"1, TCGETS, {buf:#x}"
@@ -147,7 +147,7 @@ def test_unknown_request_prints_the_argument_in_hex_at_entry(per_request):
     state, done = call("ioctl", (3, 0x80081234, 0x7FFF1000), FakeMemory(), ret=-25)
     assert not state.more
     assert text(done.args) == "3, _IOC(_IOC_READ, 0x12, 0x34, 0x8), 0x7fff1000"
-    assert not ioctl.has_exit_args(state.args)
+    assert not ioctl.prints_at_exit(state.args)
 
 
 def test_every_named_row_is_a_request_strace_knows():

@@ -1,13 +1,16 @@
 """ioctl: the request (second argument) selects how the third prints, and when.
 
 `REQUESTS` holds one row per request strace decodes for ordinary programs: terminals (strace's
-term.c), sockets (sock.c), file flags and clones (fs_f_ioctl.c, fs_0x94_ioctl.c). A "get"
-request prints its argument at exit, after the kernel wrote it (strace's `<... ioctl resumed>`
-split); a "set" request prints it at entry. A request without a row prints its argument in hex
-at entry; one strace has no name for prints as `_IOC(dir, type, nr, size)`.
+term.c), sockets (sock.c), file flags and clones (fs_f_ioctl.c, fs_0x94_ioctl.c), block
+devices (block.c), namespaces (nsfs.c). A "get" request prints its argument at exit, after the
+kernel wrote it (strace's `<... ioctl resumed>` split); a "set" request prints it at entry. A
+request without a row prints its argument in hex at entry; one strace has no name for prints
+as `_IOC(dir, type, nr, size)`.
 
-`signature_for(call)` gives the row's signature (like fcntl's, it depends on an argument) and
-`has_exit_args(entry_args)` tells from the printed request whether the line continues at exit.
+`signature_for(call)` gives the row's signature (like fcntl's, it depends on an argument);
+`has_exit_args(entry_args)` is always False: strace prints the `, ` before the third argument
+together with it, so an interrupted get reads `ioctl(1, TCGETS <unfinished ...>` and resumes
+with `<... ioctl resumed>, {...}) = 0`.
 """
 
 from __future__ import annotations
@@ -532,7 +535,14 @@ def signature_for(call: Call) -> Signature:
 
 
 def has_exit_args(entry_args) -> bool:
-    """Whether the line continues at exit, from the entry's printed request name."""
+    """Whether the entry text ends in `, `: never for ioctl. strace prints the separator with
+    the argument, at exit: `ioctl(1, TCGETS <unfinished ...>` then `<... ioctl resumed>, {...})`
+    (a set request: `ioctl(1, TIOCSWINSZ, {...} <unfinished ...>` then `<... ioctl resumed>)`)."""
+    return False
+
+
+def prints_at_exit(entry_args) -> bool:
+    """Whether the third argument prints at exit, from the entry's printed request name."""
     name = entry_args[1] if entry_args and len(entry_args) > 1 else None
     row = REQUESTS.get(name) if isinstance(name, str) else None
     return bool(row and row.arg is not None and row.at_exit)
