@@ -175,3 +175,12 @@ def test_without_the_per_request_signature_the_row_still_decodes(plain_row):
     assert state.more and text(done.args) == "3, TIOCSPTLCK, [0]"
     _, userns = call("ioctl", (6, 0xB701, 0), mem, ret=7)
     assert userns.rtext == {"$fd": 7}
+
+
+def test_fsxattr_get_adds_the_extent_count(per_request):
+    mem = FakeMemory()
+    buf = mem.put(bytes(28))
+    answer = struct.pack("<5I", 0x10 | 0x80000000, 0, 3, 0x2A, 0) + bytes(8)
+    _, done = call("ioctl", (3, 0x801C581F, buf), mem, ret=0, before_exit=lambda m: m.write(buf, answer))
+    assert text(done.args) == ("3, FS_IOC_FSGETXATTR, {fsx_xflags=FS_XFLAG_APPEND|FS_XFLAG_HASATTR, "
+                               "fsx_extsize=0, fsx_nextents=3, fsx_projid=0x2a, fsx_cowextsize=0}")

@@ -29,6 +29,7 @@ from sysrec.decode.row import AuxFn, E, Signature, X
 from sysrec.decode.sockaddr import decode_sockaddr_bytes, interface
 from sysrec.decode.xlat import flags as xlat_flags, value
 from sysrec.decode.xlat.ioctl import (BAUD_RATES, CBAUD, CHAR_SIZES, CIBAUD, CSIZE, FS_IOC_FLAGS,
+                                      FS_XFLAGS,
                                       HWADDR_SIZES, IBSHIFT, IFF_FLAGS, IOC_DIRS, MODEM_FLAGS,
                                       NAMESPACE_TYPES, REQUEST_NAMES, TCFLSH_QUEUES, TCXONC_ACTIONS, TERM_CFLAGS,
                                       TERM_IFLAGS, TERM_LFLAGS, TERM_ODELAYS, TERM_OFLAGS)
@@ -61,6 +62,12 @@ ifreq_map = Struct(Padding(IFNAMSIZ), "mem_start" / Int64ul, "mem_end" / Int64ul
                    "port" / Int8ul).compile()
 ifconf = Struct("ifc_len" / Int32sl, Padding(4), "ifc_buf" / Int64ul).compile()
 IFCONF_SIZE = 16
+fstrim_range = Struct("start" / Int64ul, "len" / Int64ul, "minlen" / Int64ul).compile()
+FSTRIM_RANGE_SIZE = 24
+fsxattr = Struct("fsx_xflags" / Int32ul, "fsx_extsize" / Int32ul, "fsx_nextents" / Int32ul,
+                 "fsx_projid" / Int32ul, "fsx_cowextsize" / Int32ul).compile()
+FSXATTR_SIZE = 28
+rand_pool_info = Struct("entropy_count" / Int32sl, "buf_size" / Int32sl).compile()
 int32 = Int32sl.compile()
 uint32 = Int32ul.compile()
 uint16 = Int16ul.compile()
@@ -330,6 +337,44 @@ def _ifconf(call: Call) -> Node:
     return {"ifc_len": length, "ifc_buf": buf}
 
 
+# --- files: trim ranges and extended attributes; entropy -----------------------------------------
+
+def _fstrim_range(call: Call) -> Node:
+    """FITRIM: `{start=0, len=18446744073709551615, minlen=0}`."""
+    data = _fetch(call, FSTRIM_RANGE_SIZE)
+    if not isinstance(data, bytes):
+        return data
+    r = fstrim_range.parse(data)
+    return {"start": f"{r.start:#x}" if r.start else "0", "len": r.len, "minlen": r.minlen}
+
+
+def _fsxattr(with_nextents: bool) -> ArgFn:
+    """struct fsxattr; fsx_nextents only in the kernel's answer."""
+    def decode(call: Call) -> Node:
+        data = _fetch(call, FSXATTR_SIZE)
+        if not isinstance(data, bytes):
+            return data
+        x = fsxattr.parse(data)
+        node: dict[str, Node] = {"fsx_xflags": _flags(x.fsx_xflags, FS_XFLAGS, "FS_XFLAG_???"),
+                                 "fsx_extsize": x.fsx_extsize}
+        if with_nextents:
+            node["fsx_nextents"] = x.fsx_nextents
+        node["fsx_projid"] = f"{x.fsx_projid:#x}" if x.fsx_projid else "0"
+        node["fsx_cowextsize"] = x.fsx_cowextsize
+        return node
+    return decode
+
+
+def _entropy(call: Call) -> Node:
+    """RNDADDENTROPY: `{entropy_count=8, buf_size=4, buf="..."}`, the bytes cut by -s."""
+    data = _fetch(call, 8)
+    if not isinstance(data, bytes):
+        return data
+    info = rand_pool_info.parse(data)
+    return {"entropy_count": info.entropy_count, "buf_size": info.buf_size,
+            "buf": read_string(call, call.u(2) + 8, info.buf_size)}
+
+
 # --- namespaces (nsfs) -------------------------------------------------------------------------
 
 def _owner_uid(call: Call) -> Node:
@@ -455,6 +500,13 @@ REQUESTS: dict[str, Request] = {
     "FS_IOC_GETFLAGS": _get(FS_FLAGS), "FS_IOC32_GETFLAGS": _get(FS_FLAGS),
     "FS_IOC_SETFLAGS": _set(FS_FLAGS), "FS_IOC32_SETFLAGS": _set(FS_FLAGS),
     "BTRFS_IOC_CLONE or FICLONE": _set(_int),
+    "FS_IOC_FSGETXATTR": _get(_fsxattr(True)), "FS_IOC_FSSETXATTR": _set(_fsxattr(False)),
+    "FITRIM": _set(_fstrim_range), "FIFREEZE": NO_ARG, "FITHAW": NO_ARG,
+    # entropy, inotify
+    "RNDGETENTCNT": _get(_int_ptr), "RNDADDTOENTCNT": _set(_int_ptr),
+    "RNDADDENTROPY": _set(_entropy), "FASTRPC_IOCTL_INIT_ATTACH or RNDZAPENTCNT": NO_ARG,
+    "RNDCLEARPOOL": NO_ARG,
+    "RNDRESEEDCRNG": NO_ARG, "INOTIFY_IOC_SETNEXTWD": _set(_int),
     # block devices
     "BLKRASET": _set(_ulong), "BLKFRASET": _set(_ulong),
     "BLKSECTGET": _get(_number_ptr(uint16, 2)), "BLKROTATIONAL": _get(_number_ptr(uint16, 2)),
