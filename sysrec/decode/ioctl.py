@@ -29,10 +29,10 @@ from sysrec.decode.row import AuxFn, E, Signature, X
 from sysrec.decode.sockaddr import decode_sockaddr_bytes, interface
 from sysrec.decode.xlat import flags as xlat_flags, value
 from sysrec.decode.xlat.ioctl import (BAUD_RATES, CBAUD, CHAR_SIZES, CIBAUD, CSIZE, FS_IOC_FLAGS,
-                                      FS_XFLAGS,
-                                      HWADDR_SIZES, IBSHIFT, IFF_FLAGS, IOC_DIRS, MODEM_FLAGS,
-                                      NAMESPACE_TYPES, REQUEST_NAMES, TCFLSH_QUEUES, TCXONC_ACTIONS, TERM_CFLAGS,
-                                      TERM_IFLAGS, TERM_LFLAGS, TERM_ODELAYS, TERM_OFLAGS)
+                                      FS_XFLAGS, HWADDR_SIZES, IBSHIFT, IFF_FLAGS, IOC_DIRS,
+                                      MODEM_FLAGS, NAMESPACE_TYPES, REQUEST_NAMES, TCFLSH_QUEUES,
+                                      TCXONC_ACTIONS, TERM_CFLAGS, TERM_IFLAGS, TERM_LFLAGS,
+                                      TERM_ODELAYS, TERM_OFLAGS)
 from sysrec.decode.xlat.net import ARP_HARDWARE
 
 ArgFn = Callable[[Call], Node]
@@ -48,12 +48,9 @@ winsize = Struct("ws_row" / Int16ul, "ws_col" / Int16ul, "ws_xpixel" / Int16ul,
                  "ws_ypixel" / Int16ul).compile()
 WINSIZE_SIZE = 8
 
+# struct ifreq: the interface name, then a union whose member depends on the request.
 IFNAMSIZ = 16
 IFREQ_SIZE = 40
-ifreq = Struct(
-    "name" / Bytes(IFNAMSIZ),
-    "u" / Bytes(IFREQ_SIZE - IFNAMSIZ),  # the union: which member depends on the request
-).compile()
 ifreq_int = Struct(Padding(IFNAMSIZ), "value" / Int32sl).compile()
 ifreq_flags = Struct(Padding(IFNAMSIZ), "value" / Int16ul).compile()
 ifreq_hwaddr = Struct(Padding(IFNAMSIZ), "family" / Int16ul, "data" / Bytes(14)).compile()
