@@ -184,3 +184,13 @@ def test_fsxattr_get_adds_the_extent_count(per_request):
     _, done = call("ioctl", (3, 0x801C581F, buf), mem, ret=0, before_exit=lambda m: m.write(buf, answer))
     assert text(done.args) == ("3, FS_IOC_FSGETXATTR, {fsx_xflags=FS_XFLAG_APPEND|FS_XFLAG_HASATTR, "
                                "fsx_extsize=0, fsx_nextents=3, fsx_projid=0x2a, fsx_cowextsize=0}")
+
+
+def test_ifconf_unreadable_at_exit_keeps_what_entry_read(per_request):
+    class Vanishing(FakeMemory):
+        def forget(self, addr):
+            del self.regions[addr]
+    mem = Vanishing()
+    conf = mem.put(struct.pack("<iiQ", 80, 0, 0x1000))
+    _, done = call("ioctl", (3, SIOCGIFCONF, conf), mem, ret=-14, before_exit=lambda m: m.forget(conf))
+    assert text(done.args) == "3, SIOCGIFCONF, {ifc_len=80 /* 2 * sizeof(struct ifreq) */, ifc_buf=0x1000}"

@@ -312,12 +312,8 @@ def _ifconf(call: Call) -> Node:
     if before is None:
         return ptr(call.u(2))
     data = call.read(call.u(2), IFCONF_SIZE)
-    if data is None:
-        node: dict[str, Node] = {}
-        if not before.ifc_buf:
-            node["ifc_len"] = _ifc_len(before.ifc_len)
-        node["ifc_buf"] = ptr(before.ifc_buf)
-        return node
+    if data is None:  # unreadable now: what was read at entry
+        return {"ifc_len": _ifc_len(before.ifc_len), "ifc_buf": ptr(before.ifc_buf)}
     after = ifconf.parse(data)
     if before.ifc_buf and before.ifc_len != after.ifc_len:
         length: Node = {"$vr": [_ifc_len(before.ifc_len), _ifc_len(after.ifc_len)]}
