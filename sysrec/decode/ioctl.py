@@ -28,8 +28,8 @@ from sysrec.decode.common import (Call, Node, bytes_node, fd, limited, ptr, read
 from sysrec.decode.row import AuxFn, E, Signature, X
 from sysrec.decode.sockaddr import decode_sockaddr_bytes, interface
 from sysrec.decode.xlat import flags as xlat_flags, value
-from sysrec.decode.xlat.ioctl import (BAUD_RATES, CBAUD, CHAR_SIZES, CIBAUD, CSIZE, FS_IOC_FLAGS,
-                                      FS_XFLAGS, HWADDR_SIZES, IBSHIFT, IFF_FLAGS, IOC_DIRS,
+from sysrec.decode.xlat.ioctl import (BAUD_RATES, CBAUD, CHAR_SIZES, CIBAUD, CSIZE, FIEMAP_FLAGS,
+                                      FS_IOC_FLAGS, FS_XFLAGS, HWADDR_SIZES, IBSHIFT, IFF_FLAGS, IOC_DIRS,
                                       MODEM_FLAGS, NAMESPACE_TYPES, REQUEST_NAMES, TCFLSH_QUEUES,
                                       TCXONC_ACTIONS, TERM_CFLAGS, TERM_IFLAGS, TERM_LFLAGS,
                                       TERM_ODELAYS, TERM_OFLAGS)
@@ -59,6 +59,9 @@ ifreq_map = Struct(Padding(IFNAMSIZ), "mem_start" / Int64ul, "mem_end" / Int64ul
                    "port" / Int8ul).compile()
 ifconf = Struct("ifc_len" / Int32sl, Padding(4), "ifc_buf" / Int64ul).compile()
 IFCONF_SIZE = 16
+fiemap = Struct("fm_start" / Int64ul, "fm_length" / Int64ul, "fm_flags" / Int32ul,
+                "fm_mapped_extents" / Int32ul, "fm_extent_count" / Int32ul).compile()
+FIEMAP_SIZE = 32  # the header; the extents follow
 fstrim_range = Struct("start" / Int64ul, "len" / Int64ul, "minlen" / Int64ul).compile()
 FSTRIM_RANGE_SIZE = 24
 fsxattr = Struct("fsx_xflags" / Int32ul, "fsx_extsize" / Int32ul, "fsx_nextents" / Int32ul,
@@ -332,6 +335,30 @@ def _ifconf(call: Call) -> Node:
 
 # --- files: trim ranges and extended attributes; entropy -----------------------------------------
 
+def _snapshot_fiemap(call: Call) -> None:
+    data = _fetch(call, FIEMAP_SIZE)
+    if isinstance(data, bytes):
+        fm = fiemap.parse(data)
+        data = {"fm_start": fm.fm_start, "fm_length": fm.fm_length,
+                "fm_flags": _flags(fm.fm_flags, FIEMAP_FLAGS, "FIEMAP_FLAG_???"),
+                "fm_extent_count": fm.fm_extent_count}
+    call.saved["fiemap"] = data
+
+
+def _fiemap(call: Call) -> Node:
+    """FS_IOC_FIEMAP: the request as passed, then ` => ` what the kernel mapped (the extents
+    abbreviated to `...`, hence that half as text)."""
+    asked = call.saved.get("fiemap", ptr(call.u(2)))
+    if not isinstance(asked, dict) or call.failed:
+        return asked
+    data = call.read(call.u(2), FIEMAP_SIZE)
+    if data is None:
+        return {"$vr": [asked, ptr(call.u(2))]}
+    fm = fiemap.parse(data)
+    flags = _flags(fm.fm_flags, FIEMAP_FLAGS, "FIEMAP_FLAG_???")
+    return {"$vr": [asked, f"{{fm_flags={flags}, fm_mapped_extents={fm.fm_mapped_extents}, ...}}"]}
+
+
 def _fstrim_range(call: Call) -> Node:
     """FITRIM: `{start=0, len=18446744073709551615, minlen=0}`."""
     data = _fetch(call, FSTRIM_RANGE_SIZE)
@@ -493,6 +520,7 @@ REQUESTS: dict[str, Request] = {
     "FS_IOC_GETFLAGS": _get(FS_FLAGS), "FS_IOC32_GETFLAGS": _get(FS_FLAGS),
     "FS_IOC_SETFLAGS": _set(FS_FLAGS), "FS_IOC32_SETFLAGS": _set(FS_FLAGS),
     "BTRFS_IOC_CLONE or FICLONE": _set(_int),
+    "FS_IOC_FIEMAP": Request(_fiemap, at_exit=True, snapshot=_snapshot_fiemap),
     "FS_IOC_FSGETXATTR": _get(_fsxattr(True)), "FS_IOC_FSSETXATTR": _set(_fsxattr(False)),
     "FITRIM": _set(_fstrim_range), "FIFREEZE": NO_ARG, "FITHAW": NO_ARG,
     # entropy, inotify

@@ -102,6 +102,9 @@ FS_IOC_FLAGS: dict[int, str] = {
     0x20000000: "FS_PROJINHERIT_FL", 0x40000000: "FS_CASEFOLD_FL", 0x80000000: "FS_RESERVED_FL",
 }
 
+# struct fiemap's fm_flags (FS_IOC_FIEMAP).
+FIEMAP_FLAGS: dict[int, str] = {1: "FIEMAP_FLAG_SYNC", 2: "FIEMAP_FLAG_XATTR", 4: "FIEMAP_FLAG_CACHE"}
+
 # struct fsxattr's fsx_xflags (FS_IOC_FSGETXATTR / FS_IOC_FSSETXATTR).
 FS_XFLAGS: dict[int, str] = {
     0x1: "FS_XFLAG_REALTIME", 0x2: "FS_XFLAG_PREALLOC", 0x8: "FS_XFLAG_IMMUTABLE",

@@ -1,11 +1,13 @@
 // sysrec-test: -e trace=ioctl -s 8
 /* File-system and entropy requests with a struct or an int argument: FITRIM's range,
- * struct fsxattr (a failed get prints the address), RNDGETENTCNT's count, RNDADDENTROPY's buffer
+ * struct fsxattr (a failed get prints the address), FS_IOC_FIEMAP's request => answer,
+ * RNDGETENTCNT's count, RNDADDENTROPY's buffer
  * (cut by -s), INOTIFY_IOC_SETNEXTWD's plain int. The set requests go to files that refuse
  * them, so nothing changes. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fiemap.h>
 #include <linux/fs.h>
 #include <linux/random.h>
 #include <stdio.h>
@@ -31,6 +33,7 @@ static const char *result(long rc)
 	case EPERM: return "= -1 EPERM (Operation not permitted)";
 	case EOPNOTSUPP: return "= -1 EOPNOTSUPP (Operation not supported)";
 	case EBADF: return "= -1 EBADF (Bad file descriptor)";
+	case EBADR: return "= -1 EBADR (Invalid request descriptor)";
 	}
 	return "= -1 E??? (unexpected)";
 }
@@ -50,6 +53,28 @@ int main(void)
 		    null);
 	rc = ioctl(null, FS_IOC_FSGETXATTR, &x);
 	expect_line(result(rc), "ioctl(%d, FS_IOC_FSGETXATTR, %p)", null, &x);
+
+	/* FIEMAP: the request as passed (all a failure shows), then what the kernel mapped. */
+	int file = open("/proc/self/exe", O_RDONLY);
+	struct { struct fiemap f; struct fiemap_extent e[2]; } map;
+	memset(&map, 0, sizeof map);
+	map.f.fm_length = -1ULL;
+	map.f.fm_extent_count = 2;
+	map.f.fm_flags = FIEMAP_FLAG_SYNC | 0x10;
+	rc = ioctl(file, FS_IOC_FIEMAP, &map);
+	expect_line(result(rc), "ioctl(%d, FS_IOC_FIEMAP, {fm_start=0, fm_length=18446744073709551615, "
+		    "fm_flags=FIEMAP_FLAG_SYNC|0x10, fm_extent_count=2})", file);
+	map.f.fm_flags = 0;
+	rc = ioctl(file, FS_IOC_FIEMAP, &map);
+	if (rc == 0 && map.f.fm_flags == 0)
+		expect_line(result(rc), "ioctl(%d, FS_IOC_FIEMAP, {fm_start=0, fm_length=18446744073709551615, "
+			    "fm_flags=0, fm_extent_count=2} => {fm_flags=0, fm_mapped_extents=%u, ...})",
+			    file, map.f.fm_mapped_extents);
+	else
+		expect_line(result(rc), "ioctl(%d, FS_IOC_FIEMAP, {fm_start=0, fm_length=18446744073709551615, "
+			    "fm_flags=0, fm_extent_count=2})", file);
+	rc = ioctl(file, FS_IOC_FIEMAP, (void *) 8);
+	expect_line(result(rc), "ioctl(%d, FS_IOC_FIEMAP, 0x8)", file);
 
 	int rnd = open("/dev/urandom", O_RDONLY), count = -1;
 	rc = ioctl(rnd, RNDGETENTCNT, &count);
