@@ -29,10 +29,10 @@ from sysrec.decode.row import AuxFn, E, Signature, X
 from sysrec.decode.sockaddr import decode_sockaddr_bytes, interface
 from sysrec.decode.xlat import flags as xlat_flags, value
 from sysrec.decode.xlat.ioctl import (BAUD_RATES, CBAUD, CHAR_SIZES, CIBAUD, CSIZE, FIEMAP_FLAGS,
-                                      FS_IOC_FLAGS, FS_XFLAGS, HWADDR_SIZES, IBSHIFT, IFF_FLAGS, IOC_DIRS,
-                                      MODEM_FLAGS, NAMESPACE_TYPES, REQUEST_NAMES, TCFLSH_QUEUES,
-                                      TCXONC_ACTIONS, TERM_CFLAGS, TERM_IFLAGS, TERM_LFLAGS,
-                                      TERM_ODELAYS, TERM_OFLAGS)
+                                      FS_IOC_FLAGS, FS_XFLAGS, HWADDR_SIZES, IBSHIFT, IFF_FLAGS,
+                                      IOC_DIRS, MODEM_FLAGS, NAMESPACE_TYPES, REQUEST_NAMES,
+                                      TCFLSH_QUEUES, TCXONC_ACTIONS, TERM_CFLAGS, TERM_IFLAGS,
+                                      TERM_LFLAGS, TERM_ODELAYS, TERM_OFLAGS)
 from sysrec.decode.xlat.net import ARP_HARDWARE
 
 ArgFn = Callable[[Call], Node]
