@@ -51,6 +51,8 @@ def test_request_names():
     assert ioctl.request_name(0x80081234) == "_IOC(_IOC_READ, 0x12, 0x34, 0x8)"
     assert ioctl.request_name(0x00001234) == "_IOC(_IOC_NONE, 0x12, 0x34, 0)"
     assert ioctl.request_name(0xFFFF00FE) == "_IOC(_IOC_READ|_IOC_WRITE, 0, 0xfe, 0x3fff)"
+    assert ioctl.request_name(0x80044D0D) == "MIXER_READ(13) or OTPSELECT"
+    assert ioctl.request_name(0x400845C1) == "EVIOCSABS(ABS_Y)"
 
 
 def test_no_argument_request_prints_two_arguments(per_request):

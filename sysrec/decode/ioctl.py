@@ -4,8 +4,9 @@
 term.c), sockets (sock.c), file flags and clones (fs_f_ioctl.c, fs_0x94_ioctl.c), block
 devices (block.c), namespaces (nsfs.c). A "get" request prints its argument at exit, after the
 kernel wrote it (strace's `<... ioctl resumed>` split); a "set" request prints it at entry. A
-request without a row prints its argument in hex at entry; one strace has no name for prints
-as `_IOC(dir, type, nr, size)`.
+request without a row prints its argument in hex at entry. The request itself prints by name
+(`REQUEST_NAMES`), with a parameter for a few families (`EVIOCGNAME(256)`), else as
+`_IOC(dir, type, nr, size)`.
 
 `signature_for(call)` gives the row's signature (like fcntl's, it depends on an argument);
 `has_exit_args(entry_args)` is always False: strace prints the `, ` before the third argument
@@ -28,8 +29,8 @@ from sysrec.decode.common import (Call, Node, bytes_node, fd, limited, ptr, read
 from sysrec.decode.row import AuxFn, E, Signature, X
 from sysrec.decode.sockaddr import decode_sockaddr_bytes, interface
 from sysrec.decode.xlat import flags as xlat_flags, value
-from sysrec.decode.xlat.ioctl import (BAUD_RATES, CBAUD, CHAR_SIZES, CIBAUD, CSIZE, FIEMAP_FLAGS,
-                                      FS_IOC_FLAGS, FS_XFLAGS, HWADDR_SIZES, IBSHIFT, IFF_FLAGS,
+from sysrec.decode.xlat.ioctl import (ABS_AXES, BAUD_RATES, CBAUD, CHAR_SIZES, CIBAUD, CSIZE,
+                                      EV_TYPES, FIEMAP_FLAGS, FS_IOC_FLAGS, FS_XFLAGS, HWADDR_SIZES, IBSHIFT, IFF_FLAGS,
                                       IOC_DIRS, MODEM_FLAGS, NAMESPACE_TYPES, REQUEST_NAMES,
                                       TCFLSH_QUEUES, TCXONC_ACTIONS, TERM_CFLAGS, TERM_IFLAGS,
                                       TERM_LFLAGS, TERM_ODELAYS, TERM_OFLAGS)
@@ -567,9 +568,86 @@ UNKNOWN = Request(_hex)  # strace prints the argument as a number
 
 # --- the request itself ------------------------------------------------------------------------
 
+IOC_READ, IOC_WRITE = 2, 1
+
+
+@dataclass(frozen=True)
+class NumberedRequest:
+    """A request family strace names with a parameter taken from the number itself:
+    `EVIOCGNAME(256)` (the size), `MIXER_READ(13)` (the number), `EVIOCGABS(ABS_X)`."""
+
+    type: int
+    direction: int
+    first: int  # the range of _IOC_NR it covers
+    last: int
+    name: str
+    param: Callable[[int, int], str]  # (nr - first, size) -> the text in parentheses
+
+
+def _size(nr: int, size: int) -> str:
+    return str(size)
+
+
+def _nr(nr: int, size: int) -> str:
+    return str(nr)
+
+
+def _axis(nr: int, size: int) -> str:
+    return str(value(nr, ABS_AXES, "ABS_???"))
+
+
+def _event_bits(nr: int, size: int) -> str:
+    return f"{value(nr, EV_TYPES, 'EV_???') if nr else 0}, {size}"
+
+
+def _sized(type_: int, direction: int, nr: int, name: str) -> NumberedRequest:
+    return NumberedRequest(type_, direction, nr, nr, name, _size)
+
+
+E_, H_ = ord("E"), ord("H")
+NUMBERED_REQUESTS: tuple[NumberedRequest, ...] = (
+    NumberedRequest(E_, IOC_WRITE, 0xC0, 0xFF, "EVIOCSABS", _axis),
+    NumberedRequest(E_, IOC_READ, 0x20, 0x3F, "EVIOCGBIT", _event_bits),
+    NumberedRequest(E_, IOC_READ, 0x40, 0x7F, "EVIOCGABS", _axis),
+    _sized(E_, IOC_READ, 0x06, "EVIOCGNAME"), _sized(E_, IOC_READ, 0x07, "EVIOCGPHYS"),
+    _sized(E_, IOC_READ, 0x08, "EVIOCGUNIQ"), _sized(E_, IOC_READ, 0x09, "EVIOCGPROP"),
+    _sized(E_, IOC_READ, 0x0A, "EVIOCGMTSLOTS"), _sized(E_, IOC_READ, 0x18, "EVIOCGKEY"),
+    _sized(E_, IOC_READ, 0x19, "EVIOCGLED"), _sized(E_, IOC_READ, 0x1A, "EVIOCGSND"),
+    _sized(E_, IOC_READ, 0x1B, "EVIOCGSW"),
+    _sized(H_, IOC_READ, 0x04, "HIDIOCGRAWNAME"), _sized(H_, IOC_READ, 0x05, "HIDIOCGRAWPHYS"),
+    _sized(H_, IOC_READ, 0x06, "HIDIOCSFEATURE"), _sized(H_, IOC_READ, 0x08, "HIDIOCGRAWUNIQ"),
+    _sized(H_, IOC_READ, 0x12, "HIDIOCGPHYS"),
+    _sized(H_, IOC_READ | IOC_WRITE, 0x06, "HIDIOCSFEATURE"),
+    _sized(H_, IOC_READ | IOC_WRITE, 0x07, "HIDIOCGFEATURE"),
+    NumberedRequest(ord("M"), IOC_WRITE, 0, 0xFF, "MIXER_WRITE", _nr),
+    NumberedRequest(ord("M"), IOC_READ, 0, 0xFF, "MIXER_READ", _nr),
+    _sized(ord("U"), IOC_READ, 0x2C, "UI_GET_SYSNAME"),
+    _sized(ord("j"), IOC_READ, 0x13, "JSIOCGNAME"),
+    _sized(ord("k"), IOC_WRITE, 0x00, "SPI_IOC_MESSAGE"),
+)
+# One number strace names although its direction bits are wrong.
+MISNUMBERED_REQUESTS: dict[int, str] = {0x80082102: "SECCOMP_IOCTL_NOTIF_ID_VALID_WRONG_DIR"}
+
+
+def numbered_request(code: int) -> str | None:
+    """`EVIOCGNAME(256)` for a request of a parameterised family, else None."""
+    name = MISNUMBERED_REQUESTS.get(code)
+    if name is not None:
+        return name
+    type_, nr, direction, size = (code >> 8) & 0xFF, code & 0xFF, code >> 30, (code >> 16) & 0x3FFF
+    for fam in NUMBERED_REQUESTS:
+        if fam.type == type_ and fam.direction == direction and fam.first <= nr <= fam.last:
+            return f"{fam.name}({fam.param(nr - fam.first, size)})"
+    return None
+
+
 def request_name(code: int) -> str:
-    """`TCGETS`, `SNDCTL_TMR_START or TCSETS`, or `_IOC(_IOC_READ, 0x12, 0x34, 0x8)`."""
+    """`TCGETS`, `SNDCTL_TMR_START or TCSETS`, `EVIOCGNAME(256)`, `MIXER_READ(13) or OTPSELECT`,
+    or `_IOC(_IOC_READ, 0x12, 0x34, 0x8)`."""
     name = REQUEST_NAMES.get(code)
+    numbered = numbered_request(code)
+    if numbered is not None:
+        return numbered if name is None else f"{numbered} or {name}"
     if name is not None:
         return name
     direction = _flags(code >> 30, IOC_DIRS, "_IOC_???")
