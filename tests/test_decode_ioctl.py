@@ -4,9 +4,11 @@ the per-request signature, -s limits, memory the kernel changes between entry an
 
 from __future__ import annotations
 
+import json
 import struct
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from sysrec import decode
 from sysrec.decode import ioctl
@@ -196,3 +198,29 @@ def test_ifconf_unreadable_at_exit_keeps_what_entry_read(per_request):
     conf = mem.put(struct.pack("<iiQ", 80, 0, 0x1000))
     _, done = call("ioctl", (3, SIOCGIFCONF, conf), mem, ret=-14, before_exit=lambda m: m.forget(conf))
     assert text(done.args) == "3, SIOCGIFCONF, {ifc_len=80 /* 2 * sizeof(struct ifreq) */, ifc_buf=0x1000}"
+
+
+KNOWN_CODES = sorted({code for code, name in ioctl.REQUEST_NAMES.items() if name in ioctl.REQUESTS}
+                     | {0x80082102, 0x80044D0D})
+BASE = 0x7F0000000000
+
+
+@pytest.mark.parametrize("route", ["per_request", "plain_row"])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(code=st.sampled_from(KNOWN_CODES),
+       arg=st.one_of(st.integers(0, 64), st.integers(BASE, BASE + 4096), st.integers(0, (1 << 64) - 1)),
+       before=st.binary(max_size=4096), after=st.binary(max_size=4096),
+       ret=st.one_of(st.none(), st.integers(-4095, 64)), strsize=st.integers(0, 64))
+def test_every_decoded_request_survives_random_memory(route, request, monkeypatch, code, arg, before,
+                                                      after, ret, strsize):
+    """No decoder raises (enter()/leave()'s safety net switched off) and the nodes render."""
+    request.getfixturevalue(route)
+    monkeypatch.setattr(decode, "_safe", lambda fn, c, i: fn(c, i))
+    mem = FakeMemory()
+    mem.put(before.ljust(4096, b"\0"), BASE)
+    opts = decode.DecodeOptions(strsize=strsize)
+    state = decode.enter("ioctl", (3, code, arg, 0, 0, 0), mem, opts)
+    mem.write(BASE, after[:4096])
+    done = decode.leave(state, ret, mem, opts)
+    assert text(done.args, strsize).startswith("3, ")
+    assert json.loads(json.dumps([done.args, done.rtext, done.raux])) is not None
