@@ -8,10 +8,10 @@ request without a row prints its argument in hex at entry. The request itself pr
 (`REQUEST_NAMES`), with a parameter for a few families (`EVIOCGNAME(256)`), else as
 `_IOC(dir, type, nr, size)`.
 
-`signature_for(call)` gives the row's signature (like fcntl's, it depends on an argument);
-`has_exit_args(entry_args)` is always False: strace prints the `, ` before the third argument
-together with it, so an interrupted get reads `ioctl(1, TCGETS <unfinished ...>` and resumes
-with `<... ioctl resumed>, {...}) = 0`.
+`signature_for(call)` gives the row's signature (like fcntl's, it depends on an argument); its
+rows split with the comma at exit: strace prints the `, ` before the third argument together
+with it, so an interrupted get reads `ioctl(1, TCGETS <unfinished ...>` and resumes with
+`<... ioctl resumed>, {...}) = 0`.
 """
 
 from __future__ import annotations
@@ -673,7 +673,9 @@ def _signature(row: Request) -> Signature:
     args = (E(fd_arg), E(request_arg))
     if row.arg is not None:
         args += ((X if row.at_exit else E)(_arg_decoder(row)),)
-    return Signature(args, snapshot=row.snapshot, aux=row.aux)
+    # strace prints the separator with the argument: `ioctl(1, TCGETS <unfinished ...>` then
+    # `<... ioctl resumed>, {...})`.
+    return Signature(args, snapshot=row.snapshot, aux=row.aux, comma_at_exit=True)
 
 
 _SIGNATURES: dict[int, Signature] = {id(row): _signature(row)
@@ -685,13 +687,6 @@ def signature_for(call: Call) -> Signature:
     return _SIGNATURES[id(request_row(call))]
 
 
-def has_exit_args(entry_args) -> bool:
-    """Whether the entry text ends in `, `: never for ioctl. strace prints the separator with
-    the argument, at exit: `ioctl(1, TCGETS <unfinished ...>` then `<... ioctl resumed>, {...})`
-    (a set request: `ioctl(1, TIOCSWINSZ, {...} <unfinished ...>` then `<... ioctl resumed>)`)."""
-    return False
-
-
 def prints_at_exit(entry_args) -> bool:
     """Whether the third argument prints at exit, from the entry's printed request name."""
     name = entry_args[1] if entry_args and len(entry_args) > 1 else None
@@ -699,9 +694,9 @@ def prints_at_exit(entry_args) -> bool:
     return bool(row and row.arg is not None and row.at_exit)
 
 
-# --- the one row signatures.py reads ----------------------------------------------------------
-# Until signatures.py asks signature_for() for each call (as it does for fcntl), the row below
-# prints every third argument at exit; a set request's argument is still read at entry.
+# --- the fixed row, for readers of records ------------------------------------------------------
+# The tracer asks signature_for() for each call (signatures.PER_CALL_ROWS); this row stands for
+# any request: the third argument printed at exit, a set request's read at entry.
 
 def _snapshot_any(call: Call) -> None:
     row = request_row(call)
@@ -725,5 +720,5 @@ def _any_aux(call: Call) -> tuple[Node, Node]:
 
 ROWS: dict[str, Signature] = {
     "ioctl": Signature((E(fd_arg), E(request_arg), X(_any_arg)), snapshot=_snapshot_any,
-                       aux=_any_aux),
+                       aux=_any_aux, comma_at_exit=True),
 }
