@@ -95,6 +95,8 @@ def timeline_title(header: Mapping[str, Any], footer: Mapping[str, Any] | None =
     if not parts:
         parts.append(" ".join(header.get("argv") or []) or "record")
     title = " / ".join(parts) + f" — kernel {header.get('kernel', '?')}"
+    if context.get("same_cpu"):
+        title += " — client pinned to the tracer's CPU"
     if footer:
         title += f" — ended: {footer.get('end', '?')}"
         if footer.get("exit_status") is not None:

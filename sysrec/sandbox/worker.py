@@ -367,14 +367,15 @@ def _trace_client(job: RunJob, listener: tuple[str, int] | None, server_netns_fd
     client = job.scenario.client
     argv = client_argv(job)
     trace_set = list(client.trace) if client.trace is not None else list(DEFAULT_SET)
-    # One client runs on the tracer's CPU (sysrec trace's default: cheaper stops, and its sockets'
-    # timers fire on one CPU, so e.g. three deferred final ACKs reach the listener one after the
-    # other; on two CPUs they can race past a full accept queue). A burst of clients must be free
-    # to start up in parallel, as it would untraced.
+    # The client sees the machine as it is, unless its scenario pins it to the tracer's CPU for a
+    # race that must resolve one way (three deferred final ACKs reaching a full accept queue one
+    # after the other, not on two CPUs at once); the record says so.
     options = TraceOptions(trace_set=trace_set, follow=client.follow or client.count > 1,
-                           seccomp=True, strsize=32, fd_decode=2, same_cpu=client.count == 1)
+                           seccomp=True, strsize=32, fd_decode=2, same_cpu=client.same_cpu)
     context = {"scenario": job.scenario.name, "cell": job.cell.name, "settings": dict(job.cell.settings),
                "run": job.run, "role": "client"}
+    if client.same_cpu:
+        context["same_cpu"] = True
     link = job.scenario.link
     if link is not None and client_host is not None:
         # Packets are captured at the client's end of the link: readers need to know it was there.

@@ -79,6 +79,7 @@ class Client:
     trace: tuple[str, ...] | None  # syscall set; None: the tracer's default set
     follow: bool
     stagger_ms: float = 0.0   # instance i starts i × this after the first, on one clock
+    same_cpu: bool = False    # client and tracer pinned to one CPU (the client then sees one CPU)
 
 
 @dataclass(frozen=True)

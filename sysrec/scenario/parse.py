@@ -23,7 +23,7 @@ LINK_KEYS = {"delay_ms", "loss", "seed"}
 SERVER_KEYS = {"command", "probe", "args", "ready", "start_timeout"}
 READY_KEYS = {"listen", "delay"}
 PRELOAD_KEYS = {"command", "probe", "args", "keep", "until_queue", "delay", "timeout"}
-CLIENT_KEYS = {"command", "probe", "args", "count", "stagger_ms", "timeout", "trace", "follow"}
+CLIENT_KEYS = {"command", "probe", "args", "count", "stagger_ms", "timeout", "trace", "follow", "same_cpu"}
 EXPECT_KINDS = ("sequence", "absent", "count", "counters", "exit")
 EXPECT_KEYS = {"when", "says", "times", *EXPECT_KINDS}
 MATCHER_KEYS = {"syscall", "ret", "errno", "so_error", "raux", "tcp_state", "queue", "synrecv"}
@@ -226,8 +226,9 @@ def _client(ctx: _Ctx, raw: Any, check_programs: bool) -> Client:
             raise ctx.error("client.trace", f"known syscall names ({err})", show_got=False) from None
         trace = parsed
     follow = _bool(ctx, raw, "follow", "client.follow", True)
+    same_cpu = _bool(ctx, raw, "same_cpu", "client.same_cpu", False)
     return Client(command=command, count=count, timeout=timeout, trace=trace, follow=follow,
-                  stagger_ms=float(stagger))
+                  stagger_ms=float(stagger), same_cpu=same_cpu)
 
 
 def _command(ctx: _Ctx, raw: dict[str, Any], key: str, check_programs: bool) -> Command:

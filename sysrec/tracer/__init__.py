@@ -61,8 +61,9 @@ def trace(argv: Sequence[str], options: TraceOptions, sink: Sink, *,
     process's children, or read their status there.
 
     Everything runs in the calling thread (ptrace requests must come from the tracer thread).
-    While tracing, the calling thread is pinned to its current CPU (`options.same_cpu`), and the
-    tracee inherits that; the previous affinity is restored afterwards.
+    With `options.same_cpu` the calling thread is pinned to its current CPU while tracing, and
+    the tracee inherits that (the program then sees one CPU); the previous affinity is restored
+    afterwards.
     """
     return Tracer(argv, options, sink, context_hook=context_hook, annotate_fds=annotate_fds,
                   env=env, cwd=cwd, stdin=stdin, stdout=stdout, stderr=stderr,

@@ -53,7 +53,7 @@ P: Any = None
 
 class TraceOptions(namedtuple("TraceOptions", ("trace_set", "follow", "seccomp", "strsize", "fd_decode",
                                                "same_cpu", "handle_signals"),
-                              defaults=(DEFAULT_SET, False, True, 32, 0, True, True))):
+                              defaults=(DEFAULT_SET, False, True, 32, 0, False, True))):
     """What to trace and how; mirrors the `sysrec trace` flags.
 
     - trace_set: syscall names to record (default: the network calls plus
@@ -67,8 +67,10 @@ class TraceOptions(namedtuple("TraceOptions", ("trace_set", "follow", "seccomp",
     - fd_decode: 0 none, 1 -y (what each fd refers to), 2 -yy (socket endpoints, looked up in the
       tracee's network namespace).
     - same_cpu: run the tracer and the tracee on one CPU (sched_setaffinity, inherited by the
-      tracee's children): a ptrace stop costs ~5x less than across CPUs (FIELD-NOTES §5). The
-      tracee's threads then share that CPU; the caller's affinity is restored afterwards.
+      tracee's children): a ptrace stop costs ~5x less than across CPUs (FIELD-NOTES §5), but
+      the program sees one CPU (nproc, thread pools, GOMAXPROCS) — it changes what is traced,
+      so it is off unless a scenario asks for it (`[client] same_cpu = true`). The caller's
+      affinity is restored afterwards.
     - handle_signals: catch SIGINT/SIGTERM/SIGHUP while tracing (main thread only): the program
       is killed, end="interrupted".
     """
@@ -79,7 +81,7 @@ class TraceOptions(namedtuple("TraceOptions", ("trace_set", "follow", "seccomp",
     seccomp: bool  # True
     strsize: int  # 32
     fd_decode: int  # 0
-    same_cpu: bool  # True
+    same_cpu: bool  # False
     handle_signals: bool  # True
 
 
