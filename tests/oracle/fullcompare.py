@@ -58,8 +58,9 @@ VOLATILE = [
 ]
 PREFIX = re.compile(r"^(?:(\d+) +|\[pid +(\d+)\] )")
 NAME = re.compile(r"^(?:<\.\.\. )?(\w+)[( ]")
-# Calls that take or return pids: there, a number that is one of the trace's pids (as its line
-# prefixes name them) is blanked; without prefixes, the pid they return is.
+# Calls that take or return pids: there, an argument in a pid's place or the return value that
+# is one of the trace's pids (as its line prefixes name them, or the calls that return a new or
+# the caller's pid) is blanked; getppid()'s always (the parent may be the tracer).
 PID_CALLS = frozenset({
     "getpid", "getppid", "gettid", "set_tid_address", "fork", "vfork", "clone", "clone3",
     "wait4", "waitid", "kill", "tkill", "tgkill", "pidfd_open", "getpgid", "getsid", "setpgid",
@@ -67,7 +68,10 @@ PID_CALLS = frozenset({
     "sched_getscheduler", "sched_setscheduler", "sched_getattr", "get_robust_list",
     "rt_sigreturn",  # returns what the interrupted call returned: wait4's pid, often
 })
+NEW_PID = re.compile(r"^(?:getpid|gettid|set_tid_address|fork|vfork|clone3?)\(.*\) += (\d+)$")
 RETURNS_PID = re.compile(r"(\) += )\d+$")
+PID_PLACES = (re.compile(r"^(\w+\()(\d+)\b"), re.compile(r"^((?:tgkill|setpgid)\([^,]+, )(\d+)\b"),
+              re.compile(r"(\) += )(\d+)$"))
 # Files whose contents differ between runs: what is read from them is blanked.
 VOLATILE_OPEN = re.compile(r'^open(?:at)?\((?:AT_FDCWD, )?"(?:/dev/u?random|/proc/(?:self|thread-self|\d+)/'
                            r'(?:maps|smaps|stat|status|statm|sched|io))", .*\) += (\d+)$')
@@ -82,7 +86,7 @@ HEX = re.compile(r"\b0x[0-9a-f]+\b")
 def normalise_trace(lines: list[str]) -> list[str]:
     """Blank what differs between runs; the `PID ` prefix stays (joined() needs it)."""
     pids = {m.group(1) or m.group(2) for m in map(PREFIX.match, lines) if m}
-    pid_word = re.compile(r"\b(?:%s)\b" % "|".join(sorted(pids, key=len, reverse=True))) if pids else None
+    pids |= {m.group(1) for m in (NEW_PID.match(PREFIX.sub("", line)) for line in lines) if m}
     # a non-PIE program's heap starts at a random address too: blank addresses in its brk range
     tops = [int(m.group(1), 0) for m in (BRK.match(PREFIX.sub("", line)) for line in lines) if m]
     heap = (min(tops), max(tops)) if tops else None
@@ -97,9 +101,9 @@ def normalise_trace(lines: list[str]) -> list[str]:
             rest = pattern.sub(repl, rest)
         name = NAME.match(rest)
         if name and name.group(1) in PID_CALLS:
-            if pid_word is not None:
-                rest = pid_word.sub("PID", rest)
-            if pid_word is None or name.group(1) == "getppid":  # the parent may be the tracer
+            for place in PID_PLACES:
+                rest = place.sub(lambda p: p.group(1) + ("PID" if p.group(2) in pids else p.group(2)), rest)
+            if name.group(1) == "getppid":
                 rest = RETURNS_PID.sub(r"\1PID", rest)
         if heap is not None:
             rest = HEX.sub(lambda h: "0xHEAP" if heap[0] <= int(h.group(), 16) <= heap[1] else h.group(), rest)
