@@ -29,9 +29,11 @@ PYTHON = "/usr/bin/python3" if Path("/usr/bin/python3").exists() else sys.execut
 # Lines whose content depends on timing, not on the program: which thread waits on a futex and
 # whether the wake-up finds a waiter.
 RACY = frozenset({"futex"})
-# ... and, for some programs, the timeouts they compute from the clock, or the ends of aligned
-# allocations they give back (one munmap or two, of sizes that follow the random address).
-RACY_IN = {"curl": frozenset({"poll"}), "ruby": frozenset({"munmap"}), "python": frozenset({"munmap"})}
+# ... and, for some programs, the timeouts they compute from the clock, the ends of aligned
+# allocations they give back (one munmap or two, of sizes that follow the random address), or
+# whether a child's SIGCHLD comes while the shell waits (a signal handler and its return) or after.
+RACY_IN = {"curl": frozenset({"poll", "rt_sigaction"}), "ruby": frozenset({"munmap"}), "python": frozenset({"munmap"}),
+           "pipeline": frozenset({"rt_sigreturn"}), "head-dd": frozenset({"rt_sigreturn"})}
 # Not the decoders' doing: `sysrec trace` runs the tracee on the tracer's CPU (TraceOptions.
 # same_cpu), so the CPU mask the program reads is not the one it gets under strace.
 KNOWN = frozenset({"sched_getaffinity"})

@@ -259,3 +259,18 @@ def test_a_number_without_a_name_returns_in_hex():
     assert done.rtext == "0x2a"
     done = leave(enter("syscall_0x1f4", (0,) * 6, NoMemory(), opts), 0, NoMemory(), opts)
     assert done.rtext == "0"
+
+
+def test_the_filter_of_a_set_stops_at_numbers_without_a_name():
+    """Under seccomp, a set's filter lets through the named syscalls outside the set, and
+    stops at the set's and at every number strace has no name for."""
+    from test_tracer_seccomp import run_bpf  # the oracle suite's classic-BPF interpreter
+
+    from sysrec.tracer.seccomp import SECCOMP_RET_ALLOW, SECCOMP_RET_TRACE, build_filter
+
+    chosen = {SYSCALL_NUMBERS[name] for name in parse_trace_set("%network,close")}
+    program = build_filter(set(SYSCALL_NUMBERS.values()) - chosen, skip=True)
+    for nr in [*range(0, 600), 0x3FFFFFFF]:
+        named = nr in SYSCALLS
+        expected = SECCOMP_RET_TRACE if nr in chosen or not named else SECCOMP_RET_ALLOW
+        assert run_bpf(program, nr) == expected, nr

@@ -49,9 +49,12 @@ VOLATILE = [
     (re.compile(r"^(time\(.*\) += )\d+$"), r"\1TIME"),
     (re.compile(r"^(times\()\{.*\}(\) += )\d+$"), r"\1{CPU TIMES}\2TICKS"),
     (re.compile(r"(si_utime|si_stime)=\d+"), r"\1=T"),
+    (re.compile(r"(ru_[a-z]+)=(\{[^}]*\}|\d+)"), r"\1=N"),
     (re.compile(r"(st_[amc]time(?:_nsec)?|stx_[abcm]time)=(\{[^}]*\}|[^,}]+)"), r"\1=T"),
     # free-memory and load counters
     (re.compile(r"^sysinfo\(\{.*\}\)"), "sysinfo({...})"),
+    # thread ids the kernel writes back (clone's parent_tid, child_tid)
+    (re.compile(r"((?:parent|child)_tid=\[)\d+\]"), r"\1PID]"),
     # inodes, and the ephemeral ports a connect() gets
     (re.compile(r"(st_ino|stx_ino|d_ino)=\d+"), r"\1=INO"),
     (re.compile(r"htons\((3[2-9]\d{3}|[4-6]\d{4})\)"), "htons(EPHEMERAL)"),
