@@ -1,4 +1,5 @@
-"""The seccomp-BPF filter that makes only the traced syscalls stop (like `strace --seccomp-bpf`).
+"""The seccomp-BPF filter that makes only the traced syscalls stop (like `strace --seccomp-bpf`);
+the engine lists what may run untraced (`skip`): the named syscalls outside the set.
 
 The program is built in the parent (plain bytes) and installed in the child between its SIGSTOP
 and execve, so the child does nothing after fork but two prctl() calls.
