@@ -7,6 +7,8 @@ Not a test: it prints numbers. Targets (from the project brief):
 - untraced syscalls (dd, 4M syscalls none of them traced): sysrec / strace --seccomp-bpf <= 1.1
 - traced syscalls (20,000 getsockopt(SO_ERROR), all traced, sysrec writing a record):
   (sysrec - bare) / (strace - bare) <= 1.3
+- full trace (no -e, -f) of `find /usr/share/doc -name '*.gz'` (~13,000 syscalls, every one
+  traced and printed): sysrec trace -f / strace -f, printed (no target yet)
 - `sysrec --help` < 0.15 s
 - `sysrec show` peak memory flat in the number of events (1,000,000 vs 100,000)
 Every figure is the median of a few runs (wall clock).
@@ -123,12 +125,32 @@ def make_record(path: Path, n: int) -> None:
         w.footer("exited", 0)
 
 
+FIND_ROOT = "/usr/share/doc"
+
+
+def full_trace(runs: int, tmp: Path) -> None:
+    """Every syscall traced and printed (no -e), as `strace -f CMD` does: sysrec's decoders and
+    renderer on every call of an ordinary program, not only the tracer's stops."""
+    find = ["find", FIND_ROOT, "-name", "*.gz"]
+    lines = tmp / "find.strace"
+    subprocess.run(["strace", "-f", "-o", str(lines), *find], stdout=subprocess.DEVNULL, check=False)
+    calls = sum(1 for line in lines.read_text(errors="replace").splitlines() if "(" in line)
+    m = compare({"bare": find, "strace": ["strace", "-f", "-o", "/dev/null", *find],
+                 "sysrec": [*SYSREC, "trace", "-f", "-o", "/dev/null", "--", *find]}, runs)
+    bare, st, sr = m["bare"], m["strace"], m["sysrec"]
+    print(f"full trace (no -e): find {FIND_ROOT} -name '*.gz' ({calls:,} syscalls, all traced and printed)")
+    print(f"  bare {bare:.3f} s   strace -f {st:.3f} s   sysrec trace -f {sr:.3f} s")
+    print(f"  sysrec/strace = {sr / st:.2f}   above bare, per call: strace {(st - bare) / calls * 1e6:.1f} us, "
+          f"sysrec {(sr - bare) / calls * 1e6:.1f} us   ((sysrec - bare)/(strace - bare) = "
+          f"{(sr - bare) / (st - bare):.2f})")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="smaller workloads, one run each")
     args = ap.parse_args()
     runs = 1 if args.quick else 5
-    for tool in ("strace", "dd", "gcc"):
+    for tool in ("strace", "dd", "gcc", "find"):
         if shutil.which(tool) is None:
             print(f"bench: needs {tool}", file=sys.stderr)
             return 2
@@ -190,6 +212,9 @@ def main() -> int:
         print(f"    engine (trivial decoders) {parts['engine']:.1f}, + decoders {parts['decoders']:.1f}, "
               f"+ record {parts['record']:.1f}, + strace text {parts['text']:.1f}   "
               f"(strace: {(st1 - bare) * per:.1f} pinned)")
+
+        if Path(FIND_ROOT).is_dir():
+            full_trace(runs, tmp)
 
         helps = wall([*SYSREC, "--help"], 5)
         print(f"sysrec --help: {helps:.3f} s   (target < 0.15 s)")

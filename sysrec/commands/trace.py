@@ -1,4 +1,5 @@
-"""`sysrec trace [strace flags] -- CMD`: strace's lines for the traced set, plus an optional record."""
+"""`sysrec trace [strace flags] -- CMD`: strace's lines for every syscall (no -e, as strace) or the
+`-e trace=` set, plus an optional record."""
 
 from __future__ import annotations
 

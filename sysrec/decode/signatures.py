@@ -136,33 +136,21 @@ def has_exit_args(name: str, entry_args: list[Node] | None = None) -> bool:
 
 # --- syscalls without a row: name and raw arguments --------------------------------------------
 
+from sysrec.decode.args import hex_arg, hex_return  # noqa: E402  (this section's own imports)
+
+
 @lru_cache(maxsize=None)
-def _prototypes() -> dict:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            from ptrace.syscall.prototypes import SYSCALL_PROTOTYPES
-        except Exception:  # python-ptrace missing or broken: fall back to six raw arguments
-            return {}
-    return SYSCALL_PROTOTYPES
-
-
-def _raw_typed(ctype: str) -> ArgDecoder:
-    if "*" in ctype:
-        return lambda call, i: ptr(call.u(i))
-    if ctype in ("int", "pid_t", "uid_t", "gid_t", "clockid_t", "key_t", "mqd_t", "timer_t"):
-        return lambda call, i: call.s32(i)
-    if ctype in ("long", "off_t", "loff_t", "ssize_t"):
-        return lambda call, i: call.s64(i)
-    if ctype.startswith("unsigned") or ctype in ("size_t", "umode_t", "u32", "u64"):
-        return lambda call, i: call.u(i)
-    return raw_arg
+def _nargs() -> dict[str, int]:
+    from sysrec.syscall_classes_x86_64 import SYSCALLS
+    return {name: nargs for name, nargs, _classes in SYSCALLS.values()}
 
 
 @lru_cache(maxsize=1024)
 def raw_signature(name: str) -> Signature:
-    """Arguments of a syscall sysrec does not decode, typed from python-ptrace's prototypes."""
-    proto = _prototypes().get(name)
-    if proto is None:
-        return Signature(tuple(E(raw_arg) for _ in range(6)))
-    return Signature(tuple(E(_raw_typed(ctype)) for ctype, _ in proto[1]))
+    """A syscall without a row prints as strace's printargs() prints: as many arguments as
+    strace's table gives it, each as C's `%#lx`. A number strace has no name for
+    (`syscall_0x1f4`) shows all six, and its success value in hex too (strace's raw mode)."""
+    nargs = _nargs().get(name)
+    if nargs is None:
+        return Signature(tuple(E(hex_arg) for _ in range(6)), aux=hex_return)
+    return Signature(tuple(E(hex_arg) for _ in range(nargs)))

@@ -10,8 +10,9 @@ events go (a RecordWriter, the strace renderer, both).
 
 How it works (modules):
 - `spawn`: fork; the child stops itself, is seized (PTRACE_SEIZE), installs the seccomp filter
-  (`seccomp`: TRACE for the traced numbers, x32 and foreign arches; a binary search over ranges
-  so that untraced calls cost a few BPF instructions), and execs. Exec failures come back
+  (`seccomp`: ALLOW for the named syscalls outside the set, TRACE for every other number, x32
+  and foreign arches; a binary search over ranges so that untraced calls cost a few BPF
+  instructions), and execs. Exec failures come back
   through a close-on-exec pipe.
 - `engine`: one waitpid(-1, __WALL) loop, per-thread state, python-ptrace's raw binding for the
   requests (`ptrace_ops`, incl. PTRACE_GET_SYSCALL_INFO: one request per stop). Under seccomp

@@ -58,6 +58,7 @@ class TraceOptions(namedtuple("TraceOptions", ("trace_set", "follow", "seccomp",
 
     - trace_set: syscall names to record (default: the network calls plus
       select/poll/epoll/fcntl/close); None records every syscall (no seccomp filter needed then).
+      Numbers with no name are recorded in any case, as strace shows them.
     - follow: -f, record forks, vforks, clones and threads too. Without it they run unrecorded;
       under seccomp they stay attached silently (a filtered syscall with no tracer fails with
       ENOSYS), so the trace ends when they have all exited, as with -f.
@@ -156,7 +157,10 @@ class Tracer:
         unknown = [n for n in names or () if n not in SYSCALL_NUMBERS]
         if unknown:
             raise InputError(f"trace set: unknown syscall name(s) {', '.join(unknown)}")
-        self.traced_nrs = frozenset(SYSCALL_NUMBERS[n] for n in names) if names is not None else frozenset()
+        # Numbers without a name are traced whatever the set (strace always shows them): what
+        # is left out is the named syscalls not in the set.
+        self.untraced_nrs = frozenset(SYSCALL_NAMES.keys() - {SYSCALL_NUMBERS[n] for n in names}) \
+            if names is not None else frozenset()
         self.use_seccomp = bool(options.seccomp) and not self.trace_all
         level = options.fd_decode or (1 if annotate_fds else 0)
         self.fd_resolver = FdResolver(level) if level else None
@@ -179,7 +183,7 @@ class Tracer:
         flt = None
         if self.use_seccomp:
             try:
-                flt = PreparedFilter(build_filter(self.traced_nrs))
+                flt = PreparedFilter(build_filter(self.untraced_nrs, skip=True))
             except ValueError:  # a trace set too large for one BPF program: stop everywhere
                 self.use_seccomp = False
                 self.resume_idle = A.PTRACE_SYSCALL
@@ -468,7 +472,7 @@ class Tracer:
                 self._leave(task, payload[0], payload[1])  # type: ignore[misc]
         elif op == P.INFO_ENTRY:
             nr = payload[0]
-            if self.trace_all or nr in self.traced_nrs:
+            if nr not in self.untraced_nrs:
                 self._enter(task, nr, payload[1:])  # type: ignore[arg-type]
         self._resume(task)
 
@@ -480,8 +484,10 @@ class Tracer:
                 except P.PtraceError:
                     self._resume(task)
                     return
-                nr = payload[0] if op == P.INFO_SECCOMP else -1
-                if arch == P.AUDIT_ARCH_X86_64 and 0 <= nr < X32_SYSCALL_BIT and nr in self.traced_nrs:
+                nr = payload[0] if op == P.INFO_SECCOMP else None
+                # x32 calls (the x32 bit in the low 32 bits) are not shown; -1 (a u64 here) is
+                if (nr is not None and arch == P.AUDIT_ARCH_X86_64 and not X32_SYSCALL_BIT <= nr < 1 << 32
+                        and nr not in self.untraced_nrs):
                     self._enter(task, nr, payload[1:])  # type: ignore[arg-type]
         elif event in (P.EVENT_FORK, P.EVENT_VFORK, P.EVENT_CLONE):
             self._spawned(task, event)

@@ -1,4 +1,5 @@
-"""The seccomp-BPF filter that makes only the traced syscalls stop (like `strace --seccomp-bpf`).
+"""The seccomp-BPF filter that makes only the traced syscalls stop (like `strace --seccomp-bpf`);
+the engine lists what may run untraced (`skip`): the named syscalls outside the set.
 
 The program is built in the parent (plain bytes) and installed in the child between its SIGSTOP
 and execve, so the child does nothing after fork but two prctl() calls.
@@ -85,12 +86,14 @@ class _Assembler:
         return b"".join(out)
 
 
-def build_filter(numbers: Iterable[int]) -> bytes:
+def build_filter(numbers: Iterable[int], *, skip: bool = False) -> bytes:
     """BPF program: TRACE for the given x86-64 numbers, for x32 and for any other arch; ALLOW otherwise.
+    With `skip`, the other way round for x86-64: ALLOW the given numbers, TRACE every other one.
 
     The numbers are searched as a binary tree of ranges, so an untraced syscall (the common case:
     every read/write of a busy program) runs a handful of instructions.
     """
+    listed, other = (SECCOMP_RET_ALLOW, SECCOMP_RET_TRACE) if skip else (SECCOMP_RET_TRACE, SECCOMP_RET_ALLOW)
     asm = _Assembler()
     asm.emit(_LD_W_ABS, _OFF_ARCH)
     asm.emit(_JEQ_K, AUDIT_ARCH_X86_64, jt=1, jf=0)
@@ -110,18 +113,18 @@ def build_filter(numbers: Iterable[int]) -> bytes:
             asm.place(right)
             search(runs[mid:])
             return
-        trace = asm.label()  # each leaf has its own TRACE return: jumps stay short
+        hit = asm.label()  # each leaf has its own return for a listed number: jumps stay short
         for lo, hi in runs:
             if lo == hi:
-                asm.emit(_JEQ_K, lo, jt=trace, jf=0)
+                asm.emit(_JEQ_K, lo, jt=hit, jf=0)
             else:
                 after = asm.label()
                 asm.emit(_JGE_K, lo, jt=0, jf=after)
-                asm.emit(_JGT_K, hi, jt=after, jf=trace)
+                asm.emit(_JGT_K, hi, jt=after, jf=hit)
                 asm.place(after)
-        asm.emit(_RET_K, SECCOMP_RET_ALLOW)
-        asm.place(trace)
-        asm.emit(_RET_K, SECCOMP_RET_TRACE)
+        asm.emit(_RET_K, other)
+        asm.place(hit)
+        asm.emit(_RET_K, listed)
 
     search(_runs(sorted(set(numbers))))
     return asm.assemble()
