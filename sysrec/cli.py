@@ -63,7 +63,8 @@ def _trace_arguments(trace: argparse.ArgumentParser) -> None:
     trace.add_argument("-f", dest="follow", action="store_true",
                        help="follow forks, vforks, clones and threads")
     trace.add_argument("-e", dest="expr", action="append", default=[], metavar="trace=SET",
-                       help="syscalls to trace: names and classes %%network/%%net, comma separated")
+                       help="syscalls to trace, as strace: names, %%classes, /regex, !negation, ?optional; "
+                            "default: all (a set is filtered by a seccomp-BPF filter)")
     trace.add_argument("-o", dest="output", metavar="FILE", help="write the trace to FILE instead of stderr")
     _add_render_options(trace)
     trace.add_argument("--record", metavar="FILE.jsonl", help="also write a structured record")
@@ -117,7 +118,7 @@ def _export_arguments(export: argparse.ArgumentParser) -> None:
 
 # command -> (help, description, its arguments)
 COMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]]] = {
-    "trace": ("trace a command like strace, on the network syscall set",
+    "trace": ("trace a command like strace",
               "Trace CMD under ptrace; print strace-identical lines and optionally a JSONL record.",
               _trace_arguments),
     "show": ("render a record",

@@ -55,4 +55,4 @@ def test_syscall_without_decoder_prints_raw_arguments():
     _, done = call("getpid", (), mem, ret=42)
     assert done.args == []
     _, unknown = call("syscall_0x3e7", (1, 0x7F0000001000), mem, ret=0)
-    assert len(unknown.args) == 6 and text(unknown.args[:2]) == "1, 0x7f0000001000"
+    assert text(unknown.args[:2]) == "0x1, 0x7f0000001000"  # strace's printargs: hex

@@ -22,8 +22,8 @@ import pytest
 
 PROBE = Path(__file__).parent / "observer" / "probe.py"
 REPO = Path(__file__).resolve().parent.parent
-ENV = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C", "PROBE_MARK": "kept as is",
-       "PYTHONPATH": str(REPO)}
+# No locale variable: Python (sysrec) would coerce its own to C.UTF-8; the program must not see that.
+ENV = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PROBE_MARK": "kept as is", "PYTHONPATH": str(REPO)}
 PY = [sys.executable, "-S", "-B"]
 
 

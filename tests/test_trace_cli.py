@@ -212,7 +212,10 @@ def test_a_program_that_cannot_be_executed(tmp_path):
     script.chmod(0o755)
     proc = sysrec("trace", "--", str(script))  # execve fails with ENOENT: like a shell, 127
     assert proc.returncode == 127
-    assert proc.stderr.strip().splitlines() == [f"sysrec: cannot execute {script}: No such file or directory"]
+    # the failed execve prints first, as strace prints it, then the reason
+    assert proc.stderr.strip().splitlines()[-1] == f"sysrec: cannot execute {script}: No such file or directory"
+    assert proc.stderr.startswith(f'execve("{script}", [')  # argv cut at -s 32, as strace cuts it
+    assert proc.stderr.strip().splitlines()[0].endswith("= -1 ENOENT (No such file or directory)")
     plain = tmp_path / "plain"
     plain.write_text("data\n")
     proc = sysrec("trace", "--", str(plain))  # not executable: 126

@@ -4,16 +4,14 @@ return value means. Everything after the first exit-time argument prints at exit
 
 from __future__ import annotations
 
-import warnings
 from functools import lru_cache
 from typing import Callable
 
 from sysrec.decode import (desc, fcntl as fcntl_mod, file, ioctl, mem, process, signal,
                            time)
-from sysrec.decode.row import FD, INT, UINT, ULONG, Arg, AuxFn, E, Signature, X
-from sysrec.decode.args import (buffer_in, buffer_out, const_arg, fd_arg, int_arg, raw_arg,
-                                uint_arg, ulong_arg)
-from sysrec.decode.common import Call, Node, ArgDecoder, ptr
+from sysrec.decode.row import FD, INT, UINT, ULONG, Arg, E, Signature, X
+from sysrec.decode.args import buffer_in, buffer_out, const_arg, int_arg, uint_arg, ulong_arg
+from sysrec.decode.common import Call, Node
 from sysrec.decode.net import (accept_flags_arg, family_arg, fd_pair_out, mmsghdrs_out,
                                msg_flags_arg, msghdr_in, msghdr_out, protocol_arg, snapshot_msghdr,
                                socket_type_arg)

@@ -86,6 +86,23 @@ class Spawned:
             self.error_pipe = -1
 
 
+def startup_environ() -> dict[bytes, bytes]:
+    """The environment sysrec was started with, as the program would have had it. Not
+    os.environ: Python's C-locale coercion adds LC_CTYPE=C.UTF-8 there when no locale is set,
+    and the traced program would inherit that (it changes what e.g. `ls` prints)."""
+    try:
+        with open("/proc/self/environ", "rb") as fh:
+            raw = fh.read()
+    except OSError:
+        return dict(os.environb)
+    env: dict[bytes, bytes] = {}
+    for item in raw.split(b"\0"):
+        key, sep, value = item.partition(b"=")
+        if sep and key:
+            env.setdefault(key, value)
+    return env
+
+
 def spawn_traced(path: str, argv: Sequence[str], *, env: Mapping[str, str] | None = None,
                  cwd: str | None = None, stdin: StdSpec = None, stdout: StdSpec = None,
                  stderr: StdSpec = None, seccomp: PreparedFilter | None = None,
@@ -100,8 +117,10 @@ def spawn_traced(path: str, argv: Sequence[str], *, env: Mapping[str, str] | Non
     """
     argv_b = [os.fsencode(a) for a in argv]
     path_b = os.fsencode(path)
-    env_map = dict(os.environ if env is None else env)
-    env_b = {os.fsencode(k): os.fsencode(v) for k, v in env_map.items()}
+    if env is None:
+        env_b = startup_environ()
+    else:
+        env_b = {os.fsencode(k): os.fsencode(v) for k, v in env.items()}
     fds = [_fileno(stdin), _fileno(stdout), _fileno(stderr)]
     rfd, wfd = os.pipe2(os.O_CLOEXEC)
     parent = os.getpid()

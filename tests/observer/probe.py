@@ -28,6 +28,12 @@ def open_fds():
     return fds
 
 
+def initial_environ():
+    """As the process received it (os.environ may already hold Python's own locale coercion)."""
+    with open("/proc/self/environ", "rb") as fh:
+        return sorted(fh.read().decode("latin-1").split("\0"))
+
+
 def rlimits():
     return {name: resource.getrlimit(getattr(resource, name))
             for name in sorted(dir(resource)) if name.startswith("RLIMIT_")}
@@ -45,7 +51,7 @@ os.umask(umask)
 print(json.dumps({
     "affinity": sorted(os.sched_getaffinity(0)),
     "cpu_count_usable": len(os.sched_getaffinity(0)),
-    "environ": dict(os.environ),
+    "environ": initial_environ(),
     "fds": open_fds(),
     "signals": status_fields("SigBlk", "SigIgn", "SigPnd", "ShdPnd"),
     "privileges": status_fields("NoNewPrivs", "Seccomp", "Seccomp_filters", "CapEff", "CapPrm", "CapBnd"),
