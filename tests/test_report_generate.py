@@ -77,7 +77,7 @@ def test_summary_for_another_scenario_is_a_clear_error(tmp_path: Path):
     with pytest.raises(InputError, match="no summary.json for scenario 'accept-queue-overflow' \\(found: other\\)"):
         find_summary(tmp_path, "accept-queue-overflow")
     (tmp_path / "summary.json").write_text('{"scenario": ')
-    with pytest.raises(InputError, match="summary.json: not a readable"):
+    with pytest.raises(InputError, match="summary.json: not a summary.json"):
         find_summary(tmp_path, "accept-queue-overflow")
 
 

@@ -48,7 +48,8 @@ def _children(pid: int) -> list[int]:
 
 def _start_stopped(tmp_path: Path, sig: str) -> tuple[subprocess.Popen, int]:
     """`sysrec trace` of a program that stops itself with `sig`; returns once it is stopped."""
-    tracer = subprocess.Popen([PY, "-m", "sysrec", "trace", "-o", str(tmp_path / "out"),
+    # A small set: the test tells a group-stop from a syscall stop by how long it lasts.
+    tracer = subprocess.Popen([PY, "-m", "sysrec", "trace", "-e", "trace=kill,write", "-o", str(tmp_path / "out"),
                                "--record", str(tmp_path / "r.jsonl"), "--",
                                PY, "-I", "-S", "-c", STOPS_ITSELF.format(sig=sig)],
                               cwd=REPO, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
