@@ -61,27 +61,19 @@ def sigset_bits(data: bytes) -> Node:
 
 def sigset_node(call: Call, addr: int, size: int, min_size: int = WORD_SIZE) -> Node:
     """The sigset_t of `size` bytes at addr; strace shows only sizes the kernel could take
-    (a word up to NSIG_BYTES), others as the address."""
+    (a word up to NSIG_BYTES), others as the address, and at exit only what a successful call
+    left."""
     if addr == 0:
         return "NULL"
-    if size < min_size or size > NSIG_BYTES:
+    if size < min_size or size > NSIG_BYTES or (call.exiting and call.failed):
         return ptr(addr)
     data = call.read(addr, size)
     return ptr(addr) if data is None else sigset_bits(data)
 
 
 def sigset_arg(size_arg: int, min_size: int = WORD_SIZE):
-    """A mask the program hands in; its size is argument `size_arg`."""
+    """A mask argument whose size is argument `size_arg` (at exit: what the kernel wrote)."""
     def decode(call: Call, i: int) -> Node:
-        return sigset_node(call, call.u(i), call.u(size_arg), min_size)
-    return decode
-
-
-def sigset_out(size_arg: int, min_size: int = WORD_SIZE):
-    """A mask the kernel writes: the address when the call failed."""
-    def decode(call: Call, i: int) -> Node:
-        if call.failed:
-            return ptr(call.u(i))
         return sigset_node(call, call.u(i), call.u(size_arg), min_size)
     return decode
 
@@ -202,11 +194,11 @@ SIGNO = E(signo_arg)
 
 ROWS: dict[str, Signature] = {
     "rt_sigaction": Signature((SIGNO, E(sigaction_in), X(sigaction_out), X(ulong_arg))),
-    "rt_sigprocmask": Signature((E(how_arg), E(sigset_arg(3)), X(sigset_out(3)), X(ulong_arg))),
+    "rt_sigprocmask": Signature((E(how_arg), E(sigset_arg(3)), X(sigset_arg(3)), X(ulong_arg))),
     "rt_sigreturn": Signature((E(sigreturn_mask_arg),)),
     "sigaltstack": Signature((E(stack_in), X(stack_out))),
     "rt_sigsuspend": Signature((E(sigset_arg(1)), ULONG)),
-    "rt_sigpending": Signature((X(sigset_out(1, min_size=1)), X(ulong_arg))),
+    "rt_sigpending": Signature((X(sigset_arg(1, min_size=1)), X(ulong_arg))),
     # With a NULL info strace prints everything at entry; sysrec's split is fixed per row.
     "rt_sigtimedwait": Signature((E(sigset_arg(3)), X(siginfo_out), X(saved_timeout),
                                   X(ulong_arg)), aux=signal_returned, snapshot=snapshot_timeout),
