@@ -17,9 +17,9 @@ from sysrec.decode.xlat import c_hex, value
 from sysrec.decode.xlat.errnos import ERRNO
 from sysrec.decode.xlat.signals import (AUDIT_ARCH_X86_64, AUDIT_ARCHES, BUS_MCEERR_AO,
                                         BUS_MCEERR_AR, CLD_EXITED, SEGV_BNDERR, SEGV_PKUERR,
-                                        SI_CODES, SI_QUEUE, SI_SIGIO, SI_TIMER, SI_TKILL, SI_USER,
+                                        SI_CODES, SI_SIGIO, SI_TIMER, SI_TKILL, SI_USER,
                                         SIGBUS, SIGCHLD, SIGFPE, SIGILL, SIGIO, SIGNAL_CODES,
-                                        SIGNALS, SIGSEGV, SIGSYS, SIGTRAP, signal_name)
+                                        SIGNALS, SIGSEGV, SIGSYS, SIGTRAP)
 from sysrec.syscall_numbers_x86_64 import SYSCALL_NAMES
 
 SIGINFO_SIZE = 128
@@ -102,7 +102,7 @@ BY_SENDER: dict[int, Callable[[bytes], dict]] = {
 }
 
 
-def _child(data: bytes, code: int) -> dict:
+def _child(data: bytes, code: int, signo: int) -> dict:
     s = child.parse(data)
     return {"si_pid": s.pid, "si_uid": s.uid if s.uid != 0xFFFFFFFF else -1,
             "si_status": s.status if code == CLD_EXITED else signal_node(s.status),
@@ -135,7 +135,7 @@ def _seccomp(data: bytes, code: int, signo: int) -> dict:
 
 # Fields after si_code of a signal the kernel raised (si_code > 0), by signal.
 BY_SIGNAL: dict[int, Callable[[bytes, int, int], dict]] = {
-    SIGCHLD: lambda data, code, signo: _child(data, code),
+    SIGCHLD: _child,
     SIGILL: _fault, SIGFPE: _fault, SIGBUS: _fault, SIGSEGV: _fault, SIGTRAP: _fault,
     SIGIO: _kernel_poll, SIGSYS: _seccomp,
 }
@@ -181,5 +181,4 @@ def siginfo_at(call: Call, addr: int) -> Node:
     return decode_siginfo(data) if head.parse(data).signo else {}
 
 
-__all__ = ["decode_siginfo", "siginfo_at", "signal_node", "clock_t_node", "signal_name",
-           "SIGINFO_SIZE", "SI_QUEUE"]
+__all__ = ["decode_siginfo", "siginfo_at", "signal_node", "clock_t_node", "SIGINFO_SIZE"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from construct import Int32ul, Int64ul, Padding, Struct
 
-from sysrec.decode.args import fd_arg, int_arg, ulong_arg
+from sysrec.decode.args import ulong_arg
 from sysrec.decode.common import Call, Node, ptr
 from sysrec.decode.row import FD, INT, ULONG, E, Signature, X
 from sysrec.decode.siginfo import siginfo_at, signal_node
@@ -29,9 +29,10 @@ kernel_sigaction = Struct("handler" / Int64ul, "flags" / Int64ul, "restorer" / I
 KERNEL_SIGACTION_SIZE = 88
 stack_t = Struct("sp" / Int64ul, "flags" / Int32ul, Padding(4), "size" / Int64ul).compile()
 STACK_T_SIZE = 24
-# rt_sigreturn: the signal frame starts one word below the stack pointer (its return address),
-# the saved mask is ucontext_t.uc_sigmask after it.
-SIGFRAME_MASK_OFFSET = -WORD_SIZE + WORD_SIZE + 296
+# rt_sigreturn: the signal frame starts one word below the stack pointer with the handler's
+# return address (one word), then a ucontext_t whose uc_sigmask is 296 bytes in.
+UC_SIGMASK_OFFSET = 296
+SIGFRAME_MASK_OFFSET = -WORD_SIZE + WORD_SIZE + UC_SIGMASK_OFFSET  # from the stack pointer
 
 
 # --- signal numbers and masks ------------------------------------------------------------------

@@ -12,7 +12,7 @@ import time as _clock
 
 from construct import Int32sl, Int32ul, Int64sl, Int64ul, Padding, Struct
 
-from sysrec.decode.args import int_arg, uint_arg
+from sysrec.decode.args import uint_arg
 from sysrec.decode.common import MASK64, Call, Node, ptr
 from sysrec.decode.row import INT, E, Signature, X
 from sysrec.decode.siginfo import clock_t_node, signal_node
@@ -249,12 +249,15 @@ def timex_out(call: Call, i: int) -> Node:
     return _read(call, call.u(i), TIMEX_SIZE, _timex, at_exit=True)
 
 
-def clock_state_returned(call: Call) -> tuple[Node, Node]:
-    """adjtimex's success: `5 (TIME_ERROR)`, when its buffer could be shown."""
-    addr = call.u(0 if call.name == "adjtimex" else 1)
-    if addr == 0 or call.read(addr, TIMEX_SIZE) is None:
-        return None, None
-    return None, ADJTIMEX_STATES.get(call.ret & MASK64 if call.ret is not None else -1)
+def clock_state_returned(timex_arg: int):
+    """adjtimex's success: `5 (TIME_ERROR)`, when its buffer (argument `timex_arg`) could be
+    shown; strace names no state after an address."""
+    def aux(call: Call) -> tuple[Node, Node]:
+        addr = call.u(timex_arg)
+        if addr == 0 or call.read(addr, TIMEX_SIZE) is None:
+            return None, None
+        return None, ADJTIMEX_STATES.get((call.ret or 0) & MASK64)
+    return aux
 
 
 CLOCK = E(clockid_arg)
@@ -265,8 +268,8 @@ ROWS: dict[str, Signature] = {
     "clock_settime": Signature((CLOCK, E(timespec_in))),
     "clock_nanosleep": Signature((CLOCK, E(timer_flags_arg), E(timespec_in),
                                   X(clock_remaining_out))),
-    "clock_adjtime": Signature((CLOCK, X(timex_out)), aux=clock_state_returned),
-    "adjtimex": Signature((X(timex_out),), aux=clock_state_returned),
+    "clock_adjtime": Signature((CLOCK, X(timex_out)), aux=clock_state_returned(1)),
+    "adjtimex": Signature((X(timex_out),), aux=clock_state_returned(0)),
     "nanosleep": Signature((E(timespec_in), X(remaining_out))),
     "gettimeofday": Signature((X(timeval_out), X(timezone_out))),
     "settimeofday": Signature((E(timeval_in), E(timezone_in))),

@@ -60,8 +60,7 @@ SIGILL, SIGTRAP, SIGBUS, SIGFPE, SIGSEGV, SIGCHLD, SIGIO, SIGSYS = 4, 5, 7, 8, 1
 CLD_EXITED = 1
 BUS_MCEERR_AR, BUS_MCEERR_AO = 4, 5
 SEGV_BNDERR, SEGV_PKUERR = 3, 4
-TRAP_PERF = 6
-SI_USER, SI_QUEUE, SI_TIMER, SI_SIGIO, SI_TKILL = 0, -1, -2, -5, -6
+SI_USER, SI_TIMER, SI_SIGIO, SI_TKILL = 0, -2, -5, -6
 
 # si_arch of a SIGSYS (xlat/audit_arch.in: EM_* | 64-bit | little-endian bits).
 AUDIT_ARCHES: dict[int, str] = {
