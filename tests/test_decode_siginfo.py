@@ -17,9 +17,9 @@ def _chld(code, status):
 
 def test_sigchld_exited_and_killed():
     assert text([decode_siginfo(_chld(1, 3))]) == (
-        "{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=5978, si_uid=0, si_status=3, si_utime=1, si_stime=2}")
+        "{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=5978, si_uid=0, si_status=3, si_utime=1 /* 0.01 s */, si_stime=2 /* 0.02 s */}")
     assert text([decode_siginfo(_chld(2, 9))]) == (
-        "{si_signo=SIGCHLD, si_code=CLD_KILLED, si_pid=5978, si_uid=0, si_status=SIGKILL, si_utime=1, si_stime=2}")
+        "{si_signo=SIGCHLD, si_code=CLD_KILLED, si_pid=5978, si_uid=0, si_status=SIGKILL, si_utime=1 /* 0.01 s */, si_stime=2 /* 0.02 s */}")
 
 
 def test_kill_tkill_kernel_and_fault():

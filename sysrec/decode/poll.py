@@ -8,7 +8,7 @@ from sysrec.decode.common import Call, Node, fd, limited, ptr
 from sysrec.decode.xlat import flags, value
 from sysrec.decode.xlat.poll import (EPOLL_CREATE_FLAGS, EPOLL_CTL_DEL, EPOLL_CTL_OPS,
                                      EPOLL_EVENTS, POLL_EVENTS)
-from sysrec.decode.xlat.signals import SIGNALS
+from sysrec.decode.signal import sigset_arg, sigset_node
 
 FD_SETSIZE = 1024
 TIMEOUT = "Timeout"
@@ -52,33 +52,8 @@ def _render_time(node: Node) -> str:
 
 # --- signal masks ------------------------------------------------------------------------------
 
-def _signal_short(nr: int) -> str:
-    name = SIGNALS.get(nr, str(nr))
-    return name[3:] if name.startswith("SIG") else name
-
-
-def sigset_node(call: Call, addr: int, size: int) -> Node:
-    """`[INT TERM]`, or `~[KILL STOP]` when more than half the signals are in the set."""
-    if addr == 0:
-        return "NULL"
-    if size <= 0 or size > 128:
-        return ptr(addr)
-    data = call.read(addr, size)
-    if data is None:
-        return ptr(addr)
-    bits = int.from_bytes(data, "little")
-    nbits = size * 8
-    members = [n + 1 for n in range(nbits) if bits >> n & 1]
-    if len(members) > nbits // 2:
-        absent = [n + 1 for n in range(nbits) if not bits >> n & 1]
-        return {"$set": [_signal_short(n) for n in absent], "neg": True}
-    return {"$set": [_signal_short(n) for n in members]}
-
-
-def sigset_arg(size_arg: int):
-    def decode(call: Call, i: int) -> Node:
-        return sigset_node(call, call.u(i), call.u(size_arg))
-    return decode
+# The signal family's (strace's print_sigset_addr_len): a word up to 8 bytes, inverted at 2/3.
+__all__ = ["sigset_arg", "sigset_node"]
 
 
 def pselect6_sigmask_arg(call: Call, i: int) -> Node:

@@ -1,91 +1,184 @@
-"""siginfo_t (from PTRACE_GETSIGINFO) as the node strace prints in `--- SIGCHLD {...} ---`."""
+"""siginfo_t as strace prints it: in `--- SIGCHLD {...} ---` lines (from PTRACE_GETSIGINFO) and as
+a syscall argument (rt_sigqueueinfo, rt_sigtimedwait, waitid...).
+
+Which fields follow si_code depends on who sent the signal (si_code <= 0: a process, a timer, a
+queue) and otherwise on the signal, the way strace's printsiginfo chooses them.
+"""
 
 from __future__ import annotations
 
+import os
 from typing import Callable
 
-from sysrec.decode import structs
-from sysrec.decode.xlat import value
+from construct import Int16ul, Int32sl, Int32ul, Int64sl, Int64ul, Padding, Struct
+
+from sysrec.decode.common import Call, Node, fd, ptr
+from sysrec.decode.xlat import c_hex, value
 from sysrec.decode.xlat.errnos import ERRNO
-from sysrec.decode.xlat.signals import SI_CODES, SIGNAL_CODES, SIGNALS, signal_name
+from sysrec.decode.xlat.signals import (AUDIT_ARCH_X86_64, AUDIT_ARCHES, BUS_MCEERR_AO,
+                                        BUS_MCEERR_AR, CLD_EXITED, SEGV_BNDERR, SEGV_PKUERR,
+                                        SI_CODES, SI_SIGIO, SI_TIMER, SI_TKILL, SI_USER,
+                                        SIGBUS, SIGCHLD, SIGFPE, SIGILL, SIGIO, SIGNAL_CODES,
+                                        SIGNALS, SIGSEGV, SIGSYS, SIGTRAP)
+from sysrec.syscall_numbers_x86_64 import SYSCALL_NAMES
 
-Node = object
-CLD_EXITED = 1
-SI_USER, SI_KERNEL, SI_QUEUE, SI_TIMER, SI_MESGQ, SI_TKILL = 0, 0x80, -1, -2, -3, -6
+SIGINFO_SIZE = 128
+
+# The x86-64 layout: a 16-byte head, then one union member chosen by si_code and si_signo.
+head = Struct("signo" / Int32sl, "errno" / Int32sl, "code" / Int32sl).compile()
+sender = Struct(Padding(16), "pid" / Int32sl, "uid" / Int32ul, "value" / Int64ul).compile()
+timer = Struct(Padding(16), "tid" / Int32sl, "overrun" / Int32sl, "value" / Int64ul).compile()
+child = Struct(Padding(16), "pid" / Int32sl, "uid" / Int32ul, "status" / Int32sl, Padding(4),
+               "utime" / Int64sl, "stime" / Int64sl).compile()
+fault = Struct(Padding(16), "addr" / Int64ul, "addr_lsb" / Int16ul, Padding(6),
+               "lower" / Int64ul, "upper" / Int64ul).compile()
+fault_pkey = Struct(Padding(32), "pkey" / Int32ul).compile()
+sigpoll = Struct(Padding(16), "band" / Int64sl, "fd" / Int32sl).compile()
+sigsys = Struct(Padding(16), "call_addr" / Int64ul, "syscall" / Int32sl, "arch" / Int32ul).compile()
 
 
-def _sender(data: bytes) -> dict:
-    s = structs.siginfo_kill.parse(data)
-    return {"si_pid": s.pid, "si_uid": s.uid}
+def signal_node(nr: int) -> Node:
+    """strace's printsignal: `SIGUSR1`, or the number when it names no signal."""
+    return SIGNALS.get(nr, nr)
 
 
-def _value(data: bytes) -> dict:
-    s = structs.siginfo_rt.parse(data)
-    return {"si_pid": s.pid, "si_uid": s.uid, "si_int": s.value & 0xFFFFFFFF,
-            "si_ptr": {"$ptr": s.value} if s.value else "NULL"}
+def _clock_ticks() -> int:
+    try:
+        return os.sysconf("SC_CLK_TCK")
+    except (ValueError, OSError):
+        return -1
+
+
+CLK_TCK = _clock_ticks()
+CLK_DIGITS = min(len(str(CLK_TCK)) - 1, 9) if CLK_TCK > 0 else 0
+
+
+def clock_t_node(ticks: int) -> Node:
+    """A clock_t count with its seconds in a comment: `97 /* 0.97 s */`, plain `0`."""
+    ticks &= (1 << 64) - 1
+    if ticks == 0 or CLK_TCK <= 0:
+        return ticks
+    whole, part = divmod(ticks, CLK_TCK)
+    frac = f"{part / CLK_TCK:.{CLK_DIGITS}f}"[1:] if CLK_DIGITS else ""
+    return f"{ticks} /* {whole}{frac} s */"
+
+
+def _code_node(signo: int, code: int) -> Node:
+    name = SI_CODES.get(code) or SIGNAL_CODES.get(signo, {}).get(code)
+    return name if name is not None else c_hex(code & 0xFFFFFFFF)
+
+
+def _source(data: bytes) -> dict:
+    s = sender.parse(data)
+    return {"si_pid": s.pid, "si_uid": s.uid if s.uid != 0xFFFFFFFF else -1}
+
+
+def _sigval(val: int) -> dict:
+    low = val & 0xFFFFFFFF
+    return {"si_int": low - (1 << 32) if low & 0x80000000 else low, "si_ptr": ptr(val)}
+
+
+def _queued(data: bytes) -> dict:
+    node = _source(data)
+    val = sender.parse(data).value
+    if val:
+        node.update(_sigval(val))
+    return node
 
 
 def _timer(data: bytes) -> dict:
-    s = structs.siginfo_timer.parse(data)
-    return {"si_timerid": s.tid, "si_overrun": s.overrun, "si_int": s.value & 0xFFFFFFFF,
-            "si_ptr": {"$ptr": s.value} if s.value else "NULL"}
-
-
-def _child(data: bytes, code: int) -> dict:
-    s = structs.siginfo_chld.parse(data)
-    status: Node = s.status if code == CLD_EXITED else signal_name(s.status)
-    return {"si_pid": s.pid, "si_uid": s.uid, "si_status": status,
-            "si_utime": s.utime, "si_stime": s.stime}
-
-
-def _fault(data: bytes) -> dict:
-    addr = structs.siginfo_fault.parse(data).addr
-    return {"si_addr": {"$ptr": addr} if addr else "NULL"}
+    s = timer.parse(data)
+    return {"si_timerid": c_hex(s.tid & 0xFFFFFFFF), "si_overrun": s.overrun, **_sigval(s.value)}
 
 
 def _poll(data: bytes) -> dict:
-    s = structs.siginfo_poll.parse(data)
-    return {"si_band": s.band, "si_fd": s.fd}
+    s = sigpoll.parse(data)
+    return {"si_band": s.band, "si_fd": fd(s.fd)}
 
 
-def _sys(data: bytes) -> dict:
-    s = structs.siginfo_sys.parse(data)
-    return {"si_call_addr": {"$ptr": s.call_addr} if s.call_addr else "NULL",
-            "si_syscall": s.syscall, "si_arch": s.arch}
-
-
-# Fields after si_code, by how the signal was sent (si_code <= 0: by a process or the kernel's
-# generic paths) and else by signal.
-BY_GENERIC_CODE: dict[int, Callable[[bytes], dict]] = {
-    SI_USER: _sender, SI_TKILL: _sender, SI_QUEUE: _value, SI_MESGQ: _value, SI_TIMER: _timer,
+# Fields after si_code of a signal a process (or a timer, a queue) sent: si_code <= 0.
+BY_SENDER: dict[int, Callable[[bytes], dict]] = {
+    SI_USER: _source, SI_TKILL: _source, SI_TIMER: _timer, SI_SIGIO: _poll,
 }
-FAULT_SIGNALS = frozenset({"SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGTRAP"})
+
+
+def _child(data: bytes, code: int, signo: int) -> dict:
+    s = child.parse(data)
+    return {"si_pid": s.pid, "si_uid": s.uid if s.uid != 0xFFFFFFFF else -1,
+            "si_status": s.status if code == CLD_EXITED else signal_node(s.status),
+            "si_utime": clock_t_node(s.utime), "si_stime": clock_t_node(s.stime)}
+
+
+def _fault(data: bytes, code: int, signo: int) -> dict:
+    s = fault.parse(data)
+    node: dict = {"si_addr": ptr(s.addr)}
+    if signo == SIGBUS and code in (BUS_MCEERR_AR, BUS_MCEERR_AO):
+        node["si_addr_lsb"] = c_hex(s.addr_lsb)
+    elif signo == SIGSEGV and code == SEGV_BNDERR:
+        node.update(si_lower=ptr(s.lower), si_upper=ptr(s.upper))
+    elif signo == SIGSEGV and code == SEGV_PKUERR:
+        node["si_pkey"] = fault_pkey.parse(data).pkey
+    return node
+
+
+def _kernel_poll(data: bytes, code: int, signo: int) -> dict:
+    return _poll(data) if code in SIGNAL_CODES[SIGIO] else {}
+
+
+def _seccomp(data: bytes, code: int, signo: int) -> dict:
+    s = sigsys.parse(data)
+    name = SYSCALL_NAMES.get(s.syscall & 0xFFFFFFFF) if s.arch == AUDIT_ARCH_X86_64 else None
+    return {"si_call_addr": ptr(s.call_addr),
+            "si_syscall": f"__NR_{name}" if name else s.syscall & 0xFFFFFFFF,
+            "si_arch": value(s.arch, AUDIT_ARCHES, "AUDIT_ARCH_???")}
+
+
+# Fields after si_code of a signal the kernel raised (si_code > 0), by signal.
+BY_SIGNAL: dict[int, Callable[[bytes, int, int], dict]] = {
+    SIGCHLD: _child,
+    SIGILL: _fault, SIGFPE: _fault, SIGBUS: _fault, SIGSEGV: _fault, SIGTRAP: _fault,
+    SIGIO: _kernel_poll, SIGSYS: _seccomp,
+}
+
+
+def _other(data: bytes) -> dict:
+    """Any other signal raised with si_code > 0: its sender and value, when set."""
+    s = sender.parse(data)
+    node = _source(data) if s.pid or s.uid else {}
+    if s.value:
+        node.update(_sigval(s.value))
+    return node
 
 
 def decode_siginfo(data: bytes) -> Node:
-    """The node for `--- SIG {si_signo=..., ...} ---`."""
-    data = bytes(data[:structs.SIGINFO_SIZE]).ljust(structs.SIGINFO_SIZE, b"\0")
-    head = structs.siginfo_head.parse(data)
-    sig = signal_name(head.signo)
-    node: dict = {"si_signo": sig if head.signo in SIGNALS else head.signo}
-    codes = SIGNAL_CODES.get(sig, {})
-    if head.code > 0 and head.code in codes and head.code != SI_KERNEL:
-        node["si_code"] = codes[head.code]
+    """The node for `--- SIG {si_signo=..., ...} ---` (a delivered signal always has a number;
+    `siginfo_at` prints an argument without one as `{}`)."""
+    data = bytes(data[:SIGINFO_SIZE]).ljust(SIGINFO_SIZE, b"\0")
+    h = head.parse(data)
+    node: dict = {"si_signo": signal_node(h.signo), "si_code": _code_node(h.signo, h.code)}
+    if h.errno:
+        err = h.errno & 0xFFFFFFFF
+        node["si_errno"] = ERRNO[err][0] if err in ERRNO else err
+    if h.code <= 0:
+        by_sender = BY_SENDER.get(h.code)
+        node.update(by_sender(data) if by_sender is not None else _queued(data))
     else:
-        node["si_code"] = value(head.code, SI_CODES)
-    if head.errno:
-        node["si_errno"] = ERRNO[head.errno][0] if head.errno in ERRNO else head.errno
-    if head.code <= 0:
-        extra = BY_GENERIC_CODE.get(head.code)
-        if extra is not None:
-            node.update(extra(data))
-    elif head.code != SI_KERNEL:
-        if sig == "SIGCHLD":
-            node.update(_child(data, head.code))
-        elif sig in FAULT_SIGNALS:
-            node.update(_fault(data))
-        elif sig == "SIGIO" or sig == "SIGPOLL":
-            node.update(_poll(data))
-        elif sig == "SIGSYS":
-            node.update(_sys(data))
+        by_signal = BY_SIGNAL.get(h.signo)
+        node.update(by_signal(data, h.code, h.signo) if by_signal is not None else _other(data))
     return node
+
+
+def siginfo_at(call: Call, addr: int) -> Node:
+    """A siginfo_t the call points to: NULL, the address when unreadable (or, at exit, when the
+    call failed and the kernel wrote nothing), else its fields."""
+    if addr == 0:
+        return "NULL"
+    if call.exiting and call.failed:
+        return ptr(addr)
+    data = call.read(addr, SIGINFO_SIZE)
+    if data is None:
+        return ptr(addr)
+    return decode_siginfo(data) if head.parse(data).signo else {}
+
+
+__all__ = ["decode_siginfo", "siginfo_at", "signal_node", "clock_t_node", "SIGINFO_SIZE"]

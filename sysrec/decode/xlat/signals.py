@@ -1,4 +1,5 @@
-"""Signal names and siginfo codes (x86-64 Linux uapi values)."""
+"""Signal names, sigaction/sigprocmask/sigaltstack constants and siginfo codes (x86-64 Linux uapi
+values), each table in the order strace's xlat file lists it."""
 
 from __future__ import annotations
 
@@ -14,9 +15,24 @@ SIGNALS: dict[int, str] = {
 
 
 def signal_name(nr: int) -> str:
-    """`SIGCHLD`; an out-of-range number as strace prints it."""
+    """`SIGCHLD`; a number that names no signal in decimal, as strace prints it."""
     return SIGNALS.get(nr, f"{nr}")
 
+
+# rt_sigaction's sa_handler values that are not addresses (xlat/sa_handler_values.in).
+SA_HANDLERS: dict[int, str] = {(1 << 64) - 1: "SIG_ERR", 0: "SIG_DFL", 1: "SIG_IGN"}
+
+# sa_flags (xlat/sigact_flags.in; its repeated names and aliases match no bit twice).
+SA_FLAGS: dict[int, str] = {
+    0x04000000: "SA_RESTORER", 0x08000000: "SA_ONSTACK", 0x10000000: "SA_RESTART",
+    0x20000000: "SA_INTERRUPT", 0x40000000: "SA_NODEFER", 0x80000000: "SA_RESETHAND",
+    0x00000004: "SA_SIGINFO", 0x00000001: "SA_NOCLDSTOP", 0x00000002: "SA_NOCLDWAIT",
+}
+SA_RESTORER = 0x04000000
+
+SIGPROCMASK_HOWS: dict[int, str] = {0: "SIG_BLOCK", 1: "SIG_UNBLOCK", 2: "SIG_SETMASK"}
+
+SIGALTSTACK_FLAGS: dict[int, str] = {1: "SS_ONSTACK", 2: "SS_DISABLE", 1 << 31: "SS_AUTODISARM"}
 
 # si_code values shared by every signal (sent by a process, a timer, a queue...).
 SI_CODES: dict[int, str] = {
@@ -24,24 +40,58 @@ SI_CODES: dict[int, str] = {
     -4: "SI_ASYNCIO", -5: "SI_SIGIO", -6: "SI_TKILL", -7: "SI_DETHREAD", -60: "SI_ASYNCNL",
 }
 
-# si_code values specific to one signal (positive codes).
-SIGNAL_CODES: dict[str, dict[int, str]] = {
-    "SIGCHLD": {1: "CLD_EXITED", 2: "CLD_KILLED", 3: "CLD_DUMPED", 4: "CLD_TRAPPED",
-                5: "CLD_STOPPED", 6: "CLD_CONTINUED"},
-    "SIGSEGV": {1: "SEGV_MAPERR", 2: "SEGV_ACCERR", 3: "SEGV_BNDERR", 4: "SEGV_PKUERR",
-                5: "SEGV_ACCADI", 6: "SEGV_ADIDERR", 7: "SEGV_ADIPERR", 8: "SEGV_MTEAERR",
-                9: "SEGV_MTESERR", 10: "SEGV_CPERR"},
-    "SIGBUS": {1: "BUS_ADRALN", 2: "BUS_ADRERR", 3: "BUS_OBJERR", 4: "BUS_MCEERR_AR",
-               5: "BUS_MCEERR_AO"},
-    "SIGILL": {1: "ILL_ILLOPC", 2: "ILL_ILLOPN", 3: "ILL_ILLADR", 4: "ILL_ILLTRP",
-               5: "ILL_PRVOPC", 6: "ILL_PRVREG", 7: "ILL_COPROC", 8: "ILL_BADSTK",
-               9: "ILL_BADIADDR"},
-    "SIGFPE": {1: "FPE_INTDIV", 2: "FPE_INTOVF", 3: "FPE_FLTDIV", 4: "FPE_FLTOVF",
-               5: "FPE_FLTUND", 6: "FPE_FLTRES", 7: "FPE_FLTINV", 8: "FPE_FLTSUB",
-               9: "FPE_FLTUNK", 10: "FPE_CONDTRAP"},
-    "SIGTRAP": {1: "TRAP_BRKPT", 2: "TRAP_TRACE", 3: "TRAP_BRANCH", 4: "TRAP_HWBKPT",
-                5: "TRAP_UNK", 6: "TRAP_PERF"},
-    "SIGIO": {1: "POLL_IN", 2: "POLL_OUT", 3: "POLL_MSG", 4: "POLL_ERR", 5: "POLL_PRI",
-              6: "POLL_HUP"},
-    "SIGSYS": {1: "SYS_SECCOMP", 2: "SYS_USER_DISPATCH"},
+# si_code values specific to one signal (positive codes), by signal number.
+SIGNAL_CODES: dict[int, dict[int, str]] = {
+    5: {1: "TRAP_BRKPT", 2: "TRAP_TRACE", 3: "TRAP_BRANCH", 4: "TRAP_HWBKPT", 5: "TRAP_UNK",
+        6: "TRAP_PERF"},
+    17: {1: "CLD_EXITED", 2: "CLD_KILLED", 3: "CLD_DUMPED", 4: "CLD_TRAPPED", 5: "CLD_STOPPED",
+         6: "CLD_CONTINUED"},
+    29: {1: "POLL_IN", 2: "POLL_OUT", 3: "POLL_MSG", 4: "POLL_ERR", 5: "POLL_PRI", 6: "POLL_HUP"},
+    4: {1: "ILL_ILLOPC", 2: "ILL_ILLOPN", 3: "ILL_ILLADR", 4: "ILL_ILLTRP", 5: "ILL_PRVOPC",
+        6: "ILL_PRVREG", 7: "ILL_COPROC", 8: "ILL_BADSTK", 9: "ILL_BADIADDR"},
+    8: {1: "FPE_INTDIV", 2: "FPE_INTOVF", 3: "FPE_FLTDIV", 4: "FPE_FLTOVF", 5: "FPE_FLTUND",
+        6: "FPE_FLTRES", 7: "FPE_FLTINV", 8: "FPE_FLTSUB", 14: "FPE_FLTUNK", 15: "FPE_CONDTRAP"},
+    11: {1: "SEGV_MAPERR", 2: "SEGV_ACCERR", 3: "SEGV_BNDERR", 4: "SEGV_PKUERR", 5: "SEGV_ACCADI",
+         6: "SEGV_ADIDERR", 7: "SEGV_ADIPERR", 8: "SEGV_MTEAERR", 9: "SEGV_MTESERR"},
+    7: {1: "BUS_ADRALN", 2: "BUS_ADRERR", 3: "BUS_OBJERR", 4: "BUS_MCEERR_AR", 5: "BUS_MCEERR_AO"},
+    31: {1: "SYS_SECCOMP", 2: "SYS_USER_DISPATCH"},
 }
+SIGILL, SIGTRAP, SIGBUS, SIGFPE, SIGSEGV, SIGCHLD, SIGIO, SIGSYS = 4, 5, 7, 8, 11, 17, 29, 31
+CLD_EXITED = 1
+BUS_MCEERR_AR, BUS_MCEERR_AO = 4, 5
+SEGV_BNDERR, SEGV_PKUERR = 3, 4
+SI_USER, SI_TIMER, SI_SIGIO, SI_TKILL = 0, -2, -5, -6
+
+# si_arch of a SIGSYS (xlat/audit_arch.in: EM_* | 64-bit | little-endian bits).
+AUDIT_ARCHES: dict[int, str] = {
+    0xc00000b7: "AUDIT_ARCH_AARCH64", 0xc0009026: "AUDIT_ARCH_ALPHA",
+    0x4000005d: "AUDIT_ARCH_ARCOMPACT", 0x0000005d: "AUDIT_ARCH_ARCOMPACTBE",
+    0x400000c3: "AUDIT_ARCH_ARCV2", 0x000000c3: "AUDIT_ARCH_ARCV2BE", 0x40000028: "AUDIT_ARCH_ARM",
+    0x00000028: "AUDIT_ARCH_ARMEB", 0x4000008c: "AUDIT_ARCH_C6X", 0x0000008c: "AUDIT_ARCH_C6XBE",
+    0x4000004c: "AUDIT_ARCH_CRIS", 0x400000fc: "AUDIT_ARCH_CSKY", 0x00005441: "AUDIT_ARCH_FRV",
+    0x0000002e: "AUDIT_ARCH_H8300", 0x000000a4: "AUDIT_ARCH_HEXAGON",
+    0x40000003: "AUDIT_ARCH_I386", 0xc0000032: "AUDIT_ARCH_IA64",
+    0x40000102: "AUDIT_ARCH_LOONGARCH32", 0xc0000102: "AUDIT_ARCH_LOONGARCH64",
+    0x00000058: "AUDIT_ARCH_M32R", 0x00000004: "AUDIT_ARCH_M68K",
+    0x000000bd: "AUDIT_ARCH_MICROBLAZE", 0x00000008: "AUDIT_ARCH_MIPS",
+    0x80000008: "AUDIT_ARCH_MIPS64", 0xa0000008: "AUDIT_ARCH_MIPS64N32",
+    0x40000008: "AUDIT_ARCH_MIPSEL", 0xc0000008: "AUDIT_ARCH_MIPSEL64",
+    0xe0000008: "AUDIT_ARCH_MIPSEL64N32", 0x400000a7: "AUDIT_ARCH_NDS32",
+    0x000000a7: "AUDIT_ARCH_NDS32BE", 0x40000071: "AUDIT_ARCH_NIOS2",
+    0x0000005c: "AUDIT_ARCH_OPENRISC", 0x0000000f: "AUDIT_ARCH_PARISC",
+    0x8000000f: "AUDIT_ARCH_PARISC64", 0x00000014: "AUDIT_ARCH_PPC", 0x80000015: "AUDIT_ARCH_PPC64",
+    0xc0000015: "AUDIT_ARCH_PPC64LE", 0x400000f3: "AUDIT_ARCH_RISCV32",
+    0xc00000f3: "AUDIT_ARCH_RISCV64", 0x00000016: "AUDIT_ARCH_S390", 0x80000016: "AUDIT_ARCH_S390X",
+    0x0000002a: "AUDIT_ARCH_SH", 0x8000002a: "AUDIT_ARCH_SH64", 0x4000002a: "AUDIT_ARCH_SHEL",
+    0xc000002a: "AUDIT_ARCH_SHEL64", 0x00000002: "AUDIT_ARCH_SPARC",
+    0x8000002b: "AUDIT_ARCH_SPARC64", 0xc00000bf: "AUDIT_ARCH_TILEGX",
+    0x400000bf: "AUDIT_ARCH_TILEGX32", 0x400000bc: "AUDIT_ARCH_TILEPRO",
+    0x4000006e: "AUDIT_ARCH_UNICORE", 0x40000057: "AUDIT_ARCH_V850",
+    0xc000003e: "AUDIT_ARCH_X86_64", 0x0000005e: "AUDIT_ARCH_XTENSA",
+}
+AUDIT_ARCH_X86_64 = 0xc000003e
+
+# sigevent's sigev_notify (xlat/sigev_value.in).
+SIGEV_NOTIFY: dict[int, str] = {0: "SIGEV_SIGNAL", 1: "SIGEV_NONE", 2: "SIGEV_THREAD",
+                                4: "SIGEV_THREAD_ID"}
+SIGEV_SIGNAL, SIGEV_THREAD, SIGEV_THREAD_ID = 0, 2, 4
