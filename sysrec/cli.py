@@ -78,7 +78,7 @@ def _show_arguments(show: argparse.ArgumentParser) -> None:
                       help="strace (default for `sysrec trace` records), timeline (default for scenario records), "
                            "json, ladder (an SVG sequence diagram of syscalls and packets)")
     show.add_argument("-o", dest="output", metavar="FILE.svg", default=None,
-                      help="ladder: write the SVG to FILE.svg (- or no -o: stdout); a .svg name implies --format ladder")
+                      help="write the ladder diagram (SVG) to FILE.svg; - or no -o: stdout. Implies --format ladder")
     show.add_argument("--around", type=int, default=None, metavar="N",
                       help="timeline: only N events around each interesting event")
     _add_render_options(show)

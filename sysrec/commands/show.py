@@ -72,7 +72,7 @@ def main(ns: argparse.Namespace) -> int:
     record = open_record(ns.record)
     output = getattr(ns, "output", None)
     fmt = ns.format
-    if fmt is None and output and output.lower().endswith(".svg"):
+    if fmt is None and output is not None:  # the only format that writes to a file
         fmt = "ladder"
     fmt = fmt or ("timeline" if record.header.get("context") else "strace")
     if output is not None and fmt != "ladder":

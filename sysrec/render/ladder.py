@@ -347,19 +347,26 @@ def xml_text(text: str) -> str:
 
 class _TimeScale:
     """Row times → y, at least ROW_PX apart, PX_PER_MS where there is room, long gaps shortened.
-    Times between rows (a packet's server end) are interpolated."""
+    Times between rows (a packet's server end) are interpolated. With a link, `keep_ms` (its
+    delay) at each end of a shortened gap stay at full scale, so an arrow that crosses into the
+    gap keeps the slope of its latency."""
 
-    def __init__(self, times: Sequence[float]) -> None:
+    def __init__(self, times: Sequence[float], keep_ms: float = 0.0) -> None:
         self.times: list[float] = []
         self.ys: list[float] = []
         self.breaks: list[tuple[float, float, float]] = []   # (y from, y to, ms left out)
         y = 0.0
+        keep = keep_ms * PX_PER_MS
         for i, t in enumerate(times):
             if i:
-                gap = (t - times[i - 1]) * PX_PER_MS
-                if gap > MAX_GAP_PX:
-                    self.breaks.append((y, y + MAX_GAP_PX, t - times[i - 1]))
-                    gap = MAX_GAP_PX
+                before = times[i - 1]
+                gap = (t - before) * PX_PER_MS
+                if gap > MAX_GAP_PX + 2 * keep:
+                    if keep:  # full scale on both sides of the break
+                        self.times += [before + keep_ms, t - keep_ms]
+                        self.ys += [y + keep, y + keep + MAX_GAP_PX]
+                    self.breaks.append((y + keep, y + keep + MAX_GAP_PX, t - before - 2 * keep_ms))
+                    gap = MAX_GAP_PX + 2 * keep
                 y += max(gap, ROW_PX)
             self.times.append(t)
             self.ys.append(y)
@@ -418,7 +425,7 @@ def _legend_lines(ladder: Ladder) -> list[list[Connection]]:
 
 def ladder_svg(ladder: Ladder) -> str:
     """The diagram as one standalone SVG document (also fit to be inlined in HTML)."""
-    scale = _TimeScale([row.t_ms for row in ladder.rows])
+    scale = _TimeScale([row.t_ms for row in ladder.rows], ladder.delay_ms or 0.0)
     out: list[str] = []
 
     # Header: title, how to read it, the connections' colours.
