@@ -82,12 +82,19 @@ def _write_images(markdown_path: str, ladders: dict[tuple[str, str], str]) -> in
 
     base = os.path.dirname(os.path.abspath(markdown_path))
     directory = os.path.join(base, IMAGE_DIR)
+    created = not os.path.isdir(directory)
     try:
         os.makedirs(directory, exist_ok=True)
     except OSError as err:
         raise InputError(f"-o {markdown_path}: cannot create {directory}: {err.strerror}") from None
-    for (scenario, cell), svg in ladders.items():
-        _write(os.path.join(base, ladder_image_path(scenario, cell)), svg, "-o ")
+    try:
+        for (scenario, cell), svg in ladders.items():
+            _write(os.path.join(base, ladder_image_path(scenario, cell)), svg, "-o ")
+    except BaseException:
+        if created:  # a full disk, Ctrl-C: leave no half set of pictures behind
+            import shutil
+            shutil.rmtree(directory, ignore_errors=True)
+        raise
     return len(ladders)
 
 
