@@ -326,7 +326,7 @@ def _lane_names(record: Record, connections: list[Connection], link: Mapping[str
     if not ports:
         return f"client ({program})", None
     host = connections[0].client.rsplit(":", 1)[0]
-    if len(ports) <= 4:
+    if len(ports) <= 3:
         client = f"client {host} port{'s' if len(ports) > 1 else ''} {', '.join(map(str, ports))}"
     else:
         client = f"client {host}, {len(ports)} ports {ports[0]}–{ports[-1]}"
