@@ -1,11 +1,13 @@
 #!/bin/sh
 # Installs what sysrec needs on Debian: system tools (as root, via sudo when not root), then a
-# virtual environment in .venv with sysrec in it. `--test` adds the test extras.
+# virtual environment in .venv with sysrec in it. `--test` adds the test extras and chromium.
 set -eu
 cd "$(dirname "$0")"
 extras=""
 [ "${1:-}" = "--test" ] && extras="[test]"
 packages="python3-venv strace netcat-openbsd ruby curl tcpdump iproute2 iptables procps util-linux"
+# The tests also open the HTML report in a headless browser (tests/test_report_html.py).
+[ -n "$extras" ] && packages="$packages chromium"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

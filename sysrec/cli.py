@@ -75,15 +75,19 @@ def _trace_arguments(trace: argparse.ArgumentParser) -> None:
 
 def _show_arguments(show: argparse.ArgumentParser) -> None:
     show.add_argument("record", metavar="RECORD.jsonl")
-    show.add_argument("--format", choices=["strace", "json", "timeline"], default=None,
-                      help="strace (default for `sysrec trace` records), timeline (default for scenario records), json")
+    show.add_argument("--format", choices=["strace", "json", "timeline", "ladder"], default=None,
+                      help="strace (default for `sysrec trace` records), timeline (default for scenario records), "
+                           "json, ladder (an SVG sequence diagram of syscalls and packets)")
+    show.add_argument("-o", dest="output", metavar="FILE.svg", default=None,
+                      help="write the ladder diagram (SVG) to FILE.svg; - or no -o: stdout. Implies --format ladder")
     show.add_argument("--around", type=int, default=None, metavar="N",
                       help="timeline: only N events around each interesting event")
     _add_render_options(show)
 
 
 def _run_arguments(run: argparse.ArgumentParser) -> None:
-    run.add_argument("scenario", metavar="SCENARIO.toml")
+    run.add_argument("scenario", metavar="SCENARIO",
+                     help="a scenario file, or the name of a shipped scenario (see `sysrec scenarios`)")
     run.add_argument("--set", dest="pins", action="append", default=[], metavar="NAME=VALUE",
                      help="pin a sysctl to one value (shrinks the matrix)")
     run.add_argument("--repeat", type=int, default=1, metavar="N", help="runs per cell")
@@ -104,10 +108,20 @@ def _diff_arguments(diff: argparse.ArgumentParser) -> None:
 
 
 def _report_arguments(report: argparse.ArgumentParser) -> None:
-    report.add_argument("scenarios", nargs="+", metavar="SCENARIO.toml")
-    report.add_argument("-o", dest="output", metavar="FILE.md", help="write to FILE.md instead of stdout")
+    report.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                        help="scenario files, or names of shipped scenarios (see `sysrec scenarios`)")
+    report.add_argument("-o", dest="output", metavar="FILE.md",
+                        help="write the Markdown to FILE.md instead of stdout, and each cell's ladder "
+                             "diagram to img/<scenario>-<cell>.svg beside it")
+    report.add_argument("--html", metavar="FILE.html",
+                        help="also (or only) write one self-contained HTML page: tables, ladder diagrams, "
+                             "timelines and diffs")
     report.add_argument("--from", dest="from_dir", metavar="DIR", help="read records of an earlier `sysrec run --out DIR`")
     report.add_argument("--repeat", type=int, default=1, metavar="N", help="runs per cell when running")
+
+
+def _scenarios_arguments(scenarios: argparse.ArgumentParser) -> None:
+    scenarios.add_argument("--paths", action="store_true", help="print each scenario's file instead of its description")
 
 
 def _export_arguments(export: argparse.ArgumentParser) -> None:
@@ -130,9 +144,13 @@ COMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]]] 
     "diff": ("diff two records or two cells of a run",
              "Align two records by syscall sequence and show where they diverge. Exit 0 when equal, 1 when different.",
              _diff_arguments),
-    "report": ("write the failure-mode report (Markdown)",
-               "Run scenarios (or read --from DIR) and write a Markdown report.",
+    "report": ("write the failure-mode report (Markdown, HTML)",
+               "Run scenarios (or read --from DIR) and write a Markdown report (-o) or an HTML page (--html).",
                _report_arguments),
+    "scenarios": ("list the shipped scenarios",
+                  "List the scenarios shipped with sysrec, by name, with their descriptions. "
+                  "`sysrec run NAME` runs one.",
+                  _scenarios_arguments),
     "export": ("export a record for other tools",
                "Export a record as Perfetto/Chrome trace JSON or as a pcap capture.",
                _export_arguments),
@@ -173,6 +191,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if ns.command != "trace":  # the tracer handles signals itself (its tracees must not be left)
         stop_like_ctrl_c()
     try:
+        if ns.command == "run":  # a shipped scenario's name works as well as a path
+            from sysrec.scenario.catalog import resolve_scenario
+            ns.scenario = resolve_scenario(ns.scenario)
         code = int(module.main(ns))
     except SysrecError as err:
         print(f"sysrec: {err}", file=sys.stderr)

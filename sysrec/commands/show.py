@@ -1,4 +1,5 @@
-"""`sysrec show RECORD`: render a record as strace text, JSON lines, or an annotated timeline."""
+"""`sysrec show RECORD`: render a record as strace text, JSON lines, an annotated timeline, or a
+ladder diagram (SVG, to stdout or `-o FILE.svg`)."""
 
 from __future__ import annotations
 
@@ -52,6 +53,15 @@ def _render_timeline(record: Any, ns: argparse.Namespace) -> None:
     render_timeline(record, around=ns.around)
 
 
+def _render_ladder(record: Any, output: str) -> None:
+    from sysrec.atomic_file import atomic_output
+    from sysrec.render.ladder import record_ladder_svg
+
+    svg = record_ladder_svg(record)  # the whole picture first: a bad record leaves no file behind
+    with atomic_output(output, label="-o ") as fh:
+        fh.write(svg)
+
+
 def main(ns: argparse.Namespace) -> int:
     from sysrec.record import open_record
 
@@ -60,12 +70,20 @@ def main(ns: argparse.Namespace) -> int:
     if ns.strsize is not None and ns.strsize < 0:
         raise InputError(f"-s {ns.strsize}: the string size must be >= 0")
     record = open_record(ns.record)
-    fmt = ns.format or ("timeline" if record.header.get("context") else "strace")
+    output = getattr(ns, "output", None)
+    fmt = ns.format
+    if fmt is None and output is not None:  # the only format that writes to a file
+        fmt = "ladder"
+    fmt = fmt or ("timeline" if record.header.get("context") else "strace")
+    if output is not None and fmt != "ladder":
+        raise InputError(f"-o {output}: only --format ladder writes to a file (the other formats print on stdout)")
     try:
         if fmt == "strace":
             _render_strace(record, ns)
         elif fmt == "json":
             _render_json(record)
+        elif fmt == "ladder":
+            _render_ladder(record, output or "-")
         else:
             _render_timeline(record, ns)
         sys.stdout.flush()

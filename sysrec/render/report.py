@@ -1,5 +1,8 @@
 """The failure-mode report: per scenario, what the client saw in each cell and why, in Markdown.
 
+Each cell's ladder diagram (run 1) is linked as `img/<scenario>-<cell>.svg`, relative to the
+report, as GitHub renders it; `sysrec report -o FILE.md` writes those files beside FILE.md.
+
 Input is what `sysrec run --out DIR` leaves behind (summary.json + records) and the scenario
 file itself (its description and leading comment). Everything in the report is derived from
 those files, so the same inputs always give the same text; only the numbers inside the
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -255,12 +259,38 @@ def _md_escape(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def _expectations_cell(cell: dict[str, Any]) -> str:
+IMAGE_DIR = "img"
+_UNSAFE_IN_NAME = re.compile(r"[^A-Za-z0-9._=-]")
+
+
+def ladder_image_path(scenario: str, cell: str) -> str:
+    """Where a cell's ladder diagram goes, relative to the report: `img/<scenario>-<cell>.svg`,
+    with anything but letters, digits and `._=-` (a comma between matrix axes) as `_`."""
+    return f"{IMAGE_DIR}/{_UNSAFE_IN_NAME.sub('_', f'{scenario}-{cell}')}.svg"
+
+
+def expectations_summary(cell: dict[str, Any]) -> str:
     checks = cell.get("expectations") or []
     runs = int(cell.get("runs") or 0)
     held = sum(1 for c in checks if not c.get("failed_runs"))
     text = f"{held}/{len(checks)} held in {cell.get('passed_runs', 0)}/{runs} runs"
     return ("✔ " if cell.get("passed") else "✘ ") + text
+
+
+def counter_rows(run: ScenarioRun) -> list[tuple[str, list[int], str, str]]:
+    """The key counters that changed in some cell (run 1): name, change per cell, meaning, where."""
+    deltas = {cell.name: all_counter_deltas(list(cell.first.events())) for cell in run.cells}
+    rows = []
+    for name in KEY_COUNTERS:
+        if any(d.get(name) for d in deltas.values()):
+            meaning, where = KEY_COUNTERS[name]
+            rows.append((name, [deltas[c.name].get(name, 0) for c in run.cells], meaning, where))
+    return rows
+
+
+def display_path(path: str) -> str:
+    """A scenario file as the report names it: relative to here when below here."""
+    return _display_path(path)
 
 
 def scenario_section(run: ScenarioRun) -> list[str]:
@@ -276,8 +306,13 @@ def scenario_section(run: ScenarioRun) -> list[str]:
     out += ["### What the client sees", "", "| cell | client-visible outcome (run 1) | expectations |",
             "|---|---|---|"]
     for cell in run.cells:
-        out.append(f"| `{cell.name}` | {_md_escape(client_outcome(cell.first))} | {_expectations_cell(cell.summary)} |")
+        out.append(f"| `{cell.name}` | {_md_escape(client_outcome(cell.first))} | {expectations_summary(cell.summary)} |")
     out.append("")
+
+    out += ["### Ladder diagrams (run 1)", ""]
+    for cell in run.cells:
+        out += [f"![{run.name}, {cell.name}: the client's syscalls and the packets between client and server]"
+                f"({ladder_image_path(run.name, cell.name)})", ""]
 
     out += ["### Why", ""]
     whys = why_items(run.cells)
@@ -292,15 +327,13 @@ def scenario_section(run: ScenarioRun) -> list[str]:
     out.append("")
 
     out += ["### Kernel counters (change over the run, run 1)", ""]
-    deltas = {cell.name: all_counter_deltas(list(cell.first.events())) for cell in run.cells}
-    names = [n for n in KEY_COUNTERS if any(d.get(n) for d in deltas.values())]
-    if names:
+    rows = counter_rows(run)
+    if rows:
         out.append("| counter | " + " | ".join(f"`{c.name}`" for c in run.cells) + " | what it counts |")
         out.append("|---|" + "---:|" * len(run.cells) + "---|")
-        for name in names:
-            values = " | ".join(f"{deltas[c.name].get(name, 0):+d}" for c in run.cells)
-            meaning, where = KEY_COUNTERS[name]
-            out.append(f"| {name} | {values} | {meaning} (`{where}`) |")
+        for name, values, meaning, where in rows:
+            shown = " | ".join(f"{v:+d}" for v in values)
+            out.append(f"| {name} | {shown} | {meaning} (`{where}`) |")
     else:
         out.append("No counter of interest changed.")
     out.append("")
@@ -323,6 +356,13 @@ def scenario_section(run: ScenarioRun) -> list[str]:
 
 
 def _display_path(path: str) -> str:
+    """Relative to here when below here; a shipped scenario as `scenarios/<file>`, however it
+    was named (no local install paths in a report)."""
+    from sysrec.scenario.catalog import shipped_dir
+
+    resolved = Path(path).resolve()
+    if resolved.parent == shipped_dir().resolve():
+        return f"scenarios/{resolved.name}"
     try:
         rel = os.path.relpath(path)
     except ValueError:
@@ -334,8 +374,10 @@ def build_report(runs: Sequence[ScenarioRun]) -> str:
     kernels = sorted({str(r.summary.get("kernel", "?")) for r in runs}) or ["?"]
     out = ["# Failure modes a TCP client sees", "",
            "Generated by `sysrec report` from the records of `sysrec run`; regenerate it with",
-           "`sysrec report scenarios/*.toml --from DIR -o docs/failure-modes.md`. Every timeline line is a",
-           "recorded system call or packet; every explanation names the kernel code behind it.", "",
+           "`sysrec report scenarios/*.toml --from DIR -o docs/failure-modes.md` (which also writes each",
+           "cell's ladder diagram to `docs/img/`; `--html FILE` makes one self-contained page of it all).",
+           "Every timeline line is a recorded system call or packet; every explanation names the kernel",
+           "code behind it.", "",
            "Scenarios: " + ", ".join(f"[{r.name}](#{r.name})" for r in runs), ""]
     names = {r.name for r in runs}
     refs = [f"[{n}](#{n}) {what}" for n, what in SEED_CROSSREFS if n in names]
