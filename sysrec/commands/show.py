@@ -11,7 +11,7 @@ from sysrec.errors import InputError
 
 
 def _render_strace(record: Any, ns: argparse.Namespace) -> None:
-    from sysrec.commands.trace import load_strace_renderer, make_render_options
+    from sysrec.commands.trace import load_strace_renderer, make_render_options, with_summary
 
     recorded = record.header.get("options") or {}
     opts = make_render_options(
@@ -23,6 +23,7 @@ def _render_strace(record: Any, ns: argparse.Namespace) -> None:
         follow=bool(recorded.get("follow", False)),
     )
     renderer = load_strace_renderer()(opts, bool(recorded.get("to_file", False)))
+    renderer = with_summary(renderer, _summary(recorded, ns))
     write = sys.stdout.write
     for event in record.events():
         text = renderer.feed(event)
@@ -31,6 +32,14 @@ def _render_strace(record: Any, ns: argparse.Namespace) -> None:
     tail = renderer.finish() if hasattr(renderer, "finish") else ""
     if tail:
         write(tail)
+
+
+def _summary(recorded: dict, ns: argparse.Namespace) -> Any:
+    """-c/-C/-S/-U/-w given to `show`, over those the record was made with."""
+    from sysrec.commands.trace import summary_options
+    from sysrec.render.summary import SummaryOptions
+
+    return summary_options(ns, SummaryOptions.from_record(recorded))
 
 
 def _render_json(record: Any) -> None:
