@@ -71,6 +71,8 @@ def _add_summary_options(p: argparse.ArgumentParser) -> None:
                    help="table columns: time-percent, total-time, min-time, max-time, avg-time, calls, errors, name")
     p.add_argument("-w", "--summary-wall-clock", dest="summary_wall_clock", action="store_true",
                    help="summarise wall-clock time (sysrec's times are always wall-clock: see docs)")
+    p.add_argument("-O", "--summary-syscall-overhead", dest="summary_overhead", metavar="OVERHEAD[UNIT]",
+                   help="subtract OVERHEAD (default unit: us; s, ms, us, ns) from each call's time")
 
 
 def _trace_arguments(trace: argparse.ArgumentParser) -> None:

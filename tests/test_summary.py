@@ -224,6 +224,17 @@ def test_ls_la_counts_equal_strace_and_table_is_identical_without_times(tmp_path
 
 
 @needs_strace
+def test_whole_default_table_identical_when_overhead_takes_every_call_time(tmp_path):
+    """-O 10s: each call's time less the overhead is clamped to 0 by both tracers, so even the
+    time columns agree, and the default table is the same byte for byte."""
+    (tmp_path / "prog.py").write_text(FAILING)
+    strace, sysrec = _trace_pair(tmp_path, ["-c", "-w", "-O", "10s", "-S", "errors"],
+                                 [SYSTEM_PYTHON, "-I", "-S", "prog.py"])
+    assert sysrec == strace
+    assert strace.splitlines()[-1].startswith("100.00    0.000000           0 ")
+
+
+@needs_strace
 @pytest.mark.parametrize("sort", ["name", "nothing", "errors"])
 def test_failing_python_program_counts_and_orders_equal_strace(tmp_path, sort):
     (tmp_path / "prog.py").write_text(FAILING)
@@ -320,6 +331,8 @@ def test_show_prints_the_table_from_the_record(tmp_path):
     ["-C", "-c"],
     ["-w"],
     ["-U", "calls"],
+    ["-c", "-O", "1x"],
+    ["-c", "-O", "-1"],
 ])
 def test_bad_summary_flags_fail_with_strace_words(tmp_path, flags):
     strace = _strace(flags, ["true"], tmp_path)

@@ -38,7 +38,8 @@ def summary_options(ns: argparse.Namespace, recorded: Any = None) -> Any:
     """-c/-C/-S/-U/-w checked as strace checks them, its warnings printed; None without a
     summary. The summary module is imported only when one of its flags is given."""
     if not (ns.summary_only or ns.summary_both or ns.summary_sort is not None
-            or ns.summary_columns is not None or ns.summary_wall_clock or recorded is not None):
+            or ns.summary_columns is not None or ns.summary_wall_clock or ns.summary_overhead is not None
+            or recorded is not None):
         return None
     from sysrec.render.summary import options_from_args
     options, warnings = options_from_args(ns, recorded)

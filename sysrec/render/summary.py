@@ -91,6 +91,34 @@ def parse_sort(text: str) -> str | None:
     return ALIASES[text]
 
 
+# -O's units: nanoseconds in one unit; a number without a unit is in microseconds.
+_OVERHEAD_UNITS = {"": 1_000, "s": NS_PER_S, "ms": 1_000_000, "us": 1_000, "ns": 1}
+
+
+def parse_overhead(text: str) -> int:
+    """`-O OVERHEAD[UNIT]` (the tracing overhead strace subtracts from each call's time) in
+    nanoseconds, read as strace 6.1 reads it: a decimal fraction (`1.5ms`, `1e-5`) or an
+    integer, then an optional unit."""
+    import re
+
+    bad = InputError(f"invalid -O argument: '{text}'")
+    float_len = len(text) - len(text.lstrip("eE.-+0123456789"))
+    int_len = len(text) - len(text.lstrip("+0123456789"))
+    is_float = float_len > int_len
+    match = re.match(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?" if is_float else r"\+?\d+", text)
+    if match is None:
+        raise bad
+    scale = _OVERHEAD_UNITS.get(text[match.end():])
+    value: float | int = float(match.group()) if is_float else int(match.group())
+    if scale is None or value < 0:
+        raise bad
+    per_second = NS_PER_S // scale
+    if isinstance(value, float):  # strace's arithmetic: whole seconds, then the rest in units
+        seconds = int(value / per_second)
+        return seconds * NS_PER_S + int((value - seconds * per_second) * scale) % NS_PER_S
+    return value // per_second * NS_PER_S + value % per_second * scale
+
+
 @dataclass
 class CallStats:
     """What strace keeps per syscall: calls, failed calls, and the total, shortest and longest
@@ -248,11 +276,13 @@ class SummaryOptions:
     sort: str | None = DEFAULT_SORT            # -S
     columns: tuple[str, ...] = DEFAULT_COLUMNS  # -U
     wall_clock: bool = False                   # -w (sysrec's times are wall-clock anyway)
+    overhead_ns: int = 0                       # -O
 
     def to_record(self) -> dict[str, Any]:
         """The record header's `options` keys (docs/record-format.md)."""
         return {"summary": self.mode, "summary_sort": self.sort or "none",
-                "summary_columns": list(self.columns), "summary_wall_clock": self.wall_clock}
+                "summary_columns": list(self.columns), "summary_wall_clock": self.wall_clock,
+                "summary_overhead_ns": self.overhead_ns}
 
     @classmethod
     def from_record(cls, options: Mapping[str, Any]) -> SummaryOptions | None:
@@ -264,8 +294,11 @@ class SummaryOptions:
         if (sort != "none" and sort not in COLUMNS) or not all(c in COLUMNS for c in columns):
             raise InputError("the record's summary options are not valid: "
                              f"sort {sort!r}, columns {columns!r}")
+        overhead = options.get("summary_overhead_ns", 0)
+        if not isinstance(overhead, int) or overhead < 0:
+            raise InputError(f"the record's summary overhead is not valid: {overhead!r}")
         return cls(mode, None if sort == "none" else sort, tuple(columns),
-                   bool(options.get("summary_wall_clock", False)))
+                   bool(options.get("summary_wall_clock", False)), overhead)
 
 
 class SummaryRenderer:
@@ -275,7 +308,7 @@ class SummaryRenderer:
     def __init__(self, options: SummaryOptions, lines: Any = None) -> None:
         self.options = options
         self.lines = lines if options.mode == "both" else None
-        self.counter = CallCounter()
+        self.counter = CallCounter(options.overhead_ns)
 
     def feed(self, event: Mapping[str, Any]) -> str:
         if event.get("ev") == "syscall":
@@ -304,6 +337,7 @@ def options_from_args(ns: Any, recorded: SummaryOptions | None = None) -> tuple[
         raise InputError("-c/--summary-only and -C/--summary are mutually exclusive")
     sort = parse_sort(ns.summary_sort) if ns.summary_sort is not None else None
     columns = parse_columns(ns.summary_columns) if ns.summary_columns is not None else None
+    overhead = parse_overhead(ns.summary_overhead) if ns.summary_overhead is not None else None
     mode = "only" if ns.summary_only else "both" if ns.summary_both else None
     if mode is None and recorded is not None:
         mode = recorded.mode
@@ -325,4 +359,5 @@ def options_from_args(ns: Any, recorded: SummaryOptions | None = None) -> tuple[
         sort if ns.summary_sort is not None else base.sort,
         columns or base.columns,
         bool(ns.summary_wall_clock) or base.wall_clock,
+        overhead if overhead is not None else base.overhead_ns,
     ), warnings
