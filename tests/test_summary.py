@@ -359,3 +359,20 @@ def test_long_option_spellings(tmp_path):
     assert sysrec.returncode == 0
     lines = sysrec.stderr.splitlines()
     assert lines[0] == "    calls syscall" and lines[2].split()[1] == "openat" and lines[-1].endswith(" total")
+
+
+def test_show_summary_of_a_scenario_record_counts_its_syscall_events(tmp_path):
+    """A `sysrec run` record shows as a timeline by default; -c asks for strace's table."""
+    record = next((REPO / "tests" / "data" / "real").rglob("*.jsonl"))
+    events = [json.loads(line) for line in record.read_text().splitlines()]
+    expected: dict[str, list[int]] = {}
+    for e in events:
+        if e.get("ev") == "syscall" and e.get("ret") is not None:
+            calls_errors = expected.setdefault(e["name"], [0, 0])
+            calls_errors[0] += 1
+            calls_errors[1] += 1 if -4096 < e["ret"] < 0 else 0
+    shown = _sysrec(["show", str(record), "-c", "-U", "name,calls,errors", "-S", "name"], None, tmp_path)
+    assert shown.returncode == 0
+    rows = [line.split() for line in shown.stdout.splitlines()[2:-2]]
+    assert [(r[0], int(r[1]), int(r[2]) if len(r) > 2 else 0) for r in rows] == \
+        [(name, *expected[name]) for name in sorted(expected)]

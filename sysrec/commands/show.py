@@ -69,7 +69,8 @@ def main(ns: argparse.Namespace) -> int:
     if ns.strsize is not None and ns.strsize < 0:
         raise InputError(f"-s {ns.strsize}: the string size must be >= 0")
     record = open_record(ns.record)
-    fmt = ns.format or ("timeline" if record.header.get("context") else "strace")
+    asks_summary = ns.summary_only or ns.summary_both  # the table is strace's: strace format
+    fmt = ns.format or ("timeline" if record.header.get("context") and not asks_summary else "strace")
     try:
         if fmt == "strace":
             _render_strace(record, ns)
