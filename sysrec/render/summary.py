@@ -149,14 +149,14 @@ class CallCounter:
     def add(self, event: Mapping[str, Any]) -> None:
         if event.get("ev") != "syscall" or event.get("ret") is None:
             return
-        name = event["name"]
+        name = _printable(event.get("name"))
         nr = event.get("nr")
-        key = nr if isinstance(nr, int) else name
+        key = nr if type(nr) is int else name
         entry = self.stats.get(key)
         t0, t1 = event.get("t0"), event.get("t1")
-        spent = max((t1 - t0 if t0 is not None and t1 is not None else 0) - self.overhead_ns, 0)
+        spent = max((t1 - t0 if type(t0) is int and type(t1) is int else 0) - self.overhead_ns, 0)
         if entry is None:
-            entry = self.stats[key] = CallStats(nr if isinstance(nr, int) else _number_of(name), name,
+            entry = self.stats[key] = CallStats(nr if type(nr) is int else _number_of(name), name,
                                                 min_ns=spent)
         entry.calls += 1
         if event.get("errno"):
@@ -165,9 +165,12 @@ class CallCounter:
         entry.min_ns = min(entry.min_ns, spent)
         entry.max_ns = max(entry.max_ns, spent)
 
-    def add_all(self, events: Iterable[Mapping[str, Any]]) -> None:
-        for event in events:
-            self.add(event)
+def _printable(name: Any) -> str:
+    """A syscall name from a record (which may hold anything), harmless on a terminal."""
+    from sysrec.cstring import terminal_safe
+
+    text = name if isinstance(name, str) else str(name)
+    return text if text.isprintable() else terminal_safe(text, keep_newlines=False)
 
 
 def _number_of(name: str) -> int:
