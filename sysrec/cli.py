@@ -59,6 +59,16 @@ def _add_render_options(p: argparse.ArgumentParser) -> None:
                    help="prefix lines with the time since the previous line")
 
 
+class _StoreWithSpelling(argparse.Action):
+    """Stores the value and, in DEST_flag, the option as typed (strace's message for a bad
+    value names `-O` or `--summary-syscall-overhead`, whichever was given)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        setattr(namespace, self.dest, values)
+        setattr(namespace, f"{self.dest}_flag", option_string)
+
+
 def _add_summary_options(p: argparse.ArgumentParser) -> None:
     """strace's call summary flags (sysrec.render.summary), shared by `trace` and `show`."""
     p.add_argument("-c", "--summary-only", dest="summary_only", action="store_true",
@@ -72,6 +82,7 @@ def _add_summary_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("-w", "--summary-wall-clock", dest="summary_wall_clock", action="store_true",
                    help="summarise wall-clock time (sysrec's times are always wall-clock: see docs)")
     p.add_argument("-O", "--summary-syscall-overhead", dest="summary_overhead", metavar="OVERHEAD[UNIT]",
+                   action=_StoreWithSpelling,
                    help="subtract OVERHEAD (default unit: us; s, ms, us, ns) from each call's time")
 
 

@@ -333,6 +333,8 @@ def test_show_prints_the_table_from_the_record(tmp_path):
     ["-U", "calls"],
     ["-c", "-O", "1x"],
     ["-c", "-O", "-1"],
+    ["-c", "--summary-syscall-overhead=x"],
+    ["-c", "--summary-sort=x"],
 ])
 def test_bad_summary_flags_fail_with_strace_words(tmp_path, flags):
     strace = _strace(flags, ["true"], tmp_path)

@@ -95,13 +95,14 @@ def parse_sort(text: str) -> str | None:
 _OVERHEAD_UNITS = {"": 1_000, "s": NS_PER_S, "ms": 1_000_000, "us": 1_000, "ns": 1}
 
 
-def parse_overhead(text: str) -> int:
+def parse_overhead(text: str, flag: str = "-O") -> int:
     """`-O OVERHEAD[UNIT]` (the tracing overhead strace subtracts from each call's time) in
     nanoseconds, read as strace 6.1 reads it: a decimal fraction (`1.5ms`, `1e-5`) or an
     integer, then an optional unit."""
     import re
 
-    bad = InputError(f"invalid -O argument: '{text}'")
+    flag = flag.split("=")[0]
+    bad = InputError(f"invalid {flag} argument: '{text}'")
     float_len = len(text) - len(text.lstrip("eE.-+0123456789"))
     int_len = len(text) - len(text.lstrip("+0123456789"))
     is_float = float_len > int_len
@@ -340,7 +341,8 @@ def options_from_args(ns: Any, recorded: SummaryOptions | None = None) -> tuple[
         raise InputError("-c/--summary-only and -C/--summary are mutually exclusive")
     sort = parse_sort(ns.summary_sort) if ns.summary_sort is not None else None
     columns = parse_columns(ns.summary_columns) if ns.summary_columns is not None else None
-    overhead = parse_overhead(ns.summary_overhead) if ns.summary_overhead is not None else None
+    overhead = (parse_overhead(ns.summary_overhead, getattr(ns, "summary_overhead_flag", None) or "-O")
+                if ns.summary_overhead is not None else None)
     mode = "only" if ns.summary_only else "both" if ns.summary_both else None
     if mode is None and recorded is not None:
         mode = recorded.mode
