@@ -59,6 +59,33 @@ def _add_render_options(p: argparse.ArgumentParser) -> None:
                    help="prefix lines with the time since the previous line")
 
 
+class _StoreWithSpelling(argparse.Action):
+    """Stores the value and, in DEST_flag, the option as typed (strace's message for a bad
+    value names `-O` or `--summary-syscall-overhead`, whichever was given)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        setattr(namespace, self.dest, values)
+        setattr(namespace, f"{self.dest}_flag", option_string)
+
+
+def _add_summary_options(p: argparse.ArgumentParser) -> None:
+    """strace's call summary flags (sysrec.render.summary), shared by `trace` and `show`."""
+    p.add_argument("-c", "--summary-only", dest="summary_only", action="store_true",
+                   help="count calls, errors and time per syscall; print the table instead of the lines")
+    p.add_argument("-C", "--summary", dest="summary_both", action="store_true",
+                   help="like -c, but print the lines too")
+    p.add_argument("-S", "--summary-sort-by", dest="summary_sort", metavar="SORTBY",
+                   help="sort the table by time (default), min-time, max-time, avg-time, calls, errors, name, nothing")
+    p.add_argument("-U", "--summary-columns", dest="summary_columns", metavar="COLUMNS",
+                   help="table columns: time-percent, total-time, min-time, max-time, avg-time, calls, errors, name")
+    p.add_argument("-w", "--summary-wall-clock", dest="summary_wall_clock", action="store_true",
+                   help="summarise wall-clock time (sysrec's times are always wall-clock: see docs)")
+    p.add_argument("-O", "--summary-syscall-overhead", dest="summary_overhead", metavar="OVERHEAD[UNIT]",
+                   action=_StoreWithSpelling,
+                   help="subtract OVERHEAD (default unit: us; s, ms, us, ns) from each call's time")
+
+
 def _trace_arguments(trace: argparse.ArgumentParser) -> None:
     trace.add_argument("-f", dest="follow", action="store_true",
                        help="follow forks, vforks, clones and threads")
@@ -67,6 +94,7 @@ def _trace_arguments(trace: argparse.ArgumentParser) -> None:
                             "default: all (a set is filtered by a seccomp-BPF filter)")
     trace.add_argument("-o", dest="output", metavar="FILE", help="write the trace to FILE instead of stderr")
     _add_render_options(trace)
+    _add_summary_options(trace)
     trace.add_argument("--record", metavar="FILE.jsonl", help="also write a structured record")
     trace.add_argument("--no-seccomp", dest="seccomp", action="store_false",
                        help="stop at every syscall (PTRACE_SYSCALL) instead of a seccomp-BPF filter")
@@ -83,6 +111,7 @@ def _show_arguments(show: argparse.ArgumentParser) -> None:
     show.add_argument("--around", type=int, default=None, metavar="N",
                       help="timeline: only N events around each interesting event")
     _add_render_options(show)
+    _add_summary_options(show)
 
 
 def _run_arguments(run: argparse.ArgumentParser) -> None:

@@ -12,7 +12,7 @@ from sysrec.errors import InputError
 
 
 def _render_strace(record: Any, ns: argparse.Namespace) -> None:
-    from sysrec.commands.trace import load_strace_renderer, make_render_options
+    from sysrec.commands.trace import load_strace_renderer, make_render_options, with_summary
 
     recorded = record.header.get("options") or {}
     opts = make_render_options(
@@ -24,6 +24,7 @@ def _render_strace(record: Any, ns: argparse.Namespace) -> None:
         follow=bool(recorded.get("follow", False)),
     )
     renderer = load_strace_renderer()(opts, bool(recorded.get("to_file", False)))
+    renderer = with_summary(renderer, _summary(recorded, ns))
     write = sys.stdout.write
     for event in record.events():
         text = renderer.feed(event)
@@ -32,6 +33,14 @@ def _render_strace(record: Any, ns: argparse.Namespace) -> None:
     tail = renderer.finish() if hasattr(renderer, "finish") else ""
     if tail:
         write(tail)
+
+
+def _summary(recorded: dict, ns: argparse.Namespace) -> Any:
+    """-c/-C/-S/-U/-w given to `show`, over those the record was made with."""
+    from sysrec.commands.trace import summary_options
+    from sysrec.render.summary import SummaryOptions
+
+    return summary_options(ns, SummaryOptions.from_record(recorded))
 
 
 def _render_json(record: Any) -> None:
@@ -71,10 +80,11 @@ def main(ns: argparse.Namespace) -> int:
         raise InputError(f"-s {ns.strsize}: the string size must be >= 0")
     record = open_record(ns.record)
     output = getattr(ns, "output", None)
+    asks_summary = ns.summary_only or ns.summary_both  # the table is strace's: strace format
     fmt = ns.format
     if fmt is None and output is not None:  # the only format that writes to a file
         fmt = "ladder"
-    fmt = fmt or ("timeline" if record.header.get("context") else "strace")
+    fmt = fmt or ("timeline" if record.header.get("context") and not asks_summary else "strace")
     if output is not None and fmt != "ladder":
         raise InputError(f"-o {output}: only --format ladder writes to a file (the other formats print on stdout)")
     try:

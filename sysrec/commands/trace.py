@@ -35,6 +35,28 @@ def render_values(ns: argparse.Namespace, follow: bool) -> dict[str, Any]:
                 follow=follow)
 
 
+def summary_options(ns: argparse.Namespace, recorded: Any = None) -> Any:
+    """-c/-C/-S/-U/-w checked as strace checks them, its warnings printed; None without a
+    summary. The summary module is imported only when one of its flags is given."""
+    if not (ns.summary_only or ns.summary_both or ns.summary_sort is not None
+            or ns.summary_columns is not None or ns.summary_wall_clock or ns.summary_overhead is not None
+            or recorded is not None):
+        return None
+    from sysrec.render.summary import options_from_args
+    options, warnings = options_from_args(ns, recorded)
+    for warning in warnings:
+        print(f"sysrec: {warning}", file=sys.stderr)
+    return options
+
+
+def with_summary(renderer: Any, summary: Any) -> Any:
+    """The renderer that -c/-C ask for: the lines, the table, or both."""
+    if summary is None:
+        return renderer
+    from sysrec.render.summary import SummaryRenderer
+    return SummaryRenderer(summary, renderer)
+
+
 def _cannot_write(option: str, path: str, err: OSError) -> InputError:
     return InputError(f"{option} {path}: cannot write: {err.strerror or err}")
 
@@ -58,6 +80,7 @@ def main(ns: argparse.Namespace) -> int:
         raise InputError(f"-s {ns.strsize}: the string size must be >= 0")
     if ns.fd_decode > 2:
         ns.fd_decode = 2
+    summary = summary_options(ns)
     resolve_command(cmd)  # exit 127 before anything is created
     display = render_values(ns, ns.follow)
     options = TraceOptions(trace_set=names, follow=ns.follow, seccomp=ns.seccomp,
@@ -81,7 +104,8 @@ def main(ns: argparse.Namespace) -> int:
             writer.header(cmd, list(names) if names is not None else None, options.seccomp and names is not None,
                           {"strsize": display["strsize"], "fd_decode": ns.fd_decode, "follow": ns.follow,
                            "timestamps": ns.timestamps, "syscall_times": ns.syscall_times,
-                           "relative": ns.relative, "to_file": bool(ns.output)})
+                           "relative": ns.relative, "to_file": bool(ns.output),
+                           **(summary.to_record() if summary is not None else {})})
         # The renderer (and the decoders it shares tables with) is imported in the background
         # while the program starts, and made at the first event.
         renderer: Any = None
@@ -99,6 +123,7 @@ def main(ns: argparse.Namespace) -> int:
                     raise _cannot_write("--record", ns.record, err) from None
             if renderer is None:
                 renderer = load_strace_renderer()(make_render_options(**display), bool(ns.output))
+                renderer = with_summary(renderer, summary)
             text = renderer.feed(event)
             if text:
                 try:
