@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+# Commands in strace's order. F_GETLK64..F_SETLKW64 are the 32-bit ABI's numbers, which strace
+# names on every architecture; the read/write hint commands are missing from strace 6.1's list.
 FCNTL_COMMANDS: dict[int, str] = {
     0: "F_DUPFD", 1: "F_GETFD", 2: "F_SETFD", 3: "F_GETFL", 4: "F_SETFL", 5: "F_GETLK",
     6: "F_SETLK", 7: "F_SETLKW", 8: "F_SETOWN", 9: "F_GETOWN", 10: "F_SETSIG", 11: "F_GETSIG",
-    15: "F_SETOWN_EX", 16: "F_GETOWN_EX", 17: "F_GETOWNER_UIDS", 36: "F_OFD_GETLK",
-    37: "F_OFD_SETLK", 38: "F_OFD_SETLKW", 1024: "F_SETLEASE", 1025: "F_GETLEASE",
-    1026: "F_NOTIFY", 1030: "F_DUPFD_CLOEXEC", 1031: "F_SETPIPE_SZ", 1032: "F_GETPIPE_SZ",
-    1033: "F_ADD_SEALS", 1034: "F_GET_SEALS", 1035: "F_GET_RW_HINT", 1036: "F_SET_RW_HINT",
-    1037: "F_GET_FILE_RW_HINT", 1038: "F_SET_FILE_RW_HINT",
+    12: "F_GETLK64", 13: "F_SETLK64", 14: "F_SETLKW64", 15: "F_SETOWN_EX", 16: "F_GETOWN_EX",
+    17: "F_GETOWNER_UIDS", 36: "F_OFD_GETLK", 37: "F_OFD_SETLK", 38: "F_OFD_SETLKW",
+    1024: "F_SETLEASE", 1025: "F_GETLEASE", 1026: "F_NOTIFY", 1029: "F_CANCELLK",
+    1030: "F_DUPFD_CLOEXEC", 1031: "F_SETPIPE_SZ", 1032: "F_GETPIPE_SZ", 1033: "F_ADD_SEALS",
+    1034: "F_GET_SEALS",
 }
 
 FD_FLAGS: dict[int, str] = {1: "FD_CLOEXEC"}
@@ -27,11 +29,12 @@ OPEN_FLAGS: dict[int, str] = {
 }
 
 OWNER_TYPES: dict[int, str] = {0: "F_OWNER_TID", 1: "F_OWNER_PID", 2: "F_OWNER_PGRP"}
-LOCK_TYPES: dict[int, str] = {0: "F_RDLCK", 1: "F_WRLCK", 2: "F_UNLCK"}
+# Lock types (struct flock's l_type) and lease types share one table in strace.
+LOCK_TYPES: dict[int, str] = {0: "F_RDLCK", 1: "F_WRLCK", 2: "F_UNLCK", 4: "F_EXLCK", 8: "F_SHLCK"}
 SEEK_WHENCE: dict[int, str] = {0: "SEEK_SET", 1: "SEEK_CUR", 2: "SEEK_END", 3: "SEEK_DATA",
                                4: "SEEK_HOLE"}
 SEALS: dict[int, str] = {1: "F_SEAL_SEAL", 2: "F_SEAL_SHRINK", 4: "F_SEAL_GROW",
                          8: "F_SEAL_WRITE", 16: "F_SEAL_FUTURE_WRITE"}
-LEASE_TYPES: dict[int, str] = {0: "F_RDLCK", 1: "F_WRLCK", 2: "F_UNLCK"}
+LEASE_TYPES = LOCK_TYPES
 NOTIFY_FLAGS: dict[int, str] = {1: "DN_ACCESS", 2: "DN_MODIFY", 4: "DN_CREATE", 8: "DN_DELETE",
                                 16: "DN_RENAME", 32: "DN_ATTRIB", 0x80000000: "DN_MULTISHOT"}
