@@ -7,15 +7,23 @@ from __future__ import annotations
 
 import socket
 
+from functools import lru_cache
+from typing import Callable
+
+from construct import Bytes, Int8ul, Int32ul, Int64sl, Int64ul, Padding, Struct
+
 from sysrec.decode import structs
 from sysrec.decode.common import Call, Node, fd, limited, ptr, read_string, vr
-from sysrec.decode.sockaddr import interface, sockaddr_at
-from sysrec.decode.xlat import flags, value
-from sysrec.decode.xlat.net import (ADDRESS_FAMILIES, ETHERNET_PROTOCOLS, INET_PROTOCOLS,
-                                    IP_OPTIONS, IP_PKTINFO, IP_TTL, MSG_FLAGS, NETLINK_PROTOCOLS,
-                                    SCM_CREDENTIALS, SCM_RIGHTS, SCM_TYPES, SOCKET_FLAGS,
-                                    SOCKET_LEVELS, SOCKET_TYPE_MASK, SOCKET_TYPES, SOL_IP,
-                                    SOL_SOCKET, SOL_UNKNOWN)
+from sysrec.decode.sockaddr import (SOCKADDR_STORAGE_SIZE, decode_sockaddr_bytes, interface,
+                                    sockaddr_at)
+from sysrec.decode.xlat import c_hex, flags, value
+from sysrec.decode.xlat.net import (
+    ADDRESS_FAMILIES, ETHERNET_PROTOCOLS, INET_PROTOCOLS, IP_CHECKSUM, IP_CMSG_TYPES,
+    IP_ORIGDSTADDR, IP_PKTINFO, IP_RECVERR, IP_RECVOPTS, IP_RETOPTS, IP_TOS, IP_TTL, MSG_FLAGS,
+    NETLINK_PROTOCOLS, SCM_CREDENTIALS, SCM_RIGHTS, SCM_SECURITY, SCM_TYPES, SO_TIMESTAMP_NEW,
+    SO_TIMESTAMP_OLD, SO_TIMESTAMPING_NEW, SO_TIMESTAMPING_OLD, SO_TIMESTAMPNS_NEW,
+    SO_TIMESTAMPNS_OLD, SOCKET_FLAGS, SOCKET_LEVELS, SOCKET_TYPE_MASK, SOCKET_TYPES, SOL_IP,
+    SOL_SOCKET)
 
 AF_INET, AF_INET6, AF_NETLINK, AF_PACKET = 2, 10, 16, 17
 
@@ -92,77 +100,184 @@ def _iovecs(call: Call, addr: int, count: int, data_size: int | None) -> Node:
     return nodes
 
 
-def _cmsg_timestamp(data: bytes, unit: str) -> Node | None:
-    if len(data) < 16:
-        return None
-    t = structs.timespec.parse(data[:16])
-    return {"tv_sec": t.tv_sec, unit: t.tv_nsec}
+# --- control messages (msg_control) ------------------------------------------------------------
+
+# What a control message carries, as the kernel lays it out (x86-64). Nanoseconds and
+# microseconds print unsigned, seconds signed, as strace prints them.
+cmsg_timeval = Struct("tv_sec" / Int64sl, "tv_usec" / Int64ul).compile()
+cmsg_timespec = Struct("tv_sec" / Int64sl, "tv_nsec" / Int64ul).compile()
+TIMESPEC_SIZE = 16
+sock_extended_err = Struct(
+    "ee_errno" / Int32ul, "ee_origin" / Int8ul, "ee_type" / Int8ul, "ee_code" / Int8ul,
+    Padding(1), "ee_info" / Int32ul, "ee_data" / Int32ul, "offender" / Bytes(16),
+).compile()
+SOCK_EXTENDED_ERR_SIZE = 32
+UCRED_SIZE, IN_PKTINFO_SIZE, SOCKADDR_IN_SIZE = 12, 12, 16
+UNAVAILABLE = "???"  # a timestamp too short for its type
 
 
-def _cmsg_pktinfo(data: bytes) -> Node | None:
-    if len(data) < 12:
-        return None
-    info = structs.in_pktinfo.parse(data[:12])
-    return {"ipi_ifindex": interface(info.ifindex),
-            "ipi_spec_dst": f'inet_addr("{socket.inet_ntop(socket.AF_INET, info.spec_dst)}")',
-            "ipi_addr": f'inet_addr("{socket.inet_ntop(socket.AF_INET, info.addr)}")'}
+def _id(v: int) -> int:
+    """A uid/gid: unsigned, except (uid_t) -1, which strace prints as -1."""
+    v &= 0xFFFFFFFF
+    return -1 if v == 0xFFFFFFFF else v
 
 
-# (level, type) -> how the data of a control message prints; others print no cmsg_data.
-CMSG_DATA = {
-    (SOL_SOCKET, 29): lambda d: _cmsg_timestamp(d, "tv_usec"),
-    (SOL_SOCKET, 35): lambda d: _cmsg_timestamp(d, "tv_nsec"),
-    (SOL_SOCKET, 63): lambda d: _cmsg_timestamp(d, "tv_usec"),
-    (SOL_SOCKET, 64): lambda d: _cmsg_timestamp(d, "tv_nsec"),
-    (SOL_IP, IP_PKTINFO): _cmsg_pktinfo,
-    (SOL_IP, IP_TTL): lambda d: [int.from_bytes(d[:4], "little", signed=True)] if len(d) >= 4 else None,
+def _inet_addr(raw: bytes) -> str:
+    return f'inet_addr("{socket.inet_ntop(socket.AF_INET, raw)}")'
+
+
+def _array(call: Call, items: list[Node]) -> Node:
+    """An array as strace prints one: at most -s elements, then `...`."""
+    shown, more = limited(len(items), call)
+    return items[:shown] + ["..."] if more else items
+
+
+def _cmsg_rights(call: Call, data: bytes) -> Node:
+    return _array(call, [fd(int.from_bytes(data[j:j + 4], "little", signed=True))
+                         for j in range(0, len(data) - len(data) % 4, 4)])
+
+
+def _cmsg_creds(call: Call, data: bytes) -> Node:
+    cred = structs.ucred.parse(data[:UCRED_SIZE])
+    return {"pid": cred.pid, "uid": _id(cred.uid), "gid": _id(cred.gid)}
+
+
+def _cmsg_security(call: Call, data: bytes) -> Node:
+    """A security label: every byte quoted, never cut by -s (a `$path` node prints so)."""
+    return {"$path": data.decode("latin-1")}
+
+
+def _cmsg_timeval(call: Call, data: bytes) -> Node:
+    if len(data) < TIMESPEC_SIZE:
+        return UNAVAILABLE
+    t = cmsg_timeval.parse(data[:TIMESPEC_SIZE])
+    return {"tv_sec": t.tv_sec, "tv_usec": t.tv_usec}
+
+
+def _timespec(data: bytes) -> Node:
+    t = cmsg_timespec.parse(data[:TIMESPEC_SIZE])
+    return {"tv_sec": t.tv_sec, "tv_nsec": t.tv_nsec}
+
+
+def _cmsg_timespec(call: Call, data: bytes) -> Node:
+    return UNAVAILABLE if len(data) < TIMESPEC_SIZE else _timespec(data)
+
+
+def _cmsg_timestamping(call: Call, data: bytes) -> Node:
+    """SO_TIMESTAMPING: three timespecs (software, deprecated, hardware)."""
+    if len(data) < 3 * TIMESPEC_SIZE:
+        return UNAVAILABLE
+    return [_timespec(data[k:k + TIMESPEC_SIZE]) for k in range(0, 3 * TIMESPEC_SIZE, TIMESPEC_SIZE)]
+
+
+def _cmsg_pktinfo(call: Call, data: bytes) -> Node:
+    info = structs.in_pktinfo.parse(data[:IN_PKTINFO_SIZE])
+    return {"ipi_ifindex": interface(info.ifindex), "ipi_spec_dst": _inet_addr(info.spec_dst),
+            "ipi_addr": _inet_addr(info.addr)}
+
+
+def _cmsg_uints(call: Call, data: bytes) -> Node:
+    return _array(call, [int.from_bytes(data[j:j + 4], "little")
+                         for j in range(0, len(data) - len(data) % 4, 4)])
+
+
+def _cmsg_bytes(call: Call, data: bytes) -> Node:
+    return _array(call, [c_hex(b) for b in data])
+
+
+def _cmsg_recverr(call: Call, data: bytes) -> Node:
+    err = sock_extended_err.parse(data[:SOCK_EXTENDED_ERR_SIZE])
+    return {"ee_errno": err.ee_errno, "ee_origin": err.ee_origin, "ee_type": err.ee_type,
+            "ee_code": err.ee_code, "ee_info": err.ee_info, "ee_data": err.ee_data,
+            "offender": decode_sockaddr_bytes(err.offender)}
+
+
+def _cmsg_sockaddr(call: Call, data: bytes) -> Node:
+    return decode_sockaddr_bytes(data[:SOCKADDR_STORAGE_SIZE])
+
+
+CmsgPrinter = Callable[[Call, bytes], Node]
+# (level, type) -> (the least data length strace decodes, how the data prints). strace decodes
+# SOL_SOCKET and SOL_IP messages only; IPv6 ones print their type in hex and no data.
+CMSG_PRINTERS: dict[tuple[int, int], tuple[int, CmsgPrinter]] = {
+    (SOL_SOCKET, SCM_RIGHTS): (4, _cmsg_rights),
+    (SOL_SOCKET, SCM_CREDENTIALS): (UCRED_SIZE, _cmsg_creds),
+    (SOL_SOCKET, SCM_SECURITY): (1, _cmsg_security),
+    (SOL_SOCKET, SO_TIMESTAMP_OLD): (1, _cmsg_timeval),
+    (SOL_SOCKET, SO_TIMESTAMPNS_OLD): (1, _cmsg_timespec),
+    (SOL_SOCKET, SO_TIMESTAMPING_OLD): (1, _cmsg_timestamping),
+    (SOL_SOCKET, SO_TIMESTAMP_NEW): (1, _cmsg_timeval),
+    (SOL_SOCKET, SO_TIMESTAMPNS_NEW): (1, _cmsg_timespec),
+    (SOL_SOCKET, SO_TIMESTAMPING_NEW): (1, _cmsg_timestamping),
+    (SOL_IP, IP_PKTINFO): (IN_PKTINFO_SIZE, _cmsg_pktinfo),
+    (SOL_IP, IP_TTL): (4, _cmsg_uints),
+    (SOL_IP, IP_TOS): (1, _cmsg_bytes),
+    (SOL_IP, IP_RECVOPTS): (1, _cmsg_bytes),
+    (SOL_IP, IP_RETOPTS): (1, _cmsg_bytes),
+    (SOL_IP, IP_RECVERR): (SOCK_EXTENDED_ERR_SIZE, _cmsg_recverr),
+    (SOL_IP, IP_ORIGDSTADDR): (SOCKADDR_IN_SIZE, _cmsg_sockaddr),
+    (SOL_IP, IP_CHECKSUM): (4, _cmsg_uints),
+    (SOL_IP, SCM_SECURITY): (1, _cmsg_security),
+}
+
+# The message types strace names, per level, and its comment for an unknown one.
+CMSG_TYPES: dict[int, tuple[dict[int, str], str]] = {
+    SOL_SOCKET: (SCM_TYPES, "SCM_???"),
+    SOL_IP: (IP_CMSG_TYPES, "IP_???"),
 }
 
 
-def _cmsg_data(level: int, kind: int, data: bytes) -> Node | None:
-    special = CMSG_DATA.get((level, kind))
-    if special is not None:
-        return special(data)
-    if level == SOL_SOCKET and kind == SCM_RIGHTS:
-        return [fd(int.from_bytes(data[j:j + 4], "little", signed=True))
-                for j in range(0, len(data) - len(data) % 4, 4)]
-    if level == SOL_SOCKET and kind == SCM_CREDENTIALS and len(data) >= 12:
-        cred = structs.ucred.parse(data)
-        return {"pid": cred.pid, "uid": cred.uid, "gid": cred.gid}
-    return None
-
-
 def _cmsg_type(level: int, kind: int) -> Node:
-    if level == SOL_SOCKET:
-        return value(kind, SCM_TYPES, "SCM_???")
-    if level == SOL_IP:
-        return value(kind, IP_OPTIONS, "IP_???")
-    return kind
+    names = CMSG_TYPES.get(level)
+    return value(kind, *names) if names else c_hex(kind & 0xFFFFFFFF)
+
+
+@lru_cache(maxsize=1)
+def optmem_max() -> int:
+    """The most control data strace reads: net.core.optmem_max rounded up to 8 bytes."""
+    try:
+        with open("/proc/sys/net/core/optmem_max") as f:
+            limit = int(f.read())
+    except (OSError, ValueError):
+        limit = 0
+    return (limit + 7) & ~7 if limit > 0 else 8 * (2 * 1024 + 512)
 
 
 def _cmsgs(call: Call, addr: int, length: int) -> Node:
-    """msg_control: the control messages in the first `length` bytes."""
-    raw = call.read(addr, min(length, 65536))
+    """msg_control: the control messages in the first `length` bytes. A message that runs past
+    the buffer is cut; bytes too few for a header end the list with `... /* address */`."""
+    size = min(length, optmem_max())
+    raw = call.read(addr, size) if size >= structs.CMSGHDR_SIZE else None
     if raw is None:
         return ptr(addr)
     nodes: list[Node] = []
-    offset = 0
-    while offset + structs.CMSGHDR_SIZE <= len(raw):
+    offset, left = 0, size
+    while left >= structs.CMSGHDR_SIZE:
         head = structs.cmsghdr.parse(raw[offset:offset + structs.CMSGHDR_SIZE])
         node: dict[str, Node] = {
             "cmsg_len": head.len,
-            "cmsg_level": value(head.level, SOCKET_LEVELS, SOL_UNKNOWN),
+            "cmsg_level": value(head.level, SOCKET_LEVELS, "SOL_???"),
             "cmsg_type": _cmsg_type(head.level, head.type),
         }
-        if head.len < structs.CMSGHDR_SIZE:
-            nodes.append(node)
-            break
-        end = min(offset + head.len, len(raw))
-        data = _cmsg_data(head.level, head.type, raw[offset + structs.CMSGHDR_SIZE:end])
-        if data is not None:
-            node["cmsg_data"] = data
         nodes.append(node)
-        offset += (head.len + 7) & ~7
+        end = min(head.len, left)
+        data = raw[offset + structs.CMSGHDR_SIZE:offset + end] if end > structs.CMSGHDR_SIZE else b""
+        printer = CMSG_PRINTERS.get((head.level, head.type))
+        if printer is not None and len(data) >= printer[0]:
+            node["cmsg_data"] = printer[1](call, data)
+        if end < structs.CMSGHDR_SIZE:
+            left -= structs.CMSGHDR_SIZE
+            break
+        step = (head.len + 7) & ~7
+        if step >= left:
+            left = 0
+            break
+        offset += step
+        left -= step
+    if left:
+        nodes.append(f"... /* {addr + size - left:#x} */")
+    elif size < length:
+        nodes.append("...")
     return nodes
 
 
