@@ -21,8 +21,9 @@ from sysrec.decode.poll import (epoll_create1_flags_arg, epoll_ctl_event_arg, ep
                                 pselect6_aux, pselect6_sigmask_arg, select_aux, sigset_arg,
                                 timespec_arg, timeval_arg)
 from sysrec.decode.sockaddr import snapshot_socklen, sockaddr_in, sockaddr_out, socklen_vr
-from sysrec.decode.sockopt import (getsockopt_len, getsockopt_value, level_arg, optname_arg,
-                                   setsockopt_value, snapshot_optlen)
+from sysrec.decode.sockopt import (getsockopt_len, getsockopt_name_arg, getsockopt_value,
+                                   level_arg, setsockopt_name_arg, setsockopt_value,
+                                   snapshot_optlen)
 from sysrec.decode.xlat.net import SHUTDOWN_HOW
 
 SOCKADDR_IN = E(sockaddr_in(1, 2))
@@ -51,9 +52,9 @@ NET_ROWS: dict[str, Signature] = {
     "recvmsg": Signature((FD, X(msghdr_out), X(msg_flags_arg)), snapshot=snapshot_msghdr),
     "sendmmsg": Signature((FD, X(mmsghdrs_out), X(uint_arg), X(msg_flags_arg))),
     "recvmmsg": Signature((FD, X(mmsghdrs_out), X(uint_arg), X(msg_flags_arg), X(timespec_arg))),
-    "getsockopt": Signature((FD, E(level_arg), E(optname_arg), X(getsockopt_value),
+    "getsockopt": Signature((FD, E(level_arg), E(getsockopt_name_arg), X(getsockopt_value),
                              X(getsockopt_len)), snapshot=snapshot_optlen),
-    "setsockopt": Signature((FD, E(level_arg), E(optname_arg), E(setsockopt_value), INT)),
+    "setsockopt": Signature((FD, E(level_arg), E(setsockopt_name_arg), E(setsockopt_value), INT)),
     # plain I/O
     "read": Signature((FD, X(buffer_out), X(ulong_arg))),
     "write": Signature((FD, E(buffer_in(2)), ULONG)),
