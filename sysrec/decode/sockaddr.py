@@ -45,9 +45,18 @@ def _inet6(data: bytes) -> dict[str, Node]:
         "sin6_flowinfo": f"htonl({sa.flowinfo})",
         "sin6_addr": {"$inet_pton": socket.inet_ntop(socket.AF_INET6, sa.addr)},
     }
-    if len(data) >= 28:
-        node["sin6_scope_id"] = sa.scope_id
+    if len(data) > SIN6_SCOPE_ID_OFFSET:  # a partial scope id reads as zero-padded
+        node["sin6_scope_id"] = interface(sa.scope_id) if _link_local(sa.addr) else sa.scope_id
     return node
+
+
+SIN6_SCOPE_ID_OFFSET = 24
+
+
+def _link_local(addr: bytes) -> bool:
+    """fe80::/10 or a link-local multicast group (ff02::/16 and its flag variants): the scope
+    id names an interface."""
+    return (addr[0] == 0xFE and addr[1] & 0xC0 == 0x80) or (addr[0] == 0xFF and addr[1] & 0x0F == 2)
 
 
 def _unix(data: bytes) -> dict[str, Node]:
