@@ -52,7 +52,7 @@ def test_unix_path_abstract_unnamed():
 
 def test_netlink_and_unknown_family():
     nl = structs.sockaddr_nl.build({"family": 16, "pad": 0, "pid": 4242, "groups": 0x11})
-    assert text([decode_sockaddr_bytes(nl)]) == "{sa_family=AF_NETLINK, nl_pid=4242, nl_groups=00000011}"
+    assert text([decode_sockaddr_bytes(nl)]) == "{sa_family=AF_NETLINK, nl_pid=4242, nl_groups=0x000011}"
     assert text([decode_sockaddr_bytes(b"\x2e\x00ab")]) == '{sa_family=0x2e /* AF_??? */, sa_data="ab"}'
 
 
@@ -110,7 +110,7 @@ def test_packet_and_netlink_padding():
     node["sll_ifindex"] = 1
     assert text([node]) == ("{sa_family=AF_PACKET, sll_protocol=htons(ETH_P_IPV6), sll_ifindex=1, "
                             "sll_hatype=ARPHRD_LOOPBACK, sll_pkttype=PACKET_OUTGOING, sll_halen=2, "
-                            "sll_addr=[0x1, 0]}")
+                            "sll_addr=[0x1, 00]}")
     unknown = structs.sockaddr_ll.build({"family": 17, "protocol": 0, "ifindex": 99999, "hatype": 9,
                                          "pkttype": 0, "halen": 0, "addr": b"\0" * 8})
     assert text([decode_sockaddr_bytes(unknown)]) == (

@@ -14,22 +14,27 @@ from construct import Bytes, Int8ul, Int32ul, Int64sl, Int64ul, Padding, Struct
 
 from sysrec.decode import structs
 from sysrec.decode.common import Call, Node, fd, limited, ptr, read_string, vr
+from sysrec.decode.poll import timespec_arg
 from sysrec.decode.sockaddr import (SOCKADDR_STORAGE_SIZE, decode_sockaddr_bytes, interface,
                                     sockaddr_at)
 from sysrec.decode.xlat import c_hex, flags, value
 from sysrec.decode.xlat.net import (
-    ADDRESS_FAMILIES, ETHERNET_PROTOCOLS, INET_PROTOCOLS, IP_CHECKSUM, IP_CMSG_TYPES,
+    ADDRESS_FAMILIES, AX25_PROTOCOLS, BLUETOOTH_PROTOCOLS, CAIF_PROTOCOLS, CAN_PROTOCOLS,
+    ETHERNET_PROTOCOLS, ISDN_PROTOCOLS, KCM_PROTOCOLS, NFC_PROTOCOLS, PHONET_PROTOCOLS,
+    SMC_PROTOCOLS, INET_PROTOCOLS, IP_CHECKSUM, IP_CMSG_TYPES,
     IP_ORIGDSTADDR, IP_PKTINFO, IP_RECVERR, IP_RECVOPTS, IP_RETOPTS, IP_TOS, IP_TTL, MSG_FLAGS,
-    NETLINK_PROTOCOLS, SCM_CREDENTIALS, SCM_RIGHTS, SCM_SECURITY, SCM_TYPES, SO_TIMESTAMP_NEW,
+    NETLINK_PROTOCOLS, SCM_CREDENTIALS, SHUTDOWN_HOW, SCM_RIGHTS, SCM_SECURITY, SCM_TYPES, SO_TIMESTAMP_NEW,
     SO_TIMESTAMP_OLD, SO_TIMESTAMPING_NEW, SO_TIMESTAMPING_OLD, SO_TIMESTAMPNS_NEW,
     SO_TIMESTAMPNS_OLD, SOCKET_FLAGS, SOCKET_LEVELS, SOCKET_TYPE_MASK, SOCKET_TYPES, SOL_IP,
     SOL_SOCKET)
 
-AF_INET, AF_INET6, AF_NETLINK, AF_PACKET = 2, 10, 16, 17
+AF_AX25, AF_INET, AF_INET6, AF_NETLINK, AF_PACKET, AF_IRDA = 3, 2, 10, 16, 17, 23
+AF_CAN, AF_BLUETOOTH, AF_RXRPC, AF_ISDN, AF_PHONET, AF_CAIF = 29, 31, 33, 34, 35, 37
+AF_NFC, AF_KCM, AF_SMC = 39, 41, 43
 
 
 def family_arg(call: Call, i: int) -> Node:
-    return value(call.s32(i), ADDRESS_FAMILIES, "AF_???")
+    return value(call.u(i), ADDRESS_FAMILIES, "AF_???")
 
 
 def socket_type(v: int) -> str:
@@ -38,24 +43,60 @@ def socket_type(v: int) -> str:
     if kind is None:
         return flags(v, SOCKET_FLAGS, "SOCK_???")
     rest = v & ~SOCKET_TYPE_MASK
-    return kind if rest == 0 else f"{kind}|{flags(rest, SOCKET_FLAGS)}"
+    return kind if rest == 0 else f"{kind}|{flags(rest, SOCKET_FLAGS, 'SOCK_???')}"
 
 
 def socket_type_arg(call: Call, i: int) -> Node:
     return socket_type(call.u32(i))
 
 
+def _packet_protocol(proto: int) -> Node:
+    """AF_PACKET's protocol is in network byte order: `htons(ETH_P_ALL)`."""
+    host = ((proto & 0xFF) << 8) | ((proto >> 8) & 0xFF)
+    return f"htons({value(host, ETHERNET_PROTOCOLS, 'ETH_P_???')})"
+
+
+def _verbose_value(table: dict[int, str], unknown: str):
+    """strace's verbose style for AX.25: the number, its name in a comment."""
+    def show(proto: int) -> Node:
+        return f"{c_hex(proto)} /* {table.get(proto, unknown)} */"
+    return show
+
+
+def _named(table: dict[int, str], unknown: str):
+    def show(proto: int) -> Node:
+        return value(proto, table, unknown)
+    return show
+
+
+# family -> how socket()'s protocol prints; other families print it as a number.
+PROTOCOLS_BY_FAMILY: dict[int, Callable[[int], Node]] = {
+    AF_INET: _named(INET_PROTOCOLS, "IPPROTO_???"),
+    AF_INET6: _named(INET_PROTOCOLS, "IPPROTO_???"),
+    AF_AX25: _verbose_value(AX25_PROTOCOLS, "AX25_P_???"),
+    AF_NETLINK: _named(NETLINK_PROTOCOLS, "NETLINK_???"),
+    AF_PACKET: _packet_protocol,
+    AF_IRDA: _named(CAN_PROTOCOLS, "IRDAPROTO_???"),  # sic: strace reuses the CAN table
+    AF_CAN: _named(CAN_PROTOCOLS, "CAN_???"),
+    AF_BLUETOOTH: _named(BLUETOOTH_PROTOCOLS, "BTPROTO_???"),
+    AF_RXRPC: _named(ADDRESS_FAMILIES, "AF_???"),
+    AF_ISDN: _named(ISDN_PROTOCOLS, "ISDN_P_???"),
+    AF_PHONET: _named(PHONET_PROTOCOLS, "PN_PROTO_???"),
+    AF_CAIF: _named(CAIF_PROTOCOLS, "CAIFPROTO_???"),
+    AF_NFC: _named(NFC_PROTOCOLS, "NFC_SOCKPROTO_???"),
+    AF_KCM: _named(KCM_PROTOCOLS, "KCMPROTO_???"),
+    AF_SMC: _named(SMC_PROTOCOLS, "SMCPROTO_???"),
+}
+
+
 def protocol_arg(call: Call, i: int) -> Node:
-    """The protocol means something different in every family (argument 0 is the family)."""
-    family, proto = call.s32(0), call.s32(i)
-    if family in (AF_INET, AF_INET6):
-        return value(proto, INET_PROTOCOLS, "IPPROTO_???")
-    if family == AF_NETLINK:
-        return value(proto, NETLINK_PROTOCOLS, "NETLINK_???")
-    if family == AF_PACKET:
-        host = ((proto & 0xFF) << 8) | ((proto >> 8) & 0xFF)
-        return f"htons({value(host, ETHERNET_PROTOCOLS, 'ETH_P_???')})"
-    return proto
+    """socket()'s protocol means something different in every family (argument 0)."""
+    show = PROTOCOLS_BY_FAMILY.get(call.u(0))
+    return show(call.u(i)) if show is not None else call.u(i)
+
+
+def shutdown_how_arg(call: Call, i: int) -> Node:
+    return value(call.u(i), SHUTDOWN_HOW, "SHUT_???")
 
 
 def msg_flags_arg(call: Call, i: int) -> Node:
@@ -305,23 +346,83 @@ def msghdr_at(call: Call, addr: int, data_size: int | None, namelen_before: int 
     return node
 
 
-def mmsghdrs_out(call: Call, i: int) -> Node:
-    """sendmmsg/recvmmsg: the first `ret` entries, each with the msg_len the kernel wrote."""
-    addr = call.u(i)
-    if call.failed:
-        return ptr(addr)
-    count, more = limited(call.ret or 0, call)
+IOV_MAX = 1024  # strace prints at most this many entries of an mmsghdr vector
+
+
+def _mmsghdrs(call: Call, addr: int, count: int, with_len: int, data_sizes: bool,
+              namelens: list[int] | None) -> Node:
+    """`count` struct mmsghdr at addr: the first `with_len` with their msg_len, each message's
+    data cut to its msg_len when `data_sizes`; an entry that cannot be read ends the list."""
+    if addr == 0:
+        return "NULL"
+    shown, more = limited(count, call)
     nodes: list[Node] = []
-    for k in range(count):
+    for k in range(shown):
         entry = addr + k * structs.MMSGHDR_SIZE
+        if k >= IOV_MAX:
+            more = True
+            break
         raw_len = call.read(entry + structs.MSGHDR_SIZE, 4)
         if raw_len is None:
-            return ptr(addr)
+            if k == 0:
+                return ptr(addr)
+            nodes.append(f"... /* {entry:#x} */")
+            return nodes
         msg_len = int.from_bytes(raw_len, "little")
-        nodes.append({"msg_hdr": msghdr_at(call, entry, msg_len, None), "msg_len": msg_len})
+        before = namelens[k] if namelens is not None and k < len(namelens) else None
+        node = {"msg_hdr": msghdr_at(call, entry, msg_len if data_sizes else None, before)}
+        if k < with_len:
+            node["msg_len"] = msg_len
+        nodes.append(node)
     if more:
         nodes.append("...")
     return nodes
+
+
+def sendmmsg_vec(call: Call, i: int) -> Node:
+    """sendmmsg, printed at exit: all vlen entries, msg_len on those the kernel sent."""
+    sent = 0 if call.failed else call.ret or 0
+    return _mmsghdrs(call, call.u(i), call.u32(2), sent, False, None)
+
+
+def snapshot_recvmmsg(call: Call) -> None:
+    """recvmmsg entry: every entry's msg_namelen (the kernel overwrites them) and the timeout
+    as the program passed it."""
+    addr, namelens = call.u(1), []
+    for k in range(min(call.u32(2), IOV_MAX)):
+        raw = call.read(addr + k * structs.MMSGHDR_SIZE, structs.MSGHDR_SIZE)
+        if raw is None:
+            break
+        namelens.append(structs.msghdr.parse(raw).namelen)
+    call.saved["namelens"] = namelens
+    call.saved["timeout"] = timespec_arg(call, 4)
+
+
+def recvmmsg_vec(call: Call, i: int) -> Node:
+    addr = call.u(i)
+    if call.failed:
+        return ptr(addr)
+    got = call.ret or 0
+    return _mmsghdrs(call, addr, got, got, True, call.saved.get("namelens"))
+
+
+def recvmmsg_timeout(call: Call, i: int) -> Node:
+    """The timeout as it was at entry (the kernel rewrites it)."""
+    return call.saved.get("timeout", ptr(call.u(i)))
+
+
+def recvmmsg_aux(call: Call) -> tuple[Node, Node]:
+    """`= 0 (Timeout)`, or the time left: `= 2 (left {tv_sec=0, tv_nsec=99})`."""
+    if call.ret == 0:
+        return None, "Timeout"
+    if call.u(4) == 0:
+        return None, None
+    left = timespec_arg(call, 4)
+    if isinstance(left, dict) and "tv_sec" in left:
+        text = "{" + ", ".join(f"{k}={v}" for k, v in left.items()) + "}"
+    else:  # unreadable now: the address
+        text = f"{call.u(4):#x}"
+    return None, f"left {text}"
 
 
 def msghdr_in(call: Call, i: int) -> Node:
@@ -336,8 +437,8 @@ def snapshot_msghdr(call: Call) -> None:
 
 def msghdr_out(call: Call, i: int) -> Node:
     addr = call.u(i)
-    if call.failed:
-        return ptr(addr)
     before = call.saved.get("namelen")
+    if call.failed:  # strace shows what it read at entry
+        return ptr(addr) if before is None else {"msg_namelen": before}
     return msghdr_at(call, addr, call.ret, before if before is not None else None)
 

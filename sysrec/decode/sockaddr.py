@@ -6,7 +6,7 @@ import socket
 from typing import Callable
 
 from sysrec.decode import structs
-from sysrec.decode.common import Call, Node, bytes_node, ptr, vr
+from sysrec.decode.common import Call, Node, ptr, vr
 from sysrec.decode.xlat import c_hex, value
 from sysrec.decode.xlat.net import ADDRESS_FAMILIES, ARP_HARDWARE, ETHERNET_PROTOCOLS, PACKET_TYPES
 
@@ -22,8 +22,8 @@ def _family(fam: int) -> Node:
 def _generic(data: bytes) -> dict[str, Node]:
     fam = structs.sockaddr_family.parse(data).family
     node: dict[str, Node] = {"sa_family": _family(fam)}
-    if len(data) > 2:
-        node["sa_data"] = bytes_node(data[2:])
+    if len(data) > 2:  # every byte, never cut by -s
+        node["sa_data"] = {"$path": data[2:].decode("latin-1")}
     return node
 
 
@@ -78,7 +78,8 @@ def _netlink(data: bytes) -> dict[str, Node]:
     node: dict[str, Node] = {"sa_family": "AF_NETLINK"}
     if sa.pad:  # strace shows the padding only when a program left garbage in it
         node["nl_pad"] = c_hex(sa.pad)
-    node.update({"nl_pid": sa.pid, "nl_groups": f"{sa.groups:08x}"})
+    # C's %#08x: 0x000010, but 00000000 for zero
+    node.update({"nl_pid": sa.pid, "nl_groups": f"{sa.groups:#08x}" if sa.groups else "00000000"})
     return node
 
 
@@ -88,6 +89,9 @@ def interface(index: int) -> str | int:
         return f'if_nametoindex("{socket.if_indextoname(index)}")'
     except (OSError, ValueError, OverflowError):
         return index
+
+
+SLL_ADDR_OFFSET = 12
 
 
 def _packet(data: bytes) -> dict[str, Node]:
@@ -103,7 +107,10 @@ def _packet(data: bytes) -> dict[str, Node]:
         "sll_halen": sa.halen,
     }
     if sa.halen:
-        node["sll_addr"] = [c_hex(b) for b in sa.addr[:min(sa.halen, 8)]]
+        # halen bytes from sll_addr on, as far as the address length reaches, then `...`
+        present = data[SLL_ADDR_OFFSET:SLL_ADDR_OFFSET + sa.halen]
+        octets: list[Node] = [f"{b:#x}" if b else "00" for b in present]  # %#02x
+        node["sll_addr"] = octets + ["..."] if len(present) < sa.halen else octets
     return node
 
 
@@ -139,32 +146,32 @@ def sockaddr_in(addr_arg: int, len_arg: int):
     return decode
 
 
-def _read_u32(call: Call, addr: int) -> int | None:
+def _read_int(call: Call, addr: int) -> int | None:
     data = call.read(addr, 4)
-    return None if data is None else int.from_bytes(data, "little")
+    return None if data is None else int.from_bytes(data, "little", signed=True)
 
 
-def snapshot_socklen(len_ptr_arg: int):
-    """Entry hook: remember the buffer size the program offered (*addrlen before the call)."""
+def snapshot_socklen(addr_arg: int, len_ptr_arg: int):
+    """Entry hook: remember the buffer size the program offered (*addrlen before the call).
+    Without an address or a readable length strace prints both pointers as they are."""
     def snap(call: Call) -> None:
-        call.saved[f"socklen{len_ptr_arg}"] = _read_u32(call, call.u(len_ptr_arg))
+        readable = call.u(addr_arg) and call.u(len_ptr_arg)
+        call.saved["socklen"] = _read_int(call, call.u(len_ptr_arg)) if readable else None
     return snap
 
 
 def sockaddr_out(addr_arg: int, len_ptr_arg: int):
-    """An address the kernel writes back (accept, getsockname, recvfrom)."""
+    """An address the kernel writes back (accept, getsockname, recvfrom): as long as the
+    shorter of what the program offered and what the kernel returned."""
     def decode(call: Call, i: int) -> Node:
         addr = call.u(addr_arg)
-        if addr == 0:
-            return "NULL"
-        if call.failed:
+        before = call.saved.get("socklen")
+        if before is None or call.failed:
             return ptr(addr)
-        before = call.saved.get(f"socklen{len_ptr_arg}")
-        after = _read_u32(call, call.u(len_ptr_arg))
-        if after is None or after == 0:
+        after = _read_int(call, call.u(len_ptr_arg))
+        if after is None:
             return ptr(addr)
-        length = after if before is None else min(before, after)
-        return sockaddr_at(call, addr, length)
+        return sockaddr_at(call, addr, min(before, after))
     return decode
 
 
@@ -172,13 +179,11 @@ def socklen_vr(len_ptr_arg: int):
     """`[16]`, or `[128 => 16]` when the kernel changed *addrlen."""
     def decode(call: Call, i: int) -> Node:
         addr = call.u(len_ptr_arg)
-        if addr == 0:
-            return "NULL"
-        before = call.saved.get(f"socklen{len_ptr_arg}")
+        before = call.saved.get("socklen")
         if before is None:
             return ptr(addr)
         if call.failed:
             return [before]
-        after = _read_u32(call, addr)
+        after = _read_int(call, addr)
         return [before] if after is None else [vr(before, after)]
     return decode
