@@ -10,7 +10,7 @@ from __future__ import annotations
 import socket
 from typing import Callable
 
-from construct import Bytes, Int16ul, Int32ul, Padding, Struct
+from construct import Bytes, Int16ul, Int32sl, Int32ul, Padding, Struct
 
 from sysrec.decode.common import MASK64, Call, Node, bytes_node, limited, ptr, read_string, vr
 from sysrec.decode.sockaddr import decode_sockaddr_bytes, interface
@@ -19,12 +19,13 @@ from sysrec.decode.xlat.errnos import ERRNO
 from sysrec.decode.xlat.net import (
     ICMP_FILTER, ICMP_TYPES, IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP, IPV6_ADD_MEMBERSHIP,
     IPV6_DROP_MEMBERSHIP, IPV6_JOIN_ANYCAST, IPV6_LEAVE_ANYCAST, MCAST_JOIN_GROUP,
-    MCAST_LEAVE_GROUP, NETLINK_LIST_MEMBERSHIPS, OPTIONS_BY_LEVEL, SO_ATTACH_REUSEPORT_CBPF,
+    MCAST_LEAVE_GROUP, NETLINK_LIST_MEMBERSHIPS, OPTIONS_BY_LEVEL, PACKET_ADD_MEMBERSHIP,
+    PACKET_DROP_MEMBERSHIP, PACKET_MREQ_TYPES, PACKET_RX_RING, PACKET_STATISTICS, PACKET_TX_RING,
+    SO_ATTACH_REUSEPORT_CBPF,
     SO_ERROR, SO_FILTER, SO_LINGER, SO_PEERCRED, SO_TXREHASH, SOCKET_INT_OPTIONS, SOCKET_LEVELS,
     SOL_IP, SOL_IPV6, SOL_NETLINK, SOL_PACKET, SOL_RAW, SOL_SOCKET, SOL_UNKNOWN, TXREHASH_VALUES)
 
 INT_SIZE = 4
-PACKET_STATISTICS = 6
 
 # What some options carry (x86-64 layouts).
 sock_fprog = Struct("len" / Int16ul, Padding(6), "filter" / Bytes(8)).compile()
@@ -35,6 +36,12 @@ ipv6_mreq = Struct("multiaddr" / Bytes(16), "interface" / Int32ul).compile()
 IPV6_MREQ_SIZE = 20
 group_req = Struct("interface" / Int32ul, Padding(4), "group" / Bytes(128)).compile()
 GROUP_REQ_SIZE = 136
+tpacket_req = Struct("tp_block_size" / Int32ul, "tp_block_nr" / Int32ul, "tp_frame_size" / Int32ul,
+                     "tp_frame_nr" / Int32ul).compile()
+TPACKET_REQ_SIZE = 16
+packet_mreq = Struct("ifindex" / Int32sl, "type" / Int16ul, "alen" / Int16ul,
+                     "address" / Bytes(8)).compile()
+PACKET_MREQ_SIZE = 16
 
 # Structs strace prints field by field up to the returned length: (name, size, signed) each;
 # a field cut by the length prints its bytes in hex.
@@ -212,6 +219,27 @@ def _set_group_req(call: Call, addr: int, length: int) -> Node:
             "gr_group": decode_sockaddr_bytes(req.group)}
 
 
+def _set_tpacket_req(call: Call, addr: int, length: int) -> Node:
+    """PACKET_RX_RING/TX_RING: struct tpacket_req, only at exactly its size."""
+    data = call.read(addr, TPACKET_REQ_SIZE) if length == TPACKET_REQ_SIZE else None
+    if data is None:
+        return ptr(addr)
+    req = tpacket_req.parse(data)
+    return {k: req[k] for k in ("tp_block_size", "tp_block_nr", "tp_frame_size", "tp_frame_nr")}
+
+
+def _set_packet_mreq(call: Call, addr: int, length: int) -> Node:
+    """PACKET_ADD/DROP_MEMBERSHIP: struct packet_mreq, the address as a MAC of mr_alen bytes."""
+    data = call.read(addr, PACKET_MREQ_SIZE) if length == PACKET_MREQ_SIZE else None
+    if data is None:
+        return ptr(addr)
+    mreq = packet_mreq.parse(data)
+    return {"mr_ifindex": interface(mreq.ifindex),
+            "mr_type": value(mreq.type, PACKET_MREQ_TYPES, "PACKET_MR_???"),
+            "mr_alen": mreq.alen,
+            "mr_address": ":".join(f"{b:02x}" for b in mreq.address[:min(mreq.alen, 8)])}
+
+
 def _set_default(call: Call, addr: int, length: int) -> Node:
     if length == INT_SIZE:
         return _int_at(call, addr)
@@ -236,6 +264,10 @@ SET_PRINTERS: dict[tuple[int, int], SetPrinter] = {
     (SOL_IPV6, IPV6_LEAVE_ANYCAST): _set_mreq6,
     (SOL_IPV6, MCAST_JOIN_GROUP): _set_group_req,
     (SOL_IPV6, MCAST_LEAVE_GROUP): _set_group_req,
+    (SOL_PACKET, PACKET_RX_RING): _set_tpacket_req,
+    (SOL_PACKET, PACKET_TX_RING): _set_tpacket_req,
+    (SOL_PACKET, PACKET_ADD_MEMBERSHIP): _set_packet_mreq,
+    (SOL_PACKET, PACKET_DROP_MEMBERSHIP): _set_packet_mreq,
     (SOL_RAW, ICMP_FILTER): _icmp_filter,
 }
 # Every option of these levels prints one way.
