@@ -6,9 +6,13 @@ import socket
 from typing import Callable
 
 from sysrec.decode import structs
-from sysrec.decode.common import Call, Node, ptr, vr
-from sysrec.decode.xlat import c_hex, value
-from sysrec.decode.xlat.net import ADDRESS_FAMILIES, ARP_HARDWARE, ETHERNET_PROTOCOLS, PACKET_TYPES
+from construct import Bytes, Int8ul, Int16ul, Int32sl, Int32ul, Padding, Struct
+
+from sysrec.decode.common import Call, Node, bytes_node, ptr, vr
+from sysrec.decode.xlat import c_hex, flags, value
+from sysrec.decode.xlat.net import (ADDRESS_FAMILIES, ARP_HARDWARE, ETHERNET_PROTOCOLS, MCTP_ADDRS,
+                                    MCTP_NETS, PACKET_TYPES, QRTR_NODES, QRTR_PORTS, VSOCK_CIDS,
+                                    VSOCK_FLAGS, VSOCK_PORTS, XDP_SHARED_UMEM, XDP_SOCKADDR_FLAGS)
 
 SOCKADDR_STORAGE_SIZE = 128
 SUN_PATH_OFFSET = 2
@@ -114,8 +118,75 @@ def _packet(data: bytes) -> dict[str, Node]:
     return node
 
 
+sockaddr_vm = Struct("family" / Int16ul, "reserved1" / Int16ul, "port" / Int32ul, "cid" / Int32ul,
+                     "flags" / Int8ul, "zero" / Bytes(3)).compile()
+sockaddr_qrtr = Struct("family" / Int16ul, Padding(2), "node" / Int32ul, "port" / Int32ul).compile()
+sockaddr_xdp = Struct("family" / Int16ul, "flags" / Int16ul, "ifindex" / Int32ul,
+                      "queue_id" / Int32ul, "shared_umem_fd" / Int32sl).compile()
+sockaddr_mctp = Struct("family" / Int16ul, "pad0" / Int16ul, "network" / Int32ul, "addr" / Int8ul,
+                       "type" / Int8ul, "tag" / Int8ul, "pad1" / Int8ul).compile()
+
+
+def _named_hex(v: int, table: dict[int, str]) -> Node:
+    """A value strace names when it is a special one, else prints in hex."""
+    return table.get(v) or c_hex(v)
+
+
+def _vsock(data: bytes) -> dict[str, Node]:
+    if len(data) < 16:
+        return _generic(data)
+    sa = sockaddr_vm.parse(data)
+    node: dict[str, Node] = {"sa_family": "AF_VSOCK"}
+    if sa.reserved1:
+        node["svm_reserved1"] = c_hex(sa.reserved1)
+    node.update({"svm_cid": _named_hex(sa.cid, VSOCK_CIDS),
+                 "svm_port": _named_hex(sa.port, VSOCK_PORTS),
+                 "svm_flags": flags(sa.flags, VSOCK_FLAGS, "VMADDR_FLAG_???")})
+    if any(sa.zero):
+        node["svm_zero"] = bytes_node(sa.zero, hexa=True)
+    return node
+
+
+def _qrtr(data: bytes) -> dict[str, Node]:
+    if len(data) < 12:
+        return _generic(data)
+    sa = sockaddr_qrtr.parse(data)
+    return {"sa_family": "AF_QIPCRTR", "sq_node": _named_hex(sa.node, QRTR_NODES),
+            "sq_port": _named_hex(sa.port, QRTR_PORTS)}
+
+
+def _xdp(data: bytes) -> dict[str, Node]:
+    if len(data) < 16:
+        return _generic(data)
+    sa = sockaddr_xdp.parse(data)
+    node: dict[str, Node] = {"sa_family": "AF_XDP",
+                             "sxdp_flags": flags(sa.flags, XDP_SOCKADDR_FLAGS, "XDP_???"),
+                             "sxdp_ifindex": interface(sa.ifindex), "sxdp_queue_id": sa.queue_id}
+    if sa.flags & XDP_SHARED_UMEM:
+        node["sxdp_shared_umem_fd"] = {"$fd": sa.shared_umem_fd}
+    elif sa.shared_umem_fd:
+        node["sxdp_shared_umem_fd"] = c_hex(sa.shared_umem_fd & 0xFFFFFFFF)
+    return node
+
+
+def _mctp(data: bytes) -> dict[str, Node]:
+    if len(data) < 12:
+        return _generic(data)
+    sa = sockaddr_mctp.parse(data)
+    node: dict[str, Node] = {"sa_family": "AF_MCTP"}
+    if sa.pad0:
+        node["__smctp_pad0"] = c_hex(sa.pad0)
+    node.update({"smctp_network": _named_hex(sa.network, MCTP_NETS),
+                 "smctp_addr": {"s_addr": _named_hex(sa.addr, MCTP_ADDRS)},
+                 "smctp_type": c_hex(sa.type), "smctp_tag": c_hex(sa.tag)})
+    if sa.pad1:
+        node["__smctp_pad1"] = c_hex(sa.pad1)
+    return node
+
+
 FAMILY_DECODERS: dict[int, Callable[[bytes], dict[str, Node]]] = {
-    1: _unix, 2: _inet, 10: _inet6, 16: _netlink, 17: _packet,
+    1: _unix, 2: _inet, 10: _inet6, 16: _netlink, 17: _packet, 40: _vsock, 42: _qrtr, 44: _xdp,
+    45: _mctp,
 }
 
 

@@ -101,6 +101,20 @@ PACKET_TYPES: dict[int, str] = {
     4: "PACKET_OUTGOING", 5: "PACKET_LOOPBACK", 6: "PACKET_USER", 7: "PACKET_KERNEL",
 }
 
+# Names of special values in the address families strace decodes beyond IP, unix, netlink and
+# packet (a value without a name prints in hex).
+VSOCK_CIDS: dict[int, str] = {0: "VMADDR_CID_HYPERVISOR", 1: "VMADDR_CID_LOCAL", 2: "VMADDR_CID_HOST",
+                              0xFFFFFFFF: "VMADDR_CID_ANY"}
+VSOCK_PORTS: dict[int, str] = {0xFFFFFFFF: "VMADDR_PORT_ANY"}
+VSOCK_FLAGS: dict[int, str] = {1: "VMADDR_FLAG_TO_HOST"}
+QRTR_NODES: dict[int, str] = {0xFFFFFFFF: "QRTR_NODE_BCAST"}
+QRTR_PORTS: dict[int, str] = {0xFFFFFFFE: "QRTR_PORT_CTRL"}
+XDP_SOCKADDR_FLAGS: dict[int, str] = {1: "XDP_SHARED_UMEM", 2: "XDP_COPY", 4: "XDP_ZEROCOPY",
+                                      8: "XDP_USE_NEED_WAKEUP"}
+XDP_SHARED_UMEM = 1
+MCTP_NETS: dict[int, str] = {0: "MCTP_NET_ANY"}
+MCTP_ADDRS: dict[int, str] = {0: "MCTP_ADDR_NULL", 0xFF: "MCTP_ADDR_ANY"}
+
 SHUTDOWN_HOW: dict[int, str] = {0: "SHUT_RD", 1: "SHUT_WR", 2: "SHUT_RDWR"}
 
 MSG_FLAGS: dict[int, str] = {
