@@ -115,6 +115,13 @@ int main(void)
 	setsockopt(v, SOL_IPV6, IPV6_RECVHOPLIMIT, &one, sizeof(one));
 	setsockopt(v, SOL_IPV6, IPV6_RECVTCLASS, &one, sizeof(one));
 	int w = socket(AF_INET6, SOCK_DGRAM, 0);
+	/* the sender's port shows in raw bytes below: one that escapes alike under any rule */
+	struct sockaddr_in6 sender = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	for (unsigned port = 0x7e01; port < 0x7e08; port++) {
+		sender.sin6_port = htons(port);
+		if (bind(w, (void *) &sender, sizeof(sender)) == 0)
+			break;
+	}
 	sendto(w, "six", 3, 0, (void *) &six, sizeof(six));
 	struct sockaddr_in6 from6;
 	rc = receive(v, &from6, 10, sizeof(control), 0, &m);
