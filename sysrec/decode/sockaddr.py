@@ -10,9 +10,12 @@ from construct import Bytes, Int8ul, Int16ul, Int32sl, Int32ul, Padding, Struct
 
 from sysrec.decode.common import Call, Node, bytes_node, ptr, vr
 from sysrec.decode.xlat import c_hex, flags, value
-from sysrec.decode.xlat.net import (ADDRESS_FAMILIES, ARP_HARDWARE, ETHERNET_PROTOCOLS, MCTP_ADDRS,
-                                    MCTP_NETS, PACKET_TYPES, QRTR_NODES, QRTR_PORTS, VSOCK_CIDS,
-                                    VSOCK_FLAGS, VSOCK_PORTS, XDP_SHARED_UMEM, XDP_SOCKADDR_FLAGS)
+from sysrec.cstring import escape
+from sysrec.decode.xlat.net import (
+    ADDRESS_FAMILIES, ALG_SOCKADDR_FLAGS, ARP_HARDWARE, BDADDR_TYPES, ETHERNET_PROTOCOLS,
+    HCI_CHANNELS, L2CAP_CID_DYN_START, L2CAP_CIDS, L2CAP_PSM_DYN_START, L2CAP_PSM_LE_DYN_END,
+    L2CAP_PSM_LE_DYN_START, L2CAP_PSMS, MCTP_ADDRS, MCTP_NETS, PACKET_TYPES, QRTR_NODES, QRTR_PORTS,
+    VSOCK_CIDS, VSOCK_FLAGS, VSOCK_PORTS, XDP_SHARED_UMEM, XDP_SOCKADDR_FLAGS)
 
 SOCKADDR_STORAGE_SIZE = 128
 SUN_PATH_OFFSET = 2
@@ -184,7 +187,91 @@ def _mctp(data: bytes) -> dict[str, Node]:
     return node
 
 
+def _mac(raw: bytes) -> str:
+    return ":".join(f"{b:02x}" for b in raw)
+
+
+def _in_range(v: int, names: dict[int, str], ranges: tuple[tuple[int, int, str], ...],
+              unknown: str) -> str:
+    """`htobs(L2CAP_PSM_SDP)`, `htobs(L2CAP_PSM_DYN_START+255)`, or the number with the unknown
+    comment: Bluetooth's protocol and channel numbers name dynamic ranges by their start."""
+    name = names.get(v)
+    if name is None:
+        name = next((f"{start_name}+{v - start}" for start, end, start_name in ranges
+                     if start <= v <= end), None)
+    return f"htobs({name})" if name else f"htobs({c_hex(v)} /* {unknown} */)"
+
+
+L2_PSM_RANGES = ((L2CAP_PSM_LE_DYN_START, L2CAP_PSM_LE_DYN_END, "L2CAP_PSM_LE_DYN_START"),
+                 (L2CAP_PSM_DYN_START, 0xFFFF, "L2CAP_PSM_DYN_START"))
+L2_CID_RANGES = ((L2CAP_CID_DYN_START, 0xFFFF, "L2CAP_CID_DYN_START"),)
+# Bluetooth addresses differ by protocol and tell themselves apart by length only:
+# HCI (4 or 6 bytes), SCO (8), RFCOMM (10), L2CAP (12 or 14).
+sockaddr_hci = Struct("family" / Int16ul, "dev" / Int16ul, "channel" / Int16ul).compile()
+sockaddr_rc = Struct("family" / Int16ul, "bdaddr" / Bytes(6), "channel" / Int8ul).compile()
+sockaddr_l2 = Struct("family" / Int16ul, "psm" / Int16ul, "bdaddr" / Bytes(6), "cid" / Int16ul,
+                     "bdaddr_type" / Int8ul).compile()
+
+
+def _bluetooth(data: bytes) -> dict[str, Node]:
+    size = len(data)
+    node: dict[str, Node] = {"sa_family": "AF_BLUETOOTH"}
+    if size in (4, 6):
+        hci = sockaddr_hci.parse(data.ljust(6, b"\0"))
+        node["hci_dev"] = f"htobs({hci.dev})"
+        if size == 6:
+            node["hci_channel"] = value(hci.channel, HCI_CHANNELS, "HCI_CHANNEL_???")
+    elif size == 8:
+        node["sco_bdaddr"] = _mac(data[2:8])
+    elif size == 10:
+        rc = sockaddr_rc.parse(data)
+        node.update({"rc_bdaddr": _mac(rc.bdaddr), "rc_channel": rc.channel})
+    elif size in (12, 14):
+        l2 = sockaddr_l2.parse(data.ljust(13, b"\0"))
+        node.update({"l2_psm": _in_range(l2.psm, L2CAP_PSMS, L2_PSM_RANGES, "L2CAP_PSM_???"),
+                     "l2_bdaddr": _mac(l2.bdaddr),
+                     "l2_cid": _in_range(l2.cid, L2CAP_CIDS, L2_CID_RANGES, "L2CAP_CID_???")})
+        if size == 14:
+            node["l2_bdaddr_type"] = value(l2.bdaddr_type, BDADDR_TYPES, "BDADDR_???")
+    else:
+        return _generic(data)
+    return node
+
+
+def _bounded_string(raw: bytes) -> Node:
+    """A char array meant to end in NUL: up to the NUL, else all but its last byte and `...`;
+    never cut by -s."""
+    end = raw.find(b"\0", 0, max(len(raw) - 1, 0))
+    if end >= 0:
+        return {"$path": raw[:end].decode("latin-1")}
+    return '"' + escape(raw[:-1].decode("latin-1")) + '"...'
+
+
+def _verbose_flags(v: int, table: dict[int, str], unknown: str) -> Node:
+    """strace's verbose style: `0x1000 /* CRYPTO_ALG_KERN_DRIVER_ONLY */`, plain 0."""
+    if v == 0:
+        return "0"
+    text = flags(v, table)
+    return f"{c_hex(v)} /* {text if text != c_hex(v) else unknown} */"
+
+
+sockaddr_alg = Struct("family" / Int16ul, "type" / Bytes(14), "feat" / Int32ul,
+                      "mask" / Int32ul).compile()
+SOCKADDR_ALG_SIZE = 24
+
+
+def _alg(data: bytes) -> dict[str, Node]:
+    if len(data) <= SOCKADDR_ALG_SIZE:
+        return _generic(data)
+    sa = sockaddr_alg.parse(data)
+    return {"sa_family": "AF_ALG", "salg_type": _bounded_string(sa.type),
+            "salg_feat": _verbose_flags(sa.feat, ALG_SOCKADDR_FLAGS, "CRYPTO_ALG_???"),
+            "salg_mask": _verbose_flags(sa.mask, ALG_SOCKADDR_FLAGS, "CRYPTO_ALG_???"),
+            "salg_name": _bounded_string(data[SOCKADDR_ALG_SIZE:])}
+
+
 FAMILY_DECODERS: dict[int, Callable[[bytes], dict[str, Node]]] = {
+    31: _bluetooth, 38: _alg,
     1: _unix, 2: _inet, 10: _inet6, 16: _netlink, 17: _packet, 40: _vsock, 42: _qrtr, 44: _xdp,
     45: _mctp,
 }
