@@ -6,7 +6,7 @@ import socket
 from typing import Callable
 
 from sysrec.decode import structs
-from construct import Bytes, Int8ul, Int16ul, Int32sl, Int32ul, Padding, Struct
+from construct import Bytes, Int8ul, Int16ub, Int16ul, Int32sl, Int32ub, Int32ul, Padding, Struct
 
 from sysrec.decode.common import Call, Node, bytes_node, ptr, vr
 from sysrec.decode.xlat import c_hex, flags, value
@@ -116,7 +116,7 @@ def _packet(data: bytes) -> dict[str, Node]:
     if sa.halen:
         # halen bytes from sll_addr on, as far as the address length reaches, then `...`
         present = data[SLL_ADDR_OFFSET:SLL_ADDR_OFFSET + sa.halen]
-        octets: list[Node] = [f"{b:#x}" if b else "00" for b in present]  # %#02x
+        octets: list[Node] = [_octet(b) for b in present]
         node["sll_addr"] = octets + ["..."] if len(present) < sa.halen else octets
     return node
 
@@ -241,7 +241,7 @@ def _bluetooth(data: bytes) -> dict[str, Node]:
 def _bounded_string(raw: bytes) -> Node:
     """A char array meant to end in NUL: up to the NUL, else all but its last byte and `...`;
     never cut by -s."""
-    end = raw.find(b"\0", 0, max(len(raw) - 1, 0))
+    end = raw.find(b"\0")
     if end >= 0:
         return {"$path": raw[:end].decode("latin-1")}
     return '"' + escape(raw[:-1].decode("latin-1")) + '"...'
@@ -270,8 +270,38 @@ def _alg(data: bytes) -> dict[str, Node]:
             "salg_name": _bounded_string(data[SOCKADDR_ALG_SIZE:])}
 
 
+def _octet(b: int) -> str:
+    """C's %#02x, strace's way with a byte: 0x1, 0xff, but 00."""
+    return f"{b:#x}" if b else "00"
+
+
+sockaddr_ipx = Struct("family" / Int16ul, "port" / Int16ub, "network" / Int32ub, "node" / Bytes(6),
+                      "type" / Int8ul, "zero" / Int8ul).compile()
+
+
+def _ipx(data: bytes) -> dict[str, Node]:
+    if len(data) < 16:
+        return _generic(data)
+    sa = sockaddr_ipx.parse(data)
+    node: dict[str, Node] = {"sa_family": "AF_IPX", "sipx_port": f"htons({sa.port})",
+                             "sipx_network": f"htonl({c_hex(sa.network)})",
+                             "sipx_node": [_octet(b) for b in sa.node], "sipx_type": _octet(sa.type)}
+    if sa.zero:
+        node["sipx_zero"] = c_hex(sa.zero)
+    return node
+
+
+SOCKADDR_X25_SIZE = 18
+
+
+def _x25(data: bytes) -> dict[str, Node]:
+    if len(data) < SOCKADDR_X25_SIZE:
+        return _generic(data)
+    return {"sa_family": "AF_X25", "sx25_addr": {"x25_addr": _bounded_string(data[2:18])}}
+
+
 FAMILY_DECODERS: dict[int, Callable[[bytes], dict[str, Node]]] = {
-    31: _bluetooth, 38: _alg,
+    4: _ipx, 9: _x25, 31: _bluetooth, 38: _alg,
     1: _unix, 2: _inet, 10: _inet6, 16: _netlink, 17: _packet, 40: _vsock, 42: _qrtr, 44: _xdp,
     45: _mctp,
 }

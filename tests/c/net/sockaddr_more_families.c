@@ -1,8 +1,9 @@
 // sysrec-test: -e trace=connect
 /* The other address families strace decodes: vsock (reserved bits and the zero tail shown only
- * when set), Qualcomm IPC router, XDP (an fd only with XDP_SHARED_UMEM) and MCTP (padding shown
- * when set); each shorter than its struct prints as raw sa_data. */
+ * when set), Qualcomm IPC router, XDP (an fd only with XDP_SHARED_UMEM), MCTP (padding shown
+ * when set), IPX and X.25; each shorter than its struct prints as raw sa_data. */
 #include "net.h"
+#include <arpa/inet.h>
 #include <net/if.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -63,6 +64,24 @@ int main(void)
 	m.addr = 7;
 	conn(&m, 12, "{sa_family=AF_MCTP, __smctp_pad0=0x3, smctp_network=0x9, smctp_addr={s_addr=0x7}, "
 	     "smctp_type=0x1, smctp_tag=0x8, __smctp_pad1=0x4}");
+
+	struct { uint16_t family, port; uint32_t net; uint8_t node[6]; uint8_t type, zero; } ipx =
+		{ AF_IPX, htons(1234), htonl(0xabcdef), { 0, 1, 0xff, 3, 4, 5 }, 0, 0 };
+	conn(&ipx, 16, "{sa_family=AF_IPX, sipx_port=htons(1234), sipx_network=htonl(0xabcdef), "
+	     "sipx_node=[00, 0x1, 0xff, 0x3, 0x4, 0x5], sipx_type=00}");
+	ipx.type = 5;
+	ipx.zero = 7;
+	ipx.net = 0;
+	conn(&ipx, 16, "{sa_family=AF_IPX, sipx_port=htons(1234), sipx_network=htonl(0), "
+	     "sipx_node=[00, 0x1, 0xff, 0x3, 0x4, 0x5], sipx_type=0x5, sipx_zero=0x7}");
+	conn(&ipx, 15, "{sa_family=AF_IPX, sa_data=\"\\4\\322\\0\\0\\0\\0\\0\\1\\377\\3\\4\\5\\5\"}");
+
+	struct { uint16_t family; char addr[16]; } x25 = { AF_X25, "12345" };
+	conn(&x25, 18, "{sa_family=AF_X25, sx25_addr={x25_addr=\"12345\"}}");
+	memset(x25.addr, '7', 16);
+	conn(&x25, 18, "{sa_family=AF_X25, sx25_addr={x25_addr=\"777777777777777\"...}}");
+	x25.addr[15] = 0;
+	conn(&x25, 18, "{sa_family=AF_X25, sx25_addr={x25_addr=\"777777777777777\"}}");
 
 	expect_exit(0);
 	return 0;
