@@ -19,13 +19,14 @@ FD_FLAGS: dict[int, str] = {1: "FD_CLOEXEC"}
 ACCESS_MODES: dict[int, str] = {0: "O_RDONLY", 1: "O_WRONLY", 2: "O_RDWR", 3: "O_ACCMODE"}
 ACCESS_MODE_MASK = 3
 
-# Status flags in strace's order (O_SYNC before O_DSYNC: O_SYNC includes the O_DSYNC bit).
+# Status flags in strace's order: O_SYNC (__O_SYNC|O_DSYNC) before its parts, O_TMPFILE
+# (__O_TMPFILE|O_DIRECTORY) before its parts, and O_ASYNC by its old name FASYNC, last.
 OPEN_FLAGS: dict[int, str] = {
     0o100: "O_CREAT", 0o200: "O_EXCL", 0o400: "O_NOCTTY", 0o1000: "O_TRUNC", 0o2000: "O_APPEND",
-    0o4000: "O_NONBLOCK", 0o4010000: "O_SYNC", 0o10000: "O_DSYNC", 0o20000: "O_ASYNC",
-    0o40000: "O_DIRECT", 0o100000: "O_LARGEFILE", 0o200000: "O_DIRECTORY",
-    0o400000: "O_NOFOLLOW", 0o1000000: "O_NOATIME", 0o2000000: "O_CLOEXEC", 0o10000000: "O_PATH",
-    0o20200000: "O_TMPFILE",
+    0o4000: "O_NONBLOCK", 0o4010000: "O_SYNC", 0o4000000: "__O_SYNC", 0o10000: "O_DSYNC",
+    0o40000: "O_DIRECT", 0o100000: "O_LARGEFILE", 0o400000: "O_NOFOLLOW", 0o1000000: "O_NOATIME",
+    0o2000000: "O_CLOEXEC", 0o10000000: "O_PATH", 0o20200000: "O_TMPFILE",
+    0o20000000: "__O_TMPFILE", 0o200000: "O_DIRECTORY", 0o20000: "FASYNC",
 }
 
 OWNER_TYPES: dict[int, str] = {0: "F_OWNER_TID", 1: "F_OWNER_PID", 2: "F_OWNER_PGRP"}

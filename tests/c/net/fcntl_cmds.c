@@ -40,6 +40,20 @@ int main(void)
 	expect_line(ret_text(rc), "fcntl(%d, F_SETFL, O_WRONLY|O_APPEND|O_NONBLOCK)", fd);
 	rc = fc(fd, F_SETFL, 0);
 	expect_line(ret_text(rc), "fcntl(%d, F_SETFL, O_RDONLY)", fd);
+	/* strace's order and names: FASYNC last, O_DIRECTORY after O_NOFOLLOW, the __O_ parts */
+	static const struct { long flags; const char *text; } modes[] = {
+		{ 020000 | 02000, "O_RDONLY|O_APPEND|FASYNC" },
+		{ 0200000 | 0400000, "O_RDONLY|O_NOFOLLOW|O_DIRECTORY" },
+		{ 04000000, "O_RDONLY|__O_SYNC" },
+		{ 04010000 | 1, "O_WRONLY|O_SYNC" },
+		{ 020000000, "O_RDONLY|__O_TMPFILE" },
+		{ 020200000 | 01000 | 2, "O_RDWR|O_TRUNC|O_TMPFILE" },
+		{ 040000000 | 3, "O_ACCMODE|0x800000" },
+	};
+	for (unsigned i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		rc = fc(fd, F_SETFL, modes[i].flags);
+		expect_line(ret_text(rc), "fcntl(%d, F_SETFL, %s)", fd, modes[i].text);
+	}
 
 	rc = fc(fd, F_SETOWN, getpid());
 	expect_line(ret_text(rc), "fcntl(%d, F_SETOWN, %d)", fd, getpid());
