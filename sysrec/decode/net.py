@@ -122,13 +122,21 @@ def fd_pair_out(call: Call, i: int) -> Node:
 # --- msghdr ------------------------------------------------------------------------------------
 
 def _iovecs(call: Call, addr: int, count: int, data_size: int | None) -> Node:
-    """msg_iov: each iov_base shown up to its iov_len, the whole limited to data_size."""
+    """msg_iov: each iov_base shown up to its iov_len, the whole limited to data_size; an
+    entry that cannot be read ends the list with `... /* its address */`."""
     if addr == 0:
         return "NULL"
     shown, more = limited(count, call)
     raw = call.read(addr, shown * structs.IOVEC_SIZE)
-    if raw is None:
-        return ptr(addr)
+    readable = shown
+    if raw is None:  # find how many entries can be read
+        readable = 0
+        while readable < shown and call.read(addr + readable * structs.IOVEC_SIZE,
+                                             structs.IOVEC_SIZE) is not None:
+            readable += 1
+        if readable == 0:
+            return ptr(addr)
+        raw = call.read(addr, readable * structs.IOVEC_SIZE) or b""
     nodes: list[Node] = []
     remaining = data_size
     for iov in structs.iovec_array.parse(raw):
@@ -136,7 +144,9 @@ def _iovecs(call: Call, addr: int, count: int, data_size: int | None) -> Node:
         if remaining is not None:
             remaining -= length
         nodes.append({"iov_base": read_string(call, iov.base, length), "iov_len": iov.len})
-    if more:
+    if readable < shown:
+        nodes.append(f"... /* {addr + readable * structs.IOVEC_SIZE:#x} */")
+    elif more:
         nodes.append("...")
     return nodes
 
