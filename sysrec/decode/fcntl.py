@@ -28,8 +28,9 @@ def _flock(call: Call, addr: int, with_pid: bool) -> Node:
         return ptr(addr)
     fl = structs.flock.parse(data)
     node: dict[str, Node] = {
-        "l_type": value(fl.l_type, LOCK_TYPES, "F_???"),
-        "l_whence": value(fl.l_whence, SEEK_WHENCE, "SEEK_???"),
+        # strace shows the two shorts unsigned: 0xffff /* F_??? */
+        "l_type": value(fl.l_type & 0xFFFF, LOCK_TYPES, "F_???"),
+        "l_whence": value(fl.l_whence & 0xFFFF, SEEK_WHENCE, "SEEK_???"),
         "l_start": fl.l_start, "l_len": fl.l_len,
     }
     if with_pid:
@@ -42,7 +43,7 @@ def _owner(call: Call, addr: int) -> Node:
     if data is None:
         return ptr(addr)
     own = structs.f_owner_ex.parse(data)
-    return {"type": value(own.type, OWNER_TYPES, "F_OWNER_???"), "pid": own.pid}
+    return {"type": value(own.type & 0xFFFFFFFF, OWNER_TYPES, "F_OWNER_???"), "pid": own.pid}
 
 
 ArgFn = Callable[[Call], Node]

@@ -67,6 +67,10 @@ int main(void)
 	rc = fc(fd, F_SETOWN_EX, (long) &owner);
 	expect_line(ret_text(rc), "fcntl(%d, F_SETOWN_EX, {type=0x7 /* F_OWNER_??? */, pid=%d})",
 		    fd, owner.pid);
+	owner.type = -1;
+	rc = fc(fd, F_SETOWN_EX, (long) &owner);
+	expect_line(ret_text(rc), "fcntl(%d, F_SETOWN_EX, {type=0xffffffff /* F_OWNER_??? */, pid=%d})",
+		    fd, owner.pid);
 	rc = fc(fd, F_SETOWN_EX, 0);
 	expect_line(ret_text(rc), "fcntl(%d, F_SETOWN_EX, NULL)", fd);
 	rc = fc(fd, F_GETOWN_EX, (long) &owner);
@@ -87,6 +91,14 @@ int main(void)
 
 	rc = fc(fd, 1035 /* F_GET_RW_HINT */, 0x1234);
 	expect_line(ret_text(rc), "fcntl(%d, 0x40b /* F_??? */, 0x1234)", fd);
+	rc = fc(fd, F_SETFD, 0x100000001L);
+	expect_line(ret_text(rc), "fcntl(%d, F_SETFD, FD_CLOEXEC)", fd);
+	rc = fc(fd, F_SETOWN, -5);
+	expect_line(ret_text(rc), "fcntl(%d, F_SETOWN, -5)", fd);
+	rc = fc(fd, F_SETOWN, getpid());
+	expect_line(ret_text(rc), "fcntl(%d, F_SETOWN, %d)", fd, getpid());
+	rc = syscall(SYS_fcntl, 0x100000000L | fd, 0x100000000L | F_GETFD);
+	expect_line(hex_text(rc, "flags FD_CLOEXEC"), "fcntl(%d, F_GETFD)", fd);
 	rc = fc(fd, 0xdead, 0);
 	expect_line(ret_text(rc), "fcntl(%d, 0xdead /* F_??? */, 0)", fd);
 	rc = fc(fd, 1029 /* F_CANCELLK */, 0xff);

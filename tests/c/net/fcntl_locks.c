@@ -42,6 +42,10 @@ int main(void)
 	fl.l_type = 4;
 	rc = fc(fd, F_SETLK, (long) &fl);
 	expect_line(ret_text(rc), "fcntl(%d, F_SETLK, %s)", fd, lock_text(&fl, "F_EXLCK", 0));
+	struct flock odd = { .l_type = -1, .l_whence = -2, .l_start = -5, .l_len = -1 };
+	rc = fc(fd, F_SETLK, (long) &odd);
+	expect_line(ret_text(rc), "fcntl(%d, F_SETLK, {l_type=0xffff /* F_??? */, l_whence=0xfffe "
+		    "/* SEEK_??? */, l_start=-5, l_len=-1})", fd);
 	rc = fc(fd, F_GETLK, 0);
 	expect_line(ret_text(rc), "fcntl(%d, F_GETLK, NULL)", fd);
 	rc = fc(fd, F_SETLK, 0x10);
