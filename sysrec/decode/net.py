@@ -332,21 +332,22 @@ def _cmsgs(call: Call, addr: int, length: int) -> Node:
     return nodes
 
 
+def _signed32(v: int) -> int:
+    return v - (1 << 32) if v & 0x80000000 else v
+
+
 def msghdr_at(call: Call, addr: int, data_size: int | None, namelen_before: int | None) -> Node:
     """struct msghdr; at recvmsg's exit `namelen_before` is what the program offered."""
     raw = call.read(addr, structs.MSGHDR_SIZE)
     if raw is None:
         return ptr(addr)
     m = structs.msghdr.parse(raw)
-    node: dict[str, Node] = {}
-    if m.name == 0:
-        node["msg_name"] = "NULL"
-    elif m.namelen == 0 or (namelen_before is not None and namelen_before == 0):
-        node["msg_name"] = ptr(m.name)
-    else:
-        length = m.namelen if namelen_before is None else min(m.namelen, namelen_before)
-        node["msg_name"] = sockaddr_at(call, m.name, length)
-    node["msg_namelen"] = m.namelen if namelen_before is None else vr(namelen_before, m.namelen)
+    # msg_namelen is a C int to strace; at recvmsg's exit the name is as long as the shorter of
+    # what the program offered and what the kernel wrote
+    namelen = _signed32(m.namelen)
+    shown = namelen_before if namelen_before is not None and namelen > namelen_before else namelen
+    node: dict[str, Node] = {"msg_name": sockaddr_at(call, m.name, shown)}
+    node["msg_namelen"] = namelen if namelen_before is None else vr(namelen_before, namelen)
     node["msg_iov"] = _iovecs(call, m.iov, m.iovlen, data_size)
     node["msg_iovlen"] = m.iovlen
     if m.controllen:
@@ -403,7 +404,7 @@ def snapshot_recvmmsg(call: Call) -> None:
         raw = call.read(addr + k * structs.MMSGHDR_SIZE, structs.MSGHDR_SIZE)
         if raw is None:
             break
-        namelens.append(structs.msghdr.parse(raw).namelen)
+        namelens.append(_signed32(structs.msghdr.parse(raw).namelen))
     call.saved["namelens"] = namelens
     call.saved["timeout"] = timespec_arg(call, 4)
 
@@ -442,7 +443,7 @@ def msghdr_in(call: Call, i: int) -> Node:
 def snapshot_msghdr(call: Call) -> None:
     """recvmsg entry: remember msg_namelen, which the kernel overwrites."""
     raw = call.read(call.u(1), structs.MSGHDR_SIZE)
-    call.saved["namelen"] = None if raw is None else structs.msghdr.parse(raw).namelen
+    call.saved["namelen"] = None if raw is None else _signed32(structs.msghdr.parse(raw).namelen)
 
 
 def msghdr_out(call: Call, i: int) -> Node:

@@ -55,6 +55,28 @@ int main(void)
 	rc = sendmsg(sv[0], &m, 0);
 	expect_line(ret_text(rc), HEAD "[%s], msg_iovlen=40" TAIL, sv[0], list);
 
+	/* msg_namelen is an int: -1 and 1 print the name's address; a length past the sockaddr
+	 * shows it; an unreadable name its address */
+	struct sockaddr_un { unsigned short family; char path[4]; } un = { AF_UNIX, "/x" };
+	struct msghdr named = { .msg_name = &un, .msg_namelen = 0xffffffff };
+	rc = sendmsg(sv[0], &named, 0);
+	expect_line(ret_text(rc), "sendmsg(%d, {msg_name=%p, msg_namelen=-1, msg_iov=NULL, msg_iovlen=0"
+		    TAIL, sv[0], &un);
+	named.msg_namelen = 1;
+	rc = sendmsg(sv[0], &named, 0);
+	expect_line(ret_text(rc), "sendmsg(%d, {msg_name=%p, msg_namelen=1, msg_iov=NULL, msg_iovlen=0"
+		    TAIL, sv[0], &un);
+	named.msg_namelen = 6;
+	named.msg_iovlen = (size_t) -1;
+	rc = sendmsg(sv[0], &named, 0);
+	expect_line(ret_text(rc), "sendmsg(%d, {msg_name={sa_family=AF_UNIX, sun_path=\"/x\"}, "
+		    "msg_namelen=6, msg_iov=NULL, msg_iovlen=18446744073709551615" TAIL, sv[0]);
+	named.msg_name = (void *) 8;
+	named.msg_iovlen = 0;
+	rc = sendmsg(sv[0], &named, 0);
+	expect_line(ret_text(rc), "sendmsg(%d, {msg_name=0x8, msg_namelen=6, msg_iov=NULL, msg_iovlen=0"
+		    TAIL, sv[0]);
+
 	char rb[10];
 	struct iovec r[3] = { { rb, 2 }, { rb + 2, 5 }, { rb + 7, 3 } };
 	socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
