@@ -6,7 +6,8 @@ import socket
 from typing import Callable
 
 from sysrec.decode import structs
-from construct import Bytes, Int8ul, Int16ub, Int16ul, Int32sl, Int32ub, Int32ul, Padding, Struct
+from construct import (Bytes, Int8ul, Int16ub, Int16ul, Int32sl, Int32ub, Int32ul, Int64ul, Padding,
+                       Struct)
 
 from sysrec.decode.common import Call, Node, bytes_node, ptr, vr
 from sysrec.decode.xlat import c_hex, flags, value
@@ -14,8 +15,10 @@ from sysrec.cstring import escape
 from sysrec.decode.xlat.net import (
     ADDRESS_FAMILIES, ALG_SOCKADDR_FLAGS, ARP_HARDWARE, BDADDR_TYPES, ETHERNET_PROTOCOLS,
     HCI_CHANNELS, L2CAP_CID_DYN_START, L2CAP_CIDS, L2CAP_PSM_DYN_START, L2CAP_PSM_LE_DYN_END,
-    L2CAP_PSM_LE_DYN_START, L2CAP_PSMS, MCTP_ADDRS, MCTP_NETS, PACKET_TYPES, QRTR_NODES, QRTR_PORTS,
-    VSOCK_CIDS, VSOCK_FLAGS, VSOCK_PORTS, XDP_SHARED_UMEM, XDP_SOCKADDR_FLAGS)
+    L2CAP_PSM_LE_DYN_START, L2CAP_PSMS, MCTP_ADDRS, MCTP_NETS, NFC_SAPS, NFC_SOCKADDR_PROTOCOLS,
+    PACKET_TYPES, QRTR_NODES, QRTR_PORTS, RXRPC_SERVICES, SOCKET_TYPES, VSOCK_CIDS, VSOCK_FLAGS,
+    VSOCK_PORTS, XDP_SHARED_UMEM, XDP_SOCKADDR_FLAGS, IEEE802154_ADDR_TYPES, IEEE802154_ADDRS,
+    IEEE802154_PAN_IDS)
 
 SOCKADDR_STORAGE_SIZE = 128
 SUN_PATH_OFFSET = 2
@@ -300,8 +303,108 @@ def _x25(data: bytes) -> dict[str, Node]:
     return {"sa_family": "AF_X25", "sx25_addr": {"x25_addr": _bounded_string(data[2:18])}}
 
 
-FAMILY_DECODERS: dict[int, Callable[[bytes], dict[str, Node]]] = {
-    4: _ipx, 9: _x25, 31: _bluetooth, 38: _alg,
+def _verbose(v: int, table: dict[int, str], unknown: str | None) -> str:
+    """strace's verbose style for one value: `0x1 /* CM_SERVICE */`; an unknown value without
+    a default comment is the bare number."""
+    name = table.get(v, unknown)
+    return f"{c_hex(v)} /* {name} */" if name else c_hex(v)
+
+
+def _quoted(raw: bytes) -> str:
+    return '"' + escape(raw.decode("latin-1")) + '"'
+
+
+def _struct_text(fields: list[str]) -> str:
+    """A struct with an unnamed member (a raw tail, `...`), which a struct node cannot hold."""
+    return "{" + ", ".join(fields) + "}"
+
+
+SOCKADDR_RXRPC_SIZE, RXRPC_TRANSPORT_OFFSET = 36, 8
+sockaddr_rxrpc = Struct("family" / Int16ul, "service" / Int16ul, "transport_type" / Int16ul,
+                        "transport_len" / Int16ul, "transport_family" / Int16ul).compile()
+
+
+# The transports RxRPC runs over: (field, its family field, the length that holds a whole
+# address, how the address prints).
+RXRPC_TRANSPORTS = {2: ("sin", "sin_family", 16, _inet), 10: ("sin6", "sin6_family", 24, _inet6)}
+
+
+def _rxrpc(data: bytes) -> Node:
+    """AF_RXRPC: the service, and the transport address it runs over (IPv4 or IPv6)."""
+    if len(data) < SOCKADDR_RXRPC_SIZE:
+        return _generic(data)
+    sa = sockaddr_rxrpc.parse(data)
+    length = min(sa.transport_len, len(data) - RXRPC_TRANSPORT_OFFSET)
+    start = RXRPC_TRANSPORT_OFFSET
+    tail = data[start + 2:start + length]  # the bytes after the transport's family
+    kind = RXRPC_TRANSPORTS.get(sa.transport_family)
+    if kind is None:
+        family = value(sa.transport_family, ADDRESS_FAMILIES, "AF_???")
+        shown: Node = _struct_text([f"family={family}", _quoted(tail)]) if tail else {"family": family}
+    else:
+        name, family_field, full, decode = kind
+        family = ADDRESS_FAMILIES[sa.transport_family]
+        if sa.transport_len >= full:
+            inner = decode(data[start:start + length])  # length >= full here
+            shown = {name: {family_field: family,
+                            **{k: v for k, v in inner.items() if k != "sa_family"}}}
+        elif tail:
+            shown = {name: _struct_text([f"{family_field}={family}", _quoted(tail)])}
+        else:
+            shown = {name: {family_field: family}}
+    return {"sa_family": "AF_RXRPC", "srx_service": _verbose(sa.service, RXRPC_SERVICES, "???_SERVICE"),
+            "transport_type": value(sa.transport_type, SOCKET_TYPES, "SOCK_???"),
+            "transport_len": sa.transport_len, "transport": shown}
+
+
+IEEE802154_ADDR_NONE, IEEE802154_ADDR_SHORT = 0, 2
+SOCKADDR_IEEE802154_SIZE = 20
+sockaddr_ieee802154 = Struct("family" / Int16ul, Padding(2), "addr_type" / Int32sl, "pan_id" / Int16ul,
+                             "hwaddr" / Bytes(8)).compile()
+
+
+def _ieee802154(data: bytes) -> dict[str, Node]:
+    if len(data) < SOCKADDR_IEEE802154_SIZE:
+        return _generic(data)
+    sa = sockaddr_ieee802154.parse(data)
+    kind = sa.addr_type & 0xFFFFFFFF
+    addr: dict[str, Node] = {
+        "addr_type": _verbose(kind, IEEE802154_ADDR_TYPES, "IEEE802154_ADDR_???"),
+        "pan_id": _verbose(sa.pan_id, IEEE802154_PAN_IDS, None)}
+    if kind == IEEE802154_ADDR_SHORT:
+        addr["short_addr"] = _verbose(int.from_bytes(sa.hwaddr[:2], "little"), IEEE802154_ADDRS, None)
+    elif kind != IEEE802154_ADDR_NONE:
+        addr["hwaddr"] = _mac(sa.hwaddr)
+    return {"sa_family": "AF_IEEE802154", "addr": addr}
+
+
+SOCKADDR_NFC_SIZE, SOCKADDR_NFC_LLCP_SIZE = 16, 96
+sockaddr_nfc_llcp = Struct("family" / Int16ul, Padding(2), "dev_idx" / Int32ul,
+                           "target_idx" / Int32ul, "protocol" / Int32ul, "dsap" / Int8ul,
+                           "ssap" / Int8ul, "service_name" / Bytes(63), Padding(7),
+                           "service_name_len" / Int64ul).compile()
+
+
+def _nfc(data: bytes) -> Node:
+    """AF_NFC: struct sockaddr_nfc, or with the LLCP part when the address is long enough."""
+    if len(data) < SOCKADDR_NFC_SIZE:
+        return _generic(data)
+    sa = sockaddr_nfc_llcp.parse(data[:SOCKADDR_NFC_LLCP_SIZE].ljust(SOCKADDR_NFC_LLCP_SIZE, b"\0"))
+    head = {"sa_family": "AF_NFC", "dev_idx": interface(sa.dev_idx),
+            "target_idx": c_hex(sa.target_idx),
+            "nfc_protocol": value(sa.protocol, NFC_SOCKADDR_PROTOCOLS, "NFC_PROTO_???")}
+    if len(data) < SOCKADDR_NFC_LLCP_SIZE:
+        if len(data) == SOCKADDR_NFC_SIZE:
+            return head
+        return _struct_text([f"{k}={v}" for k, v in head.items()] + ["..."])
+    name = sa.service_name[:min(63, sa.service_name_len)]
+    return {**head, "dsap": _verbose(sa.dsap, NFC_SAPS, None), "ssap": _verbose(sa.ssap, NFC_SAPS, None),
+            "service_name": {"$path": name.decode("latin-1")},
+            "service_name_len": sa.service_name_len}
+
+
+FAMILY_DECODERS: dict[int, Callable[[bytes], Node]] = {
+    4: _ipx, 33: _rxrpc, 36: _ieee802154, 39: _nfc, 9: _x25, 31: _bluetooth, 38: _alg,
     1: _unix, 2: _inet, 10: _inet6, 16: _netlink, 17: _packet, 40: _vsock, 42: _qrtr, 44: _xdp,
     45: _mctp,
 }
