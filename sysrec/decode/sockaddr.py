@@ -403,8 +403,79 @@ def _nfc(data: bytes) -> Node:
             "service_name_len": sa.service_name_len}
 
 
+AX25_ADDRESS_SIZE, SOCKADDR_AX25_SIZE, AX25_MAX_DIGIS = 7, 16, 8
+sockaddr_ax25 = Struct("family" / Int16ul, "call" / Bytes(AX25_ADDRESS_SIZE), Padding(3),
+                       "ndigis" / Int32sl).compile()
+
+
+def _ax25_style(call: bytes) -> str:
+    """How strace shows a callsign: "abbrev" (the text), "verbose" (raw bytes, text in a
+    comment) when it is odd, "raw" when its text would not print."""
+    style, space_seen, char_seen = "abbrev", False, False
+    for b in call[:6]:
+        if b & 1:
+            style = "verbose"
+        c = b >> 1
+        if c == 0x20:
+            space_seen = True
+        else:
+            char_seen = True
+            if space_seen:
+                style = "verbose"
+        if not (0x30 <= c <= 0x39 or 0x41 <= c <= 0x5A or c == 0x20):
+            style = "verbose"
+        if c < 0x20 or c > 0x7E or c in (0x2A, 0x2F):
+            return "raw"
+    if call[6] & ~0x1E or (not char_seen and call[6]):
+        style = "verbose"
+    return style
+
+
+def _ax25_text(call: bytes) -> str:
+    """`N0CALL-5`: the callsign without trailing blanks, then the SSID; `*` for an empty one."""
+    end = 6
+    while end and call[end - 1] >> 1 == 0x20:
+        end -= 1
+    text = "".join(chr(b >> 1) for b in call[:end]) + f"-{(call[6] >> 1) & 0xF}"
+    return "*" if text == "-0" else text
+
+
+def _ax25_address(call: bytes) -> str:
+    style = _ax25_style(call)
+    if style == "abbrev":
+        return _ax25_text(call)
+    raw = "{ax25_call=" + '"' + "".join(f"\\x{b:02x}" for b in call) + '"}'
+    return raw if style == "raw" else f"{raw} /* {_ax25_text(call)} */"
+
+
+def _ax25(data: bytes) -> Node:
+    """AF_AX25: a callsign, and the digipeaters of a full_sockaddr_ax25 when there are any or
+    the address is longer than the short form."""
+    if len(data) < SOCKADDR_AX25_SIZE:
+        return _generic(data)
+    sa = sockaddr_ax25.parse(data)
+    call = {"sax25_call": _ax25_address(sa.call), "sax25_ndigis": sa.ndigis}
+    if sa.ndigis == 0 and len(data) <= SOCKADDR_AX25_SIZE:
+        return {"sa_family": "AF_AX25", **call}
+    node: dict[str, Node] = {"sa_family": "AF_AX25", "fsa_ax25": call}
+    has = min((len(data) - SOCKADDR_AX25_SIZE) // AX25_ADDRESS_SIZE, AX25_MAX_DIGIS)
+    want = min(max(sa.ndigis, 0), AX25_MAX_DIGIS)
+    if want:
+        digis: list[Node] = [_ax25_address(data[SOCKADDR_AX25_SIZE + k * AX25_ADDRESS_SIZE:]
+                                           [:AX25_ADDRESS_SIZE]) for k in range(min(has, want))]
+        node["fsa_digipeater"] = digis + ["..."] if want > has else digis
+    if len(data) <= SOCKADDR_AX25_SIZE + has * AX25_ADDRESS_SIZE:
+        return node
+    # bytes past the last whole digipeater: an unnamed `...` member, beyond a struct node
+    fsa = f"{{sax25_call={call['sax25_call']}, sax25_ndigis={sa.ndigis}}}"
+    fields = [f"sa_family=AF_AX25", f"fsa_ax25={fsa}"]
+    if "fsa_digipeater" in node:
+        fields.append("fsa_digipeater=[" + ", ".join(node["fsa_digipeater"]) + "]")
+    return _struct_text(fields + ["..."])
+
+
 FAMILY_DECODERS: dict[int, Callable[[bytes], Node]] = {
-    4: _ipx, 33: _rxrpc, 36: _ieee802154, 39: _nfc, 9: _x25, 31: _bluetooth, 38: _alg,
+    3: _ax25, 4: _ipx, 33: _rxrpc, 36: _ieee802154, 39: _nfc, 9: _x25, 31: _bluetooth, 38: _alg,
     1: _unix, 2: _inet, 10: _inet6, 16: _netlink, 17: _packet, 40: _vsock, 42: _qrtr, 44: _xdp,
     45: _mctp,
 }
