@@ -1,24 +1,26 @@
-"""Socket addresses: one decoder per address family, chosen from a table."""
+"""Socket addresses: one decoder per address family, chosen from a table (every family strace
+6.1 decodes). A family's decoder gets exactly the bytes the length covers, at most 128; one too
+short for its struct prints the raw sa_data, as strace does."""
 
 from __future__ import annotations
 
 import socket
 from typing import Callable
 
-from sysrec.decode import structs
 from construct import (Bytes, Int8ul, Int16ub, Int16ul, Int32sl, Int32ub, Int32ul, Int64ul, Padding,
                        Struct)
 
+from sysrec.cstring import escape
+from sysrec.decode import structs
 from sysrec.decode.common import Call, Node, bytes_node, ptr, vr
 from sysrec.decode.xlat import c_hex, flags, value
-from sysrec.cstring import escape
 from sysrec.decode.xlat.net import (
     ADDRESS_FAMILIES, ALG_SOCKADDR_FLAGS, ARP_HARDWARE, BDADDR_TYPES, ETHERNET_PROTOCOLS,
-    HCI_CHANNELS, L2CAP_CID_DYN_START, L2CAP_CIDS, L2CAP_PSM_DYN_START, L2CAP_PSM_LE_DYN_END,
-    L2CAP_PSM_LE_DYN_START, L2CAP_PSMS, MCTP_ADDRS, MCTP_NETS, NFC_SAPS, NFC_SOCKADDR_PROTOCOLS,
-    PACKET_TYPES, QRTR_NODES, QRTR_PORTS, RXRPC_SERVICES, SOCKET_TYPES, VSOCK_CIDS, VSOCK_FLAGS,
-    VSOCK_PORTS, XDP_SHARED_UMEM, XDP_SOCKADDR_FLAGS, IEEE802154_ADDR_TYPES, IEEE802154_ADDRS,
-    IEEE802154_PAN_IDS)
+    HCI_CHANNELS, IEEE802154_ADDR_TYPES, IEEE802154_ADDRS, IEEE802154_PAN_IDS, L2CAP_CID_DYN_START,
+    L2CAP_CIDS, L2CAP_PSM_DYN_START, L2CAP_PSM_LE_DYN_END, L2CAP_PSM_LE_DYN_START, L2CAP_PSMS,
+    MCTP_ADDRS, MCTP_NETS, NFC_SAPS, NFC_SOCKADDR_PROTOCOLS, PACKET_TYPES, QRTR_NODES, QRTR_PORTS,
+    RXRPC_SERVICES, SOCKET_TYPES, VSOCK_CIDS, VSOCK_FLAGS, VSOCK_PORTS, XDP_SHARED_UMEM,
+    XDP_SOCKADDR_FLAGS)
 
 SOCKADDR_STORAGE_SIZE = 128
 SUN_PATH_OFFSET = 2
@@ -468,7 +470,7 @@ def _ax25(data: bytes) -> Node:
         return node
     # bytes past the last whole digipeater: an unnamed `...` member, beyond a struct node
     fsa = f"{{sax25_call={call['sax25_call']}, sax25_ndigis={sa.ndigis}}}"
-    fields = [f"sa_family=AF_AX25", f"fsa_ax25={fsa}"]
+    fields = ["sa_family=AF_AX25", f"fsa_ax25={fsa}"]
     if "fsa_digipeater" in node:
         fields.append("fsa_digipeater=[" + ", ".join(node["fsa_digipeater"]) + "]")
     return _struct_text(fields + ["..."])

@@ -14,7 +14,7 @@ from construct import Bytes, Int16ul, Int32sl, Int32ul, Padding, Struct
 
 from sysrec.decode.common import MASK64, Call, Node, bytes_node, limited, ptr, read_string, vr
 from sysrec.decode.sockaddr import decode_sockaddr_bytes, interface
-from sysrec.decode.xlat import c_hex, value
+from sysrec.decode.xlat import value
 from sysrec.decode.xlat.errnos import ERRNO
 from sysrec.decode.xlat.net import (
     ICMP_FILTER, ICMP_TYPES, IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP, IPV6_ADD_MEMBERSHIP,
