@@ -1,4 +1,5 @@
-"""Socket syscalls: argument decoders for socket, socketpair, accept4, sendmsg, recvmsg...
+"""Socket syscalls: argument decoders for socket, socketpair, accept4, shutdown, sendmsg,
+recvmsg, sendmmsg, recvmmsg, and the msghdr, iovec and control messages they carry.
 
 The rows that use them are in `signatures.py`.
 """
@@ -6,7 +7,6 @@ The rows that use them are in `signatures.py`.
 from __future__ import annotations
 
 import socket
-
 from functools import lru_cache
 from typing import Callable
 
@@ -20,13 +20,12 @@ from sysrec.decode.sockaddr import (SOCKADDR_STORAGE_SIZE, decode_sockaddr_bytes
 from sysrec.decode.xlat import c_hex, flags, value
 from sysrec.decode.xlat.net import (
     ADDRESS_FAMILIES, AX25_PROTOCOLS, BLUETOOTH_PROTOCOLS, CAIF_PROTOCOLS, CAN_PROTOCOLS,
-    ETHERNET_PROTOCOLS, ISDN_PROTOCOLS, KCM_PROTOCOLS, NFC_PROTOCOLS, PHONET_PROTOCOLS,
-    SMC_PROTOCOLS, INET_PROTOCOLS, IP_CHECKSUM, IP_CMSG_TYPES,
-    IP_ORIGDSTADDR, IP_PKTINFO, IP_RECVERR, IP_RECVOPTS, IP_RETOPTS, IP_TOS, IP_TTL, MSG_FLAGS,
-    NETLINK_PROTOCOLS, SCM_CREDENTIALS, SHUTDOWN_HOW, SCM_RIGHTS, SCM_SECURITY, SCM_TYPES, SO_TIMESTAMP_NEW,
-    SO_TIMESTAMP_OLD, SO_TIMESTAMPING_NEW, SO_TIMESTAMPING_OLD, SO_TIMESTAMPNS_NEW,
-    SO_TIMESTAMPNS_OLD, SOCKET_FLAGS, SOCKET_LEVELS, SOCKET_TYPE_MASK, SOCKET_TYPES, SOL_IP,
-    SOL_SOCKET)
+    ETHERNET_PROTOCOLS, INET_PROTOCOLS, IP_CHECKSUM, IP_CMSG_TYPES, IP_ORIGDSTADDR, IP_PKTINFO,
+    IP_RECVERR, IP_RECVOPTS, IP_RETOPTS, IP_TOS, IP_TTL, ISDN_PROTOCOLS, KCM_PROTOCOLS, MSG_FLAGS,
+    NETLINK_PROTOCOLS, NFC_PROTOCOLS, PHONET_PROTOCOLS, SCM_CREDENTIALS, SCM_RIGHTS, SCM_SECURITY,
+    SCM_TYPES, SHUTDOWN_HOW, SMC_PROTOCOLS, SO_TIMESTAMP_NEW, SO_TIMESTAMP_OLD,
+    SO_TIMESTAMPING_NEW, SO_TIMESTAMPING_OLD, SO_TIMESTAMPNS_NEW, SO_TIMESTAMPNS_OLD,
+    SOCKET_FLAGS, SOCKET_LEVELS, SOCKET_TYPE_MASK, SOCKET_TYPES, SOL_IP, SOL_SOCKET)
 
 AF_AX25, AF_INET, AF_INET6, AF_NETLINK, AF_PACKET, AF_IRDA = 3, 2, 10, 16, 17, 23
 AF_CAN, AF_BLUETOOTH, AF_RXRPC, AF_ISDN, AF_PHONET, AF_CAIF = 29, 31, 33, 34, 35, 37
