@@ -239,11 +239,11 @@ def _cmsg_recverr(call: Call, data: bytes) -> Node:
     err = sock_extended_err.parse(data[:SOCK_EXTENDED_ERR_SIZE])
     return {"ee_errno": err.ee_errno, "ee_origin": err.ee_origin, "ee_type": err.ee_type,
             "ee_code": err.ee_code, "ee_info": err.ee_info, "ee_data": err.ee_data,
-            "offender": decode_sockaddr_bytes(err.offender)}
+            "offender": decode_sockaddr_bytes(err.offender, call.opts.strsize)}
 
 
 def _cmsg_sockaddr(call: Call, data: bytes) -> Node:
-    return decode_sockaddr_bytes(data[:SOCKADDR_STORAGE_SIZE])
+    return decode_sockaddr_bytes(data[:SOCKADDR_STORAGE_SIZE], call.opts.strsize)
 
 
 CmsgPrinter = Callable[[Call, bytes], Node]

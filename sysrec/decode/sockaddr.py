@@ -31,7 +31,7 @@ def _family(fam: int) -> Node:
     return value(fam, ADDRESS_FAMILIES, "AF_???")
 
 
-def _generic(data: bytes) -> dict[str, Node]:
+def _generic(data: bytes, strsize: int = 32) -> dict[str, Node]:
     fam = structs.sockaddr_family.parse(data).family
     node: dict[str, Node] = {"sa_family": _family(fam)}
     if len(data) > 2:  # every byte, never cut by -s
@@ -39,7 +39,7 @@ def _generic(data: bytes) -> dict[str, Node]:
     return node
 
 
-def _inet(data: bytes) -> dict[str, Node]:
+def _inet(data: bytes, strsize: int = 32) -> dict[str, Node]:
     if len(data) < 16:
         return _generic(data)
     sa = structs.sockaddr_in.parse(data)
@@ -47,7 +47,7 @@ def _inet(data: bytes) -> dict[str, Node]:
             "sin_addr": f'inet_addr("{socket.inet_ntop(socket.AF_INET, sa.addr)}")'}
 
 
-def _inet6(data: bytes) -> dict[str, Node]:
+def _inet6(data: bytes, strsize: int = 32) -> dict[str, Node]:
     if len(data) < 24:
         return _generic(data)
     padded = data[:28].ljust(28, b"\0")
@@ -71,7 +71,7 @@ def _link_local(addr: bytes) -> bool:
     return (addr[0] == 0xFE and addr[1] & 0xC0 == 0x80) or (addr[0] == 0xFF and addr[1] & 0x0F == 2)
 
 
-def _unix(data: bytes) -> dict[str, Node]:
+def _unix(data: bytes, strsize: int = 32) -> dict[str, Node]:
     node: dict[str, Node] = {"sa_family": "AF_UNIX"}
     path = data[SUN_PATH_OFFSET:SOCKADDR_UN_SIZE]
     if not path:
@@ -83,7 +83,7 @@ def _unix(data: bytes) -> dict[str, Node]:
     return node
 
 
-def _netlink(data: bytes) -> dict[str, Node]:
+def _netlink(data: bytes, strsize: int = 32) -> dict[str, Node]:
     if len(data) < 12:
         return _generic(data)
     sa = structs.sockaddr_nl.parse(data)
@@ -106,7 +106,7 @@ def interface(index: int) -> str | int:
 SLL_ADDR_OFFSET = 12
 
 
-def _packet(data: bytes) -> dict[str, Node]:
+def _packet(data: bytes, strsize: int = 32) -> dict[str, Node]:
     if len(data) < 20:
         return _generic(data)
     sa = structs.sockaddr_ll.parse(data)
@@ -140,7 +140,7 @@ def _named_hex(v: int, table: dict[int, str]) -> Node:
     return table.get(v) or c_hex(v)
 
 
-def _vsock(data: bytes) -> dict[str, Node]:
+def _vsock(data: bytes, strsize: int = 32) -> dict[str, Node]:
     if len(data) < 16:
         return _generic(data)
     sa = sockaddr_vm.parse(data)
@@ -155,7 +155,7 @@ def _vsock(data: bytes) -> dict[str, Node]:
     return node
 
 
-def _qrtr(data: bytes) -> dict[str, Node]:
+def _qrtr(data: bytes, strsize: int = 32) -> dict[str, Node]:
     if len(data) < 12:
         return _generic(data)
     sa = sockaddr_qrtr.parse(data)
@@ -163,7 +163,7 @@ def _qrtr(data: bytes) -> dict[str, Node]:
             "sq_port": _named_hex(sa.port, QRTR_PORTS)}
 
 
-def _xdp(data: bytes) -> dict[str, Node]:
+def _xdp(data: bytes, strsize: int = 32) -> dict[str, Node]:
     if len(data) < 16:
         return _generic(data)
     sa = sockaddr_xdp.parse(data)
@@ -177,7 +177,7 @@ def _xdp(data: bytes) -> dict[str, Node]:
     return node
 
 
-def _mctp(data: bytes) -> dict[str, Node]:
+def _mctp(data: bytes, strsize: int = 32) -> dict[str, Node]:
     if len(data) < 12:
         return _generic(data)
     sa = sockaddr_mctp.parse(data)
@@ -218,7 +218,7 @@ sockaddr_l2 = Struct("family" / Int16ul, "psm" / Int16ul, "bdaddr" / Bytes(6), "
                      "bdaddr_type" / Int8ul).compile()
 
 
-def _bluetooth(data: bytes) -> dict[str, Node]:
+def _bluetooth(data: bytes, strsize: int = 32) -> dict[str, Node]:
     size = len(data)
     node: dict[str, Node] = {"sa_family": "AF_BLUETOOTH"}
     if size in (4, 6):
@@ -265,7 +265,7 @@ sockaddr_alg = Struct("family" / Int16ul, "type" / Bytes(14), "feat" / Int32ul,
 SOCKADDR_ALG_SIZE = 24
 
 
-def _alg(data: bytes) -> dict[str, Node]:
+def _alg(data: bytes, strsize: int = 32) -> dict[str, Node]:
     if len(data) <= SOCKADDR_ALG_SIZE:
         return _generic(data)
     sa = sockaddr_alg.parse(data)
@@ -284,7 +284,7 @@ sockaddr_ipx = Struct("family" / Int16ul, "port" / Int16ub, "network" / Int32ub,
                       "type" / Int8ul, "zero" / Int8ul).compile()
 
 
-def _ipx(data: bytes) -> dict[str, Node]:
+def _ipx(data: bytes, strsize: int = 32) -> dict[str, Node]:
     if len(data) < 16:
         return _generic(data)
     sa = sockaddr_ipx.parse(data)
@@ -299,7 +299,7 @@ def _ipx(data: bytes) -> dict[str, Node]:
 SOCKADDR_X25_SIZE = 18
 
 
-def _x25(data: bytes) -> dict[str, Node]:
+def _x25(data: bytes, strsize: int = 32) -> dict[str, Node]:
     if len(data) < SOCKADDR_X25_SIZE:
         return _generic(data)
     return {"sa_family": "AF_X25", "sx25_addr": {"x25_addr": _bounded_string(data[2:18])}}
@@ -331,7 +331,7 @@ sockaddr_rxrpc = Struct("family" / Int16ul, "service" / Int16ul, "transport_type
 RXRPC_TRANSPORTS = {2: ("sin", "sin_family", 16, _inet), 10: ("sin6", "sin6_family", 24, _inet6)}
 
 
-def _rxrpc(data: bytes) -> Node:
+def _rxrpc(data: bytes, strsize: int = 32) -> Node:
     """AF_RXRPC: the service, and the transport address it runs over (IPv4 or IPv6)."""
     if len(data) < SOCKADDR_RXRPC_SIZE:
         return _generic(data)
@@ -365,7 +365,7 @@ sockaddr_ieee802154 = Struct("family" / Int16ul, Padding(2), "addr_type" / Int32
                              "hwaddr" / Bytes(8)).compile()
 
 
-def _ieee802154(data: bytes) -> dict[str, Node]:
+def _ieee802154(data: bytes, strsize: int = 32) -> dict[str, Node]:
     if len(data) < SOCKADDR_IEEE802154_SIZE:
         return _generic(data)
     sa = sockaddr_ieee802154.parse(data)
@@ -387,7 +387,7 @@ sockaddr_nfc_llcp = Struct("family" / Int16ul, Padding(2), "dev_idx" / Int32ul,
                            "service_name_len" / Int64ul).compile()
 
 
-def _nfc(data: bytes) -> Node:
+def _nfc(data: bytes, strsize: int = 32) -> Node:
     """AF_NFC: struct sockaddr_nfc, or with the LLCP part when the address is long enough."""
     if len(data) < SOCKADDR_NFC_SIZE:
         return _generic(data)
@@ -450,7 +450,7 @@ def _ax25_address(call: bytes) -> str:
     return raw if style == "raw" else f"{raw} /* {_ax25_text(call)} */"
 
 
-def _ax25(data: bytes) -> Node:
+def _ax25(data: bytes, strsize: int = 32) -> Node:
     """AF_AX25: a callsign, and the digipeaters of a full_sockaddr_ax25 when there are any or
     the address is longer than the short form."""
     if len(data) < SOCKADDR_AX25_SIZE:
@@ -463,9 +463,11 @@ def _ax25(data: bytes) -> Node:
     has = min((len(data) - SOCKADDR_AX25_SIZE) // AX25_ADDRESS_SIZE, AX25_MAX_DIGIS)
     want = min(max(sa.ndigis, 0), AX25_MAX_DIGIS)
     if want:
+        count = min(has, want)
+        shown = min(count, strsize)
         digis: list[Node] = [_ax25_address(data[SOCKADDR_AX25_SIZE + k * AX25_ADDRESS_SIZE:]
-                                           [:AX25_ADDRESS_SIZE]) for k in range(min(has, want))]
-        node["fsa_digipeater"] = digis + ["..."] if want > has else digis
+                                           [:AX25_ADDRESS_SIZE]) for k in range(shown)]
+        node["fsa_digipeater"] = digis + ["..."] if want > shown else digis
     if len(data) <= SOCKADDR_AX25_SIZE + has * AX25_ADDRESS_SIZE:
         return node
     # bytes past the last whole digipeater: an unnamed `...` member, beyond a struct node
@@ -476,17 +478,18 @@ def _ax25(data: bytes) -> Node:
     return _struct_text(fields + ["..."])
 
 
-FAMILY_DECODERS: dict[int, Callable[[bytes], Node]] = {
+FAMILY_DECODERS: dict[int, Callable[[bytes, int], Node]] = {
     3: _ax25, 4: _ipx, 33: _rxrpc, 36: _ieee802154, 39: _nfc, 9: _x25, 31: _bluetooth, 38: _alg,
     1: _unix, 2: _inet, 10: _inet6, 16: _netlink, 17: _packet, 40: _vsock, 42: _qrtr, 44: _xdp,
     45: _mctp,
 }
 
 
-def decode_sockaddr_bytes(data: bytes) -> Node:
-    """A sockaddr of exactly len(data) bytes (>= 2) as a struct node."""
+def decode_sockaddr_bytes(data: bytes, strsize: int = 32) -> Node:
+    """A sockaddr of exactly len(data) bytes (>= 2) as a struct node; arrays inside it (AX.25's
+    digipeaters) end after `strsize` (-s) elements."""
     fam = structs.sockaddr_family.parse(data).family
-    return FAMILY_DECODERS.get(fam, _generic)(data)
+    return FAMILY_DECODERS.get(fam, _generic)(data, strsize)
 
 
 def sockaddr_at(call: Call, addr: int, length: int) -> Node:
@@ -498,7 +501,7 @@ def sockaddr_at(call: Call, addr: int, length: int) -> Node:
     data = call.read(addr, min(length, SOCKADDR_STORAGE_SIZE))
     if data is None:
         return ptr(addr)
-    return decode_sockaddr_bytes(data)
+    return decode_sockaddr_bytes(data, call.opts.strsize)
 
 
 # --- argument decoders used by the signature table -------------------------------------------

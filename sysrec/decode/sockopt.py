@@ -216,7 +216,7 @@ def _set_group_req(call: Call, addr: int, length: int) -> Node:
         return ptr(addr)
     req = group_req.parse(data)
     return {"gr_interface": interface(req.interface),
-            "gr_group": decode_sockaddr_bytes(req.group)}
+            "gr_group": decode_sockaddr_bytes(req.group, call.opts.strsize)}
 
 
 def _set_tpacket_req(call: Call, addr: int, length: int) -> Node:

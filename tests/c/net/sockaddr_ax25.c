@@ -1,6 +1,7 @@
-// sysrec-test: -e trace=connect
+// sysrec-test: -e trace=connect -s 3
 /* AF_AX25: callsigns as text when sane, raw bytes with the text in a comment when odd, raw
- * only when the text would not print; the full form with digipeaters, cut by the length. */
+ * only when the text would not print; the full form with digipeaters, cut by the length and,
+ * as any array, after -s entries (-s 3 here; raw callsigns are never cut). */
 #include "net.h"
 #include <stdint.h>
 #include <sys/socket.h>
@@ -58,6 +59,11 @@ int main(void)
 	conn(&a, sizeof(a), "fsa_ax25={sax25_call=N0CALL-1, sax25_ndigis=2}, fsa_digipeater=[DIGI1-0, DIGI2-3]");
 	a.ndigis = 0;
 	conn(&a, 20, "fsa_ax25={sax25_call=N0CALL-1, sax25_ndigis=0}, ...");
+	a.ndigis = 5;
+	a.digi[2] = callsign("DIGI3", 0);
+	a.digi[3] = callsign("DIGI4", 0);
+	conn(&a, sizeof(a), "fsa_ax25={sax25_call=N0CALL-1, sax25_ndigis=5}, "
+	     "fsa_digipeater=[DIGI1-0, DIGI2-3, DIGI3-0, ...]");
 	a.ndigis = -1;
 	conn(&a, 16, "fsa_ax25={sax25_call=N0CALL-1, sax25_ndigis=-1}");
 	expect_exit(0);
