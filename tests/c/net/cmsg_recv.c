@@ -82,14 +82,18 @@ int main(void)
 	struct sockaddr_in from;
 	rc = receive(u, &from, sizeof(from), sizeof(control), 0, &m);
 	struct timespec *ts = (void *) CMSG_DATA(CMSG_FIRSTHDR(&m));
+	unsigned int ttl = 0;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+		if (c->cmsg_level == SOL_IP && c->cmsg_type == IP_TTL)
+			memcpy(&ttl, CMSG_DATA(c), sizeof(ttl));
 	expect_line(ret_text(rc), "recvmsg(%d, {msg_name=%s, msg_namelen=16, msg_iov=[{iov_base=\"udp\", "
 		    "iov_len=16}], msg_iovlen=1, msg_control=[{cmsg_len=32, cmsg_level=SOL_SOCKET, "
 		    "cmsg_type=SO_TIMESTAMPNS_OLD, cmsg_data={tv_sec=%lld, tv_nsec=%ld}}, {cmsg_len=28, "
 		    "cmsg_level=SOL_IP, cmsg_type=IP_PKTINFO, cmsg_data={ipi_ifindex=if_nametoindex(\"lo\"), "
 		    "ipi_spec_dst=inet_addr(\"127.0.0.1\"), ipi_addr=inet_addr(\"127.0.0.1\")}}, "
-		    "{cmsg_len=20, cmsg_level=SOL_IP, cmsg_type=IP_TTL, cmsg_data=[64]}, {cmsg_len=17, "
+		    "{cmsg_len=20, cmsg_level=SOL_IP, cmsg_type=IP_TTL, cmsg_data=[%u]}, {cmsg_len=17, "
 		    "cmsg_level=SOL_IP, cmsg_type=IP_TOS, cmsg_data=[0]}], msg_controllen=%zu, msg_flags=0}, 0)",
-		    u, inet_name(&from), (long long) ts->tv_sec, ts->tv_nsec, (size_t) m.msg_controllen);
+		    u, inet_name(&from), (long long) ts->tv_sec, ts->tv_nsec, ttl, (size_t) m.msg_controllen);
 
 	int e = socket(AF_INET, SOCK_DGRAM, 0);
 	setsockopt(e, SOL_IP, IP_RECVERR, &one, sizeof(one));
