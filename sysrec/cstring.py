@@ -2,7 +2,7 @@
 tracer (the paths inside -yy socket endpoints, which the record stores as text).
 
 C escapes for \\t \\n \\v \\f \\r \\" \\\\, printable ASCII as is, every other byte in octal with as few
-digits as possible unless a digit follows (then three): "/tmp/u\\303\\251", "a\\0011".
+digits as possible unless an octal digit follows (then three): "/tmp/u\\303\\251", "a\\0011".
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def escape(text: str, octal_too: str = "") -> str:
             out.append(esc)
         elif 0x20 <= c < 0x7F and ch not in octal_too:
             out.append(ch)
-        elif i + 1 < n and "0" <= text[i + 1] <= "9":
+        elif i + 1 < n and "0" <= text[i + 1] <= "7":
             out.append(f"\\{c:03o}")
         else:
             out.append(f"\\{c:o}")

@@ -8,11 +8,11 @@ from typing import Callable
 
 from sysrec.decode import structs
 from sysrec.decode.common import Call, Node, fd, ptr
-from sysrec.decode.xlat import flags, value
+from sysrec.decode.xlat import c_hex, flags, value
 from sysrec.decode.xlat.fcntl import (ACCESS_MODE_MASK, ACCESS_MODES, FCNTL_COMMANDS, FD_FLAGS,
                                       LEASE_TYPES, LOCK_TYPES, NOTIFY_FLAGS, OPEN_FLAGS,
                                       OWNER_TYPES, SEALS, SEEK_WHENCE)
-from sysrec.decode.xlat.signals import SIGNALS
+from sysrec.decode.xlat.signals import SIGNALS, signal_name
 
 
 def open_modes(v: int) -> str:
@@ -28,8 +28,9 @@ def _flock(call: Call, addr: int, with_pid: bool) -> Node:
         return ptr(addr)
     fl = structs.flock.parse(data)
     node: dict[str, Node] = {
-        "l_type": value(fl.l_type, LOCK_TYPES, "F_???"),
-        "l_whence": value(fl.l_whence, SEEK_WHENCE, "SEEK_???"),
+        # strace shows the two shorts unsigned: 0xffff /* F_??? */
+        "l_type": value(fl.l_type & 0xFFFF, LOCK_TYPES, "F_???"),
+        "l_whence": value(fl.l_whence & 0xFFFF, SEEK_WHENCE, "SEEK_???"),
         "l_start": fl.l_start, "l_len": fl.l_len,
     }
     if with_pid:
@@ -42,7 +43,7 @@ def _owner(call: Call, addr: int) -> Node:
     if data is None:
         return ptr(addr)
     own = structs.f_owner_ex.parse(data)
-    return {"type": value(own.type, OWNER_TYPES, "F_OWNER_???"), "pid": own.pid}
+    return {"type": value(own.type & 0xFFFFFFFF, OWNER_TYPES, "F_OWNER_???"), "pid": own.pid}
 
 
 ArgFn = Callable[[Call], Node]
@@ -62,6 +63,16 @@ def _ret_fd(ret: int) -> tuple[Node, Node]:
     return fd(ret), None
 
 
+def _ret_signal(ret: int) -> tuple[Node, Node]:
+    """F_GETSIG: the signal's name after the number (0, the default SIGIO, stays plain)."""
+    return (None, None) if ret == 0 else (None, signal_name(ret))
+
+
+def _ret_lease(ret: int) -> tuple[Node, Node]:
+    """F_GETLEASE: hex, and the lease type when it is a known one."""
+    return (f"{ret:#x}" if ret else "0"), LEASE_TYPES.get(ret)
+
+
 def _ret_hex_flags(prefix: str, render: Callable[[int], str], skip_zero: bool):
     def fmt(ret: int) -> tuple[Node, Node]:
         if skip_zero and ret == 0:
@@ -72,6 +83,11 @@ def _ret_hex_flags(prefix: str, render: Callable[[int], str], skip_zero: bool):
 
 def _arg_int(call: Call) -> Node:
     return call.s32(2)
+
+
+def _arg_hex(call: Call) -> Node:
+    """Commands strace does not decode: the argument as a hex long."""
+    return c_hex(call.u(2))
 
 
 def _arg_long(call: Call) -> Node:
@@ -107,8 +123,8 @@ def _arg_owner_out(call: Call) -> Node:
 
 
 FCNTL_ROWS: dict[str, FcntlRow] = {
-    "F_DUPFD": FcntlRow(_arg_int, returns=_ret_fd),
-    "F_DUPFD_CLOEXEC": FcntlRow(_arg_int, returns=_ret_fd),
+    "F_DUPFD": FcntlRow(_arg_long, returns=_ret_fd),
+    "F_DUPFD_CLOEXEC": FcntlRow(_arg_long, returns=_ret_fd),
     "F_GETFD": FcntlRow(returns=_ret_hex_flags("flags ", lambda v: flags(v, FD_FLAGS), True)),
     "F_SETFD": FcntlRow(_arg_fd_flags),
     "F_GETFL": FcntlRow(returns=_ret_hex_flags("flags ", open_modes, False)),
@@ -124,17 +140,17 @@ FCNTL_ROWS: dict[str, FcntlRow] = {
     "F_SETOWN_EX": FcntlRow(_arg_owner_in),
     "F_GETOWN_EX": FcntlRow(_arg_owner_out, arg_at_exit=True),
     "F_SETSIG": FcntlRow(_arg_signal),
-    "F_GETSIG": FcntlRow(),
-    "F_SETLEASE": FcntlRow(lambda call: value(call.s32(2), LEASE_TYPES, "F_???")),
-    "F_GETLEASE": FcntlRow(returns=lambda ret: (None, None)),
-    "F_NOTIFY": FcntlRow(lambda call: flags(call.u32(2), NOTIFY_FLAGS, "DN_???")),
-    "F_SETPIPE_SZ": FcntlRow(_arg_int),
+    "F_GETSIG": FcntlRow(returns=_ret_signal),
+    "F_SETLEASE": FcntlRow(lambda call: value(call.u(2), LEASE_TYPES, "F_???")),
+    "F_GETLEASE": FcntlRow(returns=_ret_lease),
+    "F_NOTIFY": FcntlRow(lambda call: flags(call.u(2), NOTIFY_FLAGS, "DN_???")),
+    "F_SETPIPE_SZ": FcntlRow(_arg_long),
     "F_GETPIPE_SZ": FcntlRow(),
-    "F_ADD_SEALS": FcntlRow(lambda call: flags(call.u32(2), SEALS, "F_SEAL_???")),
+    "F_ADD_SEALS": FcntlRow(lambda call: flags(call.u(2), SEALS, "F_SEAL_???")),
     "F_GET_SEALS": FcntlRow(returns=_ret_hex_flags("seals ", lambda v: flags(v, SEALS), True)),
 }
 
-UNKNOWN_COMMAND = FcntlRow(_arg_long)
+UNKNOWN_COMMAND = FcntlRow(_arg_hex)
 
 
 def fcntl_row(call: Call) -> tuple[Node, FcntlRow]:

@@ -1,4 +1,5 @@
-"""Socket syscalls: argument decoders for socket, socketpair, accept4, sendmsg, recvmsg...
+"""Socket syscalls: argument decoders for socket, socketpair, accept4, shutdown, sendmsg,
+recvmsg, sendmmsg, recvmmsg, and the msghdr, iovec and control messages they carry.
 
 The rows that use them are in `signatures.py`.
 """
@@ -6,22 +7,33 @@ The rows that use them are in `signatures.py`.
 from __future__ import annotations
 
 import socket
+from functools import lru_cache
+from typing import Callable
+
+from construct import Bytes, Int8ul, Int32ul, Int64sl, Int64ul, Padding, Struct
 
 from sysrec.decode import structs
 from sysrec.decode.common import Call, Node, fd, limited, ptr, read_string, vr
-from sysrec.decode.sockaddr import interface, sockaddr_at
-from sysrec.decode.xlat import flags, value
-from sysrec.decode.xlat.net import (ADDRESS_FAMILIES, ETHERNET_PROTOCOLS, INET_PROTOCOLS,
-                                    IP_OPTIONS, IP_PKTINFO, IP_TTL, MSG_FLAGS, NETLINK_PROTOCOLS,
-                                    SCM_CREDENTIALS, SCM_RIGHTS, SCM_TYPES, SOCKET_FLAGS,
-                                    SOCKET_LEVELS, SOCKET_TYPE_MASK, SOCKET_TYPES, SOL_IP,
-                                    SOL_SOCKET, SOL_UNKNOWN)
+from sysrec.decode.poll import timespec_arg
+from sysrec.decode.sockaddr import (SOCKADDR_STORAGE_SIZE, decode_sockaddr_bytes, interface,
+                                    sockaddr_at)
+from sysrec.decode.xlat import c_hex, flags, value
+from sysrec.decode.xlat.net import (
+    ADDRESS_FAMILIES, AX25_PROTOCOLS, BLUETOOTH_PROTOCOLS, CAIF_PROTOCOLS, CAN_PROTOCOLS,
+    ETHERNET_PROTOCOLS, INET_PROTOCOLS, IP_CHECKSUM, IP_CMSG_TYPES, IP_ORIGDSTADDR, IP_PKTINFO,
+    IP_RECVERR, IP_RECVOPTS, IP_RETOPTS, IP_TOS, IP_TTL, ISDN_PROTOCOLS, KCM_PROTOCOLS, MSG_FLAGS,
+    NETLINK_PROTOCOLS, NFC_PROTOCOLS, PHONET_PROTOCOLS, SCM_CREDENTIALS, SCM_RIGHTS, SCM_SECURITY,
+    SCM_TYPES, SHUTDOWN_HOW, SMC_PROTOCOLS, SO_TIMESTAMP_NEW, SO_TIMESTAMP_OLD,
+    SO_TIMESTAMPING_NEW, SO_TIMESTAMPING_OLD, SO_TIMESTAMPNS_NEW, SO_TIMESTAMPNS_OLD,
+    SOCKET_FLAGS, SOCKET_LEVELS, SOCKET_TYPE_MASK, SOCKET_TYPES, SOL_IP, SOL_SOCKET)
 
-AF_INET, AF_INET6, AF_NETLINK, AF_PACKET = 2, 10, 16, 17
+AF_AX25, AF_INET, AF_INET6, AF_NETLINK, AF_PACKET, AF_IRDA = 3, 2, 10, 16, 17, 23
+AF_CAN, AF_BLUETOOTH, AF_RXRPC, AF_ISDN, AF_PHONET, AF_CAIF = 29, 31, 33, 34, 35, 37
+AF_NFC, AF_KCM, AF_SMC = 39, 41, 43
 
 
 def family_arg(call: Call, i: int) -> Node:
-    return value(call.s32(i), ADDRESS_FAMILIES, "AF_???")
+    return value(call.u(i), ADDRESS_FAMILIES, "AF_???")
 
 
 def socket_type(v: int) -> str:
@@ -30,24 +42,60 @@ def socket_type(v: int) -> str:
     if kind is None:
         return flags(v, SOCKET_FLAGS, "SOCK_???")
     rest = v & ~SOCKET_TYPE_MASK
-    return kind if rest == 0 else f"{kind}|{flags(rest, SOCKET_FLAGS)}"
+    return kind if rest == 0 else f"{kind}|{flags(rest, SOCKET_FLAGS, 'SOCK_???')}"
 
 
 def socket_type_arg(call: Call, i: int) -> Node:
     return socket_type(call.u32(i))
 
 
+def _packet_protocol(proto: int) -> Node:
+    """AF_PACKET's protocol is in network byte order: `htons(ETH_P_ALL)`."""
+    host = ((proto & 0xFF) << 8) | ((proto >> 8) & 0xFF)
+    return f"htons({value(host, ETHERNET_PROTOCOLS, 'ETH_P_???')})"
+
+
+def _verbose_value(table: dict[int, str], unknown: str):
+    """strace's verbose style for AX.25: the number, its name in a comment."""
+    def show(proto: int) -> Node:
+        return f"{c_hex(proto)} /* {table.get(proto, unknown)} */"
+    return show
+
+
+def _named(table: dict[int, str], unknown: str):
+    def show(proto: int) -> Node:
+        return value(proto, table, unknown)
+    return show
+
+
+# family -> how socket()'s protocol prints; other families print it as a number.
+PROTOCOLS_BY_FAMILY: dict[int, Callable[[int], Node]] = {
+    AF_INET: _named(INET_PROTOCOLS, "IPPROTO_???"),
+    AF_INET6: _named(INET_PROTOCOLS, "IPPROTO_???"),
+    AF_AX25: _verbose_value(AX25_PROTOCOLS, "AX25_P_???"),
+    AF_NETLINK: _named(NETLINK_PROTOCOLS, "NETLINK_???"),
+    AF_PACKET: _packet_protocol,
+    AF_IRDA: _named(CAN_PROTOCOLS, "IRDAPROTO_???"),  # sic: strace reuses the CAN table
+    AF_CAN: _named(CAN_PROTOCOLS, "CAN_???"),
+    AF_BLUETOOTH: _named(BLUETOOTH_PROTOCOLS, "BTPROTO_???"),
+    AF_RXRPC: _named(ADDRESS_FAMILIES, "AF_???"),
+    AF_ISDN: _named(ISDN_PROTOCOLS, "ISDN_P_???"),
+    AF_PHONET: _named(PHONET_PROTOCOLS, "PN_PROTO_???"),
+    AF_CAIF: _named(CAIF_PROTOCOLS, "CAIFPROTO_???"),
+    AF_NFC: _named(NFC_PROTOCOLS, "NFC_SOCKPROTO_???"),
+    AF_KCM: _named(KCM_PROTOCOLS, "KCMPROTO_???"),
+    AF_SMC: _named(SMC_PROTOCOLS, "SMCPROTO_???"),
+}
+
+
 def protocol_arg(call: Call, i: int) -> Node:
-    """The protocol means something different in every family (argument 0 is the family)."""
-    family, proto = call.s32(0), call.s32(i)
-    if family in (AF_INET, AF_INET6):
-        return value(proto, INET_PROTOCOLS, "IPPROTO_???")
-    if family == AF_NETLINK:
-        return value(proto, NETLINK_PROTOCOLS, "NETLINK_???")
-    if family == AF_PACKET:
-        host = ((proto & 0xFF) << 8) | ((proto >> 8) & 0xFF)
-        return f"htons({value(host, ETHERNET_PROTOCOLS, 'ETH_P_???')})"
-    return proto
+    """socket()'s protocol means something different in every family (argument 0)."""
+    show = PROTOCOLS_BY_FAMILY.get(call.u(0))
+    return show(call.u(i)) if show is not None else call.u(i)
+
+
+def shutdown_how_arg(call: Call, i: int) -> Node:
+    return value(call.u(i), SHUTDOWN_HOW, "SHUT_???")
 
 
 def msg_flags_arg(call: Call, i: int) -> Node:
@@ -73,13 +121,21 @@ def fd_pair_out(call: Call, i: int) -> Node:
 # --- msghdr ------------------------------------------------------------------------------------
 
 def _iovecs(call: Call, addr: int, count: int, data_size: int | None) -> Node:
-    """msg_iov: each iov_base shown up to its iov_len, the whole limited to data_size."""
+    """msg_iov: each iov_base shown up to its iov_len, the whole limited to data_size; an
+    entry that cannot be read ends the list with `... /* its address */`."""
     if addr == 0:
         return "NULL"
     shown, more = limited(count, call)
     raw = call.read(addr, shown * structs.IOVEC_SIZE)
-    if raw is None:
-        return ptr(addr)
+    readable = shown
+    if raw is None:  # find how many entries can be read
+        readable = 0
+        while readable < shown and call.read(addr + readable * structs.IOVEC_SIZE,
+                                             structs.IOVEC_SIZE) is not None:
+            readable += 1
+        if readable == 0:
+            return ptr(addr)
+        raw = call.read(addr, readable * structs.IOVEC_SIZE) or b""
     nodes: list[Node] = []
     remaining = data_size
     for iov in structs.iovec_array.parse(raw):
@@ -87,83 +143,196 @@ def _iovecs(call: Call, addr: int, count: int, data_size: int | None) -> Node:
         if remaining is not None:
             remaining -= length
         nodes.append({"iov_base": read_string(call, iov.base, length), "iov_len": iov.len})
-    if more:
+    if readable < shown:
+        nodes.append(f"... /* {addr + readable * structs.IOVEC_SIZE:#x} */")
+    elif more:
         nodes.append("...")
     return nodes
 
 
-def _cmsg_timestamp(data: bytes, unit: str) -> Node | None:
-    if len(data) < 16:
-        return None
-    t = structs.timespec.parse(data[:16])
-    return {"tv_sec": t.tv_sec, unit: t.tv_nsec}
+# --- control messages (msg_control) ------------------------------------------------------------
+
+# What a control message carries, as the kernel lays it out (x86-64). Nanoseconds and
+# microseconds print unsigned, seconds signed, as strace prints them.
+cmsg_timeval = Struct("tv_sec" / Int64sl, "tv_usec" / Int64ul).compile()
+cmsg_timespec = Struct("tv_sec" / Int64sl, "tv_nsec" / Int64ul).compile()
+TIMESPEC_SIZE = 16
+sock_extended_err = Struct(
+    "ee_errno" / Int32ul, "ee_origin" / Int8ul, "ee_type" / Int8ul, "ee_code" / Int8ul,
+    Padding(1), "ee_info" / Int32ul, "ee_data" / Int32ul, "offender" / Bytes(16),
+).compile()
+SOCK_EXTENDED_ERR_SIZE = 32
+UCRED_SIZE, IN_PKTINFO_SIZE, SOCKADDR_IN_SIZE = 12, 12, 16
+UNAVAILABLE = "???"  # a timestamp too short for its type
 
 
-def _cmsg_pktinfo(data: bytes) -> Node | None:
-    if len(data) < 12:
-        return None
-    info = structs.in_pktinfo.parse(data[:12])
-    return {"ipi_ifindex": interface(info.ifindex),
-            "ipi_spec_dst": f'inet_addr("{socket.inet_ntop(socket.AF_INET, info.spec_dst)}")',
-            "ipi_addr": f'inet_addr("{socket.inet_ntop(socket.AF_INET, info.addr)}")'}
+def _id(v: int) -> int:
+    """A uid/gid: unsigned, except (uid_t) -1, which strace prints as -1."""
+    v &= 0xFFFFFFFF
+    return -1 if v == 0xFFFFFFFF else v
 
 
-# (level, type) -> how the data of a control message prints; others print no cmsg_data.
-CMSG_DATA = {
-    (SOL_SOCKET, 29): lambda d: _cmsg_timestamp(d, "tv_usec"),
-    (SOL_SOCKET, 35): lambda d: _cmsg_timestamp(d, "tv_nsec"),
-    (SOL_SOCKET, 63): lambda d: _cmsg_timestamp(d, "tv_usec"),
-    (SOL_SOCKET, 64): lambda d: _cmsg_timestamp(d, "tv_nsec"),
-    (SOL_IP, IP_PKTINFO): _cmsg_pktinfo,
-    (SOL_IP, IP_TTL): lambda d: [int.from_bytes(d[:4], "little", signed=True)] if len(d) >= 4 else None,
+def _inet_addr(raw: bytes) -> str:
+    return f'inet_addr("{socket.inet_ntop(socket.AF_INET, raw)}")'
+
+
+def _array(call: Call, items: list[Node]) -> Node:
+    """An array as strace prints one: at most -s elements, then `...`."""
+    shown, more = limited(len(items), call)
+    return items[:shown] + ["..."] if more else items
+
+
+def _cmsg_rights(call: Call, data: bytes) -> Node:
+    return _array(call, [fd(int.from_bytes(data[j:j + 4], "little", signed=True))
+                         for j in range(0, len(data) - len(data) % 4, 4)])
+
+
+def _cmsg_creds(call: Call, data: bytes) -> Node:
+    cred = structs.ucred.parse(data[:UCRED_SIZE])
+    return {"pid": cred.pid, "uid": _id(cred.uid), "gid": _id(cred.gid)}
+
+
+def _cmsg_security(call: Call, data: bytes) -> Node:
+    """A security label: every byte quoted, never cut by -s (a `$path` node prints so)."""
+    return {"$path": data.decode("latin-1")}
+
+
+def _cmsg_timeval(call: Call, data: bytes) -> Node:
+    if len(data) < TIMESPEC_SIZE:
+        return UNAVAILABLE
+    t = cmsg_timeval.parse(data[:TIMESPEC_SIZE])
+    return {"tv_sec": t.tv_sec, "tv_usec": t.tv_usec}
+
+
+def _timespec(data: bytes) -> Node:
+    t = cmsg_timespec.parse(data[:TIMESPEC_SIZE])
+    return {"tv_sec": t.tv_sec, "tv_nsec": t.tv_nsec}
+
+
+def _cmsg_timespec(call: Call, data: bytes) -> Node:
+    return UNAVAILABLE if len(data) < TIMESPEC_SIZE else _timespec(data)
+
+
+def _cmsg_timestamping(call: Call, data: bytes) -> Node:
+    """SO_TIMESTAMPING: three timespecs (software, deprecated, hardware)."""
+    if len(data) < 3 * TIMESPEC_SIZE:
+        return UNAVAILABLE
+    return [_timespec(data[k:k + TIMESPEC_SIZE]) for k in range(0, 3 * TIMESPEC_SIZE, TIMESPEC_SIZE)]
+
+
+def _cmsg_pktinfo(call: Call, data: bytes) -> Node:
+    info = structs.in_pktinfo.parse(data[:IN_PKTINFO_SIZE])
+    return {"ipi_ifindex": interface(info.ifindex), "ipi_spec_dst": _inet_addr(info.spec_dst),
+            "ipi_addr": _inet_addr(info.addr)}
+
+
+def _cmsg_uints(call: Call, data: bytes) -> Node:
+    return _array(call, [int.from_bytes(data[j:j + 4], "little")
+                         for j in range(0, len(data) - len(data) % 4, 4)])
+
+
+def _cmsg_bytes(call: Call, data: bytes) -> Node:
+    return _array(call, [c_hex(b) for b in data])
+
+
+def _cmsg_recverr(call: Call, data: bytes) -> Node:
+    err = sock_extended_err.parse(data[:SOCK_EXTENDED_ERR_SIZE])
+    return {"ee_errno": err.ee_errno, "ee_origin": err.ee_origin, "ee_type": err.ee_type,
+            "ee_code": err.ee_code, "ee_info": err.ee_info, "ee_data": err.ee_data,
+            "offender": decode_sockaddr_bytes(err.offender, call.opts.strsize)}
+
+
+def _cmsg_sockaddr(call: Call, data: bytes) -> Node:
+    return decode_sockaddr_bytes(data[:SOCKADDR_STORAGE_SIZE], call.opts.strsize)
+
+
+CmsgPrinter = Callable[[Call, bytes], Node]
+# (level, type) -> (the least data length strace decodes, how the data prints). strace decodes
+# SOL_SOCKET and SOL_IP messages only; IPv6 ones print their type in hex and no data.
+CMSG_PRINTERS: dict[tuple[int, int], tuple[int, CmsgPrinter]] = {
+    (SOL_SOCKET, SCM_RIGHTS): (4, _cmsg_rights),
+    (SOL_SOCKET, SCM_CREDENTIALS): (UCRED_SIZE, _cmsg_creds),
+    (SOL_SOCKET, SCM_SECURITY): (1, _cmsg_security),
+    (SOL_SOCKET, SO_TIMESTAMP_OLD): (1, _cmsg_timeval),
+    (SOL_SOCKET, SO_TIMESTAMPNS_OLD): (1, _cmsg_timespec),
+    (SOL_SOCKET, SO_TIMESTAMPING_OLD): (1, _cmsg_timestamping),
+    (SOL_SOCKET, SO_TIMESTAMP_NEW): (1, _cmsg_timeval),
+    (SOL_SOCKET, SO_TIMESTAMPNS_NEW): (1, _cmsg_timespec),
+    (SOL_SOCKET, SO_TIMESTAMPING_NEW): (1, _cmsg_timestamping),
+    (SOL_IP, IP_PKTINFO): (IN_PKTINFO_SIZE, _cmsg_pktinfo),
+    (SOL_IP, IP_TTL): (4, _cmsg_uints),
+    (SOL_IP, IP_TOS): (1, _cmsg_bytes),
+    (SOL_IP, IP_RECVOPTS): (1, _cmsg_bytes),
+    (SOL_IP, IP_RETOPTS): (1, _cmsg_bytes),
+    (SOL_IP, IP_RECVERR): (SOCK_EXTENDED_ERR_SIZE, _cmsg_recverr),
+    (SOL_IP, IP_ORIGDSTADDR): (SOCKADDR_IN_SIZE, _cmsg_sockaddr),
+    (SOL_IP, IP_CHECKSUM): (4, _cmsg_uints),
+    (SOL_IP, SCM_SECURITY): (1, _cmsg_security),
+}
+
+# The message types strace names, per level, and its comment for an unknown one.
+CMSG_TYPES: dict[int, tuple[dict[int, str], str]] = {
+    SOL_SOCKET: (SCM_TYPES, "SCM_???"),
+    SOL_IP: (IP_CMSG_TYPES, "IP_???"),
 }
 
 
-def _cmsg_data(level: int, kind: int, data: bytes) -> Node | None:
-    special = CMSG_DATA.get((level, kind))
-    if special is not None:
-        return special(data)
-    if level == SOL_SOCKET and kind == SCM_RIGHTS:
-        return [fd(int.from_bytes(data[j:j + 4], "little", signed=True))
-                for j in range(0, len(data) - len(data) % 4, 4)]
-    if level == SOL_SOCKET and kind == SCM_CREDENTIALS and len(data) >= 12:
-        cred = structs.ucred.parse(data)
-        return {"pid": cred.pid, "uid": cred.uid, "gid": cred.gid}
-    return None
-
-
 def _cmsg_type(level: int, kind: int) -> Node:
-    if level == SOL_SOCKET:
-        return value(kind, SCM_TYPES, "SCM_???")
-    if level == SOL_IP:
-        return value(kind, IP_OPTIONS, "IP_???")
-    return kind
+    names = CMSG_TYPES.get(level)
+    return value(kind, *names) if names else c_hex(kind & 0xFFFFFFFF)
+
+
+@lru_cache(maxsize=1)
+def optmem_max() -> int:
+    """The most control data strace reads: net.core.optmem_max rounded up to 8 bytes."""
+    try:
+        with open("/proc/sys/net/core/optmem_max") as f:
+            limit = int(f.read())
+    except (OSError, ValueError):
+        limit = 0
+    return (limit + 7) & ~7 if limit > 0 else 8 * (2 * 1024 + 512)
 
 
 def _cmsgs(call: Call, addr: int, length: int) -> Node:
-    """msg_control: the control messages in the first `length` bytes."""
-    raw = call.read(addr, min(length, 65536))
+    """msg_control: the control messages in the first `length` bytes. A message that runs past
+    the buffer is cut; bytes too few for a header end the list with `... /* address */`."""
+    size = min(length, optmem_max())
+    raw = call.read(addr, size) if size >= structs.CMSGHDR_SIZE else None
     if raw is None:
         return ptr(addr)
     nodes: list[Node] = []
-    offset = 0
-    while offset + structs.CMSGHDR_SIZE <= len(raw):
+    offset, left = 0, size
+    while left >= structs.CMSGHDR_SIZE:
         head = structs.cmsghdr.parse(raw[offset:offset + structs.CMSGHDR_SIZE])
         node: dict[str, Node] = {
             "cmsg_len": head.len,
-            "cmsg_level": value(head.level, SOCKET_LEVELS, SOL_UNKNOWN),
+            "cmsg_level": value(head.level, SOCKET_LEVELS, "SOL_???"),
             "cmsg_type": _cmsg_type(head.level, head.type),
         }
-        if head.len < structs.CMSGHDR_SIZE:
-            nodes.append(node)
-            break
-        end = min(offset + head.len, len(raw))
-        data = _cmsg_data(head.level, head.type, raw[offset + structs.CMSGHDR_SIZE:end])
-        if data is not None:
-            node["cmsg_data"] = data
         nodes.append(node)
-        offset += (head.len + 7) & ~7
+        end = min(head.len, left)
+        data = raw[offset + structs.CMSGHDR_SIZE:offset + end] if end > structs.CMSGHDR_SIZE else b""
+        printer = CMSG_PRINTERS.get((head.level, head.type))
+        if printer is not None and len(data) >= printer[0]:
+            node["cmsg_data"] = printer[1](call, data)
+        if end < structs.CMSGHDR_SIZE:
+            left -= structs.CMSGHDR_SIZE
+            break
+        step = (head.len + 7) & ~7
+        if step >= left:
+            left = 0
+            break
+        offset += step
+        left -= step
+    if left:
+        nodes.append(f"... /* {addr + size - left:#x} */")
+    elif size < length:
+        nodes.append("...")
     return nodes
+
+
+def _signed32(v: int) -> int:
+    return v - (1 << 32) if v & 0x80000000 else v
 
 
 def msghdr_at(call: Call, addr: int, data_size: int | None, namelen_before: int | None) -> Node:
@@ -172,15 +341,12 @@ def msghdr_at(call: Call, addr: int, data_size: int | None, namelen_before: int 
     if raw is None:
         return ptr(addr)
     m = structs.msghdr.parse(raw)
-    node: dict[str, Node] = {}
-    if m.name == 0:
-        node["msg_name"] = "NULL"
-    elif m.namelen == 0 or (namelen_before is not None and namelen_before == 0):
-        node["msg_name"] = ptr(m.name)
-    else:
-        length = m.namelen if namelen_before is None else min(m.namelen, namelen_before)
-        node["msg_name"] = sockaddr_at(call, m.name, length)
-    node["msg_namelen"] = m.namelen if namelen_before is None else vr(namelen_before, m.namelen)
+    # msg_namelen is a C int to strace; at recvmsg's exit the name is as long as the shorter of
+    # what the program offered and what the kernel wrote
+    namelen = _signed32(m.namelen)
+    shown = namelen_before if namelen_before is not None and namelen > namelen_before else namelen
+    node: dict[str, Node] = {"msg_name": sockaddr_at(call, m.name, shown)}
+    node["msg_namelen"] = namelen if namelen_before is None else vr(namelen_before, namelen)
     node["msg_iov"] = _iovecs(call, m.iov, m.iovlen, data_size)
     node["msg_iovlen"] = m.iovlen
     if m.controllen:
@@ -190,23 +356,83 @@ def msghdr_at(call: Call, addr: int, data_size: int | None, namelen_before: int 
     return node
 
 
-def mmsghdrs_out(call: Call, i: int) -> Node:
-    """sendmmsg/recvmmsg: the first `ret` entries, each with the msg_len the kernel wrote."""
-    addr = call.u(i)
-    if call.failed:
-        return ptr(addr)
-    count, more = limited(call.ret or 0, call)
+IOV_MAX = 1024  # strace prints at most this many entries of an mmsghdr vector
+
+
+def _mmsghdrs(call: Call, addr: int, count: int, with_len: int, data_sizes: bool,
+              namelens: list[int] | None) -> Node:
+    """`count` struct mmsghdr at addr: the first `with_len` with their msg_len, each message's
+    data cut to its msg_len when `data_sizes`; an entry that cannot be read ends the list."""
+    if addr == 0:
+        return "NULL"
+    shown, more = limited(count, call)
     nodes: list[Node] = []
-    for k in range(count):
+    for k in range(shown):
         entry = addr + k * structs.MMSGHDR_SIZE
+        if k >= IOV_MAX:
+            more = True
+            break
         raw_len = call.read(entry + structs.MSGHDR_SIZE, 4)
         if raw_len is None:
-            return ptr(addr)
+            if k == 0:
+                return ptr(addr)
+            nodes.append(f"... /* {entry:#x} */")
+            return nodes
         msg_len = int.from_bytes(raw_len, "little")
-        nodes.append({"msg_hdr": msghdr_at(call, entry, msg_len, None), "msg_len": msg_len})
+        before = namelens[k] if namelens is not None and k < len(namelens) else None
+        node = {"msg_hdr": msghdr_at(call, entry, msg_len if data_sizes else None, before)}
+        if k < with_len:
+            node["msg_len"] = msg_len
+        nodes.append(node)
     if more:
         nodes.append("...")
     return nodes
+
+
+def sendmmsg_vec(call: Call, i: int) -> Node:
+    """sendmmsg, printed at exit: all vlen entries, msg_len on those the kernel sent."""
+    sent = 0 if call.failed else call.ret or 0
+    return _mmsghdrs(call, call.u(i), call.u32(2), sent, False, None)
+
+
+def snapshot_recvmmsg(call: Call) -> None:
+    """recvmmsg entry: every entry's msg_namelen (the kernel overwrites them) and the timeout
+    as the program passed it."""
+    addr, namelens = call.u(1), []
+    for k in range(min(call.u32(2), IOV_MAX)):
+        raw = call.read(addr + k * structs.MMSGHDR_SIZE, structs.MSGHDR_SIZE)
+        if raw is None:
+            break
+        namelens.append(_signed32(structs.msghdr.parse(raw).namelen))
+    call.saved["namelens"] = namelens
+    call.saved["timeout"] = timespec_arg(call, 4)
+
+
+def recvmmsg_vec(call: Call, i: int) -> Node:
+    addr = call.u(i)
+    if call.failed:
+        return ptr(addr)
+    got = call.ret or 0
+    return _mmsghdrs(call, addr, got, got, True, call.saved.get("namelens"))
+
+
+def recvmmsg_timeout(call: Call, i: int) -> Node:
+    """The timeout as it was at entry (the kernel rewrites it)."""
+    return call.saved.get("timeout", ptr(call.u(i)))
+
+
+def recvmmsg_aux(call: Call) -> tuple[Node, Node]:
+    """`= 0 (Timeout)`, or the time left: `= 2 (left {tv_sec=0, tv_nsec=99})`."""
+    if call.ret == 0:
+        return None, "Timeout"
+    if call.u(4) == 0:
+        return None, None
+    left = timespec_arg(call, 4)
+    if isinstance(left, dict) and "tv_sec" in left:
+        text = "{" + ", ".join(f"{k}={v}" for k, v in left.items()) + "}"
+    else:  # unreadable now: the address
+        text = f"{call.u(4):#x}"
+    return None, f"left {text}"
 
 
 def msghdr_in(call: Call, i: int) -> Node:
@@ -216,13 +442,13 @@ def msghdr_in(call: Call, i: int) -> Node:
 def snapshot_msghdr(call: Call) -> None:
     """recvmsg entry: remember msg_namelen, which the kernel overwrites."""
     raw = call.read(call.u(1), structs.MSGHDR_SIZE)
-    call.saved["namelen"] = None if raw is None else structs.msghdr.parse(raw).namelen
+    call.saved["namelen"] = None if raw is None else _signed32(structs.msghdr.parse(raw).namelen)
 
 
 def msghdr_out(call: Call, i: int) -> Node:
     addr = call.u(i)
-    if call.failed:
-        return ptr(addr)
     before = call.saved.get("namelen")
+    if call.failed:  # strace shows what it read at entry
+        return ptr(addr) if before is None else {"msg_namelen": before}
     return msghdr_at(call, addr, call.ret, before if before is not None else None)
 

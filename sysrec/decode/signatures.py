@@ -10,49 +10,51 @@ from typing import Callable
 from sysrec.decode import (desc, fcntl as fcntl_mod, file, ioctl, mem, process, signal,
                            time)
 from sysrec.decode.row import FD, INT, UINT, ULONG, Arg, E, Signature, X
-from sysrec.decode.args import buffer_in, buffer_out, const_arg, int_arg, uint_arg, ulong_arg
+from sysrec.decode.args import buffer_in, buffer_out, int_arg, uint_arg, ulong_arg
 from sysrec.decode.common import Call, Node
-from sysrec.decode.net import (accept_flags_arg, family_arg, fd_pair_out, mmsghdrs_out,
-                               msg_flags_arg, msghdr_in, msghdr_out, protocol_arg, snapshot_msghdr,
-                               socket_type_arg)
+from sysrec.decode.net import (accept_flags_arg, family_arg, fd_pair_out, msg_flags_arg,
+                               msghdr_in, msghdr_out, protocol_arg, recvmmsg_aux,
+                               recvmmsg_timeout, recvmmsg_vec, sendmmsg_vec, shutdown_how_arg,
+                               snapshot_msghdr, snapshot_recvmmsg, socket_type_arg)
 from sysrec.decode.poll import (epoll_create1_flags_arg, epoll_ctl_event_arg, epoll_events_out,
                                 epoll_op_arg, fdset_arg, pollfds_arg, poll_aux, ppoll_aux,
                                 pselect6_aux, pselect6_sigmask_arg, select_aux, sigset_arg,
                                 timespec_arg, timeval_arg)
 from sysrec.decode.sockaddr import snapshot_socklen, sockaddr_in, sockaddr_out, socklen_vr
-from sysrec.decode.sockopt import (getsockopt_len, getsockopt_value, level_arg, optname_arg,
-                                   setsockopt_value, snapshot_optlen)
-from sysrec.decode.xlat.net import SHUTDOWN_HOW
+from sysrec.decode.sockopt import (getsockopt_len, getsockopt_name_arg, getsockopt_value,
+                                   level_arg, setsockopt_name_arg, setsockopt_value,
+                                   snapshot_optlen)
 
 SOCKADDR_IN = E(sockaddr_in(1, 2))
 
 NET_ROWS: dict[str, Signature] = {
     # sockets
     "socket": Signature((E(family_arg), E(socket_type_arg), E(protocol_arg)), returns_fd=True),
-    "socketpair": Signature((E(family_arg), E(socket_type_arg), E(protocol_arg), X(fd_pair_out))),
+    "socketpair": Signature((E(family_arg), E(socket_type_arg), ULONG, X(fd_pair_out))),
     "connect": Signature((FD, SOCKADDR_IN, INT)),
     "bind": Signature((FD, SOCKADDR_IN, INT)),
     "listen": Signature((FD, INT)),
     "accept": Signature((FD, X(sockaddr_out(1, 2)), X(socklen_vr(2))), returns_fd=True,
-                        snapshot=snapshot_socklen(2)),
+                        snapshot=snapshot_socklen(1, 2)),
     "accept4": Signature((FD, X(sockaddr_out(1, 2)), X(socklen_vr(2)), X(accept_flags_arg)),
-                         returns_fd=True, snapshot=snapshot_socklen(2)),
+                         returns_fd=True, snapshot=snapshot_socklen(1, 2)),
     "getsockname": Signature((FD, X(sockaddr_out(1, 2)), X(socklen_vr(2))),
-                             snapshot=snapshot_socklen(2)),
+                             snapshot=snapshot_socklen(1, 2)),
     "getpeername": Signature((FD, X(sockaddr_out(1, 2)), X(socklen_vr(2))),
-                             snapshot=snapshot_socklen(2)),
-    "shutdown": Signature((FD, E(const_arg(SHUTDOWN_HOW, "SHUT_???")))),
+                             snapshot=snapshot_socklen(1, 2)),
+    "shutdown": Signature((FD, E(shutdown_how_arg))),
     "sendto": Signature((FD, E(buffer_in(2)), ULONG, E(msg_flags_arg), E(sockaddr_in(4, 5)), INT)),
     "recvfrom": Signature((FD, X(buffer_out), X(ulong_arg), X(msg_flags_arg),
                            X(sockaddr_out(4, 5)), X(socklen_vr(5))),
-                          snapshot=snapshot_socklen(5)),
+                          snapshot=snapshot_socklen(4, 5)),
     "sendmsg": Signature((FD, E(msghdr_in), E(msg_flags_arg))),
     "recvmsg": Signature((FD, X(msghdr_out), X(msg_flags_arg)), snapshot=snapshot_msghdr),
-    "sendmmsg": Signature((FD, X(mmsghdrs_out), X(uint_arg), X(msg_flags_arg))),
-    "recvmmsg": Signature((FD, X(mmsghdrs_out), X(uint_arg), X(msg_flags_arg), X(timespec_arg))),
-    "getsockopt": Signature((FD, E(level_arg), E(optname_arg), X(getsockopt_value),
+    "sendmmsg": Signature((FD, X(sendmmsg_vec), X(uint_arg), X(msg_flags_arg))),
+    "recvmmsg": Signature((FD, X(recvmmsg_vec), X(uint_arg), X(msg_flags_arg), X(recvmmsg_timeout)),
+                          snapshot=snapshot_recvmmsg, aux=recvmmsg_aux),
+    "getsockopt": Signature((FD, E(level_arg), E(getsockopt_name_arg), X(getsockopt_value),
                              X(getsockopt_len)), snapshot=snapshot_optlen),
-    "setsockopt": Signature((FD, E(level_arg), E(optname_arg), E(setsockopt_value), INT)),
+    "setsockopt": Signature((FD, E(level_arg), E(setsockopt_name_arg), E(setsockopt_value), INT)),
     # readiness
     "poll": Signature((E(pollfds_arg), UINT, INT), aux=poll_aux),
     "ppoll": Signature((E(pollfds_arg), UINT, E(timespec_arg), E(sigset_arg(4)), ULONG),
