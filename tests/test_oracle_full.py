@@ -34,9 +34,6 @@ RACY = frozenset({"futex"})
 # whether a child's SIGCHLD comes while the shell waits (a signal handler and its return) or after.
 RACY_IN = {"curl": frozenset({"poll", "rt_sigaction"}), "ruby": frozenset({"munmap"}), "python": frozenset({"munmap"}),
            "pipeline": frozenset({"rt_sigreturn"}), "head-dd": frozenset({"rt_sigreturn"})}
-# Not the decoders' doing: `sysrec trace` runs the tracee on the tracer's CPU (TraceOptions.
-# same_cpu), so the CPU mask the program reads is not the one it gets under strace.
-KNOWN = frozenset({"sched_getaffinity"})
 
 PROGRAMS: dict[str, list[str]] = {
     "ls": ["ls", "-la"],
@@ -115,7 +112,7 @@ def _summary(request):
 
 
 def _decoded(name: str, program: str) -> bool:
-    return ((name in SIGNATURES or name == "fcntl") and name not in RACY | KNOWN
+    return ((name in SIGNATURES or name == "fcntl") and name not in RACY
             and name not in RACY_IN.get(program, ()))
 
 
