@@ -97,7 +97,7 @@ def test_termios_flag_words():
     fields = ioctl.termios_flags.parse(termios(
         iflag=0, oflag=0x1800 | 0x400 | 0x80000, cflag=0x1002 | (0xE << 16) | 0x20 | 0x20000000,
         lflag=0x4 | 0x100 | 0x10000))
-    assert ioctl._termios_text(fields) == (
+    assert text([ioctl._termios_node(fields)]) == (
         "{c_iflag=, c_oflag=NL0|CR2|XTABS|BS0|VT0|FF0|0x80000, "
         "c_cflag=B115200|B19200<<IBSHIFT|CS7|0x20000000, c_lflag=XCASE|TOSTOP|EXTPROC, ...}")
 

@@ -251,6 +251,23 @@ SPLICE = E(flags_of(SPLICE_FLAGS, "SPLICE_F_???"))
 RWF = arg_at(5, flags_of(RWF_FLAGS, "RWF_???"))
 TFD = E(flags_of(TFD_FLAGS, "TFD_???"))
 
+# sendfile with an offset the kernel may advance: strace prints `[2]` at entry and ` => [4]` at
+# exit, but only when the call copied something; a row has a fixed number of arguments, so the
+# change that may be absent stays one `$vr` node printed at exit.
+SENDFILE_OFFSET_BACK = Signature((FD, FD, X(sendfile_offset), X(ulong_arg)),
+                                 snapshot=snapshot_sendfile_offset)
+# NULL or an unreadable offset: strace prints the whole call at entry.
+SENDFILE_AT_ENTRY = Signature((FD, FD, E(sendfile_offset), ULONG))
+
+
+def sendfile_row(call: Call) -> Signature:
+    readable = isinstance(int64_node(call, call.u(2), signed=False), list)
+    return SENDFILE_OFFSET_BACK if readable else SENDFILE_AT_ENTRY
+
+
+# Syscalls whose row depends on an argument (signatures.PER_CALL_ROWS picks them per call).
+VARIABLE_ROWS: dict[str, Callable[[Call], Signature]] = {"sendfile": sendfile_row}
+
 ROWS: dict[str, Signature] = {
     # plain and positioned I/O
     "read": Signature((FD, X(data_out), X(ulong_arg))),
@@ -291,8 +308,8 @@ ROWS: dict[str, Signature] = {
     "fadvise64": Signature((FD, LONG, ULONG, E(const_of(FADVISE_ADVICE, "POSIX_FADV_???")))),
     "fallocate": Signature((FD, E(flags_of(FALLOC_FLAGS, "FALLOC_FL_???")), LONG, LONG)),
     # copying between descriptors
-    "sendfile": Signature((FD, FD, X(sendfile_offset), X(ulong_arg)),
-                          snapshot=snapshot_sendfile_offset),
+    # a row per call in VARIABLE_ROWS; this one stands for them in records
+    "sendfile": SENDFILE_OFFSET_BACK,
     "copy_file_range": Signature((FD, E(offset_ptr_arg), FD, E(offset_ptr_arg), ULONG, UINT)),
     "splice": Signature((FD, E(offset_ptr_arg), FD, E(offset_ptr_arg), ULONG, SPLICE)),
     "tee": Signature((FD, FD, ULONG, SPLICE)),

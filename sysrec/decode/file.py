@@ -8,11 +8,13 @@ directory listing to its entry count; so does sysrec."""
 from __future__ import annotations
 
 import time
+from dataclasses import replace
+from typing import Callable
 
 from sysrec.decode import file_structs as fs
 from sysrec.decode.args import cstring_arg, dirfd_arg, path_arg, uint_arg, ulong_arg
-from sysrec.decode.common import (PATH_MAX, Call, Node, bytes_node, ptr, read_cstring,
-                                  read_string)
+from sysrec.decode.common import (PATH_MAX, ArgDecoder, Call, Node, bytes_node, ptr,
+                                  read_cstring, read_string)
 from sysrec.decode.row import FD, Signature, E, X
 from sysrec.decode.xlat import c_hex, flags
 from sysrec.decode.xlat.file import (ACCESS_MODES, AT_FLAGS, AT_STATX_SYNC_TYPE,
@@ -88,16 +90,8 @@ def _takes_mode(v: int) -> bool:
     return bool(v & (O_CREAT | O_TMPFILE_BIT))
 
 
-def open_flags_and_mode(flags_at: int):
-    """The flags, and the mode after them only when O_CREAT or O_TMPFILE asks for one. A row
-    has a fixed number of arguments, so the optional third one is joined in as text."""
-    def decode(call: Call, i: int) -> Node:
-        v = call.u32(flags_at)
-        text = open_flags(v)
-        if _takes_mode(v):
-            text += ", " + octal_mode(call.u(flags_at + 1) & 0xFFFF)
-        return text
-    return decode
+def open_flags_arg(call: Call, i: int) -> Node:
+    return open_flags(call.u32(i))
 
 
 def numeric_mode_arg(call: Call, i: int) -> Node:
@@ -178,16 +172,13 @@ def uid_arg(call: Call, i: int) -> Node:
     return uid_text(call.u32(i))
 
 
-def mode_and_dev(mode_at: int):
-    """mknod's mode (symbolic), and the device after it only for a character or block
-    device; joined as text because the third argument is optional."""
-    def decode(call: Call, i: int) -> Node:
-        mode = call.u(mode_at) & 0xFFFF
-        text = symbolic_mode(mode)
-        if mode & S_IFMT in (S_IFCHR, S_IFBLK):
-            text += ", " + makedev(call.u32(mode_at + 1))
-        return text
-    return decode
+def symbolic_mode_arg(call: Call, i: int) -> Node:
+    """mknod's mode: `S_IFCHR|0600`."""
+    return symbolic_mode(call.u(i) & 0xFFFF)
+
+
+def device_arg(call: Call, i: int) -> Node:
+    return makedev(call.u32(i))
 
 
 # --- stat, statx, statfs ----------------------------------------------------------------------
@@ -210,10 +201,8 @@ def stat_out(call: Call, i: int) -> Node:
 
 
 def with_more(node: dict[str, Node]) -> Node:
-    """An abbreviated struct ends in a bare `...`; a struct node prints only `k=v` members, so
-    the `...` joins the last member's text."""
-    last = next(reversed(node))
-    node[last] = f"{node[last]}, ..."
+    """An abbreviated struct ends in a bare `...` (strace leaves the rest out without -v)."""
+    node["$more"] = True
     return node
 
 
@@ -401,10 +390,41 @@ MODE, AT_FLAGS_ARG, UID = E(numeric_mode_arg), E(at_flags_arg), E(uid_arg)
 ULONG, SIZE_OUT = E(ulong_arg), X(ulong_arg)
 TIMESPEC_PAIR, TIMEVAL_PAIR = E(time_pair_arg(_timespec_utime)), E(time_pair_arg(_timeval_utime))
 
+OPEN = Signature((PATH, E(open_flags_arg)), returns_fd=True)
+OPENAT = Signature((DIRFD, PATH, E(open_flags_arg)), returns_fd=True)
+MKNOD = Signature((PATH, E(symbolic_mode_arg)))
+MKNODAT = Signature((DIRFD, PATH, E(symbolic_mode_arg)))
+
+
+def with_last(row: Signature, wanted: Callable[[Call], bool], last: ArgDecoder):
+    """A row picker: `row`, plus one more argument printed at entry when `wanted(call)`."""
+    longer = replace(row, args=row.args + (E(last),))
+    return lambda call: longer if wanted(call) else row
+
+
+def _creates(flags_at: int) -> Callable[[Call], bool]:
+    """open's mode is there only when O_CREAT or O_TMPFILE asks for one."""
+    return lambda call: _takes_mode(call.u32(flags_at))
+
+
+def _is_device(mode_at: int) -> Callable[[Call], bool]:
+    """mknod's device is there only for a character or block device."""
+    return lambda call: call.u(mode_at) & S_IFMT in (S_IFCHR, S_IFBLK)
+
+
+# Syscalls whose row depends on an argument (signatures.PER_CALL_ROWS picks them per call).
+VARIABLE_ROWS: dict[str, Callable[[Call], Signature]] = {
+    "open": with_last(OPEN, _creates(1), numeric_mode_arg),
+    "openat": with_last(OPENAT, _creates(2), numeric_mode_arg),
+    "mknod": with_last(MKNOD, _is_device(1), device_arg),
+    "mknodat": with_last(MKNODAT, _is_device(2), device_arg),
+}
+
 ROWS: dict[str, Signature] = {
     # open
-    "open": Signature((PATH, E(open_flags_and_mode(1))), returns_fd=True),
-    "openat": Signature((DIRFD, PATH, E(open_flags_and_mode(2))), returns_fd=True),
+    # open, openat, mknod and mknodat: rows per call in VARIABLE_ROWS (the last argument is
+    # there only for some flags or modes); these stand for them in records.
+    "open": OPEN, "openat": OPENAT,
     "openat2": Signature((DIRFD, PATH, E(open_how_arg), ULONG), returns_fd=True),
     "creat": Signature((PATH, MODE), returns_fd=True),
     # stat: the struct at exit
@@ -442,8 +462,7 @@ ROWS: dict[str, Signature] = {
     "linkat": Signature((DIRFD, PATH, DIRFD, PATH, AT_FLAGS_ARG)),
     "symlink": Signature((PATH, PATH)),
     "symlinkat": Signature((PATH, DIRFD, PATH)),
-    "mknod": Signature((PATH, E(mode_and_dev(1)))),
-    "mknodat": Signature((DIRFD, PATH, E(mode_and_dev(2)))),
+    "mknod": MKNOD, "mknodat": MKNODAT,
     # permissions and owners
     "chmod": Signature((PATH, MODE)),
     "fchmod": Signature((FD, MODE)),

@@ -126,18 +126,17 @@ def _cflag(v: int) -> str:
     return "|".join(parts + [_flags(v & ~(CBAUD | CIBAUD | CSIZE), TERM_CFLAGS)])
 
 
-def _termios_text(fl) -> Node:
-    """strace abbreviates a termios to its four flag words and `...` (no -v). A struct node
-    cannot end in a bare `...`, so the struct is built here as text."""
-    fields = {"c_iflag": _flags(fl.c_iflag, TERM_IFLAGS), "c_oflag": _oflag(fl.c_oflag),
-              "c_cflag": _cflag(fl.c_cflag), "c_lflag": _flags(fl.c_lflag, TERM_LFLAGS)}
-    return "{" + ", ".join(f"{k}={v}" for k, v in fields.items()) + ", ...}"
+def _termios_node(fl) -> Node:
+    """strace abbreviates a termios to its four flag words and `...` (no -v)."""
+    return {"c_iflag": _flags(fl.c_iflag, TERM_IFLAGS), "c_oflag": _oflag(fl.c_oflag),
+            "c_cflag": _cflag(fl.c_cflag), "c_lflag": _flags(fl.c_lflag, TERM_LFLAGS),
+            "$more": True}
 
 
 def _termios(size: int, layout) -> ArgFn:
     def decode(call: Call) -> Node:
         data = _fetch(call, size)
-        return _termios_text(layout.parse(data)) if isinstance(data, bytes) else data
+        return _termios_node(layout.parse(data)) if isinstance(data, bytes) else data
     return decode
 
 
@@ -348,7 +347,7 @@ def _snapshot_fiemap(call: Call) -> None:
 
 def _fiemap(call: Call) -> Node:
     """FS_IOC_FIEMAP: the request as passed, then ` => ` what the kernel mapped (the extents
-    abbreviated to `...`, hence that half as text)."""
+    abbreviated to `...`)."""
     asked = call.saved.get("fiemap", ptr(call.u(2)))
     if not isinstance(asked, dict) or call.failed:
         return asked
@@ -356,8 +355,9 @@ def _fiemap(call: Call) -> Node:
     if data is None:
         return {"$vr": [asked, ptr(call.u(2))]}
     fm = fiemap.parse(data)
-    flags = _flags(fm.fm_flags, FIEMAP_FLAGS, "FIEMAP_FLAG_???")
-    return {"$vr": [asked, f"{{fm_flags={flags}, fm_mapped_extents={fm.fm_mapped_extents}, ...}}"]}
+    mapped = {"fm_flags": _flags(fm.fm_flags, FIEMAP_FLAGS, "FIEMAP_FLAG_???"),
+              "fm_mapped_extents": fm.fm_mapped_extents, "$more": True}
+    return {"$vr": [asked, mapped]}
 
 
 def _fstrim_range(call: Call) -> Node:

@@ -140,18 +140,6 @@ def _at(index: int, decode: ArgDecoder) -> ArgDecoder:
 Tail = tuple[ArgDecoder, ...]
 
 
-def _joined(head: ArgDecoder, tail: Callable[[Call], Tail]) -> ArgDecoder:
-    """An argument and those that follow it only for some of its values, as one text: a row has
-    a fixed number of arguments, but futex, mremap and membarrier print a number that depends
-    on their op or flags (VARIABLE_ROWS has the same calls with one node per argument)."""
-    def decode(call: Call, i: int) -> Node:
-        from sysrec.render.strace_text import RenderOptions, render_node  # import cycle
-        opts = RenderOptions(strsize=call.opts.strsize)
-        parts = [head(call, i)] + [more(call, -1) for more in tail(call)]
-        return ", ".join(render_node(part, opts) for part in parts)
-    return decode
-
-
 # --- mmap and friends ---------------------------------------------------------------------------
 
 def prot_arg(call: Call, i: int) -> Node:
@@ -187,10 +175,13 @@ def mincore_vec_out(call: Call, i: int) -> Node:
     return _array(call, call.u(i), pages, 1, lambda data: data[0] & 1)
 
 
+_MREMAP_NEW_ADDRESS: Tail = (_at(4, ptr_arg),)
+
+
 def _mremap_tail(call: Call) -> Tail:
     """The new address follows only when both MREMAP_MAYMOVE and MREMAP_FIXED are set."""
     if call.u(3) & MREMAP_MAYMOVE_FIXED == MREMAP_MAYMOVE_FIXED:
-        return (_at(4, ptr_arg),)
+        return _MREMAP_NEW_ADDRESS
     return ()
 
 
@@ -334,9 +325,13 @@ def futex_waiters_arg(call: Call, i: int) -> Node:
 
 # --- membarrier ---------------------------------------------------------------------------------
 
+_MEMBARRIER_CPU_ID: Tail = (_at(2, int_arg),)
+
+
 def _membarrier_tail(call: Call) -> Tail:
-    """cpu_id follows only with MEMBARRIER_CMD_FLAG_CPU."""
-    return (_at(2, int_arg),) if call.u32(1) & MEMBARRIER_CMD_FLAG_CPU else ()
+    """cpu_id follows only with MEMBARRIER_CMD_FLAG_CPU (the tails are built once: rows are
+    cached per tail)."""
+    return _MEMBARRIER_CPU_ID if call.u32(1) & MEMBARRIER_CMD_FLAG_CPU else ()
 
 
 membarrier_flags_arg = flags_arg(MEMBARRIER_FLAGS, "MEMBARRIER_CMD_FLAG_???")
@@ -660,7 +655,10 @@ ROWS: dict[str, Signature] = {
     "pkey_mprotect": Signature((ADDR, ULONG, PROT, INT)),
     "pkey_alloc": Signature((E(hex_arg), E(flags_arg(PKEY_ACCESS, "PKEY_???", width=64)))),
     "pkey_free": Signature((INT,)),
-    "mremap": Signature((ADDR, ULONG, ULONG, E(_joined(mremap_flags_arg, _mremap_tail))),
+    # futex, mremap and membarrier: rows per call in VARIABLE_ROWS (how many arguments print
+    # depends on the op or flags); these rows, without the optional arguments, stand for them
+    # in records: everything prints at entry.
+    "mremap": Signature((ADDR, ULONG, ULONG, E(mremap_flags_arg)),
                         aux=hex_return),
     "remap_file_pages": Signature((ADDR, ULONG, PROT, ULONG, E(map_flags_arg))),
     "madvise": Signature((ADDR, ULONG, E(_xval32(MADVISE_ADVICE, "MADV_???")))),
@@ -682,11 +680,11 @@ ROWS: dict[str, Signature] = {
                                 X(flags_arg(GET_MEMPOLICY_FLAGS, "MPOL_???", width=64)))),
     "set_mempolicy_home_node": Signature((ADDR, ULONG, ULONG, E(hex_arg))),
     "migrate_pages": Signature((INT, ULONG, E(nodemask_arg(1)), E(nodemask_arg(1)))),
-    "futex": Signature((ADDR, E(_joined(futex_op_arg, _futex_tail)))),
+    "futex": Signature((ADDR, E(futex_op_arg))),
     "futex_waitv": Signature((E(futex_waiters_arg), UINT, E(hex32_arg), E(timespec_arg),
                               E(_xval32(CLOCK_IDS, "CLOCK_???")))),
     "membarrier": Signature((E(_xval32(MEMBARRIER_CMDS, "MEMBARRIER_CMD_???")),
-                             E(_joined(membarrier_flags_arg, _membarrier_tail))),
+                             E(membarrier_flags_arg)),
                             aux=membarrier_aux),
     "io_uring_setup": Signature((UINT, X(io_uring_params_arg)), returns_fd=True,
                                 snapshot=snapshot_io_uring_params),
@@ -725,10 +723,9 @@ def _register_row(call: Call) -> Signature:
     return ROWS["io_uring_register"] if call.u32(1) in _REGISTER_ANSWERS else _REGISTER_AT_ENTRY
 
 
-# futex, mremap and membarrier print a number of arguments that depends on one of them; ROWS
-# prints that tail as one text after the argument that decides it. A caller that picks the row
-# per call (as signatures.signature_for does for fcntl) gets one node per argument from these,
-# and io_uring_register's exact entry/exit split.
+# futex, mremap and membarrier print a number of arguments that depends on one of them, and
+# io_uring_register prints its argument at entry or at exit depending on the opcode:
+# signatures.PER_CALL_ROWS picks these rows per call.
 VARIABLE_ROWS: dict[str, Callable[[Call], Signature]] = {
     "futex": _variable((ptr_arg,), futex_op_arg, _futex_tail),
     "mremap": _variable((ptr_arg, ulong_arg, ulong_arg), mremap_flags_arg, _mremap_tail,

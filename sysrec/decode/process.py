@@ -9,8 +9,7 @@ from typing import Callable
 
 from construct import Array, Bytes, Int16ul, Int32sl, Int32ul, Int64sl, Int64ul, Padding, Struct
 
-from sysrec.cstring import escape
-from sysrec.decode.args import (dirfd_arg, fd_arg, flags_arg, hex_arg, path_arg,
+from sysrec.decode.args import (cstring_arg, dirfd_arg, fd_arg, flags_arg, hex_arg, path_arg,
                                 ptr_arg, uint_arg, ulong_arg)
 from sysrec.decode.common import Call, Node, bytes_node, cstring_node, fd, limited, ptr, read_string
 from sysrec.decode.row import INT, UINT, ULONG, E, Signature, X
@@ -22,10 +21,10 @@ from sysrec.decode.xlat.process import (
     CLONE_PIDFD, CLONE_SETTLS, CSIGNAL, GETRANDOM_FLAGS, P_PIDFD, PER_MASK, PERSONALITY_FLAGS,
     PERSONALITY_TYPES, PR_CAP_AMBIENT, PR_CAP_AMBIENT_WITH_CAP, PR_DUMPABLE, PR_MCE_KILL,
     PR_MCE_KILL_POLICY, PR_MCE_KILL_SET, PR_SET_MM, PR_SET_VMA, PR_SPEC_CMDS, PR_SPEC_GET_FLAGS,
-    PR_SPEC_SET_FLAGS, PR_TSC, PR_SET_VMA_ANON_NAME, PRCTL_OPTIONS,
+    PR_FP_MODE, PR_SPEC_SET_FLAGS, PR_TSC, PR_SET_VMA_ANON_NAME, PR_UNALIGN_FLAGS, PRCTL_OPTIONS,
     PRIORITY_WHICH, PTRACE_EVENTS, RESOURCES, SCHED_FLAG_KEEP_PARAMS, SCHED_FLAG_KEEP_POLICY,
     SCHED_FLAGS, SCHEDULERS, SECCOMP_MODE_FILTER, SECCOMP_MODE_STRICT, SECCOMP_MODES, SECURE_BITS,
-    SETNS_TYPES, UNSHARE_FLAGS, USAGE_WHO, WAIT_OPTIONS, WAITID_TYPES)
+    SETNS_TYPES, UNSHARE_FLAGS, USAGE_WHO, WAIT_OPTIONS, WAITID_TYPES, XFEATURE_MASKS, XFEATURES)
 from sysrec.decode.xlat.signals import signal_name
 
 # --- structures (x86-64 layout) ----------------------------------------------------------------
@@ -134,24 +133,22 @@ def _signal(nr: int) -> Node:
     return signal_name(nr)
 
 
-def _timeval_text(sec: int, usec: int) -> str:
-    return f"{{tv_sec={sec}, tv_usec={usec}}}"
+def _timeval(sec: int, usec: int) -> Node:
+    return {"tv_sec": sec, "tv_usec": usec}
 
 
-def _render(nodes: list[Node], call: Call) -> str:
-    """The nodes as strace prints them, joined: for calls whose printed shape varies per call."""
-    from sysrec.render.strace_text import RenderOptions, render_args  # decode is imported first
-    return render_args(nodes, RenderOptions(strsize=call.opts.strsize))
+def _render(node: Node, call: Call) -> str:
+    """One node as strace prints it: for a named argument (`child_stack=NULL`), which no
+    node kind expresses."""
+    from sysrec.render.strace_text import RenderOptions, render_node  # decode is imported first
+    return render_node(node, RenderOptions(strsize=call.opts.strsize))
 
 
-def _as_one_arg(build: Callable[[Call], list[Node]]):
-    """One exit-time argument holding a whole varying argument list as text (prctl, clone).
-
-    The row shape is fixed per syscall, but these print a different number of arguments per
-    option or per flag; the rendered text is the only node that fits every case."""
-    def decode(call: Call, i: int) -> Node:
-        return _render(build(call), call)
-    return decode
+def named_arg(name: str, decode: Callable[[Call], Node]):
+    """An argument strace prints with its name, `name=value` (clone's)."""
+    def decode_named(call: Call, i: int) -> Node:
+        return f"{name}={_render(decode(call), call)}"
+    return decode_named
 
 
 # --- execve ------------------------------------------------------------------------------------
@@ -232,20 +229,44 @@ def _clone_flags_text(raw: int) -> Node:
     return f"{text}|{_signal(sig)}" if sig else text
 
 
-def clone_args_list(call: Call) -> list[Node]:
-    """clone(child_stack, flags[, parent_tid][, tls][, child_tidptr]): x86-64's raw order is
-    flags, stack, parent_tid, child_tid, tls; strace names them and shows those the flags use."""
-    raw_flags = call.u(0)
-    nodes: list[Node] = [f"child_stack={_render([ptr(call.u(1))], call)}",
-                         f"flags={_clone_flags_text(raw_flags)}"]
-    if raw_flags & (CLONE_PARENT_SETTID | CLONE_PIDFD):
-        tid = _num_in_brackets(call, call.u(2))
-        nodes.append(f"parent_tid={_render([tid], call)}")
-    if raw_flags & CLONE_SETTLS:
-        nodes.append(f"tls={_render([ptr(call.u(4))], call)}")
-    if raw_flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID):
-        nodes.append(f"child_tidptr={_render([ptr(call.u(3))], call)}")
-    return nodes
+# clone(): x86-64's raw order is flags, stack, parent_tid, child_tid, tls; strace names the
+# arguments and shows only those the flags use. stack and flags print at entry; what the kernel
+# may write (parent_tid) and the pointers after it print at exit, after a comma (`comma_at_exit`:
+# `clone(child_stack=NULL, flags=... <unfinished ...>` / `<... clone resumed>, parent_tid=[N])`).
+CLONE_STACK, CLONE_PTID, CLONE_CTID, CLONE_TLS = 1, 2, 3, 4
+CLONE_EXIT_FLAGS = (CLONE_PARENT_SETTID | CLONE_PIDFD | CLONE_CHILD_SETTID |
+                    CLONE_CHILD_CLEARTID | CLONE_SETTLS)
+
+
+def _clone_parent_tid(call: Call) -> Node:
+    """The child's tid (CLONE_PARENT_SETTID), or the pidfd (CLONE_PIDFD) the kernel wrote."""
+    addr = call.u(CLONE_PTID)
+    if call.u(0) & CLONE_PARENT_SETTID:
+        return _num_in_brackets(call, addr)
+    node = _num_in_brackets(call, addr)
+    return [fd(node[0])] if isinstance(node, list) else node
+
+
+CLONE_ENTRY = (E(named_arg("child_stack", lambda call: ptr(call.u(CLONE_STACK)))),
+               E(named_arg("flags", lambda call: _clone_flags_text(call.u(0)))))
+CLONE_PARENT_TID = X(named_arg("parent_tid", _clone_parent_tid))
+CLONE_TLS_ARG = X(named_arg("tls", lambda call: ptr(call.u(CLONE_TLS))))
+CLONE_CHILD_TIDPTR = X(named_arg("child_tidptr", lambda call: ptr(call.u(CLONE_CTID))))
+
+
+@lru_cache(maxsize=None)
+def _clone_signature(parent_tid: bool, tls: bool, child_tid: bool) -> Signature:
+    tail = (CLONE_PARENT_TID,) * parent_tid + (CLONE_TLS_ARG,) * tls + \
+        (CLONE_CHILD_TIDPTR,) * child_tid
+    return Signature(CLONE_ENTRY + tail, comma_at_exit=True)
+
+
+def clone_row(call: Call) -> Signature:
+    """The arguments this clone's flags bring; none of them: the whole call prints at entry."""
+    raw = call.u(0)
+    return _clone_signature(bool(raw & (CLONE_PARENT_SETTID | CLONE_PIDFD)),
+                            bool(raw & CLONE_SETTLS),
+                            bool(raw & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)))
 
 
 def _clone_args_node(call: Call, args) -> dict:
@@ -320,6 +341,30 @@ def clone3_args_arg(call: Call, i: int) -> Node:
     return {"$vr": [before, after]} if after else before
 
 
+CLONE3_ANSWERS = CLONE_PIDFD | CLONE_PARENT_SETTID  # the kernel writes through these
+
+# Whether clone3 prints anything at exit is known at entry: only when the flags ask the kernel
+# to write back (or the struct is larger than sysrec knows); otherwise the whole call prints at
+# entry (`clone3({...}, 88 <unfinished ...>`).
+CLONE3_AT_ENTRY = Signature((E(clone3_args_arg), E(ulong_arg)), snapshot=_snapshot_clone3)
+# The struct and what the kernel wrote as `before => after`, at exit. strace prints the struct at
+# entry and ` => {parent_tid=[N]}` at exit (a `$cont`), but only when the call succeeded: a row
+# has a fixed number of arguments, so the answer that may be absent stays in one `$vr` node.
+CLONE3_ANSWERED = Signature((X(clone3_args_arg), X(ulong_arg)), snapshot=_snapshot_clone3)
+
+
+def clone3_row(call: Call) -> Signature:
+    addr, size = call.u(0), call.u(1)
+    if min(size, CLONE_ARGS_SIZE) < CLONE_ARGS_MIN_SIZE:
+        return CLONE3_AT_ENTRY
+    head = call.read(addr, 8)
+    if head is None:
+        return CLONE3_AT_ENTRY
+    if uint64.parse(head) & CLONE3_ANSWERS or size > CLONE_ARGS_SIZE:
+        return CLONE3_ANSWERED
+    return CLONE3_AT_ENTRY
+
+
 # --- wait4, waitid -----------------------------------------------------------------------------
 
 def wait_status_text(status: int) -> str:
@@ -366,8 +411,8 @@ def rusage_node(call: Call, addr: int) -> Node:
     ru = _read_struct(call, addr, RUSAGE_SIZE, rusage_times)
     if ru is None:
         return ptr(addr)
-    return (f"{{ru_utime={_timeval_text(ru.utime_sec, ru.utime_usec)}, "
-            f"ru_stime={_timeval_text(ru.stime_sec, ru.stime_usec)}, {MORE}}}")
+    return {"ru_utime": _timeval(ru.utime_sec, ru.utime_usec),
+            "ru_stime": _timeval(ru.stime_sec, ru.stime_usec), "$more": True}
 
 
 def wait4_rusage_arg(call: Call, i: int) -> Node:
@@ -491,7 +536,7 @@ def affinity_out_arg(call: Call, i: int) -> Node:
     return _cpu_set(call, call.u(i), call.ret or 0)
 
 
-def _sched_attr_text(call: Call, addr: int, usize: int) -> Node:
+def _sched_attr_node(call: Call, addr: int, usize: int) -> Node:
     """strace's print_sched_attr; `usize` is sched_getattr's size, 0 for sched_setattr."""
     is_set = usize == 0
     if is_set:
@@ -515,32 +560,30 @@ def _sched_attr_text(call: Call, addr: int, usize: int) -> Node:
             return ptr(addr)
         attr = sched_attr.parse(data.ljust(SCHED_ATTR_SIZE, b"\0"))
         size = attr.size
-    parts = [f"size={attr.size}"]
+    node: dict[str, Node] = {"size": attr.size}
     if size >= SCHED_ATTR_MIN_SIZE:
         keep = attr.sched_flags & (SCHED_FLAG_KEEP_POLICY | SCHED_FLAG_KEEP_PARAMS)
         if not is_set or attr.sched_policy & 0x80000000 or not keep:
-            parts.append(f"sched_policy={value(attr.sched_policy, SCHEDULERS, 'SCHED_???')}")
-        parts.append(f"sched_flags={flags(attr.sched_flags, SCHED_FLAGS, 'SCHED_FLAG_???')}")
+            node["sched_policy"] = value(attr.sched_policy, SCHEDULERS, "SCHED_???")
+        node["sched_flags"] = flags(attr.sched_flags, SCHED_FLAGS, "SCHED_FLAG_???")
         if not is_set or not attr.sched_flags & SCHED_FLAG_KEEP_PARAMS:
-            parts += [f"sched_nice={attr.sched_nice}", f"sched_priority={attr.sched_priority}",
-                      f"sched_runtime={attr.sched_runtime}",
-                      f"sched_deadline={attr.sched_deadline}",
-                      f"sched_period={attr.sched_period}"]
+            node.update(sched_nice=attr.sched_nice, sched_priority=attr.sched_priority,
+                        sched_runtime=attr.sched_runtime, sched_deadline=attr.sched_deadline,
+                        sched_period=attr.sched_period)
         if size >= SCHED_ATTR_SIZE:
-            parts += [f"sched_util_min={attr.sched_util_min}",
-                      f"sched_util_max={attr.sched_util_max}"]
+            node.update(sched_util_min=attr.sched_util_min, sched_util_max=attr.sched_util_max)
     if (usize if is_set else attr.size) > size:
-        parts.append(MORE)
-    return "{" + ", ".join(parts) + "}"
+        node["$more"] = True  # a larger struct than sysrec knows
+    return node
 
 
 def sched_getattr_arg(call: Call, i: int) -> Node:
     size = call.u32(2)
-    return _sched_attr_text(call, call.u(i), size) if size else ptr(call.u(i))
+    return _sched_attr_node(call, call.u(i), size) if size else ptr(call.u(i))
 
 
 def _snapshot_sched_setattr(call: Call) -> None:
-    call.saved["sched_attr"] = _sched_attr_text(call, call.u(1), 0)
+    call.saved["sched_attr"] = _sched_attr_node(call, call.u(1), 0)
 
 
 E2BIG = 7
@@ -557,17 +600,27 @@ def sched_setattr_arg(call: Call, i: int) -> Node:
 
 
 # --- prctl, arch_prctl -------------------------------------------------------------------------
+# Both print an option, then arguments that depend on it: most options print everything at
+# entry; those whose answer the kernel writes through a pointer print it at exit. One row per
+# option (prctl_row, arch_prctl_row); an option sysrec does not know prints its arguments in hex.
 
-def _prctl_rest(call: Call, first: int) -> list[Node]:
-    """strace's print_prctl_args: the remaining arguments in hex."""
-    return [c_hex(call.u(k)) for k in range(first, 5)]
+PRCTL_NARGS = 5
 
 
-def _prctl_name_out(call: Call) -> Node:
-    addr = call.u(1)
+def hex_ulong_arg(call: Call, i: int) -> Node:
+    """strace's PRINT_VAL_X of a register: `0x1f`, `0`."""
+    return c_hex(call.u(i))
+
+
+def prctl_option_arg(call: Call, i: int) -> Node:
+    return value(call.u32(i), PRCTL_OPTIONS, "PR_???")
+
+
+def _prctl_name_out(call: Call, i: int) -> Node:
+    addr = call.u(i)
     if call.failed:
         return ptr(addr)
-    data = call.read(addr, 16)
+    data = call.read(addr, TASK_COMM_LEN)
     if data is None:
         return ptr(addr)
     end = data.find(b"\0")
@@ -577,10 +630,10 @@ def _prctl_name_out(call: Call) -> Node:
 TASK_COMM_LEN = 16
 
 
-def _prctl_name_in(call: Call) -> Node:
+def _prctl_name_in(call: Call, i: int) -> Node:
     """PR_SET_NAME's string: at most 15 bytes (TASK_COMM_LEN - 1); strace adds `...` unless
     the NUL is among them, so a name of exactly 15 bytes gets it too."""
-    node = cstring_node(call, call.u(1))
+    node = cstring_node(call, call.u(i))
     if isinstance(node, dict) and "$s" in node:
         text = node["$s"]
         n = node.get("n", len(text))
@@ -594,9 +647,9 @@ def _prctl_name_in(call: Call) -> Node:
     return node
 
 
-def _seccomp_filter(call: Call) -> Node:
+def _seccomp_filter(call: Call, i: int) -> Node:
     """A sock_fprog: `{len=N, filter=0x...}`."""
-    addr = call.u(2)
+    addr = call.u(i)
     if addr == 0:
         return "NULL"
     data = call.read(addr, 16)
@@ -606,121 +659,49 @@ def _seccomp_filter(call: Call) -> Node:
     return {"len": length, "filter": ptr(int.from_bytes(data[8:16], "little"))}
 
 
-PrctlArgs = Callable[[Call], list[Node]]
-
-# Each option: its arguments after the option itself (the line prints at exit), and what the
-# return value means.
-PRCTL_ARGS: dict[str, PrctlArgs] = {
-    "PR_SET_NAME": lambda call: [_prctl_name_in(call)],
-    "PR_GET_NAME": lambda call: [_prctl_name_out(call)],
-    "PR_SET_PDEATHSIG": lambda call: [call.u(1) if call.u(1) > 128 else _signal(call.u(1))],
-    "PR_GET_PDEATHSIG": lambda call: [_pdeathsig_out(call)],
-    "PR_SET_NO_NEW_PRIVS": lambda call: [call.u(1)] + _prctl_rest(call, 2),
-    "PR_SET_THP_DISABLE": lambda call: [call.u(1)] + _prctl_rest(call, 2),
-    "PR_SET_IO_FLUSHER": lambda call: [call.u(1)] + _prctl_rest(call, 2),
-    "PR_GET_NO_NEW_PRIVS": lambda call: _prctl_rest(call, 1),
-    "PR_GET_THP_DISABLE": lambda call: _prctl_rest(call, 1),
-    "PR_GET_IO_FLUSHER": lambda call: _prctl_rest(call, 1),
-    "PR_GET_DUMPABLE": lambda call: [],
-    "PR_GET_SECUREBITS": lambda call: [],
-    "PR_GET_KEEPCAPS": lambda call: [],
-    "PR_GET_SECCOMP": lambda call: [],
-    "PR_GET_TIMERSLACK": lambda call: [],
-    "PR_GET_TIMING": lambda call: [],
-    "PR_TASK_PERF_EVENTS_DISABLE": lambda call: [],
-    "PR_TASK_PERF_EVENTS_ENABLE": lambda call: [],
-    "PR_GET_CHILD_SUBREAPER": lambda call: [_num_in_brackets(call, call.u(1), signed=False)],
-    "PR_GET_ENDIAN": lambda call: [_num_in_brackets(call, call.u(1), signed=False)],
-    "PR_GET_FPEMU": lambda call: [_num_in_brackets(call, call.u(1), signed=False)],
-    "PR_GET_FPEXC": lambda call: [_num_in_brackets(call, call.u(1), signed=False)],
-    "PR_SET_ENDIAN": lambda call: [call.u(1)],
-    "PR_SET_FPEMU": lambda call: [call.u(1)],
-    "PR_SET_FPEXC": lambda call: [call.u(1)],
-    "PR_SET_CHILD_SUBREAPER": lambda call: [call.u(1)],
-    "PR_SET_KEEPCAPS": lambda call: [call.u(1)],
-    "PR_SET_TIMING": lambda call: [call.u(1)],
-    "PR_SET_DUMPABLE": lambda call: [value(call.u(1), PR_DUMPABLE, "SUID_DUMP_???")],
-    "PR_CAPBSET_READ": lambda call: [value(call.u(1), CAPABILITIES, "CAP_???")],
-    "PR_CAPBSET_DROP": lambda call: [value(call.u(1), CAPABILITIES, "CAP_???")],
-    "PR_SET_TIMERSLACK": lambda call: [call.s64(1)],
-    "PR_SET_SECCOMP": lambda call: _prctl_seccomp(call),
-    "PR_SET_VMA": lambda call: _prctl_set_vma(call),
-    "PR_SET_PTRACER": lambda call: ["PR_SET_PTRACER_ANY" if call.s32(1) == -1 else call.s32(1)],
-    "PR_GET_TID_ADDRESS": lambda call: [_ulong_in_brackets(call, call.u(1), hexa=True)],
-    "PR_SET_SECUREBITS": lambda call: [flags(call.u(1), SECURE_BITS, "SECBIT_???")],
-    "PR_CAP_AMBIENT": lambda call: _prctl_cap_ambient(call),
-    "PR_SET_MM": lambda call: [value(call.u32(1), PR_SET_MM, "PR_SET_MM_???")]
-    + _prctl_rest(call, 2),
-    "PR_MCE_KILL": lambda call: [
-        value(call.u(1), PR_MCE_KILL, "PR_MCE_KILL_???"),
-        value(call.u(2), PR_MCE_KILL_POLICY, "PR_MCE_KILL_???") if call.u(1) == PR_MCE_KILL_SET
-        else c_hex(call.u(2))] + _prctl_rest(call, 3),
-    "PR_GET_TSC": lambda call: [_tsc_out(call)],
-    "PR_SET_TSC": lambda call: [value(call.u32(1), PR_TSC, "PR_TSC_???")],
-    "PR_GET_SPECULATION_CTRL": lambda call: [value(call.u(1), PR_SPEC_CMDS, "PR_SPEC_???")],
-    "PR_SET_SPECULATION_CTRL": lambda call: [
-        value(call.u(1), PR_SPEC_CMDS, "PR_SPEC_???"),
-        value(call.u(2), PR_SPEC_SET_FLAGS, "PR_SPEC_???") if call.u(1) in PR_SPEC_CMDS
-        else c_hex(call.u(2))],
-}
+def _int_out(show: Callable[[int], Node]):
+    """An int the kernel wrote through the pointer in this argument: `[SIGTERM]`; the address
+    when the call failed or the memory is unreadable."""
+    def decode(call: Call, i: int) -> Node:
+        addr = call.u(i)
+        if call.failed or addr == 0:
+            return ptr(addr)
+        v = _read_int(call, addr)
+        return ptr(addr) if v is None else [show(v)]
+    return decode
 
 
-def _prctl_cap_ambient(call: Call) -> list[Node]:
-    op = call.u(1)
-    nodes: list[Node] = [value(op, PR_CAP_AMBIENT, "PR_CAP_AMBIENT_???")]
-    if op in PR_CAP_AMBIENT_WITH_CAP:
-        return nodes + [value(call.u(2), CAPABILITIES, "CAP_???")] + _prctl_rest(call, 3)
-    return nodes + _prctl_rest(call, 2)
+def _const64(table: dict[int, str], unknown: str):
+    """printxval64: the whole register looked up."""
+    return lambda call, i: value(call.u(i), table, unknown)
 
 
-def _tsc_out(call: Call) -> Node:
-    addr = call.u(1)
-    if addr == 0 or call.failed:
-        return ptr(addr)
-    v = _read_int(call, addr)
-    return ptr(addr) if v is None else [value(v, PR_TSC, "PR_TSC_???")]
+def _when_arg2(choices: Callable[[int], bool], then, otherwise=hex_ulong_arg):
+    """An argument whose meaning depends on the option's first argument (arg2)."""
+    return lambda call, i: (then if choices(call.u(1)) else otherwise)(call, i)
 
 
-def _pdeathsig_out(call: Call) -> Node:
-    addr = call.u(1)
-    if call.failed or addr == 0:
-        return ptr(addr)
-    v = _read_int(call, addr)
-    return ptr(addr) if v is None else [_signal(v)]
+OPTION = E(prctl_option_arg)
+HEX = E(hex_ulong_arg)
+DECIMAL = E(ulong_arg)
 
 
-def _prctl_seccomp(call: Call) -> list[Node]:
-    mode = call.u(1)
-    nodes: list[Node] = [value(mode, SECCOMP_MODES, "SECCOMP_MODE_???")]
-    if mode == SECCOMP_MODE_STRICT:
-        return nodes
-    if mode == SECCOMP_MODE_FILTER:
-        return nodes + [_seccomp_filter(call)]
-    return nodes + _prctl_rest(call, 2)
+def _hex_from(first: int) -> tuple:
+    """strace's print_prctl_args: the remaining arguments in hex."""
+    return (HEX,) * (PRCTL_NARGS - first)
 
 
-def _prctl_set_vma(call: Call) -> list[Node]:
-    op = call.u(1)
-    nodes: list[Node] = [value(op, PR_SET_VMA, "PR_SET_VMA_???")]
-    if op == PR_SET_VMA_ANON_NAME:
-        return nodes + [ptr(call.u(2)), call.u(3), cstring_node(call, call.u(4))]
-    return nodes + _prctl_rest(call, 2)
-
-
-def prctl_args_list(call: Call) -> list[Node]:
-    option = value(call.u32(0), PRCTL_OPTIONS, "PR_???")
-    rest = PRCTL_ARGS.get(option) if isinstance(option, str) else None
-    if rest is None:
-        return [option] + _prctl_rest(call, 1)
-    return [option] + rest(call)
+def _prctl(*args, aux=None) -> Signature:
+    return Signature((OPTION,) + args, aux=aux)
 
 
 def prctl_aux(call: Call) -> tuple[Node, Node]:
     option = PRCTL_OPTIONS.get(call.u32(0))
     if option == "PR_GET_DUMPABLE":
         return None, PR_DUMPABLE.get(call.ret or 0)
-    if option == "PR_GET_SECUREBITS" and call.ret:
-        return c_hex(call.ret), flags(call.ret, SECURE_BITS)
+    if option in ("PR_GET_SECUREBITS", "PR_GET_FP_MODE") and call.ret:
+        table = SECURE_BITS if option == "PR_GET_SECUREBITS" else PR_FP_MODE
+        return c_hex(call.ret), flags(call.ret, table)
     if option == "PR_MCE_KILL_GET":
         return None, PR_MCE_KILL_POLICY.get(call.ret or 0)
     if option == "PR_GET_SPECULATION_CTRL" and call.u(1) in PR_SPEC_CMDS:
@@ -729,16 +710,150 @@ def prctl_aux(call: Call) -> tuple[Node, Node]:
     return None, None
 
 
-ARCH_GET_CODES = ("ARCH_GET_FS", "ARCH_GET_GS")
+PRCTL_DEFAULT = _prctl(*_hex_from(1))
+ONLY_OPTION = _prctl()
+UINT_OUT = X(lambda call, i: _num_in_brackets(call, call.u(i), signed=False))
+CAPABILITY = E(_const64(CAPABILITIES, "CAP_???"))
+
+_SECCOMP_MODE = E(_const64(SECCOMP_MODES, "SECCOMP_MODE_???"))
+_SET_VMA_OP = E(_const64(PR_SET_VMA, "PR_SET_VMA_???"))
+_CAP_AMBIENT_OP = E(_const64(PR_CAP_AMBIENT, "PR_CAP_AMBIENT_???"))
+_SECCOMP_ROWS = {SECCOMP_MODE_STRICT: _prctl(_SECCOMP_MODE),
+                 SECCOMP_MODE_FILTER: _prctl(_SECCOMP_MODE, E(_seccomp_filter))}
+_SECCOMP_OTHER = _prctl(_SECCOMP_MODE, *_hex_from(2))
+_SET_VMA_ANON_NAME = _prctl(_SET_VMA_OP, E(ptr_arg), DECIMAL, E(cstring_arg))
+_SET_VMA_OTHER = _prctl(_SET_VMA_OP, *_hex_from(2))
+_CAP_AMBIENT_WITH_CAP = _prctl(_CAP_AMBIENT_OP, CAPABILITY, *_hex_from(3))
+_CAP_AMBIENT_OTHER = _prctl(_CAP_AMBIENT_OP, *_hex_from(2))
+
+PrctlRow = Signature | Callable[[Call], Signature]
+
+PRCTL_ROWS: dict[str, PrctlRow] = {
+    # answers the kernel writes through arg2: printed at exit
+    "PR_GET_PDEATHSIG": _prctl(X(_int_out(_signal))),
+    "PR_GET_NAME": _prctl(X(_prctl_name_out)),
+    "PR_GET_CHILD_SUBREAPER": _prctl(UINT_OUT),
+    "PR_GET_ENDIAN": _prctl(UINT_OUT),
+    "PR_GET_FPEMU": _prctl(UINT_OUT),
+    "PR_GET_FPEXC": _prctl(UINT_OUT),
+    "PR_GET_TID_ADDRESS": _prctl(X(lambda call, i: _ulong_in_brackets(call, call.u(i), True))),
+    "PR_GET_TSC": _prctl(X(_int_out(lambda v: value(v, PR_TSC, "PR_TSC_???")))),
+    "PR_GET_UNALIGN": _prctl(X(_int_out(lambda v: flags(v & 0xFFFFFFFF, PR_UNALIGN_FLAGS,
+                                                         "PR_UNALIGN_???")))),
+    # answers in the return value
+    "PR_GET_DUMPABLE": _prctl(aux=prctl_aux),
+    "PR_GET_SECUREBITS": _prctl(aux=prctl_aux),
+    "PR_GET_FP_MODE": _prctl(aux=prctl_aux),
+    "PR_MCE_KILL_GET": _prctl(*_hex_from(1), aux=prctl_aux),
+    "PR_GET_SPECULATION_CTRL": _prctl(E(_const64(PR_SPEC_CMDS, "PR_SPEC_???")), aux=prctl_aux),
+    "PR_SVE_GET_VL": ONLY_OPTION,
+    "PR_SME_GET_VL": ONLY_OPTION,
+    # no arguments
+    "PR_GET_KEEPCAPS": ONLY_OPTION,
+    "PR_GET_SECCOMP": ONLY_OPTION,
+    "PR_GET_TIMERSLACK": ONLY_OPTION,
+    "PR_GET_TIMING": ONLY_OPTION,
+    "PR_TASK_PERF_EVENTS_DISABLE": ONLY_OPTION,
+    "PR_TASK_PERF_EVENTS_ENABLE": ONLY_OPTION,
+    # settings: everything at entry
+    "PR_SET_NAME": _prctl(E(_prctl_name_in)),
+    "PR_SET_PDEATHSIG": _prctl(E(lambda call, i: call.u(i) if call.u(i) > 128
+                                 else _signal(call.u(i)))),
+    "PR_SET_CHILD_SUBREAPER": _prctl(DECIMAL),
+    "PR_SET_ENDIAN": _prctl(DECIMAL),
+    "PR_SET_FPEMU": _prctl(DECIMAL),
+    "PR_SET_FPEXC": _prctl(DECIMAL),
+    "PR_SET_KEEPCAPS": _prctl(DECIMAL),
+    "PR_SET_TIMING": _prctl(DECIMAL),
+    "PR_SET_NO_NEW_PRIVS": _prctl(DECIMAL, *_hex_from(2)),
+    "PR_SET_THP_DISABLE": _prctl(DECIMAL, *_hex_from(2)),
+    "PR_SET_IO_FLUSHER": _prctl(DECIMAL, *_hex_from(2)),
+    "PR_SET_DUMPABLE": _prctl(E(_const64(PR_DUMPABLE, "SUID_DUMP_???"))),
+    "PR_CAPBSET_READ": _prctl(CAPABILITY),
+    "PR_CAPBSET_DROP": _prctl(CAPABILITY),
+    "PR_SET_TIMERSLACK": _prctl(E(lambda call, i: call.s64(i))),
+    "PR_SET_PTRACER": _prctl(E(lambda call, i: "PR_SET_PTRACER_ANY" if call.s32(i) == -1
+                               else call.s32(i))),
+    "PR_SET_SECUREBITS": _prctl(E(lambda call, i: flags(call.u(i), SECURE_BITS, "SECBIT_???"))),
+    "PR_SET_MM": _prctl(E(lambda call, i: value(call.u32(i), PR_SET_MM, "PR_SET_MM_???")),
+                        *_hex_from(2)),
+    "PR_SET_TSC": _prctl(E(lambda call, i: value(call.u32(i), PR_TSC, "PR_TSC_???"))),
+    "PR_SET_UNALIGN": _prctl(E(lambda call, i: flags(call.u32(i), PR_UNALIGN_FLAGS,
+                                                     "PR_UNALIGN_???"))),
+    "PR_SET_FP_MODE": _prctl(E(lambda call, i: flags(call.u32(i), PR_FP_MODE,
+                                                     "PR_FP_MODE_???"))),
+    "PR_MCE_KILL": _prctl(E(_const64(PR_MCE_KILL, "PR_MCE_KILL_???")),
+                          E(_when_arg2(lambda op: op == PR_MCE_KILL_SET,
+                                       _const64(PR_MCE_KILL_POLICY, "PR_MCE_KILL_???"))),
+                          *_hex_from(3)),
+    "PR_SET_SPECULATION_CTRL": _prctl(E(_const64(PR_SPEC_CMDS, "PR_SPEC_???")),
+                                      E(_when_arg2(lambda cmd: cmd in PR_SPEC_CMDS,
+                                                   _const64(PR_SPEC_SET_FLAGS, "PR_SPEC_???")))),
+    # settings whose later arguments depend on arg2
+    "PR_SET_SECCOMP": lambda call: _SECCOMP_ROWS.get(call.u(1), _SECCOMP_OTHER),
+    "PR_SET_VMA": lambda call: _SET_VMA_ANON_NAME if call.u(1) == PR_SET_VMA_ANON_NAME
+    else _SET_VMA_OTHER,
+    "PR_CAP_AMBIENT": lambda call: _CAP_AMBIENT_WITH_CAP if call.u(1) in PR_CAP_AMBIENT_WITH_CAP
+    else _CAP_AMBIENT_OTHER,
+}
 
 
-def arch_prctl_args_list(call: Call) -> list[Node]:
-    code = value(call.u32(0), ARCH_PRCTL_CODES, "ARCH_???")
-    if code in ARCH_GET_CODES:
-        return [code, _ulong_in_brackets(call, call.u(1), hexa=True)]
-    if code == "ARCH_GET_CPUID":
-        return [code]
-    return [code, c_hex(call.u(1))]
+def prctl_row(call: Call) -> Signature:
+    row = PRCTL_ROWS.get(PRCTL_OPTIONS.get(call.u32(0), ""), PRCTL_DEFAULT)
+    return row if isinstance(row, Signature) else row(call)
+
+
+def _verbose_flags(v: int, table: dict[int, str], unknown: str) -> str:
+    """strace's verbose flag style: the number, then the names in a comment."""
+    if not v:
+        return "0"
+    if not any(bit and v & bit == bit for bit in table):
+        return f"{v:#x} /* {unknown} */"
+    return f"{v:#x} /* {flags(v, table)} */"
+
+
+def _xfeatures_out(call: Call, i: int) -> Node:
+    addr = call.u(i)
+    if addr == 0 or call.failed:
+        return ptr(addr)
+    data = call.read(addr, 8)
+    if data is None:
+        return ptr(addr)
+    return [_verbose_flags(uint64.parse(data), XFEATURE_MASKS, "XFEATURE_MASK_???")]
+
+
+def _xfeature_arg(call: Call, i: int) -> Node:
+    v = call.u(i)
+    name = XFEATURES.get(v)
+    return f"{c_hex(v)} /* {name or 'XFEATURE_???'} */"
+
+
+def _xfeatures_aux(call: Call) -> tuple[Node, Node]:
+    ret = call.ret or 0
+    return (c_hex(ret), flags(ret, XFEATURE_MASKS)) if ret > 0 else (None, None)
+
+
+ARCH_CODE = E(lambda call, i: value(call.u32(i), ARCH_PRCTL_CODES, "ARCH_???"))
+_ARCH_KPTR_OUT = Signature((ARCH_CODE, X(lambda call, i: _ulong_in_brackets(call, call.u(i),
+                                                                            hexa=True))))
+_ARCH_XFEATURES_OUT = Signature((ARCH_CODE, X(_xfeatures_out)))
+_ARCH_REQ_XFEATURE = Signature((ARCH_CODE, E(_xfeature_arg)), aux=_xfeatures_aux)
+ARCH_PRCTL_DEFAULT = Signature((ARCH_CODE, E(hex_ulong_arg)))
+
+ARCH_PRCTL_ROWS: dict[str, Signature] = {
+    "ARCH_GET_FS": _ARCH_KPTR_OUT,
+    "ARCH_GET_GS": _ARCH_KPTR_OUT,
+    "ARCH_GET_CPUID": Signature((ARCH_CODE,)),
+    "ARCH_GET_XCOMP_SUPP": _ARCH_XFEATURES_OUT,
+    "ARCH_GET_XCOMP_PERM": _ARCH_XFEATURES_OUT,
+    "ARCH_GET_XCOMP_GUEST_PERM": _ARCH_XFEATURES_OUT,
+    "ARCH_REQ_XCOMP_PERM": _ARCH_REQ_XFEATURE,
+    "ARCH_REQ_XCOMP_GUEST_PERM": _ARCH_REQ_XFEATURE,
+}
+
+
+def arch_prctl_row(call: Call) -> Signature:
+    return ARCH_PRCTL_ROWS.get(ARCH_PRCTL_CODES.get(call.u32(0), ""), ARCH_PRCTL_DEFAULT)
 
 
 # --- capabilities, personality, uname, sysinfo, getrandom, getcpu ------------------------------
@@ -794,9 +909,10 @@ def personality_aux(call: Call) -> tuple[Node, Node]:
     return c_hex(ret), personality_text(ret)
 
 
-def _uts_field(raw: bytes) -> str:
+def _uts_field(raw: bytes) -> Node:
+    """A utsname member: quoted, never cut by -s (strace prints the whole array)."""
     end = raw.find(b"\0")
-    return '"' + escape((raw[:end] if end >= 0 else raw).decode("latin-1")) + '"'
+    return {"$path": (raw[:end] if end >= 0 else raw).decode("latin-1")}
 
 
 def uname_arg(call: Call, i: int) -> Node:
@@ -804,7 +920,8 @@ def uname_arg(call: Call, i: int) -> Node:
     uts = _read_struct(call, call.u(i), 2 * UTS_FIELD, utsname)
     if uts is None:
         return ptr(call.u(i))
-    return f"{{sysname={_uts_field(uts.sysname)}, nodename={_uts_field(uts.nodename)}, {MORE}}}"
+    return {"sysname": _uts_field(uts.sysname), "nodename": _uts_field(uts.nodename),
+            "$more": True}
 
 
 def sysinfo_arg(call: Call, i: int) -> Node:
@@ -884,8 +1001,9 @@ ROWS: dict[str, Signature] = {
     "execveat": Signature((E(dirfd_arg), E(path_arg), E(argv_arg), E(envp_arg),
                            E(flags_arg(AT_FLAGS, "AT_???")))),
     # new processes and threads
-    "clone": Signature((X(_as_one_arg(clone_args_list)),)),
-    "clone3": Signature((X(clone3_args_arg), X(ulong_arg)), snapshot=_snapshot_clone3),
+    # Rows per call in VARIABLE_ROWS; these stand for them in records (has_exit_args).
+    "clone": _clone_signature(True, True, True),
+    "clone3": CLONE3_ANSWERED,
     "fork": NO_ARGS,
     "vfork": NO_ARGS,
     "unshare": Signature((E(flags_arg(UNSHARE_FLAGS, "CLONE_???", width=64)),)),
@@ -901,8 +1019,8 @@ ROWS: dict[str, Signature] = {
     "get_robust_list": Signature((PID, X(lambda call, i: _ulong_in_brackets(call, call.u(i), True)),
                                   X(lambda call, i: _ulong_in_brackets(call, call.u(i))))),
     "rseq": Signature((HEX, HEX, HEX, HEX)),
-    "arch_prctl": Signature((X(_as_one_arg(arch_prctl_args_list)),)),
-    "prctl": Signature((X(_as_one_arg(prctl_args_list)),), aux=prctl_aux),
+    "arch_prctl": ARCH_PRCTL_DEFAULT,
+    "prctl": PRCTL_DEFAULT,
     # limits and usage
     "prlimit64": Signature((PID, RESOURCE_ARG, E(rlimit_arg), X(rlimit_arg))),
     "getrlimit": Signature((RESOURCE_ARG, X(rlimit_arg))),
@@ -948,4 +1066,13 @@ ROWS: dict[str, Signature] = {
     "sysinfo": Signature((X(sysinfo_arg),)),
     "getrandom": Signature((X(random_bytes_arg), X(ulong_arg),
                             X(flags_arg(GETRANDOM_FLAGS, "GRND_???")))),
+}
+
+
+# Syscalls whose row depends on an argument (signatures.PER_CALL_ROWS picks them per call).
+VARIABLE_ROWS: dict[str, Callable[[Call], Signature]] = {
+    "clone": clone_row,
+    "clone3": clone3_row,
+    "prctl": prctl_row,
+    "arch_prctl": arch_prctl_row,
 }

@@ -111,7 +111,8 @@ def _fcntl_row(call: Call) -> Signature:
 # Syscalls whose row depends on an argument (fcntl's command, futex's op): how many arguments
 # print, and which at exit. The family's fixed row in SIGNATURES stays for readers of records.
 PER_CALL_ROWS: dict[str, Callable[[Call], Signature]] = {
-    "fcntl": _fcntl_row, "ioctl": ioctl.signature_for, **mem.VARIABLE_ROWS}
+    "fcntl": _fcntl_row, "ioctl": ioctl.signature_for, **mem.VARIABLE_ROWS,
+    **process.VARIABLE_ROWS, **file.VARIABLE_ROWS, **desc.VARIABLE_ROWS}
 
 
 def signature_for(call: Call) -> Signature | None:
