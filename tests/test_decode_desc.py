@@ -26,7 +26,7 @@ def test_sendfile_shows_the_offset_the_kernel_advanced():
         m.write(off, struct.pack("<q", 5))
     _, done = call("sendfile", (4, 3, off, 3), mem, ret=3, before_exit=kernel)
     assert text(done.args) == "4, 3, [2] => [5], 3"
-    assert done.n_entry == 2  # `sendfile(4, 3, ` then `<... sendfile resumed>[2] => [5], 3)`
+    assert done.n_entry == 3  # `sendfile(4, 3, [2] <unfinished ...>` then `<... sendfile resumed> => [5], 3)`
 
 
 def test_sendfile_offset_unchanged_when_nothing_was_copied_or_it_failed():

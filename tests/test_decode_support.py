@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sysrec import decode
-from sysrec.render.strace_text import RenderOptions, render_node
+from sysrec.render.strace_text import RenderOptions, render_args
 
 
 class FakeMemory:
@@ -46,5 +46,4 @@ def call(name, raw, mem, ret=None, before_exit=None, strsize=32):
 
 def text(nodes, strsize=32) -> str:
     """Nodes rendered and joined the way a strace line joins arguments."""
-    opts = RenderOptions(strsize=strsize)
-    return ", ".join(render_node(n, opts) for n in nodes)
+    return render_args(list(nodes), RenderOptions(strsize=strsize))

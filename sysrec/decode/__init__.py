@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from sysrec.decode.common import Call, DecodeOptions, Memory, Node, fd
+from sysrec.decode.row import ABSENT
 from sysrec.decode.signatures import (SIGNATURES, Signature, has_exit_args, raw_signature,
                                       signature_for)
 from sysrec.decode.siginfo import decode_siginfo
@@ -79,6 +80,8 @@ def leave(state: EntryState, ret: int | None, mem: Memory, opts: DecodeOptions) 
         rest = [decode(call, i) for i, decode in at_exit]
     except Exception:
         rest = [_safe(decode, call, i) for i, decode in at_exit]
+    if ABSENT in rest:
+        rest = [node for node in rest if node is not ABSENT]
     rtext = raux = None
     if not call.failed:
         if sig.returns_fd:

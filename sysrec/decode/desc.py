@@ -12,7 +12,7 @@ from sysrec.decode.args import long_arg, path_arg, ulong_arg
 from sysrec.decode.common import (MASK64, ArgDecoder, Call, Node, bytes_node, fd, ptr,
                                    read_cstring)
 from sysrec.decode.poll import sigset_node
-from sysrec.decode.row import FD, INT, UINT, ULONG, E, Signature, X
+from sysrec.decode.row import ABSENT, FD, INT, UINT, ULONG, E, Signature, X
 from sysrec.decode.xlat import flags, value
 from sysrec.decode.xlat.desc import (CLOCKS, CLOSE_RANGE_FLAGS, EFD_FLAGS, FADVISE_ADVICE,
                                      FALLOC_FLAGS, FLOCK_OPS, INOTIFY_INIT_FLAGS, INOTIFY_MASK,
@@ -166,13 +166,17 @@ def snapshot_sendfile_offset(call: Call) -> None:
 
 
 def sendfile_offset(call: Call, i: int) -> Node:
-    """`[0] => [5]`: the kernel advances the offset by what it copied (shown only when it did)."""
+    """The offset as it was at entry: `[0]`."""
     before = call.saved.get("offset")
-    if before is None:
-        before = int64_node(call, call.u(i), signed=False)
-    if not isinstance(before, list) or call.failed or not call.ret:
-        return before
-    return {"$vr": [before, int64_node(call, call.u(i), signed=False)]}
+    return before if before is not None else int64_node(call, call.u(i), signed=False)
+
+
+def sendfile_offset_after(call: Call, i: int) -> Node:
+    """` => [5]`: the kernel advanced the offset by what it copied; nothing when it copied
+    nothing (strace then prints the offset once)."""
+    if call.failed or not call.ret:
+        return ABSENT
+    return {"$cont": int64_node(call, call.u(2), signed=False)}
 
 
 # --- strings and flags with their own rules ----------------------------------------------------
@@ -252,10 +256,10 @@ RWF = arg_at(5, flags_of(RWF_FLAGS, "RWF_???"))
 TFD = E(flags_of(TFD_FLAGS, "TFD_???"))
 
 # sendfile with an offset the kernel may advance: strace prints `[2]` at entry and ` => [4]` at
-# exit, but only when the call copied something; a row has a fixed number of arguments, so the
-# change that may be absent stays one `$vr` node printed at exit.
-SENDFILE_OFFSET_BACK = Signature((FD, FD, X(sendfile_offset), X(ulong_arg)),
-                                 snapshot=snapshot_sendfile_offset)
+# exit, only when the call copied something: `sendfile(5, 3, [2] <unfinished ...>`, then
+# `<... sendfile resumed> => [4], 10) = 2` or `<... sendfile resumed>, 10) = -1 EAGAIN`.
+SENDFILE_OFFSET_BACK = Signature((FD, FD, E(sendfile_offset), X(sendfile_offset_after), X(arg_at(3, ulong_arg))),
+                                 snapshot=snapshot_sendfile_offset, continues=True)
 # NULL or an unreadable offset: strace prints the whole call at entry.
 SENDFILE_AT_ENTRY = Signature((FD, FD, E(sendfile_offset), ULONG))
 

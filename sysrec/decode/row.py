@@ -59,4 +59,8 @@ class Signature:
                                                   if i >= n_entry))
 
 
+# What an exit-time decoder returns for an argument strace leaves out of this call's line: the
+# ` => [4]` of sendfile's offset appears only when the call copied something.
+ABSENT = object()
+
 FD, INT, UINT, ULONG = E(fd_arg), E(int_arg), E(uint_arg), E(ulong_arg)
