@@ -59,13 +59,39 @@ def _add_render_options(p: argparse.ArgumentParser) -> None:
                    help="prefix lines with the time since the previous line")
 
 
+def _add_output_options(p: argparse.ArgumentParser) -> None:
+    """strace's output-form flags (sysrec.render.filters, issue #12), shared by trace and show."""
+    p.add_argument("-x", dest="xflag", action="count", default=0,
+                   help="print non-ASCII strings in hex (-xx: every string)")
+    p.add_argument("-a", dest="acolumn", metavar="COLUMN", default=None,
+                   help="alignment COLUMN for the return value (default 40)")
+    p.add_argument("-n", dest="syscall_numbers", action="store_true",
+                   help="print the syscall number")
+
+
+def _add_output_trace_options(p: argparse.ArgumentParser) -> None:
+    """strace's output filters and program-environment flags (issue #12), for trace only."""
+    p.add_argument("-A", dest="append", action="store_true",
+                   help="open the -o file(s) in append mode")
+    p.add_argument("-z", dest="status_flags", action="append_const", const="z",
+                   help="print only syscalls that returned without an error")
+    p.add_argument("-Z", dest="status_flags", action="append_const", const="Z",
+                   help="print only syscalls that returned with an error")
+    p.add_argument("-q", dest="quiet", action="count", default=0,
+                   help="suppress attach messages (-qq: exit messages too, -qqq: everything)")
+    p.add_argument("-E", dest="env", action="append", default=[], metavar="VAR[=VAL]",
+                   help="put VAR=VAL in the command's environment, or remove VAR")
+
+
 def _trace_arguments(trace: argparse.ArgumentParser) -> None:
-    trace.add_argument("-f", dest="follow", action="store_true",
-                       help="follow forks, vforks, clones and threads")
+    trace.add_argument("-f", dest="follow", action="count", default=0,
+                       help="follow forks, vforks, clones and threads (-ff with -o FILE: FILE.PID per process)")
     trace.add_argument("-e", dest="expr", action="append", default=[], metavar="trace=SET",
                        help="syscalls to trace: names and classes %%network/%%net, comma separated")
     trace.add_argument("-o", dest="output", metavar="FILE", help="write the trace to FILE instead of stderr")
     _add_render_options(trace)
+    _add_output_options(trace)
+    _add_output_trace_options(trace)
     trace.add_argument("--record", metavar="FILE.jsonl", help="also write a structured record")
     trace.add_argument("--no-seccomp", dest="seccomp", action="store_false",
                        help="stop at every syscall (PTRACE_SYSCALL) instead of a seccomp-BPF filter")
@@ -79,6 +105,7 @@ def _show_arguments(show: argparse.ArgumentParser) -> None:
     show.add_argument("--around", type=int, default=None, metavar="N",
                       help="timeline: only N events around each interesting event")
     _add_render_options(show)
+    _add_output_options(show)
 
 
 def _run_arguments(run: argparse.ArgumentParser) -> None:

@@ -51,21 +51,31 @@ def main(ns: argparse.Namespace) -> int:
     from sysrec.record import RecordWriter
     from sysrec.tracer import TraceOptions, resolve_command, trace
 
-    names = parse_trace_expressions(ns.expr)
+    from sysrec.commands import output_options as outopts
+
+    trace_exprs, quals, warnings = outopts.trace_qualifiers(ns)
+    names = parse_trace_expressions(trace_exprs)
+    separately = ns.follow >= 2 and bool(ns.output)  # -ff -o FILE: FILE.PID per process
+    ns.follow = ns.follow >= 1
     cmd = _command(ns)
     if ns.strsize is not None and ns.strsize < 0:
         raise InputError(f"-s {ns.strsize}: the string size must be >= 0")
     if ns.fd_decode > 2:
         ns.fd_decode = 2
+    env = outopts.program_environment(ns.env)
     resolve_command(cmd)  # exit 127 before anything is created
     display = render_values(ns, ns.follow)
+    display.update(outopts.display_values(ns))
+    outopts.warn(warnings)
     options = TraceOptions(trace_set=names, follow=ns.follow, seccomp=ns.seccomp,
                            strsize=display["strsize"], fd_decode=ns.fd_decode)
 
     out: IO[str]
-    if ns.output:
+    if ns.output and separately:
+        out = sys.stderr  # nothing is written to it: every process has its own file
+    elif ns.output:
         try:
-            out = open(ns.output, "w", encoding="utf-8", errors="surrogateescape")
+            out = open(ns.output, "a" if ns.append else "w", encoding="utf-8", errors="surrogateescape")
         except OSError as err:
             raise InputError(f"-o {ns.output}: cannot write: {err.strerror}") from None
     else:
@@ -80,7 +90,8 @@ def main(ns: argparse.Namespace) -> int:
             writer.header(cmd, list(names) if names is not None else None, options.seccomp and names is not None,
                           {"strsize": display["strsize"], "fd_decode": ns.fd_decode, "follow": ns.follow,
                            "timestamps": ns.timestamps, "syscall_times": ns.syscall_times,
-                           "relative": ns.relative, "to_file": bool(ns.output)})
+                           "relative": ns.relative, "to_file": bool(ns.output),
+                           **outopts.header_values(display, quals, ns)})
         # The renderer (and the decoders it shares tables with) is imported in the background
         # while the program starts, and made at the first event.
         renderer: Any = None
@@ -97,7 +108,10 @@ def main(ns: argparse.Namespace) -> int:
                 except OSError as err:
                     raise _cannot_write("--record", ns.record, err) from None
             if renderer is None:
-                renderer = load_strace_renderer()(make_render_options(**display), bool(ns.output))
+                renderer = outopts.wrap_renderer(
+                    lambda **over: load_strace_renderer()(make_render_options(**{**display, **over}),
+                                                          bool(ns.output)),
+                    quals, ns.output if separately else None, ns.append)
             text = renderer.feed(event)
             if text:
                 try:
@@ -109,7 +123,8 @@ def main(ns: argparse.Namespace) -> int:
 
         try:
             preload = ("sysrec.render.strace_text", "json") if writer is not None else ("sysrec.render.strace_text",)
-            result = trace(cmd, options, sink, preload=preload)
+            result = trace(cmd, options, sink, preload=preload, env=env,
+                           context_hook=outopts.io_capture_hook(quals))
         except BaseException as err:
             if writer is not None:
                 try:  # the disk may still be full: the record then ends at its last whole line

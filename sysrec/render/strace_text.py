@@ -30,11 +30,20 @@ class RenderOptions:
     syscall_times: bool = False  # -T
     relative: bool = False     # -r
     follow: bool = False       # -f
+    # sysrec.render.filters' output options (issue #12)
+    acolumn: int = RETURN_COLUMN  # -a COLUMN
+    xflag: int = 0             # -x: 1, -xx: 2
+    syscall_numbers: bool = False  # -n
+    instruction_pointer: bool = False  # -i
+    decode_comm: bool = False  # -Y
 
 
-def quote(text: str, hexa: bool = False) -> str:
+def quote(text: str, hexa: bool = False, xflag: int = 0) -> str:
     """A byte string (code points 0-255) in double quotes, escaped the way strace does it
-    (sysrec.cstring), or in \\x hex for -x."""
+    (sysrec.cstring), or in \\x hex: always with -xx, with -x when a byte is neither printable
+    ASCII nor whitespace."""
+    if xflag and not hexa:
+        hexa = xflag > 1 or any(c > "~" or (c < " " and c not in "\t\n\v\f\r") for c in text)
     if hexa:
         return '"' + "".join(f"\\x{ord(c):02x}" for c in text) + '"'
     return '"' + escape(text) + '"'
@@ -110,9 +119,9 @@ def render_node(node: Node, opts: RenderOptions, fds: Mapping | None = None) -> 
             text: str = node["$s"]
             total = max(node.get("n", len(text)), len(text))
             shown = text[:opts.strsize]
-            return quote(shown, node.get("x", False)) + ("..." if total > len(shown) else "")
+            return quote(shown, node.get("x", False), opts.xflag) + ("..." if total > len(shown) else "")
         if "$path" in node:
-            return ("@" if node.get("abstract") else "") + quote(node["$path"])
+            return ("@" if node.get("abstract") else "") + quote(node["$path"], False, opts.xflag)
         if "$ptr" in node:
             addr = node["$ptr"]
             return "NULL" if addr == 0 else f"{addr:#x}"
@@ -192,9 +201,9 @@ def return_text(event: Mapping[str, Any], opts: RenderOptions) -> str:
     return text
 
 
-def _pad(line: str) -> str:
-    """strace's tabto(): spaces up to the return column, at least one."""
-    return line + (" " * (RETURN_COLUMN - len(line)) if len(line) < RETURN_COLUMN else " ")
+def _pad(line: str, column: int = RETURN_COLUMN) -> str:
+    """strace's tabto(): spaces up to the return column (-a), at least one."""
+    return line + (" " * (column - len(line)) if len(line) < column else " ")
 
 
 class StraceRenderer:
@@ -221,6 +230,9 @@ class StraceRenderer:
             head = f"[pid {pid:>5}] " if self.alive > 1 else ""
         if o.timestamps or o.relative:
             head += self._stamp(t_ns)
+        if o.syscall_numbers or o.instruction_pointer:
+            from sysrec.render.columns import syscall_columns
+            head += syscall_columns(self, pid)
         return head
 
     def _stamp(self, t_ns: int | None) -> str:
@@ -256,6 +268,9 @@ class StraceRenderer:
     def feed(self, event: Mapping[str, Any]) -> str:
         """Text for one event (complete lines; empty for events strace prints nothing for)."""
         kind = event.get("ev")
+        if self.opts.syscall_numbers or self.opts.instruction_pointer:
+            from sysrec.render.columns import note_event
+            note_event(self, event)
         if kind == "syscall":
             return self._on_syscall(event)
         handler = getattr(self, f"_on_{kind}", None)
@@ -317,7 +332,7 @@ class StraceRenderer:
             line += ")"
         if exit_fds is not None:
             event = {**event, "fds": exit_fds}
-        line = _pad(line) + "= " + return_text(event, opts)
+        line = _pad(line, opts.acolumn) + "= " + return_text(event, opts)
         if opts.syscall_times:
             line += self._duration(event)
         return line + "\n"

@@ -1,0 +1,132 @@
+"""The output-form and filter flags of `sysrec trace` / `sysrec show` (issue #12): checked
+with strace's messages, turned into render options, header keys and renderer wrappers.
+
+Kept out of trace.py so that the command stays a short pipeline: parse, trace, render.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any, Callable, Mapping
+
+from sysrec.errors import InputError
+from sysrec.qualify import Qualifiers, TokenSet, apply_short_flags, split_expressions
+
+
+def display_values(ns: argparse.Namespace, recorded: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """-a, -x, -n as RenderOptions fields; on `show`, what the record says unless overridden."""
+    recorded = recorded or {}
+    values: dict[str, Any] = {}
+    if ns.acolumn is not None:
+        text = str(ns.acolumn)
+        if not text.isdigit() or int(text) > 2**31 - 1:
+            raise InputError(f"invalid -a argument: '{text}'")
+        values["acolumn"] = int(text)
+    elif "acolumn" in recorded:
+        values["acolumn"] = int(recorded["acolumn"])
+    values["xflag"] = min(ns.xflag, 2) if ns.xflag else int(recorded.get("xflag", 0))
+    values["syscall_numbers"] = bool(ns.syscall_numbers or recorded.get("syscall_numbers", False))
+    return values
+
+
+def header_values(display: Mapping[str, Any], quals: Qualifiers, ns: argparse.Namespace) -> dict[str, Any]:
+    """Header `options` keys for the flags of this module (docs/record-format.md)."""
+    out: dict[str, Any] = {}
+    if "acolumn" in display:
+        out["acolumn"] = display["acolumn"]
+    if display.get("xflag"):
+        out["xflag"] = display["xflag"]
+    if display.get("syscall_numbers"):
+        out["syscall_numbers"] = True
+    out.update(quals.to_json())
+    if getattr(ns, "follow", 0) >= 2 and getattr(ns, "output", None):
+        out["output_separately"] = True
+    return out
+
+
+def trace_qualifiers(ns: argparse.Namespace) -> tuple[list[str], Qualifiers, list[str]]:
+    """The `-e` arguments left for the trace= parser, the qualifiers, and strace's warnings."""
+    trace_exprs, quals = split_expressions(ns.expr)
+    flags = ns.status_flags or []
+    warnings = apply_short_flags(
+        quals, successful_only=flags.count("z"), failed_only=flags.count("Z"),
+        quiet_level=ns.quiet, last_status_flag=flags[-1] if flags else None,
+        to_file_with_command=bool(ns.output))
+    if not ns.output and ns.append:
+        warnings.append("-A/--output-append-mode has no effect without -o/--output")
+    return trace_exprs, quals, warnings
+
+
+def recorded_qualifiers(options: Mapping[str, Any]) -> Qualifiers:
+    """The qualifiers a record's header kept, for `sysrec show`."""
+    quals = Qualifiers()
+    for key in ("status", "signal", "quiet", "read", "write", "abbrev", "verbose", "raw"):
+        if key in options:
+            try:
+                setattr(quals, key, TokenSet.from_json(options[key]))
+            except (ValueError, TypeError):
+                raise InputError(f"record header: options.{key} is not a set") from None
+    return quals
+
+
+def program_environment(assignments: list[str]) -> dict[str, str] | None:
+    """-E VAR=VAL / -E VAR, applied in order to sysrec's own environment; None: unchanged."""
+    if not assignments:
+        return None
+    env = dict(os.environ)
+    for item in assignments:
+        name, sep, value = item.partition("=")
+        if sep:
+            env[name] = value
+        else:
+            env.pop(name, None)
+    return env
+
+
+def wrap_renderer(make_inner: Callable[[], Any], quals: Qualifiers, separate: str | None = None,
+                  append: bool = False) -> Any:
+    """The renderer a sink feeds: strace's filters around one renderer, or (-ff) one filtered
+    renderer per process file."""
+    from sysrec.render.filters import FilteredRenderer, SeparateOutputs
+
+    if separate is not None:
+        return SeparateOutputs(separate, lambda: FilteredRenderer(make_inner(follow=False), quals, whole_lines=True),
+                               append=append)
+    return FilteredRenderer(make_inner(), quals)
+
+
+def io_capture_hook(quals: Qualifiers) -> Callable[[dict[str, Any]], None] | None:
+    """A tracer context hook that copies the buffers `-e read=`/`-e write=` dump into the
+    event's `io` key, at the call's exit stop (the tracee is stopped while it runs)."""
+    reads, writes = quals.read, quals.write
+    if (reads is None or reads.nothing) and (writes is None or writes.nothing):
+        return None
+    from sysrec.render.hexdump import capture_io
+    from sysrec.tracer.memory import ProcMemory
+
+    memories: dict[int, Any] = {}
+    none = TokenSet()
+
+    def hook(event: dict[str, Any]) -> None:
+        pid = event["pid"]
+        mem = memories.get(pid)
+        if mem is None:
+            mem = memories[pid] = ProcMemory(pid)
+        try:
+            buffers = capture_io(event, mem, reads or none, writes or none)
+        finally:
+            if event.get("name") in ("execve", "execveat"):
+                mem.close()
+                memories.pop(pid, None)
+        if buffers is not None:
+            event["io"] = buffers
+        return None
+
+    return hook
+
+
+def warn(messages: list[str]) -> None:
+    for text in messages:
+        print(f"sysrec: {text}", file=sys.stderr)

@@ -1,0 +1,40 @@
+"""The `-n` (`[ 42] `, the syscall number) and `-i` (`[00007f0123456789] `, the instruction
+pointer) columns of strace's line prefix.
+
+A signal or exit line shows what strace last knew of that process: the number of its last
+call, and for `-i` the address where a signal stopped it (event key `ip`), or question marks
+once it is gone.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from sysrec.syscalls import SYSCALL_NUMBERS
+
+UNKNOWN_IP = "????????????????"
+
+
+def note_event(renderer: Any, event: Mapping[str, Any]) -> None:
+    """Remember, per pid, the call number and instruction pointer the next prefix shows."""
+    state = renderer.__dict__.setdefault("_columns", {})
+    pid = event.get("pid")
+    kind = event.get("ev")
+    nr = event.get("nr")
+    if nr is None and kind == "enter":
+        nr = SYSCALL_NUMBERS.get(event.get("name", ""))
+    last = state.get(pid, (None, None))
+    if kind == "exit":
+        state[pid] = (last[0], None)
+    elif kind in ("syscall", "enter", "signal"):
+        state[pid] = (nr if nr is not None else last[0], event.get("ip"))
+
+
+def syscall_columns(renderer: Any, pid: int) -> str:
+    nr, ip = renderer.__dict__.get("_columns", {}).get(pid, (None, None))
+    text = ""
+    if renderer.opts.syscall_numbers:
+        text += f"[{nr:4d}] " if nr is not None else "[?] "
+    if renderer.opts.instruction_pointer:
+        text += f"[{ip:016x}] " if ip is not None else f"[{UNKNOWN_IP}] "
+    return text
