@@ -11,6 +11,7 @@ from sysrec.errors import InputError
 
 
 def _render_strace(record: Any, ns: argparse.Namespace) -> None:
+    from sysrec.commands import output_options as outopts
     from sysrec.commands.trace import load_strace_renderer, make_render_options
 
     recorded = record.header.get("options") or {}
@@ -21,8 +22,11 @@ def _render_strace(record: Any, ns: argparse.Namespace) -> None:
         syscall_times=ns.syscall_times or recorded.get("syscall_times", False),
         relative=ns.relative or recorded.get("relative", False),
         follow=bool(recorded.get("follow", False)),
+        **outopts.display_values(ns, recorded),
     )
-    renderer = load_strace_renderer()(opts, bool(recorded.get("to_file", False)))
+    renderer = outopts.wrap_renderer(
+        lambda **_: load_strace_renderer()(opts, bool(recorded.get("to_file", False))),
+        outopts.recorded_qualifiers(recorded))
     write = sys.stdout.write
     for event in record.events():
         text = renderer.feed(event)

@@ -13,6 +13,8 @@ from typing import Any, Mapping
 from sysrec.syscalls import SYSCALL_NUMBERS
 
 UNKNOWN_IP = "????????????????"
+EXIT_GROUP = SYSCALL_NUMBERS["exit_group"]
+EXIT = SYSCALL_NUMBERS["exit"]
 
 
 def note_event(renderer: Any, event: Mapping[str, Any]) -> None:
@@ -25,7 +27,11 @@ def note_event(renderer: Any, event: Mapping[str, Any]) -> None:
         nr = SYSCALL_NUMBERS.get(event.get("name", ""))
     last = state.get(pid, (None, None))
     if kind == "exit":
-        state[pid] = (last[0], None)
+        # A process that exited did so in exit_group (a thread: exit): strace saw that call
+        # even when it was not traced; a killed one keeps its last known call.
+        if "status" in event and event.get("superseded_by") is None:
+            nr = EXIT_GROUP if event.get("tgid", pid) == pid else EXIT
+        state[pid] = (nr if nr is not None else last[0], None)
     elif kind in ("syscall", "enter", "signal"):
         state[pid] = (nr if nr is not None else last[0], event.get("ip"))
 

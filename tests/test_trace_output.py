@@ -1,0 +1,219 @@
+"""Output forms and filters (issue #12), each compared with strace 6.1 on real programs: the
+same flags to both, lines compared after the oracle suite's normalisation."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.test_oracle import assert_same, joined, normalize
+
+ROOT = Path(__file__).parent.parent
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+SYSREC = [sys.executable, "-m", "sysrec", "trace"]
+
+pytestmark = pytest.mark.skipif(shutil.which("strace") is None, reason="strace not installed")
+
+
+def run_both(tmp_path: Path, flags: list[str], argv: list[str], out_name: str = "out",
+             env: dict | None = None) -> tuple[list[str], list[str], subprocess.CompletedProcess, subprocess.CompletedProcess]:
+    """Both tracers with `-o FILE FLAGS -- ARGV`; their -o files' lines and their processes."""
+    results = []
+    for tool in ("strace", "sysrec"):
+        out = tmp_path / f"{tool}.{out_name}"
+        cmd = (["strace"] if tool == "strace" else SYSREC) + ["-o", str(out), *flags, "--", *argv]
+        proc = subprocess.run(cmd, capture_output=True, timeout=60, cwd=tmp_path, env=env or ENV)
+        lines = out.read_text(encoding="utf-8", errors="surrogateescape").splitlines() if out.exists() else []
+        results.append((lines, proc))
+    (theirs, their_proc), (ours, our_proc) = results
+    return theirs, ours, their_proc, our_proc
+
+
+def _exit_code(proc: subprocess.CompletedProcess) -> int:
+    """strace kills itself with the signal that killed the program; sysrec exits 128+N."""
+    return 128 - proc.returncode if proc.returncode < 0 else proc.returncode
+
+
+def _child_pids(lines: list[str]) -> list[str]:
+    """wait4's return value is a pid: numbered in order of appearance, like the prefixes."""
+    return [re.sub(r"^(.*wait4\(.*\) += )\d+$", r"\1PID", line) for line in lines]
+
+
+def same(tmp_path: Path, flags: list[str], argv: list[str], interleaved: bool = False) -> list[str]:
+    theirs, ours, their_proc, our_proc = run_both(tmp_path, flags, argv)
+    assert _exit_code(our_proc) == _exit_code(their_proc), our_proc.stderr.decode(errors="replace")
+    if interleaved:
+        assert_same(_child_pids(joined(theirs)), _child_pids(joined(ours)))
+    else:
+        assert_same(_child_pids(normalize(theirs)), _child_pids(normalize(ours)))
+    return ours
+
+
+@pytest.fixture
+def binary_file(tmp_path: Path) -> Path:
+    path = tmp_path / "data.bin"
+    path.write_bytes(b"a\tb\x01\xff\nplain text line\n" + bytes(range(40)))
+    return path
+
+
+# --- -x, -xx, -a, -n -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("flags", [["-x"], ["-xx"], ["-a", "60"], ["-a", "0"], ["-n"], ["-x", "-n", "-a", "20"]],
+                         ids=["x", "xx", "a60", "a0", "n", "x-n-a20"])
+def test_string_forms_columns_and_numbers(tmp_path, binary_file, flags):
+    ours = same(tmp_path, ["-e", "trace=openat,read,write,close", *flags], ["cat", str(binary_file)])
+    if "-xx" in flags:
+        assert any(r'"\x61\x09\x62' in line for line in ours)
+    if "-n" in flags:
+        assert any(re.match(r"\[   0\] read\(", line) for line in ours)
+
+
+# --- -z, -Z, -e status= ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("flags", [["-z"], ["-Z"], ["-e", "status=failed,unfinished"],
+                                   ["-e", "status=!successful"], ["-e", "status=unfinished"], ["-z", "-Z"]],
+                         ids=["z", "Z", "failed-unfinished", "not-successful", "unfinished", "z-then-Z"])
+def test_status_filters(tmp_path, flags):
+    ours = same(tmp_path, ["-f", "-e", "trace=openat,close,wait4,exit_group", *flags],
+                ["sh", "-c", "cat /nonexistent; cat /etc/hostname >/dev/null; exit 3"], interleaved=True)
+    calls = [line for line in joined(ours) if not line.startswith(("+++", "---"))]
+    assert calls
+    if flags == ["-z"]:
+        assert all(" = -1 " not in line and not line.endswith("= ?") for line in calls)
+    if flags == ["-Z"]:
+        assert all(" = -1 " in line for line in calls)
+
+
+def test_status_filter_never_splits_lines(tmp_path):
+    """strace stages each call until it ends: no `<unfinished ...>` even while another
+    process prints."""
+    ours = same(tmp_path, ["-f", "-e", "trace=wait4,write,exit_group", "-e", "status=successful,unfinished"],
+                ["sh", "-c", "(sleep 0.2; echo child) & wait"], interleaved=True)
+    assert not any("unfinished ..." in line or "resumed>" in line for line in ours)
+    assert any(line.split(None, 1)[-1].startswith("wait4(") for line in ours)
+
+
+# --- -e signal=, -e quiet=, -q, -qq, -qqq ------------------------------------------------------
+
+SIGNALLED = ["sh", "-c", "/bin/echo hi; sleep 5 & kill -TERM $!; wait; kill -USR1 $$"]
+
+
+@pytest.mark.parametrize("flags", [[], ["-q"], ["-qq"], ["-qqq"], ["-e", "signal=none"], ["-e", "signal=!SIGCHLD"],
+                                   ["-e", "signal=usr1"], ["-e", "quiet=exit,superseded"], ["-e", "quiet=none"],
+                                   ["-e", "signal=15"]],
+                         ids=["default", "q", "qq", "qqq", "signal-none", "no-sigchld", "usr1", "quiet-exit",
+                              "quiet-none", "signal-15"])
+def test_signal_and_quiet_sets(tmp_path, flags):
+    same(tmp_path, ["-f", "-e", "trace=write", *flags], SIGNALLED, interleaved=True)
+
+
+def test_qq_hides_exit_lines_but_not_killed_lines(tmp_path):
+    ours = same(tmp_path, ["-f", "-qq", "-e", "trace=write"], SIGNALLED, interleaved=True)
+    assert not any("exited with" in line for line in ours)
+    assert any("+++ killed by SIGTERM +++" in line for line in ours)
+
+
+# --- -e read=, -e write= ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("flags", [["-e", "read=3", "-e", "write=1"], ["-e", "read=all"], ["-e", "write=!1"],
+                                   ["-e", "read=0,3", "-e", "write=none"]],
+                         ids=["read3-write1", "read-all", "write-not-1", "write-none"])
+def test_hex_dumps(tmp_path, binary_file, flags):
+    ours = same(tmp_path, ["-e", "trace=read,write,pread64", *flags], ["cat", str(binary_file)])
+    if flags[1] == "read=3":
+        assert " | 00000  61 09 62 01 ff 0a 70 6c  61 69 6e 20 74 65 78 74  a.b...plain text |" in ours
+
+
+def test_hex_dumps_of_vectored_and_socket_io(tmp_path):
+    """writev/readv (` * N bytes in buffer I`) and sendto/recvfrom on a socketpair."""
+    script = ("import os, socket\n"
+              "a, b = socket.socketpair()\n"
+              "os.writev(a.fileno(), [b'first', b'', b'second'])\n"
+              "buf1, buf2 = bytearray(3), bytearray(20)\n"
+              "os.readv(b.fileno(), [buf1, buf2])\n"
+              "a.sendto(b'x' * 40, 0, ('127.0.0.1', 0)) if False else a.send(b'y' * 40)\n"
+              "b.recv(100)\n")
+    ours = same(tmp_path, ["-e", "trace=writev,readv,sendto,recvfrom", "-e", "read=all", "-e", "write=all"],
+                [sys.executable, "-I", "-S", "-c", script])
+    assert any(line.startswith(" * 5 bytes in buffer 0") for line in ours)
+
+
+# --- -ff, -A ----------------------------------------------------------------------------------
+
+def _files(tmp_path: Path, base: str) -> dict[str, list[str]]:
+    """FILE.PID files, keyed by their order of creation (pids differ between runs)."""
+    found = sorted(tmp_path.glob(base + ".*"), key=lambda p: int(p.suffix[1:]))
+    return {f"P{i}": p.read_text().splitlines() for i, p in enumerate(found)}
+
+
+def test_ff_writes_one_file_per_process(tmp_path):
+    argv = ["sh", "-c", "/bin/echo one; /bin/echo two; exit 4"]
+    for tool in ("strace", "sysrec"):
+        cmd = (["strace"] if tool == "strace" else SYSREC) + ["-ff", "-o", str(tmp_path / tool),
+                                                             "-e", "trace=write,wait4,exit_group", "--", *argv]
+        proc = subprocess.run(cmd, capture_output=True, timeout=60, env=ENV, cwd=tmp_path)
+        assert proc.returncode == 4, proc.stderr.decode(errors="replace")
+    theirs, ours = _files(tmp_path, "strace"), _files(tmp_path, "sysrec")
+    assert len(theirs) == 3 and len(ours) == 3
+    for key in theirs:
+        assert_same(_child_pids(normalize(theirs[key])), _child_pids(normalize(ours[key])))
+    assert not (tmp_path / "sysrec").exists()
+
+
+def test_A_appends_to_the_output_file(tmp_path):
+    for tool in ("strace", "sysrec"):
+        (tmp_path / f"{tool}.out").write_text("earlier line\n")
+    theirs, ours, _, _ = run_both(tmp_path, ["-A", "-e", "trace=exit_group"], ["true"])
+    assert theirs[0] == ours[0] == "earlier line"
+    assert_same(normalize(theirs), normalize(ours))
+
+
+# --- -E ---------------------------------------------------------------------------------------
+
+def test_E_sets_and_removes_variables(tmp_path):
+    env = {**ENV, "DROPPED": "1"}
+    theirs, ours, their_proc, our_proc = run_both(
+        tmp_path, ["-E", "ADDED=yes", "-E", "DROPPED", "-e", "trace=exit_group"],
+        ["sh", "-c", 'echo "${ADDED:-unset} ${DROPPED:-unset}"'], env=env)
+    assert their_proc.stdout == our_proc.stdout == b"yes unset\n"
+    assert_same(normalize(theirs), normalize(ours))
+
+
+# --- bad input: strace's wording, exit 2 ------------------------------------------------------
+
+@pytest.mark.parametrize("flags, message", [
+    (["-e", "status=sucessful"], "invalid status 'sucessful'"),
+    (["-e", "signal=SIGFOO"], "invalid signal 'SIGFOO'"),
+    (["-e", "quiet=resume"], "invalid quiet 'resume'"),
+    (["-e", "read=x"], "invalid descriptor 'x'"),
+    (["-a", "x"], "invalid -a argument: 'x'"),
+    (["-q", "-e", "quiet=exit"], "-q and -e quiet/--quiet cannot be provided simultaneously"),
+])
+def test_bad_values_are_one_line_with_straces_words(flags, message):
+    proc = subprocess.run(SYSREC + [*flags, "--", "true"], capture_output=True, timeout=60, env=ENV)
+    theirs = subprocess.run(["strace", *flags, "--", "true"], capture_output=True, timeout=60)
+    assert theirs.returncode == 1 and message in theirs.stderr.decode()
+    assert proc.returncode == 2
+    assert proc.stderr.decode() == f"sysrec: {message}\n"
+
+
+# --- the record keeps it -----------------------------------------------------------------------
+
+def test_show_re_renders_filters_and_dumps(tmp_path, binary_file):
+    out, record = tmp_path / "live.out", tmp_path / "run.jsonl"
+    subprocess.run(SYSREC + ["-f", "-o", str(out), "--record", str(record), "-x", "-n", "-a", "30",
+                             "-e", "status=successful,failed", "-e", "trace=openat,read,write,exit_group", "-e", "read=all", "-e", "signal=none", "--",
+                             "sh", "-c", f"cat {binary_file} /nonexistent; true"],
+                   capture_output=True, timeout=60, env=ENV)
+    shown = subprocess.run([sys.executable, "-m", "sysrec", "show", str(record), "--format", "strace"],
+                           capture_output=True, timeout=60, env=ENV)
+    assert shown.returncode == 0, shown.stderr.decode(errors="replace")
+    assert shown.stdout.decode() == out.read_text()
+    assert "ENOENT" in out.read_text() and " | 00000  " in out.read_text()
+    assert "exit_group" not in out.read_text()
