@@ -81,6 +81,8 @@ def _add_output_trace_options(p: argparse.ArgumentParser) -> None:
                    help="suppress attach messages (-qq: exit messages too, -qqq: everything)")
     p.add_argument("-E", dest="env", action="append", default=[], metavar="VAR[=VAL]",
                    help="put VAR=VAL in the command's environment, or remove VAR")
+    p.add_argument("-P", dest="paths", action="append", default=[], metavar="PATH",
+                   help="trace only syscalls that touch PATH (a path argument, or an fd open on it)")
 
 
 def _trace_arguments(trace: argparse.ArgumentParser) -> None:

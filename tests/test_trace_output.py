@@ -217,3 +217,29 @@ def test_show_re_renders_filters_and_dumps(tmp_path, binary_file):
     assert shown.stdout.decode() == out.read_text()
     assert "ENOENT" in out.read_text() and " | 00000  " in out.read_text()
     assert "exit_group" not in out.read_text()
+
+
+# --- -P PATH ----------------------------------------------------------------------------------
+
+FILE_CALLS = "trace=openat,newfstatat,fadvise64,read,write,close,mmap,dup2,fcntl"
+
+
+@pytest.mark.parametrize("which", ["file", "link", "link-quiet", "two"])
+def test_P_keeps_the_calls_that_touch_the_path(tmp_path, binary_file, which):
+    """A path argument or an fd open on the path; a symlink matches as given and as resolved
+    (strace's note on stderr, unless -e quiet=path-resolution)."""
+    link = tmp_path / "link"
+    link.symlink_to(binary_file)
+    flags = {"file": ["-P", str(binary_file)], "link": ["-P", str(link)],
+             "link-quiet": ["-P", str(link), "-e", "quiet=path-resolution"],
+             "two": ["-P", "/etc/passwd", "-P", str(binary_file)]}[which]
+    theirs, ours, their_proc, our_proc = run_both(
+        tmp_path, ["-f", "-e", FILE_CALLS, *flags],
+        ["sh", "-c", f"cat {link} /etc/passwd >/dev/null; exec 5<{binary_file}; cat /etc/hostname >&5 2>/dev/null; true"])
+    assert_same(joined(theirs), joined(ours))
+    assert any(line.startswith("read(3, ") for line in joined(ours))
+    assert not any('"/etc/hostname"' in line for line in ours)
+    # sysrec prints no `Process N attached` notes (strace does when no -q is implied)
+    note = re.sub(r"strace: Process \d+ attached\n", "", their_proc.stderr.decode()).replace("strace: ", "sysrec: ")
+    assert our_proc.stderr.decode() == note
+    assert ("resolved into" in note) == (which == "link")

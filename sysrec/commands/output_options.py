@@ -127,6 +127,19 @@ def io_capture_hook(quals: Qualifiers) -> Callable[[dict[str, Any]], None] | Non
     return hook
 
 
+def path_filter(requested: list[str], quals: Qualifiers) -> Any:
+    """-P PATH...: the filter, with strace's note for each path realpath() resolves elsewhere
+    (unless -e quiet=path-resolution)."""
+    if not requested:
+        return None
+    from sysrec.pathtrace import PathFilter, selected_paths
+
+    paths, notes = selected_paths(requested)
+    if quals.quiet is None or "path-resolution" not in quals.quiet:
+        warn(notes)
+    return PathFilter(paths)
+
+
 def warn(messages: list[str]) -> None:
     for text in messages:
         print(f"sysrec: {text}", file=sys.stderr)

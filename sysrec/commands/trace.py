@@ -66,6 +66,7 @@ def main(ns: argparse.Namespace) -> int:
     resolve_command(cmd)  # exit 127 before anything is created
     display = render_values(ns, ns.follow)
     display.update(outopts.display_values(ns))
+    path_filter = outopts.path_filter(ns.paths, quals)
     outopts.warn(warnings)
     options = TraceOptions(trace_set=names, follow=ns.follow, seccomp=ns.seccomp,
                            strsize=display["strsize"], fd_decode=ns.fd_decode)
@@ -91,7 +92,8 @@ def main(ns: argparse.Namespace) -> int:
                           {"strsize": display["strsize"], "fd_decode": ns.fd_decode, "follow": ns.follow,
                            "timestamps": ns.timestamps, "syscall_times": ns.syscall_times,
                            "relative": ns.relative, "to_file": bool(ns.output),
-                           **outopts.header_values(display, quals, ns)})
+                           **outopts.header_values(display, quals, ns),
+                           **({"paths": ns.paths} if ns.paths else {})})
         # The renderer (and the decoders it shares tables with) is imported in the background
         # while the program starts, and made at the first event.
         renderer: Any = None
@@ -100,6 +102,8 @@ def main(ns: argparse.Namespace) -> int:
 
         def sink(event: dict[str, Any]) -> None:
             nonlocal renderer
+            if path_filter is not None and event["ev"] in ("syscall", "enter") and not path_filter.matches(event):
+                return
             if record_event is not None:
                 try:
                     record_event(event)
@@ -124,7 +128,7 @@ def main(ns: argparse.Namespace) -> int:
         try:
             preload = ("sysrec.render.strace_text", "json") if writer is not None else ("sysrec.render.strace_text",)
             result = trace(cmd, options, sink, preload=preload, env=env,
-                           context_hook=outopts.io_capture_hook(quals))
+                           context_hook=outopts.io_capture_hook(quals), annotate_fds=path_filter is not None)
         except BaseException as err:
             if writer is not None:
                 try:  # the disk may still be full: the record then ends at its last whole line
