@@ -243,3 +243,34 @@ def test_P_keeps_the_calls_that_touch_the_path(tmp_path, binary_file, which):
     note = re.sub(r"strace: Process \d+ attached\n", "", their_proc.stderr.decode()).replace("strace: ", "sysrec: ")
     assert our_proc.stderr.decode() == note
     assert ("resolved into" in note) == (which == "link")
+
+
+# --- -e raw=, -Y ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw", ["openat,read,close", "all", "!read"])
+def test_raw_prints_registers_in_hex(tmp_path, binary_file, raw):
+    ours = same(tmp_path, ["-e", "trace=openat,read,close,write", "-e", f"raw={raw}"],
+                ["cat", str(binary_file), "/nonexistent"])
+    assert any(re.match(r"openat\(0xffffff9c, 0x[0-9a-f]+, 0x80000, 0\) += 0x3$", line) for line in ours) \
+        or raw == "!read"
+
+
+def _with_comm(lines: list[str]) -> list[str]:
+    """`1234<sh> rest` -> `sh| rest`, normalised; before its execve the traced command is the
+    tracer's fork: `<strace>`, or sysrec's own name."""
+    out = []
+    for line in lines:
+        m = re.match(r"^\d+<([^>]*)> (.*)$", line)
+        assert m, line
+        comm = "TRACER" if re.fullmatch(r"strace|python[\d.]*|sysrec", m.group(1)) else m.group(1)
+        out.append(f"{comm}| {normalize([m.group(2)])[0]}")
+    return out
+
+
+@pytest.mark.parametrize("flags", [["-Y", "-f"], ["--decode-pids=comm", "-f"], ["-e", "decode-pids=comm", "-f"]],
+                         ids=["Y", "long", "qualifier"])
+def test_Y_names_the_command_beside_each_pid(tmp_path, flags):
+    argv = ["sh", "-c", "/bin/true; echo hi"]
+    theirs, ours, _, _ = run_both(tmp_path, [*flags, "-e", "trace=execve,write"], argv)
+    assert_same(_with_comm(theirs), _with_comm(ours))
+    assert any(line.startswith("true| +++ exited with 0") for line in _with_comm(ours))

@@ -12,7 +12,8 @@ import sys
 from typing import Any, Callable, Mapping
 
 from sysrec.errors import InputError
-from sysrec.qualify import Qualifiers, TokenSet, apply_short_flags, split_expressions
+from sysrec.qualify import (DECODE_PIDS, Qualifiers, TokenSet, apply_short_flags, parse_tokens,
+                            split_expressions)
 
 
 def display_values(ns: argparse.Namespace, recorded: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -28,7 +29,18 @@ def display_values(ns: argparse.Namespace, recorded: Mapping[str, Any] | None = 
         values["acolumn"] = int(recorded["acolumn"])
     values["xflag"] = min(ns.xflag, 2) if ns.xflag else int(recorded.get("xflag", 0))
     values["syscall_numbers"] = bool(ns.syscall_numbers or recorded.get("syscall_numbers", False))
+    values["decode_comm"] = bool(getattr(ns, "decode_comm", False) or recorded.get("decode_comm", False))
     return values
+
+
+def decode_comm_wanted(ns: argparse.Namespace, quals: Qualifiers) -> bool:
+    """-Y, --decode-pids=comm, -e decode-pids=comm."""
+    if ns.decode_pids is not None:
+        quals.decode_pids = parse_tokens(ns.decode_pids, lambda t: t if t in DECODE_PIDS else None,
+                                         "decode-pids")
+    wanted = bool(ns.decode_comm) or (quals.decode_pids is not None and "comm" in quals.decode_pids)
+    ns.decode_comm = wanted
+    return wanted
 
 
 def header_values(display: Mapping[str, Any], quals: Qualifiers, ns: argparse.Namespace) -> dict[str, Any]:
@@ -40,6 +52,8 @@ def header_values(display: Mapping[str, Any], quals: Qualifiers, ns: argparse.Na
         out["xflag"] = display["xflag"]
     if display.get("syscall_numbers"):
         out["syscall_numbers"] = True
+    if display.get("decode_comm"):
+        out["decode_comm"] = True
     out.update(quals.to_json())
     if getattr(ns, "follow", 0) >= 2 and getattr(ns, "output", None):
         out["output_separately"] = True
@@ -138,6 +152,13 @@ def path_filter(requested: list[str], quals: Qualifiers) -> Any:
     if quals.quiet is None or "path-resolution" not in quals.quiet:
         warn(notes)
     return PathFilter(paths)
+
+
+def comm_tracker(wanted: bool) -> Any:
+    if not wanted:
+        return None
+    from sysrec.pidcomm import CommTracker
+    return CommTracker()
 
 
 def warn(messages: list[str]) -> None:

@@ -65,6 +65,7 @@ def main(ns: argparse.Namespace) -> int:
     env = outopts.program_environment(ns.env)
     resolve_command(cmd)  # exit 127 before anything is created
     display = render_values(ns, ns.follow)
+    comm_tracker = outopts.comm_tracker(outopts.decode_comm_wanted(ns, quals))
     display.update(outopts.display_values(ns))
     path_filter = outopts.path_filter(ns.paths, quals)
     outopts.warn(warnings)
@@ -104,6 +105,8 @@ def main(ns: argparse.Namespace) -> int:
             nonlocal renderer
             if path_filter is not None and event["ev"] in ("syscall", "enter") and not path_filter.matches(event):
                 return
+            if comm_tracker is not None:
+                comm_tracker.annotate(event)
             if record_event is not None:
                 try:
                     record_event(event)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from sysrec.cstring import escape
 from sysrec.syscalls import SYSCALL_NUMBERS
 
 UNKNOWN_IP = "????????????????"
@@ -21,6 +22,8 @@ def note_event(renderer: Any, event: Mapping[str, Any]) -> None:
     """Remember, per pid, the call number and instruction pointer the next prefix shows."""
     state = renderer.__dict__.setdefault("_columns", {})
     pid = event.get("pid")
+    if "comm" in event:
+        renderer.__dict__.setdefault("_comms", {})[pid] = event["comm"]
     kind = event.get("ev")
     nr = event.get("nr")
     if nr is None and kind == "enter":
@@ -44,3 +47,14 @@ def syscall_columns(renderer: Any, pid: int) -> str:
     if renderer.opts.instruction_pointer:
         text += f"[{ip:016x}] " if ip is not None else f"[{UNKNOWN_IP}] "
     return text
+
+
+def pid_with_comm(renderer: Any, pid: int) -> str:
+    """The pid part of the prefix under -Y: no padding once a name follows the pid."""
+    comm = renderer.__dict__.get("_comms", {}).get(pid)
+    suffix = f"<{escape(comm.encode('latin-1', 'replace').decode('latin-1'), '<>')}>" if comm else ""
+    if renderer.to_file:
+        if not renderer.opts.follow:
+            return ""
+        return f"{pid}{suffix} " if suffix else f"{pid:<5} "
+    return f"[pid {pid:>5}{suffix}] " if renderer.alive > 1 else ""

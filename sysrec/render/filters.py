@@ -26,6 +26,35 @@ def call_status(event: Mapping[str, Any]) -> str:
     return "successful"
 
 
+def _hex(value: int) -> str:
+    """C's %#lx: `0` for zero, `0x1f` otherwise."""
+    return f"{value:#x}" if value else "0"
+
+
+def argument_count(name: str) -> int:
+    """How many arguments the call takes (python-ptrace's prototypes; 6 when unknown)."""
+    from sysrec.decode.signatures import _prototypes
+
+    proto = _prototypes().get(name)
+    return len(proto[1]) if proto is not None else 6
+
+
+def raw_form(event: Mapping[str, Any]) -> dict[str, Any]:
+    """`-e raw=SET`: the call's registers in hex instead of decoded arguments, and a
+    successful return value in hex."""
+    count = argument_count(event.get("name", ""))
+    args = [_hex(v) for v in (event.get("raw") or [])[:count]]
+    out = {**event, "args": args, "n_entry": len(args), "more": False}
+    for key in ("fds", "fds_exit", "raux"):
+        out.pop(key, None)
+    ret = event.get("ret")
+    if event.get("ev") == "syscall" and ret is not None and not (event.get("errno") or -4096 < ret < 0):
+        out["rtext"] = _hex(ret & 0xFFFFFFFFFFFFFFFF)
+    else:
+        out.pop("rtext", None)
+    return out
+
+
 class FilteredRenderer:
     """A StraceRenderer behind strace's output filters.
 
@@ -38,10 +67,13 @@ class FilteredRenderer:
         self.status = quals.status
         self.signals = quals.signal
         self.quiet = quals.quiet
+        self.raw = quals.raw if quals.raw is not None and not quals.raw.nothing else None
         self.whole_lines = whole_lines or (self.status is not None and not self.status.everything)
 
     def feed(self, event: Mapping[str, Any]) -> str:
         kind = event.get("ev")
+        if self.raw is not None and kind in ("syscall", "enter") and event.get("name") in self.raw:
+            event = raw_form(event)
         if kind == "syscall":
             if self.whole_lines:
                 if event.get("resumed"):

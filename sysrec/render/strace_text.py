@@ -224,7 +224,10 @@ class StraceRenderer:
 
     def _prefix(self, pid: int, t_ns: int | None) -> str:
         o = self.opts
-        if self.to_file:
+        if o.decode_comm:  # -Y: `1234<comm> `, `[pid  1234<comm>] ` (sysrec.render.columns)
+            from sysrec.render.columns import pid_with_comm
+            head = pid_with_comm(self, pid)
+        elif self.to_file:
             head = f"{pid:<5} " if o.follow else ""
         else:
             head = f"[pid {pid:>5}] " if self.alive > 1 else ""
@@ -268,7 +271,7 @@ class StraceRenderer:
     def feed(self, event: Mapping[str, Any]) -> str:
         """Text for one event (complete lines; empty for events strace prints nothing for)."""
         kind = event.get("ev")
-        if self.opts.syscall_numbers or self.opts.instruction_pointer:
+        if self.opts.syscall_numbers or self.opts.instruction_pointer or self.opts.decode_comm:
             from sysrec.render.columns import note_event
             note_event(self, event)
         if kind == "syscall":

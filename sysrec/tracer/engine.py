@@ -660,7 +660,8 @@ class Tracer:
             return
         task.unfinished = True
         event: Event = {"ev": "enter", "pid": task.tid, "tgid": task.tgid, "name": task.state.name,
-                        "args": task.state.args, "t0": task.t0, "more": task.state.more}
+                        "args": task.state.args, "t0": task.t0, "more": task.state.more,
+                        "raw": list(task.state.raw)}
         if task.fds:
             event["fds"] = task.fds
         self.sink(event)
