@@ -81,6 +81,8 @@ def _add_output_trace_options(p: argparse.ArgumentParser) -> None:
                    help="suppress attach messages (-qq: exit messages too, -qqq: everything)")
     p.add_argument("-E", dest="env", action="append", default=[], metavar="VAR[=VAL]",
                    help="put VAR=VAL in the command's environment, or remove VAR")
+    p.add_argument("-i", dest="instruction_pointer", action="store_true",
+                   help="print the instruction pointer at the time of the syscall")
     p.add_argument("-Y", dest="decode_comm", action="store_true",
                    help="print command names beside pids (--decode-pids=comm)")
     p.add_argument("--decode-pids", dest="decode_pids", metavar="comm",

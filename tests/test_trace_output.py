@@ -274,3 +274,18 @@ def test_Y_names_the_command_beside_each_pid(tmp_path, flags):
     theirs, ours, _, _ = run_both(tmp_path, [*flags, "-e", "trace=execve,write"], argv)
     assert_same(_with_comm(theirs), _with_comm(ours))
     assert any(line.startswith("true| +++ exited with 0") for line in _with_comm(ours))
+
+
+# --- -i ---------------------------------------------------------------------------------------
+
+def _ip_page_offsets(lines: list[str]) -> list[str]:
+    """ASLR moves libc: the instruction pointer's page offset (its last 3 digits) stays."""
+    return [re.sub(r"\[0000[0-9a-f]{9}([0-9a-f]{3})\]", r"[IP..\1]", line) for line in lines]
+
+
+def test_i_prints_the_instruction_pointer(tmp_path):
+    theirs, ours, _, _ = run_both(tmp_path, ["-i", "-f", "-e", "trace=write,exit_group"],
+                                  ["sh", "-c", "/bin/echo hi; kill -USR1 $$"])
+    assert_same(_child_pids(joined(_ip_page_offsets(theirs))), _child_pids(joined(_ip_page_offsets(ours))))
+    assert any(line.startswith("[IP..") and "--- SIGUSR1" in line for line in joined(_ip_page_offsets(ours)))
+    assert "[????????????????] +++ killed by SIGUSR1 +++" in joined(ours)

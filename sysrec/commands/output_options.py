@@ -29,6 +29,8 @@ def display_values(ns: argparse.Namespace, recorded: Mapping[str, Any] | None = 
         values["acolumn"] = int(recorded["acolumn"])
     values["xflag"] = min(ns.xflag, 2) if ns.xflag else int(recorded.get("xflag", 0))
     values["syscall_numbers"] = bool(ns.syscall_numbers or recorded.get("syscall_numbers", False))
+    values["instruction_pointer"] = bool(getattr(ns, "instruction_pointer", False)
+                                         or recorded.get("instruction_pointer", False))
     values["decode_comm"] = bool(getattr(ns, "decode_comm", False) or recorded.get("decode_comm", False))
     return values
 
@@ -52,6 +54,8 @@ def header_values(display: Mapping[str, Any], quals: Qualifiers, ns: argparse.Na
         out["xflag"] = display["xflag"]
     if display.get("syscall_numbers"):
         out["syscall_numbers"] = True
+    if display.get("instruction_pointer"):
+        out["instruction_pointer"] = True
     if display.get("decode_comm"):
         out["decode_comm"] = True
     out.update(quals.to_json())

@@ -70,7 +70,8 @@ def main(ns: argparse.Namespace) -> int:
     path_filter = outopts.path_filter(ns.paths, quals)
     outopts.warn(warnings)
     options = TraceOptions(trace_set=names, follow=ns.follow, seccomp=ns.seccomp,
-                           strsize=display["strsize"], fd_decode=ns.fd_decode)
+                           strsize=display["strsize"], fd_decode=ns.fd_decode,
+                           instruction_pointer=ns.instruction_pointer)
 
     out: IO[str]
     if ns.output and separately:

@@ -52,8 +52,8 @@ P: Any = None
 
 
 class TraceOptions(namedtuple("TraceOptions", ("trace_set", "follow", "seccomp", "strsize", "fd_decode",
-                                               "same_cpu", "handle_signals"),
-                              defaults=(DEFAULT_SET, False, True, 32, 0, False, True))):
+                                               "same_cpu", "handle_signals", "instruction_pointer"),
+                              defaults=(DEFAULT_SET, False, True, 32, 0, False, True, False))):
     """What to trace and how; mirrors the `sysrec trace` flags.
 
     - trace_set: syscall names to record (default: the network calls plus
@@ -73,6 +73,8 @@ class TraceOptions(namedtuple("TraceOptions", ("trace_set", "follow", "seccomp",
       affinity is restored afterwards.
     - handle_signals: catch SIGINT/SIGTERM/SIGHUP while tracing (main thread only): the program
       is killed, end="interrupted".
+    - instruction_pointer: -i, put the tracee's instruction pointer (`ip`) in syscall, enter
+      and signal events.
     """
 
     __slots__ = ()
@@ -83,6 +85,7 @@ class TraceOptions(namedtuple("TraceOptions", ("trace_set", "follow", "seccomp",
     fd_decode: int  # 0
     same_cpu: bool  # False
     handle_signals: bool  # True
+    instruction_pointer: bool  # False
 
 
 class TraceResult(namedtuple("TraceResult", ("end", "exit_status", "pid", "other_children"))):
@@ -107,7 +110,7 @@ class _Task:
     """Per-thread tracing state."""
 
     __slots__ = ("tid", "tgid", "mem", "silent", "execd", "in_call", "state", "nr",
-                 "t0", "unfinished", "fds", "adopted", "reprint")
+                 "t0", "unfinished", "fds", "adopted", "reprint", "ip")
 
     def __init__(self, tid: int, tgid: int, silent: bool, execd: bool) -> None:
         self.tid = tid
@@ -125,6 +128,7 @@ class _Task:
         # Took over its leader's pid by an execve: strace splits its next call's line in two
         # (`NAME(... <unfinished ...>`, `<... NAME resumed>`), its TCB_REPRINT.
         self.reprint = False
+        self.ip = 0  # -i: where the current call was made
 
 
 class Tracer:
@@ -548,9 +552,20 @@ class Tracer:
             return
         if not task.silent and task.execd:
             self._close_open_line()
-            self.sink({"ev": "signal", "pid": task.tid, "tgid": task.tgid, "t": time.time_ns(),
-                       "sig": self._decoders().signal_name(sig), "stopped": True})
+            event = {"ev": "signal", "pid": task.tid, "tgid": task.tgid, "t": time.time_ns(),
+                     "sig": self._decoders().signal_name(sig), "stopped": True}
+            self._add_ip(task, event)
+            self.sink(event)
         P.resume(P.PTRACE_LISTEN, task.tid)
+
+    def _add_ip(self, task: _Task, event: Event) -> None:
+        """-i on a signal line: where the signal stopped the tracee."""
+        if self.opts.instruction_pointer:
+            try:
+                self.info.read(task.tid)
+                event["ip"] = self.info.ip
+            except P.PtraceError:
+                pass
 
     def _signal_stop(self, task: _Task, sig: int) -> None:
         raw = P.get_siginfo(task.tid)
@@ -560,8 +575,10 @@ class Tracer:
         if not task.silent and task.execd:
             self._close_open_line()
             dec = self._decoders()
-            self.sink({"ev": "signal", "pid": task.tid, "tgid": task.tgid, "t": time.time_ns(),
-                       "sig": dec.signal_name(sig), "info": dec.decode_siginfo(raw)})
+            event = {"ev": "signal", "pid": task.tid, "tgid": task.tgid, "t": time.time_ns(),
+                     "sig": dec.signal_name(sig), "info": dec.decode_siginfo(raw)}
+            self._add_ip(task, event)
+            self.sink(event)
         self._resume(task, sig)
 
     def _reap(self, pid: int, status: int) -> None:
@@ -600,6 +617,8 @@ class Tracer:
         task.nr = nr
         task.t0 = t0
         task.unfinished = False
+        if self.opts.instruction_pointer:
+            task.ip = self.info.ip
         if self.fd_resolver is not None:
             fds = dec.fds_in(state.args)
             task.fds = self.fd_resolver.describe(task.tid, fds) if fds else None
@@ -631,6 +650,8 @@ class Tracer:
             "errno": err, "rtext": done.rtext, "raux": done.raux, "t0": task.t0, "t1": t1,
             "resumed": task.unfinished,
         }
+        if self.opts.instruction_pointer:
+            event["ip"] = task.ip
         if task.unfinished or rval is None:
             event["more"] = state.more  # how the split line reads (its row may depend on an argument)
         resolver = self.fd_resolver
@@ -664,6 +685,8 @@ class Tracer:
                         "raw": list(task.state.raw)}
         if task.fds:
             event["fds"] = task.fds
+        if self.opts.instruction_pointer:
+            event["ip"] = task.ip
         self.sink(event)
 
 
