@@ -67,6 +67,8 @@ def _add_output_options(p: argparse.ArgumentParser) -> None:
                    help="alignment COLUMN for the return value (default 40)")
     p.add_argument("-n", dest="syscall_numbers", action="store_true",
                    help="print the syscall number")
+    p.add_argument("--color", "--colour", dest="color", choices=["auto", "always", "never"], default=None,
+                   help="colour failed calls, signals and exits (auto: on a terminal without NO_COLOR)")
 
 
 def _add_output_trace_options(p: argparse.ArgumentParser) -> None:

@@ -289,3 +289,43 @@ def test_i_prints_the_instruction_pointer(tmp_path):
     assert_same(_child_pids(joined(_ip_page_offsets(theirs))), _child_pids(joined(_ip_page_offsets(ours))))
     assert any(line.startswith("[IP..") and "--- SIGUSR1" in line for line in joined(_ip_page_offsets(ours)))
     assert "[????????????????] +++ killed by SIGUSR1 +++" in joined(ours)
+
+
+# --- colour -----------------------------------------------------------------------------------
+
+def _on_a_terminal(args: list[str], env: dict) -> str:
+    """What sysrec writes to a terminal (a pty as its stderr)."""
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.Popen(SYSREC + args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=follower, env=env)
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                data = os.read(leader, 65536)
+            except OSError:  # EIO: the terminal's other side is closed
+                break
+            if not data:
+                break
+            chunks.append(data)
+        proc.wait(timeout=60)
+    finally:
+        os.close(leader)
+    return b"".join(chunks).decode(errors="replace")
+
+
+def test_colour_on_a_terminal_only(tmp_path):
+    args = ["-f", "-e", "trace=openat", "--", "sh", "-c", "cat /nonexistent; kill -TERM $$"]
+    env = {k: v for k, v in ENV.items() if k != "NO_COLOR"}
+    text = _on_a_terminal(args, env)
+    assert "\x1b[31m= -1 ENOENT (No such file or directory)\x1b[0m" in text
+    assert "\x1b[35m--- SIGCHLD {" in text and "\x1b[1;31m+++ killed by SIGTERM +++\x1b[0m" in text
+    assert "\x1b[" not in _on_a_terminal(args, {**env, "NO_COLOR": "1"})
+    assert "\x1b[" not in _on_a_terminal(["--color=never", *args], env)
+    piped = subprocess.run(SYSREC + args, capture_output=True, timeout=60, env=env)
+    assert b"\x1b[" not in piped.stderr and b"ENOENT" in piped.stderr
+    forced = subprocess.run(SYSREC + ["--color=always", *args], capture_output=True, timeout=60, env=env)
+    assert b"\x1b[31m= -1 ENOENT" in forced.stderr

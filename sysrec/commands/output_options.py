@@ -103,16 +103,25 @@ def program_environment(assignments: list[str]) -> dict[str, str] | None:
     return env
 
 
-def wrap_renderer(make_inner: Callable[[], Any], quals: Qualifiers, separate: str | None = None,
-                  append: bool = False) -> Any:
+def wrap_renderer(make_inner: Callable[..., Any], quals: Qualifiers, separate: str | None = None,
+                  append: bool = False, colour: bool = False) -> Any:
     """The renderer a sink feeds: strace's filters around one renderer, or (-ff) one filtered
-    renderer per process file."""
+    renderer per process file; colour on top for a terminal."""
     from sysrec.render.filters import FilteredRenderer, SeparateOutputs
 
     if separate is not None:
         return SeparateOutputs(separate, lambda: FilteredRenderer(make_inner(follow=False), quals, whole_lines=True),
                                append=append)
-    return FilteredRenderer(make_inner(), quals)
+    renderer: Any = FilteredRenderer(make_inner(), quals)
+    if colour:
+        from sysrec.render.colour import ColourRenderer
+        renderer = ColourRenderer(renderer)
+    return renderer
+
+
+def colour_wanted(ns: argparse.Namespace, stream: Any) -> bool:
+    from sysrec.render.colour import wanted
+    return wanted(getattr(ns, "color", None), stream)
 
 
 def io_capture_hook(quals: Qualifiers) -> Callable[[dict[str, Any]], None] | None:

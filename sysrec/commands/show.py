@@ -26,7 +26,7 @@ def _render_strace(record: Any, ns: argparse.Namespace) -> None:
     )
     renderer = outopts.wrap_renderer(
         lambda **_: load_strace_renderer()(opts, bool(recorded.get("to_file", False))),
-        outopts.recorded_qualifiers(recorded))
+        outopts.recorded_qualifiers(recorded), colour=outopts.colour_wanted(ns, sys.stdout))
     write = sys.stdout.write
     for event in record.events():
         text = renderer.feed(event)

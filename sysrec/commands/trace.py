@@ -119,7 +119,8 @@ def main(ns: argparse.Namespace) -> int:
                 renderer = outopts.wrap_renderer(
                     lambda **over: load_strace_renderer()(make_render_options(**{**display, **over}),
                                                           bool(ns.output)),
-                    quals, ns.output if separately else None, ns.append)
+                    quals, ns.output if separately else None, ns.append,
+                    colour=not separately and outopts.colour_wanted(ns, out))
             text = renderer.feed(event)
             if text:
                 try:
