@@ -89,6 +89,8 @@ def _add_output_trace_options(p: argparse.ArgumentParser) -> None:
                    help="print command names beside pids (--decode-pids=comm)")
     p.add_argument("--decode-pids", dest="decode_pids", metavar="comm",
                    help="comm: as -Y")
+    p.add_argument("-u", dest="username", metavar="USERNAME",
+                   help="run the command as USERNAME (root only)")
     p.add_argument("-P", dest="paths", action="append", default=[], metavar="PATH",
                    help="trace only syscalls that touch PATH (a path argument, or an fd open on it)")
 

@@ -329,3 +329,40 @@ def test_colour_on_a_terminal_only(tmp_path):
     assert b"\x1b[" not in piped.stderr and b"ENOENT" in piped.stderr
     forced = subprocess.run(SYSREC + ["--color=always", *args], capture_output=True, timeout=60, env=env)
     assert b"\x1b[31m= -1 ENOENT" in forced.stderr
+
+
+# --- -u USERNAME ------------------------------------------------------------------------------
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="-u needs root")
+
+
+@needs_root
+@pytest.mark.parametrize("setuid", [False, True], ids=["plain", "setuid-program"])
+def test_u_runs_the_command_as_the_user(tmp_path, setuid):
+    """uid, gid and groups of the user; a set-user-ID program keeps its owner as euid."""
+    import tempfile
+
+    where = Path(tempfile.mkdtemp(prefix="sysrec-u-"))  # tmp_path is root's alone: the user could not run it
+    where.chmod(0o755)
+    program = where / "id"
+    shutil.copy("/usr/bin/id", program)
+    os.chmod(program, 0o4755 if setuid else 0o755)
+    theirs, ours, their_proc, our_proc = run_both(
+        tmp_path, ["-u", "nobody", "-e", "trace=getuid,geteuid,getgid,getegid,getgroups"], [str(program)])
+    assert our_proc.stdout == their_proc.stdout
+    assert_same(normalize(theirs), normalize(ours))
+    assert ("geteuid()                               = 0" in ours) == setuid
+    assert "getuid()                                = 65534" in ours
+    shutil.rmtree(where)
+
+
+def test_u_refuses_unknown_users_and_non_root(monkeypatch):
+    proc = subprocess.run(SYSREC + ["-u", "no-such-user-here", "--", "true"], capture_output=True, timeout=60, env=ENV)
+    if os.geteuid() == 0:
+        assert proc.returncode == 2 and proc.stderr == b"sysrec: Cannot find user 'no-such-user-here'\n"
+    from sysrec.errors import InputError
+    from sysrec.tracer.credentials import credentials_for
+
+    monkeypatch.setattr(os, "getuid", lambda: 1000)
+    with pytest.raises(InputError, match=r"^You must be root to use the -u/--username option$"):
+        credentials_for("nobody", "/bin/true")

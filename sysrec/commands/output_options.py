@@ -167,6 +167,14 @@ def path_filter(requested: list[str], quals: Qualifiers) -> Any:
     return PathFilter(paths)
 
 
+def run_as(username: str | None, program: str) -> Any:
+    """-u USERNAME: the credentials the program starts with (None: sysrec's own)."""
+    if username is None:
+        return None
+    from sysrec.tracer.credentials import credentials_for
+    return credentials_for(username, program)
+
+
 def comm_tracker(wanted: bool) -> Any:
     if not wanted:
         return None

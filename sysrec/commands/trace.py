@@ -63,7 +63,8 @@ def main(ns: argparse.Namespace) -> int:
     if ns.fd_decode > 2:
         ns.fd_decode = 2
     env = outopts.program_environment(ns.env)
-    resolve_command(cmd)  # exit 127 before anything is created
+    program = resolve_command(cmd, env)  # exit 127 before anything is created
+    credentials = outopts.run_as(ns.username, program)
     display = render_values(ns, ns.follow)
     comm_tracker = outopts.comm_tracker(outopts.decode_comm_wanted(ns, quals))
     display.update(outopts.display_values(ns))
@@ -132,7 +133,7 @@ def main(ns: argparse.Namespace) -> int:
 
         try:
             preload = ("sysrec.render.strace_text", "json") if writer is not None else ("sysrec.render.strace_text",)
-            result = trace(cmd, options, sink, preload=preload, env=env,
+            result = trace(cmd, options, sink, preload=preload, env=env, credentials=credentials,
                            context_hook=outopts.io_capture_hook(quals), annotate_fds=path_filter is not None)
         except BaseException as err:
             if writer is not None:

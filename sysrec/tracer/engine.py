@@ -138,8 +138,10 @@ class Tracer:
                  context_hook: ContextHook | None = None, annotate_fds: bool = False,
                  env: Mapping[str, str] | None = None, cwd: str | None = None,
                  stdin: StdSpec = None, stdout: StdSpec = None, stderr: StdSpec = None,
-                 timeout: float | None = None, preload: Sequence[str] = ()) -> None:
+                 timeout: float | None = None, preload: Sequence[str] = (),
+                 credentials: Any = None) -> None:
         self.argv = list(argv)
+        self.credentials = credentials  # -u: sysrec.tracer.credentials.Credentials
         self.preload = ("sysrec.tracer.ptrace_ops", "sysrec.decode", *preload)
         self.opts = options
         self.sink = sink
@@ -198,7 +200,8 @@ class Tracer:
                 old_affinity = _pin_to_current_cpu()
             spawned = spawn_traced(path, self.argv, env=self.env, cwd=self.cwd, stdin=self.std[0],
                                    stdout=self.std[1], stderr=self.std[2], seccomp=flt,
-                                   ignored_signals=_ignored_before(old_handlers))
+                                   ignored_signals=_ignored_before(old_handlers),
+                                   credentials=self.credentials)
             self.main_pid = spawned.pid
             main = _Task(spawned.pid, spawned.pid, silent=False, execd=False)
             self.tasks[spawned.pid] = main
