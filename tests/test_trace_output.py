@@ -366,3 +366,57 @@ def test_u_refuses_unknown_users_and_non_root(monkeypatch):
     monkeypatch.setattr(os, "getuid", lambda: 1000)
     with pytest.raises(InputError, match=r"^You must be root to use the -u/--username option$"):
         credentials_for("nobody", "/bin/true")
+
+
+@pytest.mark.parametrize("expr", ["inject=connect:error=ECONNREFUSED", "fault=read", "abbrev=none", "verbose=!connect"])
+def test_qualifiers_sysrec_lacks_are_refused_not_ignored(expr):
+    proc = subprocess.run(SYSREC + ["-e", expr, "--", "true"], capture_output=True, timeout=60, env=ENV)
+    assert proc.returncode == 2 and proc.stderr.startswith(f"sysrec: -e {expr}: sysrec does not implement".encode())
+    assert proc.stderr.count(b"\n") == 1
+
+
+def test_default_abbrev_and_verbose_are_accepted(tmp_path):
+    same(tmp_path, ["-e", "trace=openat", "-e", "abbrev=all", "-e", "verbose=all"], ["cat", "/etc/hostname"])
+
+
+SENDMSG_RECVMSG = """\
+import socket
+a, b = socket.socketpair()
+a.sendmsg([b"hello ", b"world"])
+b.recvmsg(100)
+a.sendmsg([b"x" * 20, b"", b"y"])
+buf1, buf2 = bytearray(4), bytearray(50)
+b.recvmsg_into([buf1, buf2])
+"""
+
+SENDMMSG_RECVMMSG = """\
+import socket, ctypes, os
+a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+libc = ctypes.CDLL(None, use_errno=True)
+class iovec(ctypes.Structure): _fields_ = [("base", ctypes.c_void_p), ("len", ctypes.c_size_t)]
+class msghdr(ctypes.Structure): _fields_ = [("name", ctypes.c_void_p), ("namelen", ctypes.c_uint), ("iov", ctypes.POINTER(iovec)), ("iovlen", ctypes.c_size_t), ("control", ctypes.c_void_p), ("controllen", ctypes.c_size_t), ("flags", ctypes.c_int)]
+class mmsghdr(ctypes.Structure): _fields_ = [("hdr", msghdr), ("len", ctypes.c_uint)]
+bufs = [ctypes.create_string_buffer(b"first", 5), ctypes.create_string_buffer(b"second!", 7)]
+iovs = (iovec * 2)(iovec(ctypes.addressof(bufs[0]), 5), iovec(ctypes.addressof(bufs[1]), 7))
+msgs = (mmsghdr * 2)()
+msgs[0].hdr.iov = ctypes.cast(ctypes.byref(iovs, 0), ctypes.POINTER(iovec)); msgs[0].hdr.iovlen = 1
+msgs[1].hdr.iov = ctypes.cast(ctypes.byref(iovs, 16), ctypes.POINTER(iovec)); msgs[1].hdr.iovlen = 1
+libc.sendmmsg(a.fileno(), msgs, 2, 0)
+rb = [ctypes.create_string_buffer(3), ctypes.create_string_buffer(20), ctypes.create_string_buffer(20)]
+riov = (iovec * 3)(iovec(ctypes.addressof(rb[0]), 3), iovec(ctypes.addressof(rb[1]), 20), iovec(ctypes.addressof(rb[2]), 20))
+rm = (mmsghdr * 2)()
+rm[0].hdr.iov = ctypes.cast(ctypes.byref(riov, 0), ctypes.POINTER(iovec)); rm[0].hdr.iovlen = 2
+rm[1].hdr.iov = ctypes.cast(ctypes.byref(riov, 32), ctypes.POINTER(iovec)); rm[1].hdr.iovlen = 1
+libc.recvmmsg(b.fileno(), rm, 2, 0, None)
+"""
+
+
+@pytest.mark.parametrize("script, calls", [(SENDMSG_RECVMSG, "sendmsg,recvmsg"), (SENDMMSG_RECVMMSG, "sendmmsg,recvmmsg")],
+                         ids=["msg", "mmsg"])
+def test_hex_dumps_of_messages(tmp_path, script, calls):
+    """sendmsg/recvmsg (each iovec up to what moved), sendmmsg/recvmmsg (` = N buffers in vector I`)."""
+    program = tmp_path / "client.py"
+    program.write_text(script)
+    ours = same(tmp_path, ["-e", f"trace={calls}", "-e", "read=all", "-e", "write=all"],
+                [sys.executable, "-I", "-S", str(program)])
+    assert " * 2 bytes in buffer 1" in ours or " * 5 bytes in buffer 1" in ours

@@ -20,6 +20,10 @@ READV = frozenset({"readv", "preadv", "preadv2"})
 # (fd, struct msghdr *, flags)
 SENDMSG = frozenset({"sendmsg"})
 RECVMSG = frozenset({"recvmsg"})
+# (fd, struct mmsghdr *, vlen): the first `return value` messages, each up to its msg_len
+MMSG_WRITES = frozenset({"sendmmsg"})
+MMSG_READS = frozenset({"recvmmsg"})
+MMSGHDR_SIZE = 64  # struct msghdr (56) + msg_len, padded
 
 DUMP_LIMIT = 1 << 20  # bytes copied per call: a dump of a huge write stays bounded
 
@@ -51,7 +55,21 @@ def _iov_data(mem: Any, iovs: list[tuple[int, int]], limit: int) -> list[str]:
     return out
 
 
-def capture_io(event: dict[str, Any], mem: Any, reads: Any, writes: Any) -> list[str] | None:
+def _mmsg_data(mem: Any, addr: int, count: int | None) -> list[Any]:
+    """strace's dumpiov_in_mmsghdr: per message, its iovec count and its buffers."""
+    out: list[Any] = []
+    for index in range(min(count or 0, 1024)):
+        header = mem.read(addr + index * MMSGHDR_SIZE, MMSGHDR_SIZE)
+        if not header:
+            break
+        iov = int.from_bytes(header[16:24], "little")
+        iovlen = int.from_bytes(header[24:32], "little")
+        sent = int.from_bytes(header[56:60], "little")
+        out.append({"iovlen": iovlen, "io": _iov_data(mem, _iovecs(mem, iov, iovlen), sent)})
+    return out
+
+
+def capture_io(event: dict[str, Any], mem: Any, reads: Any, writes: Any) -> list[Any] | None:
     """The buffers to dump for this call (strace's dumpio), read from the stopped tracee."""
     raw = event.get("raw") or []
     name = event.get("name")
@@ -69,6 +87,8 @@ def capture_io(event: dict[str, Any], mem: Any, reads: Any, writes: Any) -> list
             return _iov_data(mem, _iovecs(mem, raw[1], raw[2]), -1)
         if name in SENDMSG:
             return _msg_data(mem, raw[1], -1)
+        if name in MMSG_WRITES and ret is not None and ret > 0:
+            return _mmsg_data(mem, raw[1], ret)
     if ret is None or event.get("errno") or fd not in reads:
         return None
     if name in READS:
@@ -78,6 +98,8 @@ def capture_io(event: dict[str, Any], mem: Any, reads: Any, writes: Any) -> list
         return _iov_data(mem, _iovecs(mem, raw[1], raw[2]), ret)
     if name in RECVMSG:
         return _msg_data(mem, raw[1], ret)
+    if name in MMSG_READS:
+        return _mmsg_data(mem, raw[1], ret)
     return None
 
 
@@ -114,6 +136,16 @@ def render_io(event: Mapping[str, Any]) -> str:
     name = event.get("name")
     if name in WRITES or name in READS:
         return dump_lines(bytes.fromhex(buffers[0]))
+    if name in MMSG_WRITES or name in MMSG_READS:
+        out = []
+        for index, message in enumerate(buffers):
+            out.append(f" = {message.get('iovlen', 0)} buffers in vector {index}\n")
+            out.append(_vector_lines(message.get("io") or []))
+        return "".join(out)
+    return _vector_lines(buffers)
+
+
+def _vector_lines(buffers: list[str]) -> str:
     out = []
     for index, text in enumerate(buffers):
         data = bytes.fromhex(text)
