@@ -420,3 +420,11 @@ def test_hex_dumps_of_messages(tmp_path, script, calls):
     ours = same(tmp_path, ["-e", f"trace={calls}", "-e", "read=all", "-e", "write=all"],
                 [sys.executable, "-I", "-S", str(program)])
     assert " * 2 bytes in buffer 1" in ours or " * 5 bytes in buffer 1" in ours
+
+
+@pytest.mark.parametrize("flag", ["-x", "-xx"])
+def test_x_applies_to_fd_paths_too(tmp_path, flag):
+    named = tmp_path / "caf\u00e9"
+    named.write_text("x")
+    ours = same(tmp_path, [flag, "-yy", "-e", "trace=openat,read"], ["cat", str(named)])
+    assert any(r"\x63\x61\x66\xc3\xa9>" in line for line in ours)

@@ -38,12 +38,17 @@ class RenderOptions:
     decode_comm: bool = False  # -Y
 
 
+def _hex_wanted(text: str, xflag: int) -> bool:
+    """-xx: always; -x: when a byte is neither printable ASCII nor whitespace (strace's rule)."""
+    return xflag > 1 or any(c > "~" or (c < " " and c not in "\t\n\v\f\r") for c in text)
+
+
 def quote(text: str, hexa: bool = False, xflag: int = 0) -> str:
     """A byte string (code points 0-255) in double quotes, escaped the way strace does it
     (sysrec.cstring), or in \\x hex: always with -xx, with -x when a byte is neither printable
     ASCII nor whitespace."""
     if xflag and not hexa:
-        hexa = xflag > 1 or any(c > "~" or (c < " " and c not in "\t\n\v\f\r") for c in text)
+        hexa = _hex_wanted(text, xflag)
     if hexa:
         return '"' + "".join(f"\\x{ord(c):02x}" for c in text) + '"'
     return '"' + escape(text) + '"'
@@ -52,26 +57,29 @@ def quote(text: str, hexa: bool = False, xflag: int = 0) -> str:
 _DEVICE_SUFFIX = re.compile(r"<(?:char|block) \d+:\d+>\Z")
 
 
-def fd_path(path: str) -> str:
+def fd_path(path: str, xflag: int = 0) -> str:
     """A -y/-yy fd target as strace prints it between `<` and `>`: the path's bytes escaped like a
     string but without quotes, and `<`, `>` in octal so they cannot be taken for the brackets
     (`3</tmp/lt\\74gt\\76>`). A -yy device suffix (`<char 1:3>`) stays as it is."""
     suffix = _DEVICE_SUFFIX.search(path)
     head, tail = (path[:suffix.start()], suffix.group()) if suffix else (path, "")
-    return escape(os.fsencode(head).decode("latin-1"), "<>") + tail
+    raw = os.fsencode(head).decode("latin-1")
+    if xflag:  # -x / -xx print the path like any string (sysrec.render.strace_text.quote)
+        return (quote(raw, False, xflag)[1:-1] if _hex_wanted(raw, xflag) else escape(raw, "<>")) + tail
+    return escape(raw, "<>") + tail
 
 
 _DELETED = " (deleted)"
 
 
-def _with_path(n: int, path: str) -> str:
+def _with_path(n: int, path: str, xflag: int = 0) -> str:
     """`3</tmp/x>`; a file unlinked since it was opened as strace shows it: `3</tmp/x>(deleted)`."""
     if path.endswith(_DELETED):
-        return f"{n}<{fd_path(path[:-len(_DELETED)])}>(deleted)"
-    return f"{n}<{fd_path(path)}>"
+        return f"{n}<{fd_path(path[:-len(_DELETED)], xflag)}>(deleted)"
+    return f"{n}<{fd_path(path, xflag)}>"
 
 
-def _fd_text(n: int, fds: Mapping | None, level: int) -> str:
+def _fd_text(n: int, fds: Mapping | None, level: int, xflag: int = 0) -> str:
     if not level or not fds:
         return str(n)
     info = fds.get(str(n))
@@ -80,12 +88,12 @@ def _fd_text(n: int, fds: Mapping | None, level: int) -> str:
     if not info:
         return str(n)
     if isinstance(info, str):
-        return _with_path(n, info)
+        return _with_path(n, info, xflag)
     text = info.get("yy") if level >= 2 else None
     if text:  # sockets' endpoints are built escaped; device paths are paths
-        return _with_path(n, text) if text.startswith('/') else f"{n}<{text}>"
+        return _with_path(n, text, xflag) if text.startswith('/') else f"{n}<{text}>"
     text = info.get("y")
-    return _with_path(n, text) if text else str(n)
+    return _with_path(n, text, xflag) if text else str(n)
 
 
 def render_node(node: Node, opts: RenderOptions, fds: Mapping | None = None) -> str:
@@ -110,9 +118,9 @@ def render_node(node: Node, opts: RenderOptions, fds: Mapping | None = None) -> 
             n = node["$fd"]
             name = node.get("name")
             if name is not None:  # AT_FDCWD: the name, and the directory with -y
-                text = _fd_text(n, fds, opts.fd_decode) if fds else str(n)
+                text = _fd_text(n, fds, opts.fd_decode, opts.xflag) if fds else str(n)
                 return _safe(name) + text[len(str(n)):]
-            return _fd_text(n, fds, opts.fd_decode) if fds else str(n)
+            return _fd_text(n, fds, opts.fd_decode, opts.xflag) if fds else str(n)
         if "$cont" in node:  # continues the previous argument: `[2] => [4]`
             return CONTINUES + render_node(node["$cont"], opts, fds)
         if "$s" in node:
