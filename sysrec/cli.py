@@ -89,6 +89,10 @@ def _add_output_trace_options(p: argparse.ArgumentParser) -> None:
                    help="print command names beside pids (--decode-pids=comm)")
     p.add_argument("--decode-pids", dest="decode_pids", metavar="comm",
                    help="comm: as -Y")
+    p.add_argument("-X", dest="xlat_style", metavar="FORMAT", default=None,
+                   help="constants and flags: abbrev (the default; raw and verbose are not implemented)")
+    p.add_argument("-v", dest="verbose", action="store_true",
+                   help="unabbreviated structs (not implemented: refused)")
     p.add_argument("-u", dest="username", metavar="USERNAME",
                    help="run the command as USERNAME (root only)")
     p.add_argument("-P", dest="paths", action="append", default=[], metavar="PATH",

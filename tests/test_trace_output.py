@@ -193,6 +193,7 @@ def test_E_sets_and_removes_variables(tmp_path):
     (["-e", "quiet=resume"], "invalid quiet 'resume'"),
     (["-e", "read=x"], "invalid descriptor 'x'"),
     (["-a", "x"], "invalid -a argument: 'x'"),
+    (["-X", "foo"], "invalid -X argument: 'foo'"),
     (["-q", "-e", "quiet=exit"], "-q and -e quiet/--quiet cannot be provided simultaneously"),
 ])
 def test_bad_values_are_one_line_with_straces_words(flags, message):
@@ -376,7 +377,15 @@ def test_qualifiers_sysrec_lacks_are_refused_not_ignored(expr):
 
 
 def test_default_abbrev_and_verbose_are_accepted(tmp_path):
-    same(tmp_path, ["-e", "trace=openat", "-e", "abbrev=all", "-e", "verbose=all"], ["cat", "/etc/hostname"])
+    same(tmp_path, ["-e", "trace=openat", "-e", "abbrev=all", "-e", "verbose=all", "-X", "abbrev"],
+         ["cat", "/etc/hostname"])
+
+
+@pytest.mark.parametrize("flags", [["-v"], ["-X", "raw"], ["-X", "verbose"]])
+def test_v_and_other_xlat_styles_are_refused_not_ignored(flags):
+    proc = subprocess.run(SYSREC + [*flags, "--", "true"], capture_output=True, timeout=60, env=ENV)
+    assert proc.returncode == 2 and b"sysrec does not implement" in proc.stderr
+    assert proc.stderr.count(b"\n") == 1
 
 
 SENDMSG_RECVMSG = """\

@@ -72,6 +72,15 @@ def trace_qualifiers(ns: argparse.Namespace) -> tuple[list[str], Qualifiers, lis
         quals, successful_only=flags.count("z"), failed_only=flags.count("Z"),
         quiet_level=ns.quiet, last_status_flag=flags[-1] if flags else None,
         to_file_with_command=bool(ns.output))
+    if ns.xlat_style is not None:
+        if ns.xlat_style not in ("raw", "abbrev", "verbose"):
+            raise InputError(f"invalid -X argument: '{ns.xlat_style}'")
+        if ns.xlat_style != "abbrev":
+            raise InputError(f"-X {ns.xlat_style}: sysrec does not implement -X other than abbrev "
+                             f"(strace's default)")
+    if ns.verbose:
+        raise InputError("-v: sysrec does not implement -v (its decoders print strace's "
+                         "abbreviated structs)")
     if not ns.output and ns.append:
         warnings.append("-A/--output-append-mode has no effect without -o/--output")
     return trace_exprs, quals, warnings
