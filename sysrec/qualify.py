@@ -13,10 +13,11 @@ InputError with strace's wording ("invalid status 'x'").
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
-
 from sysrec.errors import InputError
+
+TYPE_CHECKING = False  # typing and dataclasses stay off `sysrec trace`'s start-up path
+if TYPE_CHECKING:
+    from typing import Any, Callable, Iterable
 
 # -e KEY aliases -> the qualifier they set (strace's qual_options table).
 KEYS: dict[str, str] = {
@@ -56,12 +57,23 @@ UNSUPPORTED = ("fault", "inject", "kvm", "secontext")
 DEFAULT_ONLY = ("abbrev", "verbose")
 
 
-@dataclass(frozen=True)
 class TokenSet:
     """A set as strace's number_set holds it: the listed members, or everything but them."""
 
-    members: frozenset = frozenset()
-    inverted: bool = False
+    __slots__ = ("members", "inverted")
+
+    def __init__(self, members: frozenset = frozenset(), inverted: bool = False) -> None:
+        self.members = members
+        self.inverted = inverted
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TokenSet) and (self.members, self.inverted) == (other.members, other.inverted)
+
+    def __hash__(self) -> int:
+        return hash((self.members, self.inverted))
+
+    def __repr__(self) -> str:
+        return f"TokenSet({set(self.members) or '{}'}, inverted={self.inverted})"
 
     def __contains__(self, item: object) -> bool:
         return (item in self.members) != self.inverted
@@ -162,22 +174,26 @@ def _syscall_set(text: str, key: str) -> TokenSet:
     return TokenSet(frozenset(names), inverted)
 
 
-@dataclass
 class Qualifiers:
     """What the non-trace `-e` keys (and -z/-Z/-q…) asked for. None: the option was not given
     (strace's default applies)."""
 
-    status: TokenSet | None = None      # -e status=, -z, -Z
-    signal: TokenSet | None = None      # -e signal=
-    quiet: TokenSet | None = None       # -e quiet=, -q…
-    read: TokenSet | None = None        # -e read= (descriptors)
-    write: TokenSet | None = None       # -e write=
-    abbrev: TokenSet | None = None
-    verbose: TokenSet | None = None
-    raw: TokenSet | None = None
-    decode_fds: TokenSet | None = None
-    decode_pids: TokenSet | None = None
-    given: list[str] = field(default_factory=list)  # keys in the order given
+    status: TokenSet | None       # -e status=, -z, -Z
+    signal: TokenSet | None       # -e signal=
+    quiet: TokenSet | None        # -e quiet=, -q…
+    read: TokenSet | None         # -e read= (descriptors)
+    write: TokenSet | None        # -e write=
+    abbrev: TokenSet | None
+    verbose: TokenSet | None
+    raw: TokenSet | None
+    decode_fds: TokenSet | None
+    decode_pids: TokenSet | None
+
+    def __init__(self) -> None:
+        for key in ("status", "signal", "quiet", "read", "write", "abbrev", "verbose", "raw",
+                    "decode_fds", "decode_pids"):
+            setattr(self, key, None)
+        self.given: list[str] = []  # keys in the order given
 
     def to_json(self) -> dict[str, Any]:
         """The header `options` keys for what was given."""

@@ -9,7 +9,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any, Callable, Mapping
+
+TYPE_CHECKING = False  # typing stays off `sysrec trace`'s start-up path
+if TYPE_CHECKING:
+    from typing import Any, Callable, Mapping
 
 from sysrec.errors import InputError
 from sysrec.qualify import (DECODE_PIDS, Qualifiers, TokenSet, apply_short_flags, parse_tokens,
