@@ -22,8 +22,10 @@ def read_comm(pid: int | str) -> str | None:
 
 
 class CommTracker:
-    """Adds `comm` to events as strace would print it (the tracee is stopped at `syscall` and
-    `signal` events, so /proc is read then; an `enter` or `exit` uses what is known)."""
+    """Adds `comm` to events as strace would print it. At `syscall` and `signal` events the
+    tracee is stopped and /proc is read then; a successful execve's line started before the
+    exec, so it shows the name from before (`<strace>` for strace's own fork, sysrec's name
+    here), the lines after it the new one. `enter` and `exit` use what is known."""
 
     def __init__(self) -> None:
         self.names: dict[int, str] = {}
@@ -49,12 +51,14 @@ class CommTracker:
             return
         if kind == "syscall":
             changes = event.get("name") in COMM_CHANGES and event.get("ret") is not None and not event.get("errno")
-            if changes and event.get("resumed"):  # `<... execve resumed>` prints at exit
+            if changes and not event.get("resumed"):
+                name = self._known(pid)  # the line started before the change
                 self._refresh(pid)
-            name = self._known(pid)
-            if changes:
+            else:
                 self._refresh(pid)
+                name = self._known(pid)
         elif kind == "signal":
+            self._refresh(pid)
             name = self._known(pid)
         else:
             name = self._known(pid)
@@ -62,6 +66,8 @@ class CommTracker:
             event["comm"] = name
 
     def _refresh(self, pid: int) -> None:
+        if not self.names and self.first is not None:
+            self.names[pid] = self.first  # the first event: what came before it is our fork
         name = read_comm(pid)
         if name is not None:
             self.names[pid] = name

@@ -277,6 +277,14 @@ def test_Y_names_the_command_beside_each_pid(tmp_path, flags):
     assert any(line.startswith("true| +++ exited with 0") for line in _with_comm(ours))
 
 
+def test_Y_reads_the_name_again_after_an_untraced_execve(tmp_path):
+    """The execve is not traced: the name must still follow it (`<sh>`, then `<cat>`)."""
+    argv = ["sh", "-c", "exec cat /etc/hostname"]
+    theirs, ours, _, _ = run_both(tmp_path, ["-Y", "-f", "-e", "trace=openat"], argv)
+    assert_same(_with_comm(theirs), _with_comm(ours))
+    assert _with_comm(ours)[-1] == "cat| +++ exited with 0 +++"
+
+
 # --- -i ---------------------------------------------------------------------------------------
 
 def _ip_page_offsets(lines: list[str]) -> list[str]:
