@@ -122,6 +122,8 @@ def _show_arguments(show: argparse.ArgumentParser) -> None:
                       help="timeline: only N events around each interesting event")
     _add_render_options(show)
     _add_output_options(show)
+    show.add_argument("-o", dest="output", metavar="FILE",
+                      help="write the strace text to FILE (a record of `trace -ff -o`: FILE.PID per process)")
 
 
 def _run_arguments(run: argparse.ArgumentParser) -> None:

@@ -166,6 +166,24 @@ def test_ff_writes_one_file_per_process(tmp_path):
     assert not (tmp_path / "sysrec").exists()
 
 
+def test_show_writes_the_ff_files_again(tmp_path):
+    argv = ["sh", "-c", "/bin/echo one; /bin/echo two; exit 4"]
+    live = tmp_path / "live"
+    live.mkdir()
+    subprocess.run(SYSREC + ["-ff", "-o", str(live / "out"), "--record", str(tmp_path / "run.jsonl"),
+                             "-e", "trace=write,execve,exit_group", "--", *argv],
+                   capture_output=True, timeout=60, env=ENV, cwd=tmp_path)
+    again = tmp_path / "again"
+    again.mkdir()
+    shown = subprocess.run([sys.executable, "-m", "sysrec", "show", str(tmp_path / "run.jsonl"), "-o", str(again / "out")],
+                           capture_output=True, timeout=60, env=ENV)
+    assert shown.returncode == 0, shown.stderr.decode(errors="replace")
+    files = sorted(p.name for p in live.iterdir())
+    assert len(files) == 3 and files == sorted(p.name for p in again.iterdir())
+    for name in files:
+        assert (again / name).read_text() == (live / name).read_text()
+
+
 def test_A_appends_to_the_output_file(tmp_path):
     for tool in ("strace", "sysrec"):
         (tmp_path / f"{tool}.out").write_text("earlier line\n")

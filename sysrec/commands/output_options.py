@@ -48,7 +48,7 @@ def decode_comm_wanted(ns: argparse.Namespace, quals: Qualifiers) -> bool:
     return wanted
 
 
-def header_values(display: Mapping[str, Any], quals: Qualifiers, ns: argparse.Namespace) -> dict[str, Any]:
+def header_values(display: Mapping[str, Any], quals: Qualifiers, separately: bool) -> dict[str, Any]:
     """Header `options` keys for the flags of this module (docs/record-format.md)."""
     out: dict[str, Any] = {}
     if "acolumn" in display:
@@ -62,7 +62,7 @@ def header_values(display: Mapping[str, Any], quals: Qualifiers, ns: argparse.Na
     if display.get("decode_comm"):
         out["decode_comm"] = True
     out.update(quals.to_json())
-    if getattr(ns, "follow", 0) >= 2 and getattr(ns, "output", None):
+    if separately:
         out["output_separately"] = True
     return out
 
@@ -192,6 +192,13 @@ def comm_tracker(wanted: bool) -> Any:
         return None
     from sysrec.pidcomm import CommTracker
     return CommTracker()
+
+
+def open_output(path: str, append: bool = False) -> Any:
+    try:
+        return open(path, "a" if append else "w", encoding="utf-8", errors="surrogateescape")
+    except OSError as err:
+        raise InputError(f"-o {path}: cannot write: {err.strerror}") from None
 
 
 def warn(messages: list[str]) -> None:

@@ -24,17 +24,27 @@ def _render_strace(record: Any, ns: argparse.Namespace) -> None:
         follow=bool(recorded.get("follow", False)),
         **outopts.display_values(ns, recorded),
     )
+    import dataclasses
+
+    output = getattr(ns, "output", None)
+    separate = output if output and recorded.get("output_separately") else None
+    target = sys.stdout if not output or separate else outopts.open_output(output)
     renderer = outopts.wrap_renderer(
-        lambda **_: load_strace_renderer()(opts, bool(recorded.get("to_file", False))),
-        outopts.recorded_qualifiers(recorded), colour=outopts.colour_wanted(ns, sys.stdout))
-    write = sys.stdout.write
-    for event in record.events():
-        text = renderer.feed(event)
-        if text:
-            write(text)
-    tail = renderer.finish() if hasattr(renderer, "finish") else ""
-    if tail:
-        write(tail)
+        lambda **over: load_strace_renderer()(dataclasses.replace(opts, **over), bool(recorded.get("to_file", False))),
+        outopts.recorded_qualifiers(recorded), separate=separate,
+        colour=not output and outopts.colour_wanted(ns, sys.stdout))
+    write = target.write
+    try:
+        for event in record.events():
+            text = renderer.feed(event)
+            if text:
+                write(text)
+        tail = renderer.finish() if hasattr(renderer, "finish") else ""
+        if tail:
+            write(tail)
+    finally:
+        if target is not sys.stdout:
+            target.close()
 
 
 def _render_json(record: Any) -> None:

@@ -95,7 +95,7 @@ def main(ns: argparse.Namespace) -> int:
                           {"strsize": display["strsize"], "fd_decode": ns.fd_decode, "follow": ns.follow,
                            "timestamps": ns.timestamps, "syscall_times": ns.syscall_times,
                            "relative": ns.relative, "to_file": bool(ns.output),
-                           **outopts.header_values(display, quals, ns),
+                           **outopts.header_values(display, quals, separately),
                            **({"paths": ns.paths} if ns.paths else {})})
         # The renderer (and the decoders it shares tables with) is imported in the background
         # while the program starts, and made at the first event.
