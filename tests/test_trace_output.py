@@ -295,6 +295,19 @@ def test_Y_names_the_command_beside_each_pid(tmp_path, flags):
     assert any(line.startswith("true| +++ exited with 0") for line in _with_comm(ours))
 
 
+def test_Y_names_pids_in_arguments_return_values_and_siginfo(tmp_path):
+    argv = ["sh", "-c", "(sleep 0.3; true) & kill -0 $!; wait"]  # the subshell stays `sh`
+    theirs, ours, _, _ = run_both(tmp_path, ["-Y", "-f", "-e", "trace=kill,getpid,getppid"], argv)
+    def name_pids(lines: list[str]) -> list[str]:
+        out = [re.sub(r"\b\d{2,}<", "PID<", line) for line in _with_comm(lines)]
+        out = [re.sub(r"<(strace|python[\d.]*|sysrec)>", "<TRACER>", line) for line in out]
+        return [re.sub(r"\)\s+= ", ") = ", line) for line in out]  # the padding follows the pids' digits
+    assert_same(name_pids(theirs), name_pids(ours))
+    assert any(re.search(r"kill\(PID<sh>, 0\)", line) for line in name_pids(ours))
+    assert any(re.search(r"si_pid=P\d+<sh>", line) for line in name_pids(ours))
+    assert "sleep| +++ exited with 0 +++" in name_pids(ours)
+
+
 def test_Y_reads_the_name_again_after_an_untraced_execve(tmp_path):
     """The execve is not traced: the name must still follow it (`<sh>`, then `<cat>`)."""
     argv = ["sh", "-c", "exec cat /etc/hostname"]

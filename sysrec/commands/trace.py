@@ -72,7 +72,7 @@ def main(ns: argparse.Namespace) -> int:
     outopts.warn(warnings)
     options = TraceOptions(trace_set=names, follow=ns.follow, seccomp=ns.seccomp,
                            strsize=display["strsize"], fd_decode=ns.fd_decode,
-                           instruction_pointer=ns.instruction_pointer)
+                           instruction_pointer=ns.instruction_pointer, report_exec=comm_tracker is not None)
 
     out: IO[str]
     if ns.output and separately:

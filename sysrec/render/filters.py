@@ -74,6 +74,9 @@ class FilteredRenderer:
         kind = event.get("ev")
         if self.raw is not None and kind in ("syscall", "enter") and event.get("name") in self.raw:
             event = raw_form(event)
+        elif "pid_comm" in event:  # -Y: pids in arguments, return values, si_pid
+            from sysrec.pidcomm import with_pid_names
+            event = with_pid_names(event)
         if kind == "syscall":
             if self.whole_lines:
                 if event.get("resumed"):

@@ -52,8 +52,9 @@ P: Any = None
 
 
 class TraceOptions(namedtuple("TraceOptions", ("trace_set", "follow", "seccomp", "strsize", "fd_decode",
-                                               "same_cpu", "handle_signals", "instruction_pointer"),
-                              defaults=(DEFAULT_SET, False, True, 32, 0, False, True, False))):
+                                               "same_cpu", "handle_signals", "instruction_pointer",
+                                               "report_exec"),
+                              defaults=(DEFAULT_SET, False, True, 32, 0, False, True, False, False))):
     """What to trace and how; mirrors the `sysrec trace` flags.
 
     - trace_set: syscall names to record (default: the network calls plus
@@ -75,6 +76,8 @@ class TraceOptions(namedtuple("TraceOptions", ("trace_set", "follow", "seccomp",
       is killed, end="interrupted".
     - instruction_pointer: -i, put the tracee's instruction pointer (`ip`) in syscall, enter
       and signal events.
+    - report_exec: -Y, an `exec` event (no strace line) when a traced process runs a new
+      program, traced execve or not: its command name changed.
     """
 
     __slots__ = ()
@@ -86,6 +89,7 @@ class TraceOptions(namedtuple("TraceOptions", ("trace_set", "follow", "seccomp",
     same_cpu: bool  # False
     handle_signals: bool  # True
     instruction_pointer: bool  # False
+    report_exec: bool  # False
 
 
 class TraceResult(namedtuple("TraceResult", ("end", "exit_status", "pid", "other_children"))):
@@ -544,6 +548,8 @@ class Tracer:
             task = moved
         task.mem.reopen(task.tid)
         task.execd = True
+        if self.opts.report_exec and not task.silent:
+            self.sink({"ev": "exec", "pid": task.tid, "tgid": task.tgid, "t": time.time_ns()})
         return task
 
     def _trap_stop(self, task: _Task, sig: int) -> None:
