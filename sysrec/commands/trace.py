@@ -132,7 +132,7 @@ def main(ns: argparse.Namespace) -> int:
                     raise _cannot_write("-o", ns.output or "stderr", err) from None
 
         try:
-            preload = ("sysrec.render.strace_text", "json") if writer is not None else ("sysrec.render.strace_text",)
+            preload = ("sysrec.render.strace_text", "sysrec.render.filters", *(("json",) if writer is not None else ()))
             result = trace(cmd, options, sink, preload=preload, env=env, credentials=credentials,
                            context_hook=outopts.io_capture_hook(quals), annotate_fds=path_filter is not None)
         except BaseException as err:
