@@ -3,7 +3,9 @@ pointer) columns of strace's line prefix.
 
 A signal or exit line shows what strace last knew of that process: the number of its last
 call, and for `-i` the address where a signal stopped it (event key `ip`), or question marks
-once it is gone.
+once it is gone. sysrec knows the calls it records: that is strace --seccomp-bpf's rule (and
+plain strace's when every call is traced); plain strace also counts the calls it stops at
+without printing them (an untraced exit_group).
 """
 
 from __future__ import annotations
@@ -14,8 +16,6 @@ from sysrec.cstring import escape
 from sysrec.syscalls import SYSCALL_NUMBERS
 
 UNKNOWN_IP = "????????????????"
-EXIT_GROUP = SYSCALL_NUMBERS["exit_group"]
-EXIT = SYSCALL_NUMBERS["exit"]
 
 
 def note_event(renderer: Any, event: Mapping[str, Any]) -> None:
@@ -30,11 +30,7 @@ def note_event(renderer: Any, event: Mapping[str, Any]) -> None:
         nr = SYSCALL_NUMBERS.get(event.get("name", ""))
     last = state.get(pid, (None, None))
     if kind == "exit":
-        # A process that exited did so in exit_group (a thread: exit): strace saw that call
-        # even when it was not traced; a killed one keeps its last known call.
-        if "status" in event and event.get("superseded_by") is None:
-            nr = EXIT_GROUP if event.get("tgid", pid) == pid else EXIT
-        state[pid] = (nr if nr is not None else last[0], None)
+        state[pid] = (last[0], None)
     elif kind in ("syscall", "enter", "signal"):
         state[pid] = (nr if nr is not None else last[0], event.get("ip"))
 

@@ -82,6 +82,7 @@ class FilteredRenderer:
                 if event.get("resumed"):
                     event = {**event, "resumed": False}
                 if self.status is not None and call_status(event) not in self.status:
+                    self._noted(event)  # not printed, but strace saw it: -n's next number
                     return ""
             text = self.inner.feed(event)
             return text + render_io(event) if text and event.get("io") else text
@@ -102,6 +103,12 @@ class FilteredRenderer:
                 return self._silently(event)
             return self.inner.feed(event)
         return self.inner.feed(event)
+
+    def _noted(self, event: Mapping[str, Any]) -> None:
+        opts = getattr(self.inner, "opts", None)
+        if opts is not None and (opts.syscall_numbers or opts.instruction_pointer or opts.decode_comm):
+            from sysrec.render.columns import note_event
+            note_event(self.inner, event)
 
     def _silently(self, event: Mapping[str, Any]) -> str:
         """Feed an event strace does not print: the renderer still counts the processes (the

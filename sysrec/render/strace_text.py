@@ -100,6 +100,8 @@ def render_node(node: Node, opts: RenderOptions, fds: Mapping | None = None) -> 
     """One node (docs/record-format.md, "Nodes") as strace prints it."""
     kind = type(node)
     if kind is str:  # decoders make names; a record read back may hold anything
+        if opts.xflag > 1 and node.startswith('inet_addr("'):  # -xx quotes the address in hex too
+            return 'inet_addr(' + quote(node[11:-2], False, opts.xflag) + ')'
         return node if node.isprintable() else terminal_safe(node, keep_newlines=False)
     if kind is int:
         return str(node)
@@ -140,7 +142,7 @@ def render_node(node: Node, opts: RenderOptions, fds: Mapping | None = None) -> 
             inner = " ".join(render_node(n, opts, fds) for n in node["$set"])
             return ("~" if node.get("neg") else "") + f"[{inner}]"
         if "$inet_pton" in node:
-            return f'inet_pton(AF_INET6, {quote(node["$inet_pton"])}, &sin6_addr)'
+            return f'inet_pton(AF_INET6, {quote(node["$inet_pton"], False, opts.xflag)}, &sin6_addr)'
         fields = []
         for key, val in node.items():
             if key == "$more":  # strace's abbreviation: members left out without -v
@@ -148,7 +150,7 @@ def render_node(node: Node, opts: RenderOptions, fds: Mapping | None = None) -> 
                 continue
             key = render_node(key, opts)
             if isinstance(val, dict) and "$inet_pton" in val:
-                fields.append(f'inet_pton(AF_INET6, {quote(val["$inet_pton"])}, &{key})')
+                fields.append(f'inet_pton(AF_INET6, {quote(val["$inet_pton"], False, opts.xflag)}, &{key})')
             else:
                 fields.append(f"{key}={render_node(val, opts, fds)}")
         return "{" + ", ".join(fields) + "}"
