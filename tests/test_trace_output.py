@@ -511,3 +511,19 @@ def test_network_clients_with_output_flags(tmp_path, scenario, trace_set, flags,
     else:
         ours = compare(tmp_path, PY + [str(CLIENTS), scenario], trace_set, interleaved=interleaved, extra=flags)
     assert ours
+
+
+def test_ff_gives_each_thread_its_file(tmp_path):
+    script = ("import os, threading\n"
+              "ts = [threading.Thread(target=os.write, args=(1, b't%d\\n' % i)) for i in range(3)]\n"
+              "[t.start() for t in ts]\n[t.join() for t in ts]\n")
+    contents = {}
+    for tool in ("strace", "sysrec"):
+        (tmp_path / tool).mkdir()
+        cmd = (["strace"] if tool == "strace" else SYSREC) + ["-ff", "-o", str(tmp_path / tool / "out"),
+                                                             "-e", "trace=write,exit", "--",
+                                                             sys.executable, "-I", "-S", "-c", script]
+        subprocess.run(cmd, capture_output=True, timeout=60, env=ENV, cwd=tmp_path)
+        contents[tool] = sorted("\n".join(normalize(p.read_text().splitlines())) for p in (tmp_path / tool).iterdir())
+    assert len(contents["strace"]) == 4
+    assert contents["sysrec"] == contents["strace"]
