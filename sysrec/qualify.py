@@ -96,10 +96,6 @@ class TokenSet:
         return cls(frozenset(data.get("of") or ()), bool(data.get("not", False)))
 
 
-ALL = TokenSet(frozenset(), True)
-NONE = TokenSet()
-
-
 def parse_tokens(text: str, lookup: Callable[[str], Any], what: str) -> TokenSet:
     """strace's qualify_tokens(): `lookup` maps a token to a member or None (invalid)."""
     inverted = False

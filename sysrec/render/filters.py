@@ -8,7 +8,6 @@ trace` and `sysrec show` stack them the same way and a record re-renders the sam
 
 from __future__ import annotations
 
-import os
 from typing import IO, Any, Callable, Mapping
 
 from sysrec.qualify import Qualifiers
@@ -184,12 +183,3 @@ class SeparateOutputs:
         self.outputs.clear()
         return ""
 
-    def paths(self) -> list[str]:
-        return [f"{self.base}.{pid}" for pid in self.outputs]
-
-
-def is_terminal(stream: Any) -> bool:
-    try:
-        return os.isatty(stream.fileno())
-    except (AttributeError, ValueError, OSError):
-        return False
