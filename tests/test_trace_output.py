@@ -527,3 +527,15 @@ def test_ff_gives_each_thread_its_file(tmp_path):
         contents[tool] = sorted("\n".join(normalize(p.read_text().splitlines())) for p in (tmp_path / tool).iterdir())
     assert len(contents["strace"]) == 4
     assert contents["sysrec"] == contents["strace"]
+
+
+def test_P_follows_the_path_through_fds_mmap_and_dup(tmp_path, binary_file):
+    """mmap's fd (its 5th argument), dup2's and fcntl's fds, close of a duplicate."""
+    script = tmp_path / "mapper.py"
+    script.write_text(f"import mmap, os\nfd = os.open({str(binary_file)!r}, os.O_RDONLY)\n"
+                      "m = mmap.mmap(fd, 0, prot=mmap.PROT_READ)\nos.dup2(fd, 9)\nos.close(9)\n"
+                      "os.lseek(fd, 0, 0)\nos.fstat(fd)\nos.close(fd)\nos.close(os.open('/etc/hostname', 0))\n")
+    ours = same(tmp_path, ["-e", "trace=openat,mmap,dup2,close,lseek,newfstatat,fcntl", "-P", str(binary_file)],
+                [sys.executable, "-I", "-S", str(script)])
+    assert any(line.startswith("mmap(NULL, ") for line in ours)
+    assert any(line.startswith("close(9)") for line in ours)
