@@ -86,15 +86,57 @@ def _add_summary_options(p: argparse.ArgumentParser) -> None:
                    help="subtract OVERHEAD (default unit: us; s, ms, us, ns) from each call's time")
 
 
+def _add_output_options(p: argparse.ArgumentParser) -> None:
+    """strace's output-form flags (sysrec.render.filters, issue #12), shared by trace and show."""
+    p.add_argument("-x", dest="xflag", action="count", default=0,
+                   help="print non-ASCII strings in hex (-xx: every string)")
+    p.add_argument("-a", dest="acolumn", metavar="COLUMN", default=None,
+                   help="alignment COLUMN for the return value (default 40)")
+    p.add_argument("-n", dest="syscall_numbers", action="store_true",
+                   help="print the syscall number")
+    p.add_argument("--color", "--colour", dest="color", choices=["auto", "always", "never"], default=None,
+                   help="colour failed calls, signals and exits (auto: on a terminal without NO_COLOR)")
+
+
+def _add_output_trace_options(p: argparse.ArgumentParser) -> None:
+    """strace's output filters and program-environment flags (issue #12), for trace only."""
+    p.add_argument("-A", dest="append", action="store_true",
+                   help="open the -o file(s) in append mode")
+    p.add_argument("-z", dest="status_flags", action="append_const", const="z",
+                   help="print only syscalls that returned without an error")
+    p.add_argument("-Z", dest="status_flags", action="append_const", const="Z",
+                   help="print only syscalls that returned with an error")
+    p.add_argument("-q", dest="quiet", action="count", default=0,
+                   help="suppress attach messages (-qq: exit messages too, -qqq: everything)")
+    p.add_argument("-E", dest="env", action="append", default=[], metavar="VAR[=VAL]",
+                   help="put VAR=VAL in the command's environment, or remove VAR")
+    p.add_argument("-i", dest="instruction_pointer", action="store_true",
+                   help="print the instruction pointer at the time of the syscall")
+    p.add_argument("-Y", dest="decode_comm", action="store_true",
+                   help="print command names beside pids (--decode-pids=comm)")
+    p.add_argument("--decode-pids", dest="decode_pids", metavar="comm",
+                   help="comm: as -Y")
+    p.add_argument("-X", dest="xlat_style", metavar="FORMAT", default=None,
+                   help="constants and flags: abbrev (the default; raw and verbose are not implemented)")
+    p.add_argument("-v", dest="verbose", action="store_true",
+                   help="unabbreviated structs (not implemented: refused)")
+    p.add_argument("-u", dest="username", metavar="USERNAME",
+                   help="run the command as USERNAME (root only)")
+    p.add_argument("-P", dest="paths", action="append", default=[], metavar="PATH",
+                   help="trace only syscalls that touch PATH (a path argument, or an fd open on it)")
+
+
 def _trace_arguments(trace: argparse.ArgumentParser) -> None:
-    trace.add_argument("-f", dest="follow", action="store_true",
-                       help="follow forks, vforks, clones and threads")
+    trace.add_argument("-f", dest="follow", action="count", default=0,
+                       help="follow forks, vforks, clones and threads (-ff with -o FILE: FILE.PID per process)")
     trace.add_argument("-e", dest="expr", action="append", default=[], metavar="trace=SET",
                        help="syscalls to trace, as strace: names, %%classes, /regex, !negation, ?optional; "
                             "default: all (a set is filtered by a seccomp-BPF filter)")
     trace.add_argument("-o", dest="output", metavar="FILE", help="write the trace to FILE instead of stderr")
     _add_render_options(trace)
     _add_summary_options(trace)
+    _add_output_options(trace)
+    _add_output_trace_options(trace)
     trace.add_argument("--record", metavar="FILE.jsonl", help="also write a structured record")
     trace.add_argument("--no-seccomp", dest="seccomp", action="store_false",
                        help="stop at every syscall (PTRACE_SYSCALL) instead of a seccomp-BPF filter")
@@ -106,12 +148,14 @@ def _show_arguments(show: argparse.ArgumentParser) -> None:
     show.add_argument("--format", choices=["strace", "json", "timeline", "ladder"], default=None,
                       help="strace (default for `sysrec trace` records), timeline (default for scenario records), "
                            "json, ladder (an SVG sequence diagram of syscalls and packets)")
-    show.add_argument("-o", dest="output", metavar="FILE.svg", default=None,
-                      help="write the ladder diagram (SVG) to FILE.svg; - or no -o: stdout. Implies --format ladder")
     show.add_argument("--around", type=int, default=None, metavar="N",
                       help="timeline: only N events around each interesting event")
     _add_render_options(show)
     _add_summary_options(show)
+    _add_output_options(show)
+    show.add_argument("-o", dest="output", metavar="FILE", default=None,
+                      help="write to FILE: the strace text (a record of `trace -ff -o`: FILE.PID per "
+                           "process), or the ladder diagram (--format ladder, or a FILE.svg)")
 
 
 def _run_arguments(run: argparse.ArgumentParser) -> None:

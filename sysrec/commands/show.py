@@ -12,6 +12,7 @@ from sysrec.errors import InputError
 
 
 def _render_strace(record: Any, ns: argparse.Namespace) -> None:
+    from sysrec.commands import output_options as outopts
     from sysrec.commands.trace import load_strace_renderer, make_render_options, with_summary
 
     recorded = record.header.get("options") or {}
@@ -22,17 +23,30 @@ def _render_strace(record: Any, ns: argparse.Namespace) -> None:
         syscall_times=ns.syscall_times or recorded.get("syscall_times", False),
         relative=ns.relative or recorded.get("relative", False),
         follow=bool(recorded.get("follow", False)),
+        **outopts.display_values(ns, recorded),
     )
-    renderer = load_strace_renderer()(opts, bool(recorded.get("to_file", False)))
+    import dataclasses
+
+    output = getattr(ns, "output", None)
+    separate = output if output and recorded.get("output_separately") else None
+    target = sys.stdout if not output or separate else outopts.open_output(output)
+    renderer = outopts.wrap_renderer(
+        lambda **over: load_strace_renderer()(dataclasses.replace(opts, **over), bool(recorded.get("to_file", False))),
+        outopts.recorded_qualifiers(recorded), separate=separate,
+        colour=not output and outopts.colour_wanted(ns, sys.stdout))
     renderer = with_summary(renderer, _summary(recorded, ns))
-    write = sys.stdout.write
-    for event in record.events():
-        text = renderer.feed(event)
-        if text:
-            write(text)
-    tail = renderer.finish() if hasattr(renderer, "finish") else ""
-    if tail:
-        write(tail)
+    write = target.write
+    try:
+        for event in record.events():
+            text = renderer.feed(event)
+            if text:
+                write(text)
+        tail = renderer.finish() if hasattr(renderer, "finish") else ""
+        if tail:
+            write(tail)
+    finally:
+        if target is not sys.stdout:
+            target.close()
 
 
 def _summary(recorded: dict, ns: argparse.Namespace) -> Any:
@@ -82,11 +96,12 @@ def main(ns: argparse.Namespace) -> int:
     output = getattr(ns, "output", None)
     asks_summary = ns.summary_only or ns.summary_both  # the table is strace's: strace format
     fmt = ns.format
-    if fmt is None and output is not None:  # the only format that writes to a file
-        fmt = "ladder"
+    if fmt is None and output is not None:  # a file gets strace's text, or a picture
+        fmt = "ladder" if output.endswith(".svg") else "strace"
     fmt = fmt or ("timeline" if record.header.get("context") and not asks_summary else "strace")
-    if output is not None and fmt != "ladder":
-        raise InputError(f"-o {output}: only --format ladder writes to a file (the other formats print on stdout)")
+    if output is not None and fmt not in ("ladder", "strace"):
+        raise InputError(f"-o {output}: only the strace text and the ladder diagram are written to a "
+                         "file (the other formats print on stdout)")
     try:
         if fmt == "strace":
             _render_strace(record, ns)

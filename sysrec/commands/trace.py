@@ -74,22 +74,36 @@ def main(ns: argparse.Namespace) -> int:
     from sysrec.record import RecordWriter
     from sysrec.tracer import TraceOptions, resolve_command, trace
 
-    names = parse_trace_expressions(ns.expr)
+    from sysrec.commands import output_options as outopts
+
+    trace_exprs, quals, warnings = outopts.trace_qualifiers(ns)
+    names = parse_trace_expressions(trace_exprs)
+    separately = ns.follow >= 2 and bool(ns.output)  # -ff -o FILE: FILE.PID per process
+    ns.follow = ns.follow >= 1
     cmd = _command(ns)
     if ns.strsize is not None and ns.strsize < 0:
         raise InputError(f"-s {ns.strsize}: the string size must be >= 0")
     if ns.fd_decode > 2:
         ns.fd_decode = 2
     summary = summary_options(ns)
-    resolve_command(cmd)  # exit 127 before anything is created
+    env = outopts.program_environment(ns.env)
+    program = resolve_command(cmd, env)  # exit 127 before anything is created
+    credentials = outopts.run_as(ns.username, program)
     display = render_values(ns, ns.follow)
+    comm_tracker = outopts.comm_tracker(outopts.decode_comm_wanted(ns, quals))
+    display.update(outopts.display_values(ns))
+    path_filter = outopts.path_filter(ns.paths, quals)
+    outopts.warn(warnings)
     options = TraceOptions(trace_set=names, follow=ns.follow, seccomp=ns.seccomp,
-                           strsize=display["strsize"], fd_decode=ns.fd_decode)
+                           strsize=display["strsize"], fd_decode=ns.fd_decode,
+                           instruction_pointer=ns.instruction_pointer, report_exec=comm_tracker is not None)
 
     out: IO[str]
-    if ns.output:
+    if ns.output and separately:
+        out = sys.stderr  # nothing is written to it: every process has its own file
+    elif ns.output:
         try:
-            out = open(ns.output, "w", encoding="utf-8", errors="surrogateescape")
+            out = open(ns.output, "a" if ns.append else "w", encoding="utf-8", errors="surrogateescape")
         except OSError as err:
             raise InputError(f"-o {ns.output}: cannot write: {err.strerror}") from None
     else:
@@ -105,7 +119,9 @@ def main(ns: argparse.Namespace) -> int:
                           {"strsize": display["strsize"], "fd_decode": ns.fd_decode, "follow": ns.follow,
                            "timestamps": ns.timestamps, "syscall_times": ns.syscall_times,
                            "relative": ns.relative, "to_file": bool(ns.output),
-                           **(summary.to_record() if summary is not None else {})})
+                           **(summary.to_record() if summary is not None else {}),
+                           **outopts.header_values(display, quals, separately),
+                           **({"paths": ns.paths} if ns.paths else {})})
         # The renderer (and the decoders it shares tables with) is imported in the background
         # while the program starts, and made at the first event.
         renderer: Any = None
@@ -114,6 +130,10 @@ def main(ns: argparse.Namespace) -> int:
 
         def sink(event: dict[str, Any]) -> None:
             nonlocal renderer
+            if path_filter is not None and event["ev"] in ("syscall", "enter") and not path_filter.matches(event):
+                return
+            if comm_tracker is not None:
+                comm_tracker.annotate(event)
             if record_event is not None:
                 try:
                     record_event(event)
@@ -122,7 +142,11 @@ def main(ns: argparse.Namespace) -> int:
                 except OSError as err:
                     raise _cannot_write("--record", ns.record, err) from None
             if renderer is None:
-                renderer = load_strace_renderer()(make_render_options(**display), bool(ns.output))
+                renderer = outopts.wrap_renderer(
+                    lambda **over: load_strace_renderer()(make_render_options(**{**display, **over}),
+                                                          bool(ns.output)),
+                    quals, ns.output if separately else None, ns.append,
+                    colour=not separately and outopts.colour_wanted(ns, out))
                 renderer = with_summary(renderer, summary)
             text = renderer.feed(event)
             if text:
@@ -134,8 +158,9 @@ def main(ns: argparse.Namespace) -> int:
                     raise _cannot_write("-o", ns.output or "stderr", err) from None
 
         try:
-            preload = ("sysrec.render.strace_text", "json") if writer is not None else ("sysrec.render.strace_text",)
-            result = trace(cmd, options, sink, preload=preload)
+            preload = ("sysrec.render.strace_text", "sysrec.render.filters", *(("json",) if writer is not None else ()))
+            result = trace(cmd, options, sink, preload=preload, env=env, credentials=credentials,
+                           context_hook=outopts.io_capture_hook(quals), annotate_fds=path_filter is not None)
         except BaseException as err:
             if writer is not None:
                 try:  # the disk may still be full: the record then ends at its last whole line

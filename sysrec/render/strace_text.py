@@ -30,11 +30,25 @@ class RenderOptions:
     syscall_times: bool = False  # -T
     relative: bool = False     # -r
     follow: bool = False       # -f
+    # sysrec.render.filters' output options (issue #12)
+    acolumn: int = RETURN_COLUMN  # -a COLUMN
+    xflag: int = 0             # -x: 1, -xx: 2
+    syscall_numbers: bool = False  # -n
+    instruction_pointer: bool = False  # -i
+    decode_comm: bool = False  # -Y
 
 
-def quote(text: str, hexa: bool = False) -> str:
+def _hex_wanted(text: str, xflag: int) -> bool:
+    """-xx: always; -x: when a byte is neither printable ASCII nor whitespace (strace's rule)."""
+    return xflag > 1 or any(c > "~" or (c < " " and c not in "\t\n\v\f\r") for c in text)
+
+
+def quote(text: str, hexa: bool = False, xflag: int = 0) -> str:
     """A byte string (code points 0-255) in double quotes, escaped the way strace does it
-    (sysrec.cstring), or in \\x hex for -x."""
+    (sysrec.cstring), or in \\x hex: always with -xx, with -x when a byte is neither printable
+    ASCII nor whitespace."""
+    if xflag and not hexa:
+        hexa = _hex_wanted(text, xflag)
     if hexa:
         return '"' + "".join(f"\\x{ord(c):02x}" for c in text) + '"'
     return '"' + escape(text) + '"'
@@ -43,26 +57,29 @@ def quote(text: str, hexa: bool = False) -> str:
 _DEVICE_SUFFIX = re.compile(r"<(?:char|block) \d+:\d+>\Z")
 
 
-def fd_path(path: str) -> str:
+def fd_path(path: str, xflag: int = 0) -> str:
     """A -y/-yy fd target as strace prints it between `<` and `>`: the path's bytes escaped like a
     string but without quotes, and `<`, `>` in octal so they cannot be taken for the brackets
     (`3</tmp/lt\\74gt\\76>`). A -yy device suffix (`<char 1:3>`) stays as it is."""
     suffix = _DEVICE_SUFFIX.search(path)
     head, tail = (path[:suffix.start()], suffix.group()) if suffix else (path, "")
-    return escape(os.fsencode(head).decode("latin-1"), "<>") + tail
+    raw = os.fsencode(head).decode("latin-1")
+    if xflag:  # -x / -xx print the path like any string (sysrec.render.strace_text.quote)
+        return (quote(raw, False, xflag)[1:-1] if _hex_wanted(raw, xflag) else escape(raw, "<>")) + tail
+    return escape(raw, "<>") + tail
 
 
 _DELETED = " (deleted)"
 
 
-def _with_path(n: int, path: str) -> str:
+def _with_path(n: int, path: str, xflag: int = 0) -> str:
     """`3</tmp/x>`; a file unlinked since it was opened as strace shows it: `3</tmp/x>(deleted)`."""
     if path.endswith(_DELETED):
-        return f"{n}<{fd_path(path[:-len(_DELETED)])}>(deleted)"
-    return f"{n}<{fd_path(path)}>"
+        return f"{n}<{fd_path(path[:-len(_DELETED)], xflag)}>(deleted)"
+    return f"{n}<{fd_path(path, xflag)}>"
 
 
-def _fd_text(n: int, fds: Mapping | None, level: int) -> str:
+def _fd_text(n: int, fds: Mapping | None, level: int, xflag: int = 0) -> str:
     if not level or not fds:
         return str(n)
     info = fds.get(str(n))
@@ -71,18 +88,20 @@ def _fd_text(n: int, fds: Mapping | None, level: int) -> str:
     if not info:
         return str(n)
     if isinstance(info, str):
-        return _with_path(n, info)
+        return _with_path(n, info, xflag)
     text = info.get("yy") if level >= 2 else None
     if text:  # sockets' endpoints are built escaped; device paths are paths
-        return _with_path(n, text) if text.startswith('/') else f"{n}<{text}>"
+        return _with_path(n, text, xflag) if text.startswith('/') else f"{n}<{text}>"
     text = info.get("y")
-    return _with_path(n, text) if text else str(n)
+    return _with_path(n, text, xflag) if text else str(n)
 
 
 def render_node(node: Node, opts: RenderOptions, fds: Mapping | None = None) -> str:
     """One node (docs/record-format.md, "Nodes") as strace prints it."""
     kind = type(node)
     if kind is str:  # decoders make names; a record read back may hold anything
+        if opts.xflag > 1 and node.startswith('inet_addr("'):  # -xx quotes the address in hex too
+            return 'inet_addr(' + quote(node[11:-2], False, opts.xflag) + ')'
         return node if node.isprintable() else terminal_safe(node, keep_newlines=False)
     if kind is int:
         return str(node)
@@ -101,18 +120,18 @@ def render_node(node: Node, opts: RenderOptions, fds: Mapping | None = None) -> 
             n = node["$fd"]
             name = node.get("name")
             if name is not None:  # AT_FDCWD: the name, and the directory with -y
-                text = _fd_text(n, fds, opts.fd_decode) if fds else str(n)
+                text = _fd_text(n, fds, opts.fd_decode, opts.xflag) if fds else str(n)
                 return _safe(name) + text[len(str(n)):]
-            return _fd_text(n, fds, opts.fd_decode) if fds else str(n)
+            return _fd_text(n, fds, opts.fd_decode, opts.xflag) if fds else str(n)
         if "$cont" in node:  # continues the previous argument: `[2] => [4]`
             return CONTINUES + render_node(node["$cont"], opts, fds)
         if "$s" in node:
             text: str = node["$s"]
             total = max(node.get("n", len(text)), len(text))
             shown = text[:opts.strsize]
-            return quote(shown, node.get("x", False)) + ("..." if total > len(shown) else "")
+            return quote(shown, node.get("x", False), opts.xflag) + ("..." if total > len(shown) else "")
         if "$path" in node:
-            return ("@" if node.get("abstract") else "") + quote(node["$path"])
+            return ("@" if node.get("abstract") else "") + quote(node["$path"], False, opts.xflag)
         if "$ptr" in node:
             addr = node["$ptr"]
             return "NULL" if addr == 0 else f"{addr:#x}"
@@ -123,7 +142,7 @@ def render_node(node: Node, opts: RenderOptions, fds: Mapping | None = None) -> 
             inner = " ".join(render_node(n, opts, fds) for n in node["$set"])
             return ("~" if node.get("neg") else "") + f"[{inner}]"
         if "$inet_pton" in node:
-            return f'inet_pton(AF_INET6, {quote(node["$inet_pton"])}, &sin6_addr)'
+            return f'inet_pton(AF_INET6, {quote(node["$inet_pton"], False, opts.xflag)}, &sin6_addr)'
         fields = []
         for key, val in node.items():
             if key == "$more":  # strace's abbreviation: members left out without -v
@@ -131,7 +150,7 @@ def render_node(node: Node, opts: RenderOptions, fds: Mapping | None = None) -> 
                 continue
             key = render_node(key, opts)
             if isinstance(val, dict) and "$inet_pton" in val:
-                fields.append(f'inet_pton(AF_INET6, {quote(val["$inet_pton"])}, &{key})')
+                fields.append(f'inet_pton(AF_INET6, {quote(val["$inet_pton"], False, opts.xflag)}, &{key})')
             else:
                 fields.append(f"{key}={render_node(val, opts, fds)}")
         return "{" + ", ".join(fields) + "}"
@@ -192,9 +211,9 @@ def return_text(event: Mapping[str, Any], opts: RenderOptions) -> str:
     return text
 
 
-def _pad(line: str) -> str:
-    """strace's tabto(): spaces up to the return column, at least one."""
-    return line + (" " * (RETURN_COLUMN - len(line)) if len(line) < RETURN_COLUMN else " ")
+def _pad(line: str, column: int = RETURN_COLUMN) -> str:
+    """strace's tabto(): spaces up to the return column (-a), at least one."""
+    return line + (" " * (column - len(line)) if len(line) < column else " ")
 
 
 class StraceRenderer:
@@ -215,12 +234,18 @@ class StraceRenderer:
 
     def _prefix(self, pid: int, t_ns: int | None) -> str:
         o = self.opts
-        if self.to_file:
+        if o.decode_comm:  # -Y: `1234<comm> `, `[pid  1234<comm>] ` (sysrec.render.columns)
+            from sysrec.render.columns import pid_with_comm
+            head = pid_with_comm(self, pid)
+        elif self.to_file:
             head = f"{pid:<5} " if o.follow else ""
         else:
             head = f"[pid {pid:>5}] " if self.alive > 1 else ""
         if o.timestamps or o.relative:
             head += self._stamp(t_ns)
+        if o.syscall_numbers or o.instruction_pointer:
+            from sysrec.render.columns import syscall_columns
+            head += syscall_columns(self, pid)
         return head
 
     def _stamp(self, t_ns: int | None) -> str:
@@ -256,6 +281,9 @@ class StraceRenderer:
     def feed(self, event: Mapping[str, Any]) -> str:
         """Text for one event (complete lines; empty for events strace prints nothing for)."""
         kind = event.get("ev")
+        if self.opts.syscall_numbers or self.opts.instruction_pointer or self.opts.decode_comm:
+            from sysrec.render.columns import note_event
+            note_event(self, event)
         if kind == "syscall":
             return self._on_syscall(event)
         handler = getattr(self, f"_on_{kind}", None)
@@ -317,7 +345,7 @@ class StraceRenderer:
             line += ")"
         if exit_fds is not None:
             event = {**event, "fds": exit_fds}
-        line = _pad(line) + "= " + return_text(event, opts)
+        line = _pad(line, opts.acolumn) + "= " + return_text(event, opts)
         if opts.syscall_times:
             line += self._duration(event)
         return line + "\n"

@@ -38,7 +38,8 @@ def trace(argv: Sequence[str], options: TraceOptions, sink: Sink, *,
           context_hook: ContextHook | None = None, annotate_fds: bool = False,
           env: Mapping[str, str] | None = None, cwd: str | None = None,
           stdin: StdSpec = None, stdout: StdSpec = None, stderr: StdSpec = None,
-          timeout: float | None = None, preload: Sequence[str] = ()) -> TraceResult:
+          timeout: float | None = None, preload: Sequence[str] = (),
+          credentials: object = None) -> TraceResult:
     """Run `argv` to completion under ptrace, feeding events to `sink`; return how it ended.
 
     - `context_hook(event)` runs at every recorded syscall's exit stop, while the tracee is still
@@ -47,6 +48,7 @@ def trace(argv: Sequence[str], options: TraceOptions, sink: Sink, *,
     - `env`, `cwd`, `stdin`/`stdout`/`stderr` (fd numbers or file objects) are the child's.
     - `preload`: module names to import in a background thread while the program starts (the
       decoders always are), e.g. the renderer the sink will use.
+    - `credentials` (sysrec.tracer.credentials.credentials_for, -u): run the program as that user.
     - `timeout` seconds: the program is killed (SIGKILL) and `end` is "timeout".
     - SIGINT/SIGTERM/SIGHUP to this process (when `options.handle_signals`, main thread only)
       kill the program; `end` is "interrupted", `exit_status` 128+N for the signal received.
@@ -68,7 +70,7 @@ def trace(argv: Sequence[str], options: TraceOptions, sink: Sink, *,
     """
     return Tracer(argv, options, sink, context_hook=context_hook, annotate_fds=annotate_fds,
                   env=env, cwd=cwd, stdin=stdin, stdout=stdout, stderr=stderr,
-                  timeout=timeout, preload=preload).run()
+                  timeout=timeout, preload=preload, credentials=credentials).run()
 
 
 __all__ = ["ContextHook", "Event", "Sink", "TraceOptions", "TraceResult", "resolve_command", "trace"]

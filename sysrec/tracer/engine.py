@@ -52,8 +52,9 @@ P: Any = None
 
 
 class TraceOptions(namedtuple("TraceOptions", ("trace_set", "follow", "seccomp", "strsize", "fd_decode",
-                                               "same_cpu", "handle_signals"),
-                              defaults=(DEFAULT_SET, False, True, 32, 0, False, True))):
+                                               "same_cpu", "handle_signals", "instruction_pointer",
+                                               "report_exec"),
+                              defaults=(DEFAULT_SET, False, True, 32, 0, False, True, False, False))):
     """What to trace and how; mirrors the `sysrec trace` flags.
 
     - trace_set: syscall names to record (default: the network calls plus
@@ -74,6 +75,10 @@ class TraceOptions(namedtuple("TraceOptions", ("trace_set", "follow", "seccomp",
       affinity is restored afterwards.
     - handle_signals: catch SIGINT/SIGTERM/SIGHUP while tracing (main thread only): the program
       is killed, end="interrupted".
+    - instruction_pointer: -i, put the tracee's instruction pointer (`ip`) in syscall, enter
+      and signal events.
+    - report_exec: -Y, an `exec` event (no strace line) when a traced process runs a new
+      program, traced execve or not: its command name changed.
     """
 
     __slots__ = ()
@@ -84,6 +89,8 @@ class TraceOptions(namedtuple("TraceOptions", ("trace_set", "follow", "seccomp",
     fd_decode: int  # 0
     same_cpu: bool  # False
     handle_signals: bool  # True
+    instruction_pointer: bool  # False
+    report_exec: bool  # False
 
 
 class TraceResult(namedtuple("TraceResult", ("end", "exit_status", "pid", "other_children"))):
@@ -108,7 +115,7 @@ class _Task:
     """Per-thread tracing state."""
 
     __slots__ = ("tid", "tgid", "mem", "silent", "execd", "in_call", "state", "nr",
-                 "t0", "unfinished", "fds", "adopted", "reprint")
+                 "t0", "unfinished", "fds", "adopted", "reprint", "ip")
 
     def __init__(self, tid: int, tgid: int, silent: bool, execd: bool) -> None:
         self.tid = tid
@@ -126,6 +133,7 @@ class _Task:
         # Took over its leader's pid by an execve: strace splits its next call's line in two
         # (`NAME(... <unfinished ...>`, `<... NAME resumed>`), its TCB_REPRINT.
         self.reprint = False
+        self.ip = 0  # -i: where the current call was made
 
 
 class Tracer:
@@ -135,8 +143,10 @@ class Tracer:
                  context_hook: ContextHook | None = None, annotate_fds: bool = False,
                  env: Mapping[str, str] | None = None, cwd: str | None = None,
                  stdin: StdSpec = None, stdout: StdSpec = None, stderr: StdSpec = None,
-                 timeout: float | None = None, preload: Sequence[str] = ()) -> None:
+                 timeout: float | None = None, preload: Sequence[str] = (),
+                 credentials: Any = None) -> None:
         self.argv = list(argv)
+        self.credentials = credentials  # -u: sysrec.tracer.credentials.Credentials
         self.preload = ("sysrec.tracer.ptrace_ops", "sysrec.decode", *preload)
         self.opts = options
         self.sink = sink
@@ -198,7 +208,8 @@ class Tracer:
                 old_affinity = _pin_to_current_cpu()
             spawned = spawn_traced(path, self.argv, env=self.env, cwd=self.cwd, stdin=self.std[0],
                                    stdout=self.std[1], stderr=self.std[2], seccomp=flt,
-                                   ignored_signals=_ignored_before(old_handlers))
+                                   ignored_signals=_ignored_before(old_handlers),
+                                   credentials=self.credentials)
             self.main_pid = spawned.pid
             main = _Task(spawned.pid, spawned.pid, silent=False, execd=False)
             self.tasks[spawned.pid] = main
@@ -543,6 +554,8 @@ class Tracer:
             task = moved
         task.mem.reopen(task.tid)
         task.execd = True
+        if self.opts.report_exec and not task.silent:
+            self.sink({"ev": "exec", "pid": task.tid, "tgid": task.tgid, "t": time.time_ns()})
         return task
 
     def _trap_stop(self, task: _Task, sig: int) -> None:
@@ -554,9 +567,20 @@ class Tracer:
             return
         if not task.silent and task.execd:
             self._close_open_line()
-            self.sink({"ev": "signal", "pid": task.tid, "tgid": task.tgid, "t": time.time_ns(),
-                       "sig": self._decoders().signal_name(sig), "stopped": True})
+            event = {"ev": "signal", "pid": task.tid, "tgid": task.tgid, "t": time.time_ns(),
+                     "sig": self._decoders().signal_name(sig), "stopped": True}
+            self._add_ip(task, event)
+            self.sink(event)
         P.resume(P.PTRACE_LISTEN, task.tid)
+
+    def _add_ip(self, task: _Task, event: Event) -> None:
+        """-i on a signal line: where the signal stopped the tracee."""
+        if self.opts.instruction_pointer:
+            try:
+                self.info.read(task.tid)
+                event["ip"] = self.info.ip
+            except P.PtraceError:
+                pass
 
     def _signal_stop(self, task: _Task, sig: int) -> None:
         raw = P.get_siginfo(task.tid)
@@ -566,8 +590,10 @@ class Tracer:
         if not task.silent and task.execd:
             self._close_open_line()
             dec = self._decoders()
-            self.sink({"ev": "signal", "pid": task.tid, "tgid": task.tgid, "t": time.time_ns(),
-                       "sig": dec.signal_name(sig), "info": dec.decode_siginfo(raw)})
+            event = {"ev": "signal", "pid": task.tid, "tgid": task.tgid, "t": time.time_ns(),
+                     "sig": dec.signal_name(sig), "info": dec.decode_siginfo(raw)}
+            self._add_ip(task, event)
+            self.sink(event)
         self._resume(task, sig)
 
     def _reap(self, pid: int, status: int) -> None:
@@ -606,6 +632,8 @@ class Tracer:
         task.nr = nr
         task.t0 = t0
         task.unfinished = False
+        if self.opts.instruction_pointer:
+            task.ip = self.info.ip
         if self.fd_resolver is not None:
             fds = dec.fds_in(state.args)
             task.fds = self.fd_resolver.describe(task.tid, fds) if fds else None
@@ -637,6 +665,8 @@ class Tracer:
             "errno": err, "rtext": done.rtext, "raux": done.raux, "t0": task.t0, "t1": t1,
             "resumed": task.unfinished,
         }
+        if self.opts.instruction_pointer:
+            event["ip"] = task.ip
         if task.unfinished or rval is None:
             event["more"] = state.more  # how the split line reads (its row may depend on an argument)
         resolver = self.fd_resolver
@@ -666,9 +696,12 @@ class Tracer:
             return
         task.unfinished = True
         event: Event = {"ev": "enter", "pid": task.tid, "tgid": task.tgid, "name": task.state.name,
-                        "args": task.state.args, "t0": task.t0, "more": task.state.more}
+                        "args": task.state.args, "t0": task.t0, "more": task.state.more,
+                        "raw": list(task.state.raw)}
         if task.fds:
             event["fds"] = task.fds
+        if self.opts.instruction_pointer:
+            event["ip"] = task.ip
         self.sink(event)
 
 

@@ -21,7 +21,7 @@ from sysrec.tracer.seccomp import PreparedFilter
 TYPE_CHECKING = False  # typing stays off the start-up path (see engine)
 PR_SET_PDEATHSIG = 1
 if TYPE_CHECKING:
-    from typing import IO, Mapping, Sequence
+    from typing import IO, Any, Mapping, Sequence
 
     StdSpec = int | IO[bytes] | IO[str] | None  # an fd number or a file object
 
@@ -106,9 +106,10 @@ def startup_environ() -> dict[bytes, bytes]:
 def spawn_traced(path: str, argv: Sequence[str], *, env: Mapping[str, str] | None = None,
                  cwd: str | None = None, stdin: StdSpec = None, stdout: StdSpec = None,
                  stderr: StdSpec = None, seccomp: PreparedFilter | None = None,
-                 ignored_signals: frozenset[int] = frozenset()) -> Spawned:
+                 ignored_signals: frozenset[int] = frozenset(), credentials: Any = None) -> Spawned:
     """Fork a child that stops itself (SIGSTOP), then installs `seccomp` and execs `path`.
 
+    `credentials` (sysrec.tracer.credentials, -u) are taken on before the stop.
     `ignored_signals`: signals the program must start with ignored (they were ignored when sysrec
     started; exec keeps SIG_IGN, so this is how an ignored SIGINT reaches a background job's tracee).
 
@@ -141,6 +142,9 @@ def spawn_traced(path: str, argv: Sequence[str], *, env: Mapping[str, str] | Non
             # the program gets the dispositions sysrec was started with (an ignored one stays ignored).
             for sig in (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
                 signal.signal(sig, signal.SIG_IGN if sig in ignored_signals else signal.SIG_DFL)
+            if credentials is not None:
+                stage = f"run as {credentials.user}"
+                credentials.apply()
             stage = "stop for the tracer"
             # Not traced yet, so EXITKILL does not cover this window: if sysrec dies before it
             # seizes us, we must not stay stopped forever.
