@@ -162,9 +162,9 @@ def test_show_writes_the_svg_to_a_file_or_stdout(tmp_path: Path):
     assert out.read_text() == expected
     proc = run_cli("show", str(HANDMADE), "--format", "ladder")
     assert proc.returncode == 0 and proc.stdout == expected
-    proc = run_cli("show", str(HANDMADE), "-o", "-")  # `-` is stdout
+    proc = run_cli("show", str(HANDMADE), "--format", "ladder", "-o", "-")  # `-` is stdout
     assert proc.returncode == 0 and proc.stdout == expected
-    inferred = tmp_path / "inferred.svg"  # -o implies the ladder
+    inferred = tmp_path / "inferred.svg"  # -o FILE.svg implies the ladder
     assert run_cli("show", str(HANDMADE), "-o", str(inferred)).returncode == 0
     assert inferred.read_text() == expected
 

@@ -29,7 +29,7 @@ def _render_strace(record: Any, ns: argparse.Namespace) -> None:
 
     output = getattr(ns, "output", None)
     separate = output if output and recorded.get("output_separately") else None
-    target = sys.stdout if not output or separate else outopts.open_output(output)
+    target = sys.stdout if not output or separate or output == "-" else outopts.open_output(output)
     renderer = outopts.wrap_renderer(
         lambda **over: load_strace_renderer()(dataclasses.replace(opts, **over), bool(recorded.get("to_file", False))),
         outopts.recorded_qualifiers(recorded), separate=separate,

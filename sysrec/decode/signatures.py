@@ -146,6 +146,11 @@ def _nargs() -> dict[str, int]:
     return {name: nargs for name, nargs, _classes in SYSCALLS.values()}
 
 
+def syscall_argument_count(name: str) -> int:
+    """How many arguments strace's table gives the syscall; 6 for one it does not name."""
+    return _nargs().get(name, 6)
+
+
 @lru_cache(maxsize=1024)
 def raw_signature(name: str) -> Signature:
     """A syscall without a row prints as strace's printargs() prints: as many arguments as

@@ -31,11 +31,10 @@ def _hex(value: int) -> str:
 
 
 def argument_count(name: str) -> int:
-    """How many arguments the call takes (python-ptrace's prototypes; 6 when unknown)."""
-    from sysrec.decode.signatures import _prototypes
+    """How many arguments the call takes (strace's syscall table; 6 when unknown)."""
+    from sysrec.decode.signatures import syscall_argument_count
 
-    proto = _prototypes().get(name)
-    return len(proto[1]) if proto is not None else 6
+    return syscall_argument_count(name)
 
 
 def raw_form(event: Mapping[str, Any]) -> dict[str, Any]:

@@ -321,7 +321,10 @@ class Tracer:
         self.killed |= victims - set(self.tasks)
 
     def _reap_killed(self) -> None:
-        """Reap the untraced processes we killed that ended up as our children (re-parented)."""
+        """Reap the untraced processes we killed that ended up as our children (re-parented),
+        and the tracees whose exit we saw as their tracer but whose zombie came back to us as
+        their (subreaper) parent only afterwards, when their own parent died: a bounded wait, so
+        that nothing is left for init when sysrec exits."""
         me = os.getpid()
         for pid in self.killed:
             if pid != self.main_pid and _parent_of(pid) == me:
@@ -329,6 +332,17 @@ class Tracer:
                     os.waitpid(pid, A.WALL)
                 except ChildProcessError:
                     pass
+        deadline = time.monotonic() + 2.0
+        while time.monotonic() < deadline:
+            left = _children_of(me) - self.children_before - {self.main_pid}
+            if not left:
+                return
+            for pid in left:
+                try:
+                    os.waitpid(pid, A.WALL | os.WNOHANG)
+                except ChildProcessError:
+                    pass
+            time.sleep(0.005)
 
     def _drain(self) -> None:
         """Reap whatever tracee is left after an error, so that nothing outlives sysrec."""
