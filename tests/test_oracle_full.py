@@ -31,9 +31,10 @@ PYTHON = "/usr/bin/python3" if Path("/usr/bin/python3").exists() else sys.execut
 RACY = frozenset({"futex"})
 # ... and, for some programs, the timeouts they compute from the clock, the ends of aligned
 # allocations they give back (one munmap or two, of sizes that follow the random address), or
-# whether a child's SIGCHLD comes while the shell waits (a signal handler and its return) or after.
+# whether a child's SIGCHLD comes while the shell waits (a signal handler and its return) or after,
+# or while it forks (clone = ? ERESTARTNOINTR, restarted).
 RACY_IN = {"curl": frozenset({"poll", "rt_sigaction"}), "ruby": frozenset({"munmap"}), "python": frozenset({"munmap"}),
-           "pipeline": frozenset({"rt_sigreturn"}), "head-dd": frozenset({"rt_sigreturn"})}
+           "pipeline": frozenset({"rt_sigreturn", "clone"}), "head-dd": frozenset({"rt_sigreturn", "clone"})}
 
 PROGRAMS: dict[str, list[str]] = {
     "ls": ["ls", "-la"],
