@@ -14,17 +14,6 @@
 #include <utime.h>
 #include "../expect.h"
 
-static char result[64];
-
-/* strace's `= 0` or `= -1 ENOENT (No such file or directory)` for a syscall() result */
-static const char *rc(long ret)
-{
-	if (ret >= 0)
-		snprintf(result, sizeof(result), "= %ld", ret);
-	else
-		snprintf(result, sizeof(result), "= -1 %s (%s)", strerrorname_np(errno), strerror(errno));
-	return result;
-}
 
 /* strace's comment after a time stamp: local time, the fraction only when not zero */
 static const char *when(char *out, long long sec, long long frac, int digits)
@@ -57,23 +46,23 @@ int main(void)
 	symlink("file", "lnk");
 
 	r = syscall(SYS_chmod, "file", 0644);
-	expect_line(rc(r), "chmod(\"file\", 0644)");
+	expect_line(expect_result(r), "chmod(\"file\", 0644)");
 	r = syscall(SYS_chmod, "missing", 0);
-	expect_line(rc(r), "chmod(\"missing\", 000)");
+	expect_line(expect_result(r), "chmod(\"missing\", 000)");
 	r = syscall(SYS_fchmod, fd, 0x10000 | 04711);
-	expect_line(rc(r), "fchmod(%d, 04711)", fd);
+	expect_line(expect_result(r), "fchmod(%d, 04711)", fd);
 	r = syscall(SYS_fchmodat, AT_FDCWD, "file", 07);
-	expect_line(rc(r), "fchmodat(AT_FDCWD, \"file\", 007)");
+	expect_line(expect_result(r), "fchmodat(AT_FDCWD, \"file\", 007)");
 	r = syscall(SYS_chown, "file", 0, 0);
-	expect_line(rc(r), "chown(\"file\", 0, 0)");
+	expect_line(expect_result(r), "chown(\"file\", 0, 0)");
 	r = syscall(SYS_fchown, fd, -1, 4294967294u);
-	expect_line(rc(r), "fchown(%d, -1, 4294967294)", fd);
+	expect_line(expect_result(r), "fchown(%d, -1, 4294967294)", fd);
 	r = syscall(SYS_lchown, "lnk", -1, -1);
-	expect_line(rc(r), "lchown(\"lnk\", -1, -1)");
+	expect_line(expect_result(r), "lchown(\"lnk\", -1, -1)");
 	r = syscall(SYS_fchownat, AT_FDCWD, "lnk", 1000, -1, AT_SYMLINK_NOFOLLOW);
-	expect_line(rc(r), "fchownat(AT_FDCWD, \"lnk\", 1000, -1, AT_SYMLINK_NOFOLLOW)");
+	expect_line(expect_result(r), "fchownat(AT_FDCWD, \"lnk\", 1000, -1, AT_SYMLINK_NOFOLLOW)");
 	r = syscall(SYS_fchownat, fd, "", 0, 0, AT_EMPTY_PATH);
-	expect_line(rc(r), "fchownat(%d, \"\", 0, 0, AT_EMPTY_PATH)", fd);
+	expect_line(expect_result(r), "fchownat(%d, \"\", 0, 0, AT_EMPTY_PATH)", fd);
 
 	r = syscall(SYS_umask, 0);
 	snprintf(c1, sizeof(c1), "= %#03lo", r);
@@ -84,53 +73,53 @@ int main(void)
 	expect_line("= 027", "umask(0777)");
 
 	r = syscall(SYS_truncate, "file", 4096);
-	expect_line(rc(r), "truncate(\"file\", 4096)");
+	expect_line(expect_result(r), "truncate(\"file\", 4096)");
 	r = syscall(SYS_ftruncate, fd, 0);
-	expect_line(rc(r), "ftruncate(%d, 0)", fd);
+	expect_line(expect_result(r), "ftruncate(%d, 0)", fd);
 	r = syscall(SYS_ftruncate, fd, -1L);
-	expect_line(rc(r), "ftruncate(%d, 18446744073709551615)", fd);
+	expect_line(expect_result(r), "ftruncate(%d, 18446744073709551615)", fd);
 
 	struct timespec ts[2] = { { 1700000000, 123456789 }, { 1600000000, 0 } };
 	r = syscall(SYS_utimensat, AT_FDCWD, "file", ts, 0);
-	expect_line(rc(r), "utimensat(AT_FDCWD, \"file\", [{tv_sec=1700000000, tv_nsec=123456789}%s, {tv_sec=1600000000, tv_nsec=0}%s], 0)",
+	expect_line(expect_result(r), "utimensat(AT_FDCWD, \"file\", [{tv_sec=1700000000, tv_nsec=123456789}%s, {tv_sec=1600000000, tv_nsec=0}%s], 0)",
 		    when(c1, 1700000000, 123456789, 9), when(c2, 1600000000, 0, 9));
 	struct timespec special[2] = { { 5, UTIME_NOW }, { 0, UTIME_OMIT } };
 	r = syscall(SYS_utimensat, fd, NULL, special, 0);
-	expect_line(rc(r), "utimensat(%d, NULL, [UTIME_NOW, UTIME_OMIT], 0)", fd);
+	expect_line(expect_result(r), "utimensat(%d, NULL, [UTIME_NOW, UTIME_OMIT], 0)", fd);
 	struct timespec odd[2] = { { 0, 0 }, { 1, 1000000000 } };
 	r = syscall(SYS_utimensat, AT_FDCWD, "lnk", odd, AT_SYMLINK_NOFOLLOW);
-	expect_line(rc(r), "utimensat(AT_FDCWD, \"lnk\", [{tv_sec=0, tv_nsec=0}, {tv_sec=1, tv_nsec=1000000000}], AT_SYMLINK_NOFOLLOW)");
+	expect_line(expect_result(r), "utimensat(AT_FDCWD, \"lnk\", [{tv_sec=0, tv_nsec=0}, {tv_sec=1, tv_nsec=1000000000}], AT_SYMLINK_NOFOLLOW)");
 	r = syscall(SYS_utimensat, AT_FDCWD, "file", NULL, 0);
-	expect_line(rc(r), "utimensat(AT_FDCWD, \"file\", NULL, 0)");
+	expect_line(expect_result(r), "utimensat(AT_FDCWD, \"file\", NULL, 0)");
 	r = syscall(SYS_utimensat, AT_FDCWD, "file", (void *) 8, 0);
-	expect_line(rc(r), "utimensat(AT_FDCWD, \"file\", 0x8, 0)");
+	expect_line(expect_result(r), "utimensat(AT_FDCWD, \"file\", 0x8, 0)");
 
 	struct timeval tv[2] = { { 1700000000, 5 }, { 0, 0 } };
 	r = syscall(SYS_utimes, "file", tv);
-	expect_line(rc(r), "utimes(\"file\", [{tv_sec=1700000000, tv_usec=5}%s, {tv_sec=0, tv_usec=0}])",
+	expect_line(expect_result(r), "utimes(\"file\", [{tv_sec=1700000000, tv_usec=5}%s, {tv_sec=0, tv_usec=0}])",
 		    when(c1, 1700000000, 5, 6));
 	r = syscall(SYS_utimes, "file", NULL);
-	expect_line(rc(r), "utimes(\"file\", NULL)");
+	expect_line(expect_result(r), "utimes(\"file\", NULL)");
 	struct timeval tv2[2] = { { 1234567890, 0 }, { 1234567891, 999999 } };
 	r = syscall(SYS_futimesat, AT_FDCWD, "file", tv2);
-	expect_line(rc(r), "futimesat(AT_FDCWD, \"file\", [{tv_sec=1234567890, tv_usec=0}%s, {tv_sec=1234567891, tv_usec=999999}%s])",
+	expect_line(expect_result(r), "futimesat(AT_FDCWD, \"file\", [{tv_sec=1234567890, tv_usec=0}%s, {tv_sec=1234567891, tv_usec=999999}%s])",
 		    when(c1, 1234567890, 0, 6), when(c2, 1234567891, 999999, 6));
 	struct utimbuf ub = { 1500000000, 0 };
 	r = syscall(SYS_utime, "file", &ub);
-	expect_line(rc(r), "utime(\"file\", {actime=1500000000%s, modtime=0})", when(c1, 1500000000, 0, 0));
+	expect_line(expect_result(r), "utime(\"file\", {actime=1500000000%s, modtime=0})", when(c1, 1500000000, 0, 0));
 	r = syscall(SYS_utime, "file", NULL);
-	expect_line(rc(r), "utime(\"file\", NULL)");
+	expect_line(expect_result(r), "utime(\"file\", NULL)");
 
 	r = syscall(SYS_mknod, "fifo", S_IFIFO | 0644, 0);
-	expect_line(rc(r), "mknod(\"fifo\", S_IFIFO|0644)");
+	expect_line(expect_result(r), "mknod(\"fifo\", S_IFIFO|0644)");
 	r = syscall(SYS_mknod, "null", S_IFCHR | 0666, makedev(1, 3));
-	expect_line(rc(r), "mknod(\"null\", S_IFCHR|0666, makedev(0x1, 0x3))");
+	expect_line(expect_result(r), "mknod(\"null\", S_IFCHR|0666, makedev(0x1, 0x3))");
 	r = syscall(SYS_mknodat, AT_FDCWD, "blk", S_IFBLK | S_ISUID | 0600, makedev(259, 0x12345));
-	expect_line(rc(r), "mknodat(AT_FDCWD, \"blk\", S_IFBLK|S_ISUID|0600, makedev(0x103, 0x12345))");
+	expect_line(expect_result(r), "mknodat(AT_FDCWD, \"blk\", S_IFBLK|S_ISUID|0600, makedev(0x103, 0x12345))");
 	r = syscall(SYS_mknodat, AT_FDCWD, "plain", 0640, 0);
-	expect_line(rc(r), "mknodat(AT_FDCWD, \"plain\", 0640)");
+	expect_line(expect_result(r), "mknodat(AT_FDCWD, \"plain\", 0640)");
 	r = syscall(SYS_mknodat, AT_FDCWD, "sock", S_IFSOCK | S_ISVTX | 0755, 0);
-	expect_line(rc(r), "mknodat(AT_FDCWD, \"sock\", S_IFSOCK|S_ISVTX|0755)");
+	expect_line(expect_result(r), "mknodat(AT_FDCWD, \"sock\", S_IFSOCK|S_ISVTX|0755)");
 	expect_exit(0);
 	return 0;
 }

@@ -11,17 +11,6 @@
 #include <unistd.h>
 #include "../expect.h"
 
-static char result[64];
-
-/* strace's `= 0` or `= -1 ENOENT (No such file or directory)` for a syscall() result */
-static const char *rc(long ret)
-{
-	if (ret >= 0)
-		snprintf(result, sizeof(result), "= %ld", ret);
-	else
-		snprintf(result, sizeof(result), "= -1 %s (%s)", strerrorname_np(errno), strerror(errno));
-	return result;
-}
 
 struct bit { unsigned long long v; const char *name; };
 
@@ -107,49 +96,49 @@ int main(void)
 	chmod("dir", 01777);
 
 	r = syscall(SYS_stat, "file", &st);
-	expect_line(rc(r), "stat(\"file\", %s)", stat_text(&st));
+	expect_line(expect_result(r), "stat(\"file\", %s)", stat_text(&st));
 	r = syscall(SYS_lstat, "link", &st);
-	expect_line(rc(r), "lstat(\"link\", %s)", stat_text(&st));
+	expect_line(expect_result(r), "lstat(\"link\", %s)", stat_text(&st));
 	r = syscall(SYS_fstat, fd, &st);
-	expect_line(rc(r), "fstat(%d, %s)", fd, stat_text(&st));
+	expect_line(expect_result(r), "fstat(%d, %s)", fd, stat_text(&st));
 	int null = open("/dev/null", O_RDONLY);
 	r = syscall(SYS_fstat, null, &st);
-	expect_line(rc(r), "fstat(%d, %s)", null, stat_text(&st));
+	expect_line(expect_result(r), "fstat(%d, %s)", null, stat_text(&st));
 	r = syscall(SYS_newfstatat, AT_FDCWD, "dir", &st, 0);
-	expect_line(rc(r), "newfstatat(AT_FDCWD, \"dir\", %s, 0)", stat_text(&st));
+	expect_line(expect_result(r), "newfstatat(AT_FDCWD, \"dir\", %s, 0)", stat_text(&st));
 	int dir = open("dir", O_RDONLY | O_DIRECTORY);
 	r = syscall(SYS_newfstatat, dir, "", &st, AT_EMPTY_PATH);
-	expect_line(rc(r), "newfstatat(%d, \"\", %s, AT_EMPTY_PATH)", dir, stat_text(&st));
+	expect_line(expect_result(r), "newfstatat(%d, \"\", %s, AT_EMPTY_PATH)", dir, stat_text(&st));
 	r = syscall(SYS_newfstatat, AT_FDCWD, "link", &st, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT);
-	expect_line(rc(r), "newfstatat(AT_FDCWD, \"link\", %s, AT_SYMLINK_NOFOLLOW|AT_NO_AUTOMOUNT)", stat_text(&st));
+	expect_line(expect_result(r), "newfstatat(AT_FDCWD, \"link\", %s, AT_SYMLINK_NOFOLLOW|AT_NO_AUTOMOUNT)", stat_text(&st));
 
 	/* failures: the buffer's address; unknown flags */
 	r = syscall(SYS_stat, "missing", &st);
-	expect_line(rc(r), "stat(\"missing\", %p)", &st);
+	expect_line(expect_result(r), "stat(\"missing\", %p)", &st);
 	r = syscall(SYS_lstat, "file", (void *) 8);
-	expect_line(rc(r), "lstat(\"file\", 0x8)");
+	expect_line(expect_result(r), "lstat(\"file\", 0x8)");
 	r = syscall(SYS_fstat, -1, &st);
-	expect_line(rc(r), "fstat(-1, %p)", &st);
+	expect_line(expect_result(r), "fstat(-1, %p)", &st);
 	r = syscall(SYS_newfstatat, AT_FDCWD, "file", &st, 0x10000);
-	expect_line(rc(r), "newfstatat(AT_FDCWD, \"file\", %p, 0x10000 /* AT_??? */)", &st);
+	expect_line(expect_result(r), "newfstatat(AT_FDCWD, \"file\", %p, 0x10000 /* AT_??? */)", &st);
 	r = syscall(SYS_newfstatat, AT_FDCWD, "file", &st, AT_SYMLINK_NOFOLLOW | 0x10000);
-	expect_line(rc(r), "newfstatat(AT_FDCWD, \"file\", %p, AT_SYMLINK_NOFOLLOW|0x10000)", &st);
+	expect_line(expect_result(r), "newfstatat(AT_FDCWD, \"file\", %p, AT_SYMLINK_NOFOLLOW|0x10000)", &st);
 
 	r = syscall(SYS_statx, AT_FDCWD, "file", AT_STATX_SYNC_AS_STAT, STATX_ALL, &stx);
-	expect_line(rc(r), "statx(AT_FDCWD, \"file\", AT_STATX_SYNC_AS_STAT, STATX_ALL, %s)", statx_text(&stx));
+	expect_line(expect_result(r), "statx(AT_FDCWD, \"file\", AT_STATX_SYNC_AS_STAT, STATX_ALL, %s)", statx_text(&stx));
 	r = syscall(SYS_statx, AT_FDCWD, "link", AT_STATX_DONT_SYNC | AT_SYMLINK_NOFOLLOW,
 		    STATX_BASIC_STATS | STATX_MNT_ID, &stx);
-	expect_line(rc(r), "statx(AT_FDCWD, \"link\", AT_STATX_DONT_SYNC|AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS|STATX_MNT_ID, %s)", statx_text(&stx));
+	expect_line(expect_result(r), "statx(AT_FDCWD, \"link\", AT_STATX_DONT_SYNC|AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS|STATX_MNT_ID, %s)", statx_text(&stx));
 	r = syscall(SYS_statx, null, "", AT_STATX_FORCE_SYNC | AT_EMPTY_PATH, STATX_TYPE | STATX_SIZE, &stx);
-	expect_line(rc(r), "statx(%d, \"\", AT_STATX_FORCE_SYNC|AT_EMPTY_PATH, STATX_TYPE|STATX_SIZE, %s)", null, statx_text(&stx));
+	expect_line(expect_result(r), "statx(%d, \"\", AT_STATX_FORCE_SYNC|AT_EMPTY_PATH, STATX_TYPE|STATX_SIZE, %s)", null, statx_text(&stx));
 	r = syscall(SYS_statx, dir, "", AT_EMPTY_PATH, 0, &stx);
-	expect_line(rc(r), "statx(%d, \"\", AT_STATX_SYNC_AS_STAT|AT_EMPTY_PATH, 0, %s)", dir, statx_text(&stx));
+	expect_line(expect_result(r), "statx(%d, \"\", AT_STATX_SYNC_AS_STAT|AT_EMPTY_PATH, 0, %s)", dir, statx_text(&stx));
 	r = syscall(SYS_statx, AT_FDCWD, "file", 0, STATX_TYPE | 0x80000000, &stx);
-	expect_line(rc(r), "statx(AT_FDCWD, \"file\", AT_STATX_SYNC_AS_STAT, STATX_TYPE|0x80000000, %p)", &stx);
+	expect_line(expect_result(r), "statx(AT_FDCWD, \"file\", AT_STATX_SYNC_AS_STAT, STATX_TYPE|0x80000000, %p)", &stx);
 	r = syscall(SYS_statx, AT_FDCWD, "file", 0x6000 | 0x10000, 0x80000000, &stx);
-	expect_line(rc(r), "statx(AT_FDCWD, \"file\", AT_STATX_FORCE_SYNC|AT_STATX_DONT_SYNC|0x10000, 0x80000000 /* STATX_??? */, %p)", &stx);
+	expect_line(expect_result(r), "statx(AT_FDCWD, \"file\", AT_STATX_FORCE_SYNC|AT_STATX_DONT_SYNC|0x10000, 0x80000000 /* STATX_??? */, %p)", &stx);
 	r = syscall(SYS_statx, AT_FDCWD, "missing", 0, STATX_ALL, (void *) 16);
-	expect_line(rc(r), "statx(AT_FDCWD, \"missing\", AT_STATX_SYNC_AS_STAT, STATX_ALL, 0x10)");
+	expect_line(expect_result(r), "statx(AT_FDCWD, \"missing\", AT_STATX_SYNC_AS_STAT, STATX_ALL, 0x10)");
 	expect_exit(0);
 	return 0;
 }

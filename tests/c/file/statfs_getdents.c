@@ -10,17 +10,6 @@
 #include <unistd.h>
 #include "../expect.h"
 
-static char result[64];
-
-/* strace's `= 0` or `= -1 ENOENT (No such file or directory)` for a syscall() result */
-static const char *rc(long ret)
-{
-	if (ret >= 0)
-		snprintf(result, sizeof(result), "= %ld", ret);
-	else
-		snprintf(result, sizeof(result), "= -1 %s (%s)", strerrorname_np(errno), strerror(errno));
-	return result;
-}
 
 struct bit { unsigned long v; const char *name; };
 
@@ -83,18 +72,18 @@ int main(void)
 	char wd[32];
 
 	r = syscall(SYS_statfs, ".", &sf);
-	expect_line(rc(r), "statfs(\".\", %s)", statfs_text(&sf));
+	expect_line(expect_result(r), "statfs(\".\", %s)", statfs_text(&sf));
 	r = syscall(SYS_statfs, "/proc", &sf);
-	expect_line(rc(r), "statfs(\"/proc\", %s)", statfs_text(&sf));
+	expect_line(expect_result(r), "statfs(\"/proc\", %s)", statfs_text(&sf));
 	r = syscall(SYS_statfs, "/missing", &sf);
-	expect_line(rc(r), "statfs(\"/missing\", %p)", &sf);
+	expect_line(expect_result(r), "statfs(\"/missing\", %p)", &sf);
 	r = syscall(SYS_statfs, ".", (void *) 8);
-	expect_line(rc(r), "statfs(\".\", 0x8)");
+	expect_line(expect_result(r), "statfs(\".\", 0x8)");
 	int proc = open("/proc", O_RDONLY | O_DIRECTORY);
 	r = syscall(SYS_fstatfs, proc, &sf);
-	expect_line(rc(r), "fstatfs(%d, %s)", proc, statfs_text(&sf));
+	expect_line(expect_result(r), "fstatfs(%d, %s)", proc, statfs_text(&sf));
 	r = syscall(SYS_fstatfs, -1, &sf);
-	expect_line(rc(r), "fstatfs(-1, %p)", &sf);
+	expect_line(expect_result(r), "fstatfs(-1, %p)", &sf);
 
 	/* a directory of its own with three files */
 	snprintf(wd, sizeof(wd), "w%d", getpid());
@@ -105,18 +94,18 @@ int main(void)
 	close(open("a-name-longer-than-thirty-two-bytes", O_CREAT | O_WRONLY, 0600));
 	int dir = open(".", O_RDONLY | O_DIRECTORY);
 	r = syscall(SYS_getdents64, dir, buf, sizeof(buf));
-	expect_line(rc(r), "getdents64(%d, %p /* %d entries */, %zu)", dir, buf, entries(buf, r), sizeof(buf));
+	expect_line(expect_result(r), "getdents64(%d, %p /* %d entries */, %zu)", dir, buf, entries(buf, r), sizeof(buf));
 	r = syscall(SYS_getdents64, dir, buf, sizeof(buf));
-	expect_line(rc(r), "getdents64(%d, %p /* 0 entries */, %zu)", dir, buf, sizeof(buf));
+	expect_line(expect_result(r), "getdents64(%d, %p /* 0 entries */, %zu)", dir, buf, sizeof(buf));
 	lseek(dir, 0, SEEK_SET);
 	r = syscall(SYS_getdents, dir, buf, 40);
-	expect_line(rc(r), "getdents(%d, %p /* %d entries */, 40)", dir, buf, entries(buf, r));
+	expect_line(expect_result(r), "getdents(%d, %p /* %d entries */, 40)", dir, buf, entries(buf, r));
 	r = syscall(SYS_getdents, dir, buf, 4);
-	expect_line(rc(r), "getdents(%d, %p, 4)", dir, buf);
+	expect_line(expect_result(r), "getdents(%d, %p, 4)", dir, buf);
 	r = syscall(SYS_getdents64, -1, buf, sizeof(buf));
-	expect_line(rc(r), "getdents64(-1, %p, %zu)", buf, sizeof(buf));
+	expect_line(expect_result(r), "getdents64(-1, %p, %zu)", buf, sizeof(buf));
 	r = syscall(SYS_getdents64, dir, NULL, sizeof(buf));
-	expect_line(rc(r), "getdents64(%d, NULL, %zu)", dir, sizeof(buf));
+	expect_line(expect_result(r), "getdents64(%d, NULL, %zu)", dir, sizeof(buf));
 	expect_exit(0);
 	return 0;
 }

@@ -10,17 +10,6 @@
 #include <unistd.h>
 #include "../expect.h"
 
-static char result[64];
-
-/* strace's `= 0` or `= -1 ENOENT (No such file or directory)` for a syscall() result */
-static const char *rc(long ret)
-{
-	if (ret >= 0)
-		snprintf(result, sizeof(result), "= %ld", ret);
-	else
-		snprintf(result, sizeof(result), "= -1 %s (%s)", strerrorname_np(errno), strerror(errno));
-	return result;
-}
 
 /* n bytes (printable or NUL) quoted as strace quotes them, at most 32, `...` after a cut */
 static const char *quoted(const char *s, size_t n)
@@ -55,54 +44,54 @@ int main(void)
 	symlink("file", "lnk");
 
 	r = syscall(SYS_setxattr, "file", "user.one", "value", 5, 0);
-	expect_line(rc(r), "setxattr(\"file\", \"user.one\", \"value\", 5, 0)");
+	expect_line(expect_result(r), "setxattr(\"file\", \"user.one\", \"value\", 5, 0)");
 	r = syscall(SYS_setxattr, "file", "user.one", "abc\0", 4, XATTR_REPLACE);
-	expect_line(rc(r), "setxattr(\"file\", \"user.one\", \"abc\", 4, XATTR_REPLACE)");
+	expect_line(expect_result(r), "setxattr(\"file\", \"user.one\", \"abc\", 4, XATTR_REPLACE)");
 	r = syscall(SYS_setxattr, "file", "user.one", "x", 1, XATTR_CREATE);
-	expect_line(rc(r), "setxattr(\"file\", \"user.one\", \"x\", 1, XATTR_CREATE)");
+	expect_line(expect_result(r), "setxattr(\"file\", \"user.one\", \"x\", 1, XATTR_CREATE)");
 	r = syscall(SYS_setxattr, "file", "user.one", "x", 1, 4);
-	expect_line(rc(r), "setxattr(\"file\", \"user.one\", \"x\", 1, 0x4 /* XATTR_??? */)");
+	expect_line(expect_result(r), "setxattr(\"file\", \"user.one\", \"x\", 1, 0x4 /* XATTR_??? */)");
 	r = syscall(SYS_fsetxattr, fd, long_name, long_value, sizeof(long_value) - 1, 0);
-	expect_line(rc(r), "fsetxattr(%d, %s, %s, %zu, 0)", fd, quoted(long_name, strlen(long_name)),
+	expect_line(expect_result(r), "fsetxattr(%d, %s, %s, %zu, 0)", fd, quoted(long_name, strlen(long_name)),
 		    quoted(long_value, sizeof(long_value) - 1), sizeof(long_value) - 1);
 	r = syscall(SYS_lsetxattr, "lnk", "user.two", NULL, 0, XATTR_CREATE | 8);
-	expect_line(rc(r), "lsetxattr(\"lnk\", \"user.two\", NULL, 0, XATTR_CREATE|0x8)");
+	expect_line(expect_result(r), "lsetxattr(\"lnk\", \"user.two\", NULL, 0, XATTR_CREATE|0x8)");
 	r = syscall(SYS_setxattr, "file", "user.bin", "a\0" "1\0", 4, 0);
-	expect_line(rc(r), "setxattr(\"file\", \"user.bin\", \"a\\0001\", 4, 0)");
+	expect_line(expect_result(r), "setxattr(\"file\", \"user.bin\", \"a\\0001\", 4, 0)");
 	r = syscall(SYS_setxattr, "file", "user.big", buf, 70000, 0);
-	expect_line(rc(r), "setxattr(\"file\", \"user.big\", %p, 70000, 0)", buf);
+	expect_line(expect_result(r), "setxattr(\"file\", \"user.big\", %p, 70000, 0)", buf);
 
 	r = syscall(SYS_getxattr, "file", "user.one", buf, sizeof(buf));
-	expect_line(rc(r), "getxattr(\"file\", \"user.one\", \"abc\", %zu)", sizeof(buf));
+	expect_line(expect_result(r), "getxattr(\"file\", \"user.one\", \"abc\", %zu)", sizeof(buf));
 	r = syscall(SYS_getxattr, "file", "user.one", NULL, 0);
-	expect_line(rc(r), "getxattr(\"file\", \"user.one\", NULL, 0)");
+	expect_line(expect_result(r), "getxattr(\"file\", \"user.one\", NULL, 0)");
 	r = syscall(SYS_fgetxattr, fd, long_name, buf, sizeof(buf));
-	expect_line(rc(r), "fgetxattr(%d, %s, %s, %zu)", fd, quoted(long_name, strlen(long_name)),
+	expect_line(expect_result(r), "fgetxattr(%d, %s, %s, %zu)", fd, quoted(long_name, strlen(long_name)),
 		    quoted(buf, r), sizeof(buf));
 	r = syscall(SYS_fgetxattr, fd, long_name, buf, 2);
-	expect_line(rc(r), "fgetxattr(%d, %s, %p, 2)", fd, quoted(long_name, strlen(long_name)), buf);
+	expect_line(expect_result(r), "fgetxattr(%d, %s, %p, 2)", fd, quoted(long_name, strlen(long_name)), buf);
 	r = syscall(SYS_lgetxattr, "lnk", "user.none", buf, sizeof(buf));
-	expect_line(rc(r), "lgetxattr(\"lnk\", \"user.none\", %p, %zu)", buf, sizeof(buf));
+	expect_line(expect_result(r), "lgetxattr(\"lnk\", \"user.none\", %p, %zu)", buf, sizeof(buf));
 	r = syscall(SYS_getxattr, "file", "user.bin", buf, sizeof(buf));
-	expect_line(rc(r), "getxattr(\"file\", \"user.bin\", \"a\\0001\", %zu)", sizeof(buf));
+	expect_line(expect_result(r), "getxattr(\"file\", \"user.bin\", \"a\\0001\", %zu)", sizeof(buf));
 
 	r = syscall(SYS_listxattr, "file", buf, sizeof(buf));
-	expect_line(rc(r), "listxattr(\"file\", %s, %zu)", quoted(buf, r), sizeof(buf));
+	expect_line(expect_result(r), "listxattr(\"file\", %s, %zu)", quoted(buf, r), sizeof(buf));
 	r = syscall(SYS_listxattr, "file", NULL, 0);
-	expect_line(rc(r), "listxattr(\"file\", NULL, 0)");
+	expect_line(expect_result(r), "listxattr(\"file\", NULL, 0)");
 	r = syscall(SYS_flistxattr, fd, buf, 1);
-	expect_line(rc(r), "flistxattr(%d, %p, 1)", fd, buf);
+	expect_line(expect_result(r), "flistxattr(%d, %p, 1)", fd, buf);
 	r = syscall(SYS_llistxattr, "lnk", buf, sizeof(buf));
-	expect_line(rc(r), "llistxattr(\"lnk\", %s, %zu)", r > 0 ? quoted(buf, r) : "\"\"", sizeof(buf));
+	expect_line(expect_result(r), "llistxattr(\"lnk\", %s, %zu)", r > 0 ? quoted(buf, r) : "\"\"", sizeof(buf));
 
 	r = syscall(SYS_removexattr, "file", "user.one");
-	expect_line(rc(r), "removexattr(\"file\", \"user.one\")");
+	expect_line(expect_result(r), "removexattr(\"file\", \"user.one\")");
 	r = syscall(SYS_fremovexattr, fd, long_name);
-	expect_line(rc(r), "fremovexattr(%d, %s)", fd, quoted(long_name, strlen(long_name)));
+	expect_line(expect_result(r), "fremovexattr(%d, %s)", fd, quoted(long_name, strlen(long_name)));
 	r = syscall(SYS_lremovexattr, "lnk", NULL);
-	expect_line(rc(r), "lremovexattr(\"lnk\", NULL)");
+	expect_line(expect_result(r), "lremovexattr(\"lnk\", NULL)");
 	r = syscall(SYS_fremovexattr, fd, (char *) 8);
-	expect_line(rc(r), "fremovexattr(%d, 0x8)", fd);
+	expect_line(expect_result(r), "fremovexattr(%d, 0x8)", fd);
 	expect_exit(0);
 	return 0;
 }
