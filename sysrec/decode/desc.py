@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import Callable, Mapping
 
-from construct import Int64sl, Int64ul, Struct
+from construct import Int64ul, Struct
 
 from sysrec.decode.args import long_arg, path_arg, ulong_arg
 from sysrec.decode.common import (MASK64, ArgDecoder, Call, Node, bytes_node, fd, ptr,
                                    read_cstring)
 from sysrec.decode.poll import sigset_node
+from sysrec.decode.time import itimerspec_in, itimerspec_out
 from sysrec.decode.row import ABSENT, FD, INT, UINT, ULONG, E, Signature, X
 from sysrec.decode.xlat import flags, value
 from sysrec.decode.xlat.desc import (CLOCKS, CLOSE_RANGE_FLAGS, EFD_FLAGS, FADVISE_ADVICE,
@@ -217,35 +218,6 @@ def sigmask_arg(call: Call, i: int) -> Node:
     if size != NSIG_BYTES:
         return ptr(addr)
     return sigset_node(call, addr, size)
-
-
-# --- itimerspec (timerfd) ----------------------------------------------------------------------
-
-itimerspec = Struct(
-    "interval_sec" / Int64sl, "interval_nsec" / Int64ul,
-    "value_sec" / Int64sl, "value_nsec" / Int64ul,
-).compile()
-ITIMERSPEC_SIZE = 32
-
-
-def itimerspec_node(call: Call, addr: int) -> Node:
-    if addr == 0:
-        return "NULL"
-    data = call.read(addr, ITIMERSPEC_SIZE)
-    if data is None:
-        return ptr(addr)
-    its = itimerspec.parse(data)
-    return {"it_interval": {"tv_sec": its.interval_sec, "tv_nsec": its.interval_nsec},
-            "it_value": {"tv_sec": its.value_sec, "tv_nsec": its.value_nsec}}
-
-
-def itimerspec_in(call: Call, i: int) -> Node:
-    return itimerspec_node(call, call.u(i))
-
-
-def itimerspec_out(call: Call, i: int) -> Node:
-    """Written by the kernel: the address when the call failed."""
-    return ptr(call.u(i)) if call.failed else itimerspec_node(call, call.u(i))
 
 
 # --- the rows ----------------------------------------------------------------------------------
