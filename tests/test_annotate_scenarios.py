@@ -50,6 +50,22 @@ EXPECTED: dict[str, dict[str, tuple[set[str], set[str]]]] = {
         "tcp_syncookies=1": ({"pkt-synack-cookie", "pkt-synack"}, {"wait-timeout-synq-drop", "so-error-ok-synq-drop"}),
         "tcp_syncookies=2": ({"pkt-synack-cookie"}, {"pkt-synack", "wait-timeout-synq-drop"}),
     },
+    "listener-closed-queue": {"default": ({"io-reset-listener-closed", "pkt-rst"},
+                                          RESET_RULES | {"io-reset-unread", "io-reset-abort"})},
+    "close-unread-data": {"default": ({"io-reset-unread", "pkt-rst"},
+                                      RESET_RULES | {"io-reset-listener-closed", "io-reset-abort", "io-eof"})},
+    "linger-abort": {"default": ({"io-reset-abort", "io-eof", "pkt-rst"},
+                                 RESET_RULES | {"io-reset-listener-closed", "io-reset-unread"})},
+    "half-close-epipe": {"default": ({"io-eof", "io-write-after-fin", "io-epipe-reset-after-fin"},
+                                     RESET_RULES | {"io-reset", "io-reset-unread", "io-epipe"})},
+    "ephemeral-port-exhaustion": {
+        "tcp_tw_reuse=0": ({"connect-addrnotavail"}, {"connect-tw-recycled", "connect-addrnotavail-no-timestamps"}),
+        "tcp_tw_reuse=1": ({"connect-tw-recycled"}, {"connect-addrnotavail"}),
+    },
+    "time-wait-same-port": {
+        "tcp_timestamps=0": ({"bind-addrinuse", "connect-addrnotavail-no-timestamps"}, {"connect-tw-recycled"}),
+        "tcp_timestamps=1": ({"bind-addrinuse", "connect-tw-recycled"}, {"connect-addrnotavail-no-timestamps"}),
+    },
     "burst-over-latency": {
         "tcp_abort_on_overflow=0": ({"wait-timeout-syn-unanswered", "so-error-ok-ack-dropped",
                                      "pkt-synack-retransmit"}, RESET_RULES),
