@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((opts.host, opts.port))
     sock.listen(opts.backlog)
-    print(f"listening on {opts.host}:{opts.port} backlog {opts.backlog}", flush=True)
+    print(f"listening on {opts.host}:{sock.getsockname()[1]} backlog {opts.backlog}", flush=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     if opts.close_when_queued:
         while accept_queue_length(sock) < opts.close_when_queued:

@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((opts.host, opts.port))
     sock.listen(opts.backlog)
-    print(f"listening on {opts.host}:{opts.port}", flush=True)
+    print(f"listening on {opts.host}:{sock.getsockname()[1]}", flush=True)
     served = 0
     while True:
         conn, _ = sock.accept()
