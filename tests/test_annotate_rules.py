@@ -260,6 +260,18 @@ CASES: dict[str, tuple[dict, list[dict]]] = {
     "pkt-final-ack": ({}, HANDSHAKE),
     "pkt-syn": ({}, HANDSHAKE[:2]),
     "pkt-synack": ({}, HANDSHAKE[:3]),
+    "connect-tw-recycled": ({}, [call("connect", [{"$fd": 3}], 0, counters={"TcpExtTWRecycled": 1})]),
+    "connect-addrnotavail-no-timestamps": ({"net.ipv4.tcp_timestamps": "0"},
+                                           [call("connect", [{"$fd": 3}], -1, "EADDRNOTAVAIL")]),
+    "connect-addrnotavail": ({}, [call("connect", [{"$fd": 3}], -1, "EADDRNOTAVAIL")]),
+    "bind-addrinuse": ({}, [call("bind", [{"$fd": 3}], -1, "EADDRINUSE")]),
+    "io-reset-listener-closed": ({}, [call("poll", [{"$fd": 3}], 0) | {"ctx": {"listener": {"queue": 1}}},
+                                      call("recvfrom", [{"$fd": 3}], -1, "ECONNRESET") | {"ctx": {"tcp_state": "CLOSE"}}]),
+    "io-reset-unread": ({}, [call("recvfrom", [{"$fd": 3}], -1, "ECONNRESET", counters={"TcpExtTCPAbortOnClose": 1})]),
+    "io-reset-abort": ({}, [call("read", [{"$fd": 3}], -1, "ECONNRESET", counters={"TcpExtTCPAbortOnData": 1})]),
+    "io-epipe-reset-after-fin": ({}, [call("sendto", [{"$fd": 3}], -1, "EPIPE",
+                                           counters={"TcpExtTCPAbortOnClose": 1})]),
+    "io-write-after-fin": ({}, [call("sendto", [{"$fd": 3}], 1) | {"ctx": {"tcp_state": "CLOSE_WAIT"}}]),
 }
 
 
@@ -284,3 +296,67 @@ def test_connect_evidence_does_not_leak_to_a_reused_fd():
     assert ids[-1] == "so-error-ok-still-connecting"
     events = [SYNQ_DROP_CONNECT, in_state(so_error(0), "SYN_SENT")]
     assert [a.rule_id for a in annotate_events(header(), events) if a][-1] == "so-error-ok-synq-drop"
+
+
+# --- the failure-mode catalogue (#13): closes, resets and ports --------------------------------
+
+def with_ctx(event: dict, **ctx: object) -> dict:
+    return dict(event, ctx={**event.get("ctx", {}), **ctx})
+
+
+LISTENER = {"addr": "127.0.0.1:10000", "queue": 1, "backlog": 8, "synrecv": 0}
+RECV_RESET = call("recvfrom", [{"$fd": 3}], -1, "ECONNRESET")
+
+
+def test_reset_after_the_listener_disappeared_is_blamed_on_the_closed_listener():
+    waiting = with_ctx(call("poll", [[{"fd": 3}], 1, 1000], 1, raux="[{fd=3, revents=POLLIN}]"), listener=LISTENER)
+    gone = with_ctx(RECV_RESET, tcp_state="CLOSE")
+    assert rule_for(header(), waiting, gone) == "io-reset-listener-closed"
+    # the listener is still there: an ordinary reset
+    assert rule_for(header(), waiting, with_ctx(RECV_RESET, listener=LISTENER)) == "io-reset"
+    # never saw a listener (a plain `sysrec trace`): nothing can be said about one
+    assert rule_for(header(), gone) == "io-reset"
+
+
+@pytest.mark.parametrize("counter, expected", [
+    ("TcpExtTCPAbortOnClose", "io-reset-unread"),
+    ("TcpExtTCPAbortOnData", "io-reset-abort"),
+    ("TcpOutRsts", "io-reset"),
+])
+def test_reset_explained_by_how_the_server_closed(counter, expected):
+    assert rule_for(header(), with_ctx(RECV_RESET, counters={counter: 1})) == expected
+
+
+def test_linger_explanation_renders_its_braces():
+    annotation = Annotator(header()).annotate(with_ctx(RECV_RESET, counters={"TcpExtTCPAbortOnData": 1}))
+    assert annotation is not None and "SO_LINGER {on, 0 s}" in annotation.text
+
+
+def test_epipe_after_a_half_close_reset_and_the_write_before_it():
+    sent = call("sendto", [{"$fd": 3}, {"$s": "a", "n": 1}, 1, "0", "NULL", 0], 1)
+    assert rule_for(header(), with_ctx(sent, tcp_state="CLOSE_WAIT")) == "io-write-after-fin"
+    assert rule_for(header(), with_ctx(sent, tcp_state="ESTABLISHED")) is None
+    epipe = call("sendto", [{"$fd": 3}, {"$s": "b", "n": 1}, 1, "0", "NULL", 0], -1, "EPIPE")
+    assert rule_for(header(), with_ctx(epipe, counters={"TcpExtTCPAbortOnClose": 1})) == "io-epipe-reset-after-fin"
+    assert rule_for(header(), epipe) == "io-epipe"
+
+
+CONNECT_ARGS = [{"$fd": 3}, {"sin_port": "htons(10000)"}, 16]
+
+
+@pytest.mark.parametrize("head, event, expected", [
+    (header(), call("connect", CONNECT_ARGS, -1, "EADDRNOTAVAIL"), "connect-addrnotavail"),
+    (header(net__ipv4__tcp_timestamps=0), call("connect", CONNECT_ARGS, -1, "EADDRNOTAVAIL"),
+     "connect-addrnotavail-no-timestamps"),
+    (header(), call("connect", CONNECT_ARGS, 0, counters={"TcpExtTWRecycled": 1}), "connect-tw-recycled"),
+    (header(), call("connect", CONNECT_ARGS, -1, "EINPROGRESS", counters={"TcpExtTWRecycled": 1}),
+     "connect-tw-recycled"),
+    (header(), call("bind", [{"$fd": 3}, {"sin_port": "htons(40000)"}, 16], -1, "EADDRINUSE"), "bind-addrinuse"),
+])
+def test_port_rows(head, event, expected):
+    assert rule_for(head, event) == expected
+
+
+def test_tw_recycled_is_this_connects_own_delta_not_an_earlier_one():
+    earlier = call("connect", CONNECT_ARGS, 0, counters={"TcpExtTWRecycled": 1})
+    assert rule_for(header(), earlier, call("connect", CONNECT_ARGS, 0)) == "connect-ok"

@@ -50,6 +50,22 @@ EXPECTED: dict[str, dict[str, tuple[set[str], set[str]]]] = {
         "tcp_syncookies=1": ({"pkt-synack-cookie", "pkt-synack"}, {"wait-timeout-synq-drop", "so-error-ok-synq-drop"}),
         "tcp_syncookies=2": ({"pkt-synack-cookie"}, {"pkt-synack", "wait-timeout-synq-drop"}),
     },
+    "listener-closed-queue": {"default": ({"io-reset-listener-closed", "pkt-rst"},
+                                          RESET_RULES | {"io-reset-unread", "io-reset-abort"})},
+    "close-unread-data": {"default": ({"io-reset-unread", "pkt-rst"},
+                                      RESET_RULES | {"io-reset-listener-closed", "io-reset-abort", "io-eof"})},
+    "linger-abort": {"default": ({"io-reset-abort", "io-eof", "pkt-rst"},
+                                 RESET_RULES | {"io-reset-listener-closed", "io-reset-unread"})},
+    "half-close-epipe": {"default": ({"io-eof", "io-write-after-fin", "io-epipe-reset-after-fin"},
+                                     RESET_RULES | {"io-reset", "io-reset-unread", "io-epipe"})},
+    "ephemeral-port-exhaustion": {
+        "tcp_tw_reuse=0": ({"connect-addrnotavail"}, {"connect-tw-recycled", "connect-addrnotavail-no-timestamps"}),
+        "tcp_tw_reuse=1": ({"connect-tw-recycled"}, {"connect-addrnotavail"}),
+    },
+    "time-wait-same-port": {
+        "tcp_timestamps=0": ({"bind-addrinuse", "connect-addrnotavail-no-timestamps"}, {"connect-tw-recycled"}),
+        "tcp_timestamps=1": ({"bind-addrinuse", "connect-tw-recycled"}, {"connect-addrnotavail-no-timestamps"}),
+    },
     "burst-over-latency": {
         "tcp_abort_on_overflow=0": ({"wait-timeout-syn-unanswered", "so-error-ok-ack-dropped",
                                      "pkt-synack-retransmit"}, RESET_RULES),
@@ -95,3 +111,19 @@ def test_headline_counts_match_the_kernel_counters():
     assert embryonic >= 1
     assert got["so-error-reset-overflow"] == embryonic
     assert got["pkt-rst-overflow"] == embryonic
+
+
+# The catalogue's explanations of how a server closed and of ports in TIME_WAIT (#13) must stay in
+# the scenarios that show those failure modes.
+CLOSE_AND_PORT_RULES = {"io-reset-listener-closed", "io-reset-unread", "io-reset-abort", "io-epipe-reset-after-fin",
+                        "io-write-after-fin", "connect-addrnotavail", "connect-addrnotavail-no-timestamps",
+                        "connect-tw-recycled", "bind-addrinuse"}
+CATALOGUE = {"listener-closed-queue", "close-unread-data", "linger-abort", "half-close-epipe",
+             "ephemeral-port-exhaustion", "time-wait-same-port"}
+OTHER_CELLS = [(name, cell) for name, cell in CELLS if name not in CATALOGUE]
+
+
+@pytest.mark.parametrize("name, cell", OTHER_CELLS, ids=[f"{n}/{c}" for n, c in OTHER_CELLS])
+def test_close_and_port_explanations_stay_out_of_the_other_scenarios(name: str, cell: str):
+    got = set(fired(REAL / name / name / cell / "run-1.jsonl"))
+    assert not (got & CLOSE_AND_PORT_RULES), sorted(got & CLOSE_AND_PORT_RULES)

@@ -21,7 +21,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NOBODY = 65534
 SETPRIV = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
 SCENARIOS = ["accept-queue-overflow", "accept-queue-overflow-send", "connection-refused", "nc-replay",
-             "syn-drop-timeout", "syn-queue-cookies"]
+             "syn-drop-timeout", "syn-queue-cookies",
+             # the failure-mode catalogue (#13)
+             "listener-closed-queue", "close-unread-data", "linger-abort", "half-close-epipe",
+             "ephemeral-port-exhaustion", "time-wait-same-port"]
 DEPENDENCIES = ("rich", "construct", "ptrace", "pygments", "markdown_it", "mdurl", "typing_extensions")
 
 

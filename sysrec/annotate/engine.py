@@ -210,6 +210,7 @@ class Annotator:
         # client port → time of our final ACK, until the server sends anything after it: a RST then
         # still answers the handshake even if our first data went out right behind the ACK (curl)
         self._unanswered_final_ack: dict[int, int] = {}
+        self._listener_seen = False  # an earlier stop found the scenario's listener in the namespace
         self.last_facts: Facts | None = None
 
     @classmethod
@@ -232,17 +233,25 @@ class Annotator:
                          ret=event.get("ret"), outcome=syscall_outcome(event),
                          sockopt=sockopt_name(event), settings=self.settings,
                          counters_total=dict(self.counters_total), counters_delta=delta,
-                         tcp_state=ctx.get("tcp_state"), flow=self._flow_of(event))
+                         tcp_state=ctx.get("tcp_state"), flow=self._flow_of(event, ctx))
         if kind == "packet":
             return self._packet_facts(event)
         return None
 
-    def _flow_of(self, event: Mapping[str, Any]) -> dict[str, bool]:
-        """Packet evidence for the call's socket; `captured` when the record has packets and the port is known."""
+    def _flow_of(self, event: Mapping[str, Any], ctx: Mapping[str, Any]) -> dict[str, bool]:
+        """Packet evidence for the call's socket; `captured` when the record has packets and the port is known.
+
+        `listener_closed`: the scenario's listener was seen at an earlier stop and is gone at this one.
+        """
+        evidence: dict[str, bool] = {}
+        if "listener" in ctx:
+            self._listener_seen = True
+        elif self._listener_seen and ctx:
+            evidence["listener_closed"] = True
         port = socket_port(event)
         if port is None:
-            return {}
-        return {"captured": self.captured, **self.flows.get(port, {})}
+            return evidence
+        return {"captured": self.captured, **self.flows.get(port, {}), **evidence}
 
     def _packet_facts(self, event: Mapping[str, Any]) -> Facts:
         t = int(event.get("t") or 0)

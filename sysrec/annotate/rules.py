@@ -18,7 +18,8 @@ Columns:
   `captured`, `syn_answered`, `syn_retransmitted`, `synack_retransmitted`, `reset_by_server`,
   `data_acked` (the server acknowledged data we sent: the connection left SYN-RECV on its side);
   from the connect()'s own counter delta: `cookie` (answered with a SYN cookie),
-  `syn_queue_full_drop` (SYN dropped on a full SYN queue, no cookies).
+  `syn_queue_full_drop` (SYN dropped on a full SYN queue, no cookies); from the listener readings:
+  `listener_closed` (the scenario's listener was there at an earlier stop and is gone now).
 - `key`: the event explains the outcome; `--around` and the report's excerpts centre on it.
 Text may use `{dt_ms}` (packets: the time since the packet the text refers to) and `{state}`.
 """
@@ -72,9 +73,28 @@ SYN_DROPPED = (
 
 RULES: tuple[Rule, ...] = (
     # --- the connection attempt -------------------------------------------------------------
+    Rule("connect-tw-recycled", calls=CONNECT, outcome=_s("ok", "EINPROGRESS"), key=True,
+         delta=(("TcpExtTWRecycled", ">", 0),),
+         explain="this connection's four-tuple was still held by a TIME_WAIT socket of an earlier "
+                 "connection; the kernel let the new one take it over (TWRecycled +1)",
+         ref="__inet_check_established() → tcp_twsk_unique(): allowed with TCP timestamps (PAWS), for a port "
+             "connect() picked only when net.ipv4.tcp_tw_reuse allows it, for a port the caller bound always"),
     Rule("connect-inprogress", calls=CONNECT, outcome=_s("EINPROGRESS"),
          explain="non-blocking connect started: SYN sent, the handshake continues in the kernel",
          ref="__inet_stream_connect(): O_NONBLOCK returns -EINPROGRESS after tcp_v4_connect()"),
+    Rule("connect-addrnotavail-no-timestamps", calls=CONNECT, outcome=_s("EADDRNOTAVAIL"), key=True,
+         settings=(("net.ipv4.tcp_timestamps", "0"),),
+         explain="no usable four-tuple: the local port is held by a TIME_WAIT socket of an earlier connection "
+                 "to the same server, and without TCP timestamps it may never be taken over",
+         ref="__inet_check_established() → tcp_twsk_unique() false without tw_ts_recent_stamp → -EADDRNOTAVAIL"),
+    Rule("connect-addrnotavail", calls=CONNECT, outcome=_s("EADDRNOTAVAIL"), key=True,
+         explain="no local port left for this destination: every port of net.ipv4.ip_local_port_range is "
+                 "held by a connection or a TIME_WAIT socket to the same server (TIME_WAIT lasts 60 s)",
+         ref="__inet_hash_connect(): no port passes __inet_check_established() → -EADDRNOTAVAIL"),
+    Rule("bind-addrinuse", calls=_s("bind"), outcome=_s("EADDRINUSE"), key=True,
+         explain="the port is taken: another socket holds it — a TIME_WAIT socket of an earlier connection "
+                 "counts too, unless both it and this socket set SO_REUSEADDR",
+         ref="inet_csk_get_port() → inet_csk_bind_conflict()"),
     Rule("connect-ok", calls=CONNECT, outcome=_s("ok"),
          explain="connected: the handshake finished before connect() returned",
          ref="__inet_stream_connect() waits in inet_wait_for_connect()"),
@@ -218,6 +238,24 @@ RULES: tuple[Rule, ...] = (
          settings=((ABORT, "1"),), counters=(("TcpExtEmbryonicRsts", ">", 0),),
          explain="ECONNRESET: " + RESET_BY_OVERFLOW,
          ref="tcp_check_req() → embryonic_reset (EmbryonicRsts +1); client tcp_reset()"),
+    Rule("io-reset-listener-closed", calls=IO_CALLS, outcome=_s("ECONNRESET"), key=True,
+         flow=(("listener_closed", True),),
+         explain="ECONNRESET: the server closed its listening socket (a restart, a deploy) while this "
+                 "connection waited in its accept queue, never accepted: every queued connection is reset",
+         ref="tcp_close() of a listener → inet_csk_listen_stop() → inet_child_forget() → tcp_disconnect() "
+             "→ tcp_send_active_reset()"),
+    Rule("io-reset-unread", calls=IO_CALLS, outcome=_s("ECONNRESET"), key=True,
+         counters=(("TcpExtTCPAbortOnClose", ">", 0),),
+         explain="ECONNRESET: the server closed its socket with received data it had never read, so its "
+                 "kernel sent RST instead of FIN (TCPAbortOnClose); data that arrived before the RST can "
+                 "still be read, the error comes after it",
+         ref="tcp_close(): data_was_unread → tcp_send_active_reset() (RFC 2525 §2.17); client tcp_reset(); "
+             "tcp_recvmsg() returns queued data before sk_err"),
+    Rule("io-reset-abort", calls=IO_CALLS, outcome=_s("ECONNRESET"), key=True,
+         counters=(("TcpExtTCPAbortOnData", ">", 0),),
+         explain="ECONNRESET: the server aborted the connection — close() with SO_LINGER {{on, 0 s}} sends RST "
+                 "and no FIN (the kernel counts it as TCPAbortOnData)",
+         ref="tcp_close(): SOCK_LINGER && !sk_lingertime → tcp_disconnect() → tcp_send_active_reset()"),
     Rule("io-reset", calls=IO_CALLS, outcome=_s("ECONNRESET"), key=True,
          explain="ECONNRESET: the peer reset the connection",
          ref="tcp_reset(): sk_err = ECONNRESET"),
@@ -227,6 +265,13 @@ RULES: tuple[Rule, ...] = (
                  "its pending ECONNRESET was already consumed (by getsockopt(SO_ERROR)), so a send on "
                  "the closed socket reports EPIPE",
          ref="tcp_sendmsg_locked() → sk_stream_error(): sock_error() first, -EPIPE once sk_err is cleared"),
+    Rule("io-epipe-reset-after-fin", calls=IO_CALLS, outcome=_s("EPIPE"), key=True,
+         counters=(("TcpExtTCPAbortOnClose", ">", 0),),
+         explain="EPIPE, not ECONNRESET: the server had sent its FIN (we were in CLOSE_WAIT), then closed with "
+                 "our data unread and sent RST; a reset in CLOSE_WAIT is reported as EPIPE, and the write "
+                 "raises SIGPIPE",
+         ref="tcp_reset(): CLOSE_WAIT → sk_err = EPIPE; tcp_close() data_was_unread → RST; "
+             "sk_stream_error() → send_sig(SIGPIPE)"),
     Rule("io-epipe", calls=IO_CALLS, outcome=_s("EPIPE"), key=True,
          explain="EPIPE: writing to a connection that is already closed or was reset",
          ref="sk_stream_error(): -EPIPE after shutdown or reset"),
@@ -236,6 +281,13 @@ RULES: tuple[Rule, ...] = (
                  "connection in SYN-RECV with a full accept queue: it counts as the handshake's final ACK "
                  "again, overflows again (ListenOverflows +1) and is dropped; the data waits in our send queue",
          ref="tcp_v4_rcv() → tcp_check_req(): syn_recv_sock() fails on sk_acceptq_is_full(), abort_on_overflow=0"),
+    # send calls only: they name a socket for certain (a write() may go to a file)
+    Rule("io-write-after-fin", calls=_s("sendto", "sendmsg"), outcome=_s("ok"), key=True,
+         states=_s("CLOSE_WAIT", "CLOSE"),
+         explain="sent: a FIN from the peer only ends its sending side (half-close), so our data is still "
+                 "accepted; a peer that has closed completely answers it with RST (the socket is {state} "
+                 "when the call returns)",
+         ref="tcp_sendmsg_locked(): CLOSE_WAIT may still send (only SEND_SHUTDOWN stops it)"),
     Rule("io-eagain", calls=IO_CALLS, outcome=_s("EAGAIN"),
          explain="no data yet on a non-blocking socket",
          ref="tcp_recvmsg(): -EAGAIN when the receive queue is empty and O_NONBLOCK"),

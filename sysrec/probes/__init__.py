@@ -12,7 +12,7 @@ import os
 import shutil
 import sys
 
-PROBES = ("listener", "connector")
+PROBES = ("listener", "connector", "server", "talker")
 
 
 def probe_interpreter() -> str:

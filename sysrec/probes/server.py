@@ -1,0 +1,90 @@
+"""A TCP server that accepts and then ends each connection the way its options say.
+
+Usage: server.py [--host 127.0.0.1] [--port 10000] [--backlog 16] [--read N] [--reply TEXT]
+                 [--wait-eof] [--close graceful|abort|unread|half[,...]]
+
+For each accepted connection, one after another: wait until data is queued and read at most N
+bytes (`--read`, so anything beyond N stays unread), send TEXT (`--reply`, `\\r` and `\\n`
+understood), read until the peer's FIN (`--wait-eof`, so the client closes first and keeps the
+TIME_WAIT), then end it:
+
+- `graceful`: close(): FIN;
+- `abort`: SO_LINGER {on, 0 s}, then close(): RST, whatever is queued is discarded;
+- `unread`: close() although data is still unread (use `--read` smaller than the request): RST;
+- `half`: shutdown(SHUT_WR) (FIN, the server can still receive), wait for one more byte from the
+  client, then close() with that byte unread: RST.
+
+`--close abort,graceful` gives the first connection `abort` and every later one `graceful`, so
+one client that connects twice sees both. The server never exits by itself (SIGTERM ends it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import select
+import signal
+import socket
+import struct
+import sys
+
+CLOSE_MODES = ("graceful", "abort", "unread", "half")
+
+
+def _wait_readable(conn: socket.socket) -> None:
+    select.select([conn], [], [])
+
+
+def _close_modes(text: str) -> list[str]:
+    modes = text.split(",")
+    for mode in modes:
+        if mode not in CLOSE_MODES:
+            raise argparse.ArgumentTypeError(f"close mode {mode!r} is not one of {', '.join(CLOSE_MODES)}")
+    return modes
+
+
+def serve_one(conn: socket.socket, mode: str, opts: argparse.Namespace) -> None:
+    """Run one connection through read, reply, EOF and the chosen close."""
+    if opts.read:
+        _wait_readable(conn)
+        conn.recv(opts.read)
+    if opts.reply:
+        conn.sendall(opts.reply.encode())
+    if opts.wait_eof:
+        while conn.recv(4096):
+            pass
+    if mode == "abort":
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    elif mode == "half":
+        conn.shutdown(socket.SHUT_WR)
+        _wait_readable(conn)
+    conn.close()
+    print(f"closed a connection: {mode}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="sysrec-probe-server")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=10000)
+    parser.add_argument("--backlog", type=int, default=16)
+    parser.add_argument("--read", type=int, default=0, metavar="N")
+    parser.add_argument("--reply", default="", metavar="TEXT")
+    parser.add_argument("--wait-eof", action="store_true")
+    parser.add_argument("--close", type=_close_modes, default=["graceful"], metavar="MODE[,MODE...]")
+    opts = parser.parse_args(argv)
+    opts.reply = opts.reply.replace("\\r", "\r").replace("\\n", "\n")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((opts.host, opts.port))
+    sock.listen(opts.backlog)
+    print(f"listening on {opts.host}:{sock.getsockname()[1]}", flush=True)
+    served = 0
+    while True:
+        conn, _ = sock.accept()
+        serve_one(conn, opts.close[min(served, len(opts.close) - 1)], opts)
+        served += 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

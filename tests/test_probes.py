@@ -1,0 +1,78 @@
+"""The probe programs on the host's loopback: each does the socket calls its options promise."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from sysrec.probes import probe_argv
+
+
+def start(name: str, *args: str) -> tuple[subprocess.Popen[str], int]:
+    """Start a server-side probe on an ephemeral port; return it and the port it printed."""
+    proc = subprocess.Popen(probe_argv(name, ["--port", "0", *args]), stdout=subprocess.PIPE, text=True)
+    first = proc.stdout.readline() if proc.stdout else ""
+    assert first.startswith("listening on 127.0.0.1:"), first
+    return proc, int(first.split(":")[1].split()[0])
+
+
+@pytest.fixture
+def procs() -> Iterator[list[subprocess.Popen[str]]]:
+    started: list[subprocess.Popen[str]] = []
+    yield started
+    for proc in started:
+        proc.kill()
+        proc.wait()
+
+
+def talk(port: int, *steps: str, timeout: float = 10) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(probe_argv("talker", ["--port", str(port), *steps]), capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def test_abort_then_graceful_close(procs):
+    server, port = start("server", "--read", "2", "--close", "abort,graceful")
+    procs.append(server)
+    result = talk(port, "connect", "send:hi", "recv", "recv", "close", "connect", "send:hi", "recv")
+    lines = result.stdout.splitlines()
+    assert lines[2:4] == ["recv: ECONNRESET", "recv: received 0"], lines
+    assert lines[-1] == "recv: received 0", lines
+    assert result.returncode == 1
+
+
+def test_half_close_then_sigpipe_kills_the_talker(procs):
+    server, port = start("server", "--close", "half")
+    procs.append(server)
+    result = talk(port, "connect", "recv", "send:a", "sleep:200", "send:b")
+    assert result.stdout.splitlines()[1:3] == ["recv: received 0", "send:a: sent 1"], result.stdout
+    assert result.returncode == -13  # SIGPIPE, before it could print the failed send
+    ignored = talk(port, "--sigpipe", "ignore", "connect", "recv", "send:a", "sleep:200", "send:b")
+    assert ignored.stdout.splitlines()[-1] == "send:b: EPIPE" and ignored.returncode == 1
+
+
+def test_unread_close_resets_after_the_reply(procs):
+    server, port = start("server", "--read", "4", "--reply", "done\\n", "--close", "unread")
+    procs.append(server)
+    result = talk(port, "connect", "send:more than four bytes", "sleep:100", "recv", "recv")
+    assert result.stdout.splitlines()[-2:] == ["recv: received 5", "recv: ECONNRESET"], result.stdout
+
+
+def test_listener_closed_with_a_full_queue_resets_the_waiting_clients(procs):
+    listener, port = start("listener", "--host", "127.0.0.1", "--backlog", "4", "--close-when-queued", "2")
+    procs.append(listener)
+    clients = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(2)]
+    assert listener.stdout is not None and "closed the listener" in listener.stdout.readline()
+    for client in clients:
+        with client, pytest.raises(ConnectionResetError):
+            client.recv(1)
+
+
+@pytest.mark.parametrize("step", ["sleep:soon", "connect:now", "dance"])
+def test_talker_rejects_an_unknown_step(step):
+    result = subprocess.run([sys.executable, *probe_argv("talker", ["--port", "1", step])[1:]],
+                            capture_output=True, text=True, timeout=10)
+    assert result.returncode == 2 and step in result.stderr
