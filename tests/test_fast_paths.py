@@ -95,3 +95,32 @@ def test_cstring_across_a_page_end_is_read_whole():
     mem = PagedMemory({1: bytes(first)})
     assert read_cstring(_call(mem), 2 * PAGE_SIZE - 3, PATH_MAX - 1) == b"/ab"
     assert read_cstring(_call(mem), 2 * PAGE_SIZE - 3, 1) == b"/a"
+
+
+# --- construct's compile() deferred while the decoders load --------------------------------------
+
+def test_lazily_compiled_structures_parse_and_build_as_compiled_ones():
+    from construct import Int16ub, Int32sl, Struct
+
+    from sysrec.decode.lazy_compile import LazyCompiled, compile_lazily
+
+    definition = Struct("a" / Int32sl, "b" / Int16ub)
+    with compile_lazily():
+        lazy = definition.compile()
+    assert isinstance(lazy, LazyCompiled) and lazy._compiled is None  # nothing compiled yet
+    eager = definition.compile()  # outside the block: compiled at once, as before
+    assert not isinstance(eager, LazyCompiled)
+    data = b"\xfe\xff\xff\xff\x01\x02"
+    assert dict(lazy.parse(data)) == dict(eager.parse(data)) and lazy.parse(data).a == -2
+    assert lazy.build({"a": 7, "b": 258}) == eager.build({"a": 7, "b": 258})
+    assert lazy.sizeof() == 6
+    outer = Struct("head" / lazy, "tail" / Int16ub).compile()  # inside another, compiled whole
+    assert outer.parse(data + b"\x00\x05").head.b == 0x0102
+
+
+def test_the_decoders_structures_are_compiled_only_when_used():
+    from sysrec.decode import structs
+    from sysrec.decode.lazy_compile import LazyCompiled
+
+    assert isinstance(structs.linger, LazyCompiled)
+    assert structs.linger.parse(b"\x01\x00\x00\x00\x05\x00\x00\x00").l_linger == 5
