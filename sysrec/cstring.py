@@ -16,6 +16,14 @@ _SIMPLE_ESCAPES = {ord('"'): '\\"', ord("\\"): "\\\\", ord("\f"): "\\f", ord("\n
 def escape(text: str, octal_too: str = "") -> str:
     """`text` holds one byte per code point (0-255); characters in `octal_too` are escaped in
     octal even when printable. No quotes around."""
+    if (text.isascii() and text.isprintable() and '"' not in text and "\\" not in text
+            and not (octal_too and any(c in text for c in octal_too))):
+        return text  # nothing to escape (most paths): checked at C speed, no loop
+    return escape_each(text, octal_too)
+
+
+def escape_each(text: str, octal_too: str = "") -> str:
+    """escape(), one character at a time (what its fast path must agree with)."""
     out = []
     n = len(text)
     for i, ch in enumerate(text):

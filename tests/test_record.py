@@ -99,3 +99,20 @@ def test_writer_streams_to_a_text_stream():
     kinds = [json.loads(l)["ev"] for l in buf.getvalue().splitlines()]
     assert kinds == ["header", "signal", "footer"]
     assert json.loads(buf.getvalue().splitlines()[-1])["end"] == "interrupted"
+
+
+def test_line_break_characters_in_strings_stay_inside_their_line(tmp_path):
+    """Bytes such as \\x85 (NEL) come back from the tracee as code points; str.splitlines() ends
+    a line there, so the writer escapes them: still one event per line, and the same strings."""
+    path = tmp_path / "r.jsonl"
+    strings = ["a\x85b", "\u2028\u2029", "plain", "\xe9\x85"]
+    with RecordWriter(path) as w:
+        w.header(["x\x85y"], None, False, {})
+        for s in strings:
+            w.event({"ev": "syscall", "name": "getrandom", "args": [{"$s": s}]})
+        w.footer("exited", 0)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(strings) + 2
+    events = [json.loads(line) for line in lines]
+    assert events[0]["argv"] == ["x\x85y"]
+    assert [e["args"][0]["$s"] for e in events[1:-1]] == strings

@@ -14,11 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from sysrec.decode.common import Call, DecodeOptions, Memory, Node, fd
-from sysrec.decode.row import ABSENT
-from sysrec.decode.signatures import (SIGNATURES, Signature, has_exit_args, raw_signature,
-                                      signature_for)
-from sysrec.decode.siginfo import decode_siginfo
+from sysrec.decode.lazy_compile import compile_lazily
+
+with compile_lazily():  # the families' structures compile at their first use, not here
+    from sysrec.decode.common import Call, DecodeOptions, Memory, Node, fd
+    from sysrec.decode.row import ABSENT
+    from sysrec.decode.signatures import (SIGNATURES, Signature, has_exit_args, raw_signature,
+                                          signature_for)
+    from sysrec.decode.siginfo import decode_siginfo
 from sysrec.decode.xlat.errnos import ERRNO, RESTART_CODES
 from sysrec.decode.xlat.signals import SIGNALS, signal_name
 
@@ -56,7 +59,7 @@ def _signature(call: Call) -> Signature:
 def enter(name: str, raw: Sequence[int], mem: Memory, opts: DecodeOptions) -> EntryState:
     """Decode what strace prints at entry; remember what the kernel will overwrite."""
     call = Call(name, raw if type(raw) is tuple else tuple(raw), mem, opts)
-    sig = _signature(call)
+    sig = signature_for(call) or raw_signature(name)  # _signature(), inlined: every call comes here
     if sig.snapshot is not None:
         sig.snapshot(call)
     try:  # the common case in one go; a decoder that raises is retried through _safe
@@ -71,11 +74,14 @@ def leave(state: EntryState, ret: int | None, mem: Memory, opts: DecodeOptions) 
     call = state.call or Call(state.name, state.raw, mem, opts)
     sig = state.sig or _signature(call)
     call.mem, call.opts, call.ret, call.exiting = mem, opts, ret, True
-    n_entry = len(state.args)
+    entry_args = state.args
+    n_entry = len(entry_args)
     if ret is None:
-        return Decoded(args=list(state.args), n_entry=n_entry)
+        return Decoded(list(entry_args), n_entry)
     at_exit = sig.at_exit if n_entry == sig.n_entry else \
         tuple((i, arg.decode) for i, arg in enumerate(sig.args) if i >= n_entry)
+    if not at_exit and sig.aux is None and not sig.returns_fd:  # the common case: nothing more
+        return Decoded(list(entry_args), n_entry)
     try:
         rest = [decode(call, i) for i, decode in at_exit]
     except Exception:
@@ -83,7 +89,7 @@ def leave(state: EntryState, ret: int | None, mem: Memory, opts: DecodeOptions) 
     if ABSENT in rest:
         rest = [node for node in rest if node is not ABSENT]
     rtext = raux = None
-    if not call.failed:
+    if not -4096 < ret < 0:  # not call.failed (ret is not None here)
         if sig.returns_fd:
             rtext = fd(ret)
         if sig.aux is not None:
@@ -92,7 +98,7 @@ def leave(state: EntryState, ret: int | None, mem: Memory, opts: DecodeOptions) 
             except Exception:  # a decoder bug must not stop the trace
                 text, raux = None, None
             rtext = text if text is not None else rtext
-    return Decoded(args=list(state.args) + rest, n_entry=n_entry, rtext=rtext, raux=raux)
+    return Decoded(list(entry_args) + rest, n_entry, rtext, raux)
 
 
 def _safe(decode, call: Call, i: int) -> Node:

@@ -119,6 +119,7 @@ ArgDecoder = Callable[[Call, int], Node]
 
 
 PATH_MAX = 4096
+PAGE_SIZE = 4096
 
 
 def read_cstring(call: Call, addr: int, limit: int) -> bytes | None:
@@ -129,6 +130,19 @@ def read_cstring(call: Call, addr: int, limit: int) -> bytes | None:
         return None
     mem = call.mem
     upto = getattr(mem, "read_upto", None)
+    if upto is not None:
+        # Most strings end on the page they start on: read up to its end first (one page
+        # for the kernel to map, not the two that PATH_MAX bytes usually span).
+        head = min(limit + 1, PAGE_SIZE - (addr & (PAGE_SIZE - 1)))
+        if head <= limit:
+            try:
+                data = upto(addr, head)
+            except (OSError, ValueError, OverflowError):
+                data = None
+            if data:
+                end = data.find(b"\0")
+                if end >= 0:
+                    return bytes(data[:end])
     try:
         data = upto(addr, limit + 1) if upto is not None else mem.read(addr, limit + 1)
     except (OSError, ValueError, OverflowError):

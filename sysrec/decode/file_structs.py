@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from construct import Array, Int16ul, Int32ul, Int64sl, Int64ul, Padding, Struct
 
+from sysrec.decode.fast_struct import FastStruct
+
 # struct stat (asm/stat.h, x86-64): 144 bytes.
 stat = Struct(
     "st_dev" / Int64ul, "st_ino" / Int64ul, "st_nlink" / Int64ul, "st_mode" / Int32ul,
@@ -14,6 +16,10 @@ stat = Struct(
     "st_mtime_nsec" / Int64ul, "st_ctime" / Int64sl, "st_ctime_nsec" / Int64ul, Padding(24),
 ).compile()
 STAT_SIZE = 144
+# Every stat call reads one: parsed through struct (fast_struct), built through construct.
+stat = FastStruct("<QQQIII4xQQqqqQqQqQ24x", "st_dev st_ino st_nlink st_mode st_uid st_gid st_rdev "
+                  "st_size st_blksize st_blocks st_atime st_atime_nsec st_mtime st_mtime_nsec "
+                  "st_ctime st_ctime_nsec", stat)
 
 statx_timestamp = Struct("tv_sec" / Int64sl, "tv_nsec" / Int32ul, Padding(4))
 
@@ -42,6 +48,7 @@ STATFS_SIZE = 120
 # The fixed head of one directory entry: getdents64's linux_dirent64 and getdents' linux_dirent
 # share d_ino, d_off, d_reclen; the name (and for dirent64 the type before it) follows.
 dirent_head = Struct("d_ino" / Int64ul, "d_off" / Int64ul, "d_reclen" / Int16ul).compile()
+dirent_head = FastStruct("<QQH", "d_ino d_off d_reclen", dirent_head)  # once per directory entry
 DIRENT64_HEADER_SIZE = 19  # offsetof(struct linux_dirent64, d_name)
 DIRENT_HEADER_SIZE = 18  # offsetof(struct linux_dirent, d_name)
 

@@ -107,6 +107,8 @@ def render_node(node: Node, opts: RenderOptions, fds: Mapping | None = None) -> 
         return str(node)
     if kind is list:
         return "[" + ", ".join([render_node(n, opts, fds) for n in node]) + "]"
+    if kind is dict:  # fds, strings, paths, structs: before the isinstance() checks below
+        return _render_dict(node, opts, fds)
     if isinstance(node, bool):
         return "true" if node else "false"
     if isinstance(node, int):
@@ -116,45 +118,50 @@ def render_node(node: Node, opts: RenderOptions, fds: Mapping | None = None) -> 
     if node is None:
         return "NULL"
     if isinstance(node, dict):
-        if "$fd" in node:
-            n = node["$fd"]
-            name = node.get("name")
-            if name is not None:  # AT_FDCWD: the name, and the directory with -y
-                text = _fd_text(n, fds, opts.fd_decode, opts.xflag) if fds else str(n)
-                return _safe(name) + text[len(str(n)):]
-            return _fd_text(n, fds, opts.fd_decode, opts.xflag) if fds else str(n)
-        if "$cont" in node:  # continues the previous argument: `[2] => [4]`
-            return CONTINUES + render_node(node["$cont"], opts, fds)
-        if "$s" in node:
-            text: str = node["$s"]
-            total = max(node.get("n", len(text)), len(text))
-            shown = text[:opts.strsize]
-            return quote(shown, node.get("x", False), opts.xflag) + ("..." if total > len(shown) else "")
-        if "$path" in node:
-            return ("@" if node.get("abstract") else "") + quote(node["$path"], False, opts.xflag)
-        if "$ptr" in node:
-            addr = node["$ptr"]
-            return "NULL" if addr == 0 else f"{addr:#x}"
-        if "$vr" in node:
-            a, b = node["$vr"]
-            return f"{render_node(a, opts, fds)} => {render_node(b, opts, fds)}"
-        if "$set" in node:
-            inner = " ".join(render_node(n, opts, fds) for n in node["$set"])
-            return ("~" if node.get("neg") else "") + f"[{inner}]"
-        if "$inet_pton" in node:
-            return f'inet_pton(AF_INET6, {quote(node["$inet_pton"], False, opts.xflag)}, &sin6_addr)'
-        fields = []
-        for key, val in node.items():
-            if key == "$more":  # strace's abbreviation: members left out without -v
-                fields.append("...")
-                continue
-            key = render_node(key, opts)
-            if isinstance(val, dict) and "$inet_pton" in val:
-                fields.append(f'inet_pton(AF_INET6, {quote(val["$inet_pton"], False, opts.xflag)}, &{key})')
-            else:
-                fields.append(f"{key}={render_node(val, opts, fds)}")
-        return "{" + ", ".join(fields) + "}"
+        return _render_dict(node, opts, fds)
     return str(node)
+
+
+def _render_dict(node: dict, opts: RenderOptions, fds: Mapping | None) -> str:
+    """A dict node: an fd, a string, a path, an address, a value-result, a set or a struct."""
+    if "$fd" in node:
+        n = node["$fd"]
+        name = node.get("name")
+        if name is not None:  # AT_FDCWD: the name, and the directory with -y
+            text = _fd_text(n, fds, opts.fd_decode, opts.xflag) if fds else str(n)
+            return _safe(name) + text[len(str(n)):]
+        return _fd_text(n, fds, opts.fd_decode, opts.xflag) if fds else str(n)
+    if "$cont" in node:  # continues the previous argument: `[2] => [4]`
+        return CONTINUES + render_node(node["$cont"], opts, fds)
+    if "$s" in node:
+        text: str = node["$s"]
+        total = max(node.get("n", len(text)), len(text))
+        shown = text[:opts.strsize]
+        return quote(shown, node.get("x", False), opts.xflag) + ("..." if total > len(shown) else "")
+    if "$path" in node:
+        return ("@" if node.get("abstract") else "") + quote(node["$path"], False, opts.xflag)
+    if "$ptr" in node:
+        addr = node["$ptr"]
+        return "NULL" if addr == 0 else f"{addr:#x}"
+    if "$vr" in node:
+        a, b = node["$vr"]
+        return f"{render_node(a, opts, fds)} => {render_node(b, opts, fds)}"
+    if "$set" in node:
+        inner = " ".join(render_node(n, opts, fds) for n in node["$set"])
+        return ("~" if node.get("neg") else "") + f"[{inner}]"
+    if "$inet_pton" in node:
+        return f'inet_pton(AF_INET6, {quote(node["$inet_pton"], False, opts.xflag)}, &sin6_addr)'
+    fields = []
+    for key, val in node.items():
+        if key == "$more":  # strace's abbreviation: members left out without -v
+            fields.append("...")
+            continue
+        key = render_node(key, opts)
+        if isinstance(val, dict) and "$inet_pton" in val:
+            fields.append(f'inet_pton(AF_INET6, {quote(val["$inet_pton"], False, opts.xflag)}, &{key})')
+        else:
+            fields.append(f"{key}={render_node(val, opts, fds)}")
+    return "{" + ", ".join(fields) + "}"
 
 
 def _safe(text: str) -> str:

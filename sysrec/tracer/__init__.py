@@ -44,6 +44,8 @@ def trace(argv: Sequence[str], options: TraceOptions, sink: Sink, *,
 
     - `context_hook(event)` runs at every recorded syscall's exit stop, while the tracee is still
       stopped, before the event reaches `sink`; a non-empty dict it returns becomes `event["ctx"]`.
+      `sink` itself may get a syscall event once the tracee runs on (without seccomp: it then
+      stops at its next syscall before doing anything visible); it must not read the tracee.
     - `annotate_fds`: fill `event["fds"]` (the `-y` form) even without `options.fd_decode`.
     - `env`, `cwd`, `stdin`/`stdout`/`stderr` (fd numbers or file objects) are the child's.
     - `preload`: module names to import in a background thread while the program starts (the

@@ -186,6 +186,13 @@ class Tracer:
         self.killed: set[int] = set()
         self.info: Any = None  # ptrace_ops.SyscallInfoReader, once python-ptrace is loaded
         self.resume_idle = A.PTRACE_CONT if self.use_seccomp else A.PTRACE_SYSCALL
+        # A call's exit event goes to the sink after the tracee is resumed: everything is read
+        # from it by then, so it runs on (on another CPU when there is one) while the event is
+        # rendered and written, and its next stop is often waiting when the loop next calls
+        # waitpid. Only when it stops at its very next syscall (PTRACE_SYSCALL, no seccomp
+        # filter): it can do nothing visible, such as writing to the terminal the lines go to,
+        # before the line is out.
+        self.sink_while_running = not self.use_seccomp
 
     # ---- public ---------------------------------------------------------------------------
     def run(self) -> TraceResult:
@@ -197,6 +204,7 @@ class Tracer:
             except ValueError:  # a trace set too large for one BPF program: stop everywhere
                 self.use_seccomp = False
                 self.resume_idle = A.PTRACE_SYSCALL
+                self.sink_while_running = True
         old_affinity: set[int] | None = None
         old_subreaper = _become_subreaper()
         self.children_before = _children_of(os.getpid())
@@ -493,9 +501,15 @@ class Tracer:
             self._resume(task)
             return
         if op == P.INFO_EXIT:
-            if task.in_call:
-                self._leave(task, payload[0], payload[1])  # type: ignore[misc]
-        elif op == P.INFO_ENTRY:
+            event = self._finish(task, payload[0], payload[1]) if task.in_call else None  # type: ignore[misc]
+            if event is not None and not self.sink_while_running:
+                self.sink(event)
+                event = None
+            self._resume(task)
+            if event is not None:
+                self.sink(event)
+            return
+        if op == P.INFO_ENTRY:
             nr = payload[0]
             if nr not in self.untraced_nrs:
                 self._enter(task, nr, payload[1:])  # type: ignore[arg-type]
@@ -657,6 +671,13 @@ class Tracer:
         self.open_task = task
 
     def _leave(self, task: _Task, rval: int | None, is_error: bool) -> None:
+        event = self._finish(task, rval, is_error)
+        if event is not None:
+            self.sink(event)
+
+    def _finish(self, task: _Task, rval: int | None, is_error: bool) -> Event | None:
+        """The call's exit: decoded while the tracee is stopped; the event is the caller's to
+        hand to the sink (None: nothing to record)."""
         if task.reprint:
             task.reprint = False
             if self.open_task is task:
@@ -665,7 +686,7 @@ class Tracer:
         task.in_call = False
         task.state = None
         if state is None:
-            return
+            return None
         t1 = time.time_ns()
         dec = self.dec
         err = dec.errno_name(rval) if rval is not None and is_error else None
@@ -700,7 +721,7 @@ class Tracer:
             ctx = self.context_hook(event)
             if ctx:
                 event["ctx"] = ctx
-        self.sink(event)
+        return event
 
     def _close_open_line(self) -> None:
         """Another line is about to print: the open call gets its `<unfinished ...>` (an `enter` event)."""
