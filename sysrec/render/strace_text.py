@@ -193,7 +193,7 @@ def return_text(event: Mapping[str, Any], opts: RenderOptions) -> str:
         rtext, raux = event.get("rtext"), event.get("raux")
         if rtext is None and raux is None:
             return str(ret)
-    if err is None and -4096 < ret < 0:
+    if err is None and -4096 < ret < 0 and event.get("injected") != "retval":
         entry = ERRNO.get(-ret)
         err = entry[0] if entry else None
     if err:
@@ -209,6 +209,13 @@ def return_text(event: Mapping[str, Any], opts: RenderOptions) -> str:
     if raux is not None:
         text += f" ({render_node(raux, opts)})"
     return text
+
+
+def tampering_note(event: Mapping[str, Any]) -> str:
+    """strace's marks for -e inject=/fault= (sysrec.tracer.inject): after the return value,
+    before -T's time."""
+    note = " (INJECTED)" if event.get("injected") else ""
+    return note + (" (DELAYED)" if event.get("delayed") else "")
 
 
 def _pad(line: str, column: int = RETURN_COLUMN) -> str:
@@ -346,6 +353,8 @@ class StraceRenderer:
         if exit_fds is not None:
             event = {**event, "fds": exit_fds}
         line = _pad(line, opts.acolumn) + "= " + return_text(event, opts)
+        if "injected" in event or "delayed" in event:
+            line += tampering_note(event)
         if opts.syscall_times:
             line += self._duration(event)
         return line + "\n"
