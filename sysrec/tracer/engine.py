@@ -660,7 +660,7 @@ class Tracer:
         if open_task is not None and open_task is not task:
             self._close_open_line()
         self.open_task = task
-        if self.inject is not None:
+        if self.inject is not None and task.execd:  # strace tampers with nothing before the exec
             self.inject.entering(task.tid, nr)
 
     def _leave(self, task: _Task, rval: int | None, is_error: bool) -> None:
