@@ -199,3 +199,68 @@ def test_record_marks_and_show_re_renders_them(tmp_path, text_file):
                            capture_output=True, env=ENV, timeout=60)
     assert shown.stdout.decode() == out.read_text()
     assert re.search(r"openat\(.*\) += -5 \(INJECTED\) <", out.read_text())
+
+
+# ---- scenarios ----------------------------------------------------------------------------
+
+SCENARIO = REPO / "scenarios" / "injected-reset.toml"
+CLIENT = '''
+name = "t"
+description = "d"
+[client]
+command = ["true"]
+trace = ["%network"]
+{inject}
+[[expect]]
+exit = 0
+'''
+
+
+@pytest.mark.parametrize("inject, message", [
+    ('inject = "recvfrom:error=EIO"', "key 'client.inject': expected a non-empty list of inject expressions"),
+    ('inject = ["recvfrom:error=EBOGUS"]',
+     "key 'client.inject[0]': expected an inject expression (invalid inject argument 'recvfrom:error=EBOGUS')"),
+    ('inject = ["bogus:error=EIO"]', "key 'client.inject[0]': expected an inject expression (invalid system call 'bogus')"),
+    ('inject = ["read:error=EIO"]', "key 'client.inject': expected syscalls the client's trace set includes"),
+])
+def test_scenario_inject_errors_name_the_file_and_key(tmp_path, inject, message):
+    from sysrec.scenario.parse import load_scenario
+
+    path = tmp_path / "bad.toml"
+    path.write_text(CLIENT.format(inject=inject))
+    with pytest.raises(InputError) as err:
+        load_scenario(path)
+    assert str(err.value).startswith(f"{path}: {message}")
+
+
+def test_scenario_inject_is_kept_with_its_key():
+    from sysrec.scenario.parse import load_scenario
+
+    scenario = load_scenario(SCENARIO)
+    assert scenario.client.inject == ("inject=recvfrom:error=ECONNRESET:when=2",)
+    injected = [m for e in scenario.expectations for m in e.sequence if m.injected is not None]
+    assert [m.injected for m in injected] == [False, True]
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl not installed")
+def test_injected_reset_scenario(tmp_path):
+    """The shipped scenario holds; its record, timeline and report say which reset was injected."""
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "sysrec", "run", str(SCENARIO), "--repeat", "2", "--out", str(out),
+                           "--json"], capture_output=True, text=True, env=ENV, timeout=180)
+    summary = json.loads(proc.stdout)
+    assert proc.returncode == 0 and summary["passed"], proc.stdout[-3000:] + proc.stderr[-2000:]
+    record = out / "injected-reset" / "default" / "run-1.jsonl"
+    events = [json.loads(line) for line in record.read_text().splitlines()]
+    assert events[0]["options"]["inject"] == ["inject=recvfrom:error=ECONNRESET:when=2"]
+    resets = [e for e in events if e.get("name") == "recvfrom" and e.get("errno") == "ECONNRESET"]
+    assert [e.get("injected") for e in resets] == [None, "error"]
+    timeline = subprocess.run([sys.executable, "-m", "sysrec", "show", str(record), "--format", "timeline"],
+                              capture_output=True, text=True, env=ENV, timeout=60).stdout
+    injected_rows = [line for line in timeline.splitlines() if "(INJECTED)" in line]
+    assert len(injected_rows) == 1 and "recvfrom(" in injected_rows[0]
+    assert timeline.count("injected by the scenario, not the network") == 1
+    report = subprocess.run([sys.executable, "-m", "sysrec", "report", str(SCENARIO), "--from", str(out)],
+                            capture_output=True, text=True, env=ENV, timeout=120).stdout
+    assert "recvfrom ECONNRESET, ECONNRESET (injected)" in report
+    assert "injected by the scenario, not the network" in report
