@@ -50,6 +50,8 @@ EXPECTED: dict[str, dict[str, tuple[set[str], set[str]]]] = {
         "tcp_syncookies=1": ({"pkt-synack-cookie", "pkt-synack"}, {"wait-timeout-synq-drop", "so-error-ok-synq-drop"}),
         "tcp_syncookies=2": ({"pkt-synack-cookie"}, {"pkt-synack", "wait-timeout-synq-drop"}),
     },
+    # one real reset (the server's RST, explained as such) and one injected (explained as injected)
+    "injected-reset": {"default": ({"pkt-rst", "io-reset", "injected"}, RESET_RULES)},
     "burst-over-latency": {
         "tcp_abort_on_overflow=0": ({"wait-timeout-syn-unanswered", "so-error-ok-ack-dropped",
                                      "pkt-synack-retransmit"}, RESET_RULES),
@@ -95,3 +97,9 @@ def test_headline_counts_match_the_kernel_counters():
     assert embryonic >= 1
     assert got["so-error-reset-overflow"] == embryonic
     assert got["pkt-rst-overflow"] == embryonic
+
+
+def test_injected_reset_is_explained_once_each_way():
+    """The real ECONNRESET gets the reset explanation, the injected one only "injected"."""
+    got = fired(REAL / "injected-reset" / "injected-reset" / "default" / "run-1.jsonl")
+    assert got["io-reset"] == 1 and got["injected"] == 1
