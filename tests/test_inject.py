@@ -152,6 +152,14 @@ def test_untraced_calls_are_not_tampered_with(tmp_path, text_file):
 
 
 @needs_strace
+@pytest.mark.parametrize("spec", ["inject=openat,read:error=EACCES:when=1", "inject=read:error=EIO:when=2"])
+def test_path_filter_selects_what_is_counted_and_tampered_with(tmp_path, text_file, spec):
+    """-P: only the calls on the path count (cat's 2nd read of the file, not of libc)."""
+    ours = compare(tmp_path, ["-P", str(text_file), "-e", spec], ["cat", str(text_file)])
+    assert sum("(INJECTED)" in line for line in ours) == 1
+
+
+@needs_strace
 def test_counting_is_per_process(tmp_path, text_file):
     """Each cat counts its own openat calls: both get their 3rd one failed."""
     script = f"cat {text_file} >/dev/null; cat {text_file} >/dev/null"

@@ -70,14 +70,14 @@ def _command(ns: argparse.Namespace) -> list[str]:
     return cmd
 
 
-def _injector(quals: Any) -> Any:
+def _injector(quals: Any, path_filter: Any) -> Any:
     """-e inject=/fault=: the tracer's Injector (strace's warnings printed), or None."""
     if quals.inject is None:
         return None
     from sysrec.commands.output_options import warn
     from sysrec.tracer.inject import Injector
     warn(quals.inject_warnings)
-    return Injector(quals.inject)
+    return Injector(quals.inject, selects=path_filter.matches if path_filter is not None else None)
 
 
 def main(ns: argparse.Namespace) -> int:
@@ -104,7 +104,7 @@ def main(ns: argparse.Namespace) -> int:
     display.update(outopts.display_values(ns))
     path_filter = outopts.path_filter(ns.paths, quals)
     outopts.warn(warnings)
-    injector = _injector(quals)
+    injector = _injector(quals, path_filter)
     options = TraceOptions(trace_set=names, follow=ns.follow,
                            seccomp=ns.seccomp and not (injector and injector.rules.needs_syscall_stops),
                            strsize=display["strsize"], fd_decode=ns.fd_decode,

@@ -661,7 +661,7 @@ class Tracer:
             self._close_open_line()
         self.open_task = task
         if self.inject is not None and task.execd:  # strace tampers with nothing before the exec
-            self.inject.entering(task.tid, nr)
+            self.inject.entering(task, nr)
 
     def _leave(self, task: _Task, rval: int | None, is_error: bool) -> None:
         if task.reprint:

@@ -29,7 +29,7 @@ from sysrec.errors import InputError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Iterable
+    from typing import Any, Callable, Iterable
 
 # when= numbers: first and step 1..65535, last 1..65534 (65535 stands for "no last").
 NO_LAST = 0xFFFF
@@ -319,17 +319,25 @@ class _Done:
 class Injector:
     """The tracer's side: counts calls, tampers at entry, finishes at exit."""
 
-    def __init__(self, rules: Rules) -> None:
+    def __init__(self, rules: Rules, selects: Callable[[dict[str, Any]], bool] | None = None) -> None:
         self.rules = rules
+        # -P: strace tampers only with calls its path filter lets through (and counts only those)
+        self.selects = selects
         # (tid, nr) -> [calls still to skip before the next injection, calls left in the window]
         self.counters: dict[tuple[int, int], list[int]] = {}
         self.in_flight: dict[int, _Done] = {}
         self.signals: dict[int, int] = {}  # tid -> signal for the restart of its entry stop
         self.count = 0  # calls tampered with (error/retval), for summaries
 
-    def entering(self, tid: int, nr: int) -> None:
+    def entering(self, task: Any, nr: int) -> None:
+        """At a traced call's entry stop (the engine's _Task, after decoding its arguments)."""
         rule = self.rules.rule_for(nr)
         if rule is None:
+            return
+        tid = task.tid
+        if self.selects is not None and task.state is not None and not self.selects(
+                {"ev": "enter", "pid": tid, "t0": task.t0, "name": task.state.name, "args": task.state.args,
+                 "raw": list(task.state.raw), "fds": task.fds or {}}):
             return
         counter = self.counters.get((tid, nr))
         if counter is None:
