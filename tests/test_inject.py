@@ -138,6 +138,16 @@ def test_each_form_as_strace(tmp_path, text_file, spec, seccomp):
 
 
 @needs_strace
+@pytest.mark.parametrize("flag", [["-z"], ["-Z"], ["-e", "raw=close"]])
+def test_injected_negative_retval_is_a_success(tmp_path, flag):
+    """retval=-5 is no error for -z/-Z, and -e raw= prints it in hex."""
+    ours = compare(tmp_path, [*flag, "-e", "trace=close,openat", "-e", "inject=close:retval=-5:when=1",
+                              "-e", "inject=openat:error=ENOENT:when=2"], ["true"])
+    assert any("close(" in line and "(INJECTED)" in line for line in ours) == (flag != ["-Z"])
+    assert any("openat(" in line and "(INJECTED)" in line for line in ours) == (flag != ["-z"])
+
+
+@needs_strace
 def test_every_syscall(tmp_path):
     """`all`: every traced call from the first after the exec fails; the exec itself is spared."""
     ours = compare(tmp_path, ["-e", "inject=all:error=EIO:when=1+"], ["true"])

@@ -188,14 +188,14 @@ def return_text(event: Mapping[str, Any], opts: RenderOptions) -> str:
     ret = event.get("ret")
     if ret is None:
         return "?"
-    if ret < 0 and event.get("injected") == "retval":
+    if ret < 0 and event.get("injected") == "retval" and event.get("rtext") is None:
         return _injected_negative(event, ret)
     err = event.get("errno")
     if err is None and (ret >= 0 or ret <= -4096):  # the common case: a plain success
         rtext, raux = event.get("rtext"), event.get("raux")
         if rtext is None and raux is None:
             return str(ret)
-    if err is None and -4096 < ret < 0:
+    if err is None and -4096 < ret < 0 and event.get("injected") != "retval":
         entry = ERRNO.get(-ret)
         err = entry[0] if entry else None
     if err:
