@@ -282,3 +282,47 @@ def test_injected_reset_scenario(tmp_path):
                             capture_output=True, text=True, env=ENV, timeout=120).stdout
     assert "recvfrom ECONNRESET, ECONNRESET (injected)" in report
     assert "injected by the scenario, not the network" in report
+
+
+# ---- network programs, in the oracle suite's namespace with its servers ---------------------
+
+# A buffer in a non-PIE interpreter's heap is a small address: one more run-to-run difference.
+HEAP = re.compile(r"\b0x[0-9a-f]{6,}\b")
+
+
+def network_compare(tmp_path: Path, argv: list[str], trace_set: str, spec: str) -> list[str]:
+    from tests.test_oracle import _missing_tools, _trace
+
+    why = _missing_tools()
+    if why:
+        pytest.skip(why)
+    theirs = _trace("strace", trace_set, argv, tmp_path, ["-e", spec])
+    ours = _trace("sysrec", trace_set, argv, tmp_path, ["-e", spec])
+    assert_same([HEAP.sub("0xADDR", line) for line in normalize(theirs)],
+                [HEAP.sub("0xADDR", line) for line in normalize(ours)])
+    return normalize(ours)
+
+
+@needs_strace
+@pytest.mark.kernel
+@pytest.mark.parametrize("spec", ["inject=recvfrom:error=ECONNRESET:when=2", "inject=sendto:retval=3:when=1",
+                                  "inject=connect:error=ETIMEDOUT:delay_exit=20ms"])
+def test_python_client_as_strace(tmp_path, spec):
+    from tests.test_oracle import CLIENTS, PY, WITH_IO
+
+    ours = network_compare(tmp_path, PY + [str(CLIENTS), "tcp_echo"], WITH_IO, spec)
+    assert sum("(INJECTED)" in line for line in ours) == 1
+
+
+@needs_strace
+@pytest.mark.kernel
+@pytest.mark.skipif(shutil.which("nc") is None, reason="nc not installed")
+def test_nc_sees_an_injected_refusal(tmp_path):
+    """nc -z to an open port: its connect() is refused by the tracer, not the server."""
+    from tests.test_oracle import NETWORK_SET
+
+    ours = network_compare(tmp_path, ["nc", "-z", "127.0.0.1", "7001"], NETWORK_SET,
+                           "inject=connect:error=ECONNREFUSED")
+    assert any("connect(3, {sa_family=AF_INET, sin_port=htons(7001)" in line
+               and line.endswith("= -1 ECONNREFUSED (Connection refused) (INJECTED)") for line in ours)
+    assert ours[-1].endswith("+++ exited with 1 +++")
