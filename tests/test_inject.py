@@ -91,7 +91,27 @@ BAD = ["inject=read", "inject=read:error=FOO", "inject=foo:error=EIO", "inject=r
        "inject=read:error=EIO:when=3..2", "inject=read:delay_enter=1x", "inject=read:signal=FOO",
        "inject=read:error=4096", "inject=read:error=EIO:when=1..65535", "inject=read:error=EIO:when=2+0",
        "inject=read:retval=abc", "fault=read:signal=SIGUSR1", "inject=read:signal=SIGUSR1:signal=9",
-       "inject=read:delay_exit=1:delay_exit=2", "inject=read:error=EIO:when=", "inject=read:error=EIO:when=1.5"]
+       "inject=read:delay_exit=1:delay_exit=2", "inject=read:error=EIO:when=", "inject=read:error=EIO:when=1.5",
+       "inject=read:when=3.:error=EIO", "inject=read:when=3..4x:error=EIO", "inject=read:when=3+-1:error=EIO",
+       "inject=read:retval=08", "inject=read:retval=0x", "inject=read:retval=18446744073709551616",
+       "inject=read:signal=65", "inject=read:signal=+5", "inject=read:error=EIO:syscall"]
+
+
+# Odd spellings strace takes (strtoll's blanks and signs, any case for errno names)
+@pytest.mark.parametrize("spec, values", [
+    ("read:error=eio", {"error": 5}), ("read:error= 5", {"error": 5}), ("read:error=+5", {"error": 5}),
+    ("read:error=ERESTARTSYS", {"error": 512}), ("read:retval=0x10", {"retval": 16}),
+    ("read:retval=010", {"retval": 8}), ("read:retval= 7", {"retval": 7}), ("read:retval=-1", {"retval": -1}),
+    ("read:signal=sigusr1", {"signal": 10}), ("read:signal=9", {"signal": 9}),
+    ("read:error=EIO:when=+3", {"first": 3, "step": 0}), ("read:error=EIO:when=3..+4", {"last": 4, "step": 1}),
+    ("read:error=EIO:when=3+ 2", {"step": 2}), ("read:delay_enter=1e3", {"delay_enter": 1_000_000}),
+])
+def test_odd_spellings_strace_accepts(spec, values):
+    _, rule, _ = parse_rule(spec, "inject")
+    assert {key: getattr(rule, key) for key in values} == values
+    ours = subprocess.run([*SYSREC, "-o", "/dev/null", "-e", f"inject={spec}", "--", "true"],
+                          capture_output=True, text=True, env=ENV)
+    assert "sysrec: invalid" not in ours.stderr, ours.stderr
 
 
 @needs_strace

@@ -15,9 +15,15 @@ Two halves:
   then carries `injected` ("error" or "retval") and/or `delayed` (docs/record-format.md), which
   the renderer prints as strace's ` (INJECTED)` / ` (DELAYED)`.
 
-Only traced calls are tampered with, and none before the program's first execve: strace
-checks the trace set before its inject set (`strace -e trace=openat -e inject=read:…`
-injects nothing).
+Only traced calls are tampered with (and only those -P lets through), and none before the
+program's first execve: strace checks the trace set before its inject set (`strace -e
+trace=openat -e inject=read:…` injects nothing), so a seccomp filter for the trace set already
+stops at every call that can be tampered with. Counting is per thread (strace's tcb), from 1
+for each new one.
+
+One difference: a delay sleeps in the tracer, so every tracee waits with the delayed one;
+strace arms a timer and serves the others meanwhile. Not implemented: `syscall=`,
+`poke_enter=`, `poke_exit=` (refused in one line).
 """
 
 from __future__ import annotations
@@ -66,38 +72,46 @@ class Rule:
         return self.error is not None or self.retval is not None
 
 
+_LEADING_NUMBER = re.compile(r"[ \t\n\v\f\r]*([+-]?)([0-9]+)")
+
+
+def _uint_prefix(text: str, limit: int, endings: str = "") -> tuple[int, str]:
+    """strace's string_to_uint_ex (strtoll in base 10: leading blanks and a sign are allowed):
+    (value, what follows), value -1 when invalid or when what follows does not start with one
+    of `endings`."""
+    m = _LEADING_NUMBER.match(text)
+    if not m:
+        return -1, text
+    value = int(m.group(2)) * (-1 if m.group(1) == "-" else 1)
+    rest = text[m.end():]
+    if value < 0 or value > limit or (rest and rest[0] not in endings):
+        return -1, rest
+    return value, rest
+
+
 def _uint(text: str, limit: int) -> int:
-    """strace's string_to_uint_upto: decimal digits only, 0..limit; -1 when invalid."""
-    if not text.isdigit() or not text.isascii():
-        return -1
-    value = int(text)
-    return value if value <= limit else -1
-
-
-_WHEN = re.compile(r"(\d+)(?:\.\.(\d+))?(?:\+(\d*))?\Z")
+    """strace's string_to_uint_upto: the whole text a number from 0 to limit; -1 when invalid."""
+    return _uint_prefix(text, limit)[0]
 
 
 def _parse_when(text: str, rule: Rule) -> bool:
     """first[..last][+[step]]; `N` alone injects once, `N..M` every call in the range."""
-    m = _WHEN.match(text)
-    if not m:
-        return False
-    first = _uint(m.group(1), 0xFFFF)
+    first, rest = _uint_prefix(text, 0xFFFF, "+.")
     if first < 1:
         return False
     last = NO_LAST
-    if m.group(2) is not None:
-        last = _uint(m.group(2), 0xFFFF)
+    if rest.startswith("."):
+        if not rest.startswith(".."):
+            return False
+        last, rest = _uint_prefix(rest[2:], 0xFFFF, "+")
         if last < first or last == NO_LAST:
             return False
-    if m.group(3) is None:
-        step = 0 if m.group(2) is None else 1
-    elif m.group(3) == "":
-        step = 1
-    else:
-        step = _uint(m.group(3), 0xFFFF)
+    if rest:  # "+" or "+STEP"
+        step = _uint(rest[1:], 0xFFFF) if rest[1:] else 1
         if step < 1:
             return False
+    else:
+        step = 0 if last == NO_LAST else 1
     rule.first, rule.last, rule.step = first, last, step
     return True
 
@@ -139,19 +153,16 @@ def parse_delay(text: str) -> int | None:
 
 def _parse_retval(text: str) -> int | None:
     """strtoull(text, 0): decimal, 0x hex or 0 octal, a leading minus wraps; None when invalid."""
-    body = text.strip(" \t\n\v\f\r") if text[:1].isspace() else text
+    body = text.lstrip(" \t\n\v\f\r")
     negative = body.startswith("-")
-    if body[:1] in "+-":
+    if body[:1] in ("+", "-"):
         body = body[1:]
-    try:
-        if body[:2].lower() == "0x":
-            value = int(body[2:], 16) if re.fullmatch(r"[0-9a-fA-F]+", body[2:]) else None
-        elif body.startswith("0"):
-            value = int(body, 8) if re.fullmatch(r"[0-7]+", body) else None
-        else:
-            value = int(body) if re.fullmatch(r"\d+", body) else None
-    except ValueError:
-        value = None
+    if body[:2].lower() == "0x":
+        value = int(body[2:], 16) if re.fullmatch(r"[0-9a-fA-F]+", body[2:]) else None
+    elif body.startswith("0"):
+        value = int(body, 8) if re.fullmatch(r"[0-7]+", body) else None
+    else:
+        value = int(body) if re.fullmatch(r"[0-9]+", body) else None
     if value is None or value > _U64:
         return None
     return (-value) & _U64 if negative else value
@@ -171,10 +182,13 @@ def _signal_number(text: str) -> int | None:
 
 
 def _errno_number(text: str) -> int:
+    """A number up to 4095, or an errno name in any case (`eio`), as strace takes them."""
     from sysrec.decode.xlat.errnos import ERRNO_BY_NAME
 
     value = _uint(text, MAX_ERRNO)
-    return value if value >= 0 else ERRNO_BY_NAME.get(text, -1)
+    if value >= 0:
+        return value
+    return next((nr for name, nr in ERRNO_BY_NAME.items() if name.lower() == text.lower()), -1)
 
 
 def _parse_token(token: str, rule: Rule, fault_only: bool) -> bool:
@@ -268,9 +282,6 @@ class Rules:
         self.expressions.append(f"{kind}={text}")
         return warnings
 
-    def __bool__(self) -> bool:
-        return bool(self.by_nr) or self.any_number is not None
-
     def rule_for(self, nr: int) -> Rule | None:
         rule = self.by_nr.get(nr)
         if rule is None and self.any_number is not None:
@@ -327,7 +338,6 @@ class Injector:
         self.counters: dict[tuple[int, int], list[int]] = {}
         self.in_flight: dict[int, _Done] = {}
         self.signals: dict[int, int] = {}  # tid -> signal for the restart of its entry stop
-        self.count = 0  # calls tampered with (error/retval), for summaries
 
     def entering(self, task: Any, nr: int) -> None:
         """At a traced call's entry stop (the engine's _Task, after decoding its arguments)."""
@@ -377,7 +387,6 @@ class Injector:
             if _poke_user(tid, _RAX_OFFSET, value):  # type: ignore[arg-type]
                 rval, is_error = value, rule.error is not None
                 marks["injected"] = "error" if rule.error is not None else "retval"
-                self.count += 1
         return rval, is_error, marks or None
 
     def forget(self, tid: int) -> None:
