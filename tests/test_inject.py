@@ -168,6 +168,17 @@ def test_injected_negative_retval_is_a_success(tmp_path, flag):
 
 
 @needs_strace
+def test_durations_count_delay_enter_not_delay_exit(tmp_path):
+    """-T as strace: a 100 ms delay_enter is inside the call's time, a delay_exit is not."""
+    spec = "inject=close:delay_enter=100ms:when=1:delay_exit=300ms"
+    for tool in ("strace", "sysrec"):
+        lines = [line for line in _lines(tool, ["-T", "-e", "trace=close", "-e", spec], ["true"], tmp_path)
+                 if "(DELAYED)" in line]
+        seconds = float(re.search(r"<(\d+\.\d+)>$", lines[0]).group(1))
+        assert 0.09 <= seconds < 0.3, (tool, lines)
+
+
+@needs_strace
 def test_every_syscall(tmp_path):
     """`all`: every traced call from the first after the exec fails; the exec itself is spared."""
     ours = compare(tmp_path, ["-e", "inject=all:error=EIO:when=1+"], ["true"])

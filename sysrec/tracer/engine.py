@@ -673,10 +673,10 @@ class Tracer:
         task.state = None
         if state is None:
             return
-        marks = None
-        if self.inject is not None:
-            rval, is_error, marks = self.inject.exiting(task.tid, rval, is_error)
         t1 = time.time_ns()
+        marks = None
+        if self.inject is not None:  # after t1: strace's -T leaves delay_exit out
+            rval, is_error, marks = self.inject.exiting(task.tid, rval, is_error)
         dec = self.dec
         err = dec.errno_name(rval) if rval is not None and is_error else None
         done = dec.leave(state, rval, task.mem, self.dopts)
