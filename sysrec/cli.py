@@ -126,6 +126,25 @@ def _add_output_trace_options(p: argparse.ArgumentParser) -> None:
                    help="trace only syscalls that touch PATH (a path argument, or an fd open on it)")
 
 
+class _PrefixedExpression(argparse.Action):
+    """--inject=SPEC / --fault=SPEC: the same as -e inject=SPEC / -e fault=SPEC."""
+
+    def __call__(self, parser: argparse.ArgumentParser, ns: argparse.Namespace, value: object,
+                 option: str | None = None) -> None:
+        getattr(ns, self.dest).append(f"{self.const}={value}")
+
+
+def _add_inject_options(p: argparse.ArgumentParser) -> None:
+    """strace's syscall tampering (sysrec.tracer.inject), for trace only."""
+    p.add_argument("--inject", dest="expr", action=_PrefixedExpression, const="inject",
+                   metavar="SET:...",
+                   help="as -e inject=SET:error=ERRNO|retval=N[:signal=SIG][:delay_enter=D]"
+                        "[:delay_exit=D][:when=EXPR]")
+    p.add_argument("--fault", dest="expr", action=_PrefixedExpression, const="fault",
+                   metavar="SET:...",
+                   help="as -e fault=SET[:error=ERRNO][:when=EXPR] (default error ENOSYS)")
+
+
 def _trace_arguments(trace: argparse.ArgumentParser) -> None:
     trace.add_argument("-f", dest="follow", action="count", default=0,
                        help="follow forks, vforks, clones and threads (-ff with -o FILE: FILE.PID per process)")
@@ -137,6 +156,7 @@ def _trace_arguments(trace: argparse.ArgumentParser) -> None:
     _add_summary_options(trace)
     _add_output_options(trace)
     _add_output_trace_options(trace)
+    _add_inject_options(trace)
     trace.add_argument("--record", metavar="FILE.jsonl", help="also write a structured record")
     trace.add_argument("--no-seccomp", dest="seccomp", action="store_false",
                        help="stop at every syscall (PTRACE_SYSCALL) instead of a seccomp-BPF filter")

@@ -51,7 +51,9 @@ DECODE_FDS = ("path", "socket", "dev", "pidfd")
 DECODE_PIDS = ("pidns", "comm")
 
 # Qualifiers sysrec does not implement: refused in one line rather than silently ignored.
-UNSUPPORTED = ("fault", "inject", "kvm", "secontext")
+UNSUPPORTED = ("kvm", "secontext")
+# Parsed by sysrec.tracer.inject (the tracer tampers with the calls).
+TAMPERING = ("inject", "fault")
 # Accepted only with strace's default value (`all`): the decoders print strace's default
 # abbreviation and cannot yet print every member of every struct, nor skip decoding.
 DEFAULT_ONLY = ("abbrev", "verbose")
@@ -190,6 +192,8 @@ class Qualifiers:
                     "decode_fds", "decode_pids"):
             setattr(self, key, None)
         self.given: list[str] = []  # keys in the order given
+        self.inject: Any = None  # -e inject=/fault=: sysrec.tracer.inject.Rules
+        self.inject_warnings: list[str] = []  # strace's "Inadvertent injection ..." notes
 
     def to_json(self) -> dict[str, Any]:
         """The header `options` keys for what was given."""
@@ -227,6 +231,12 @@ def split_expressions(exprs: Iterable[str]) -> tuple[list[str], Qualifiers]:
             continue
         if kind in UNSUPPORTED:
             raise InputError(f"-e {expr}: sysrec does not implement -e {kind}=")
+        if kind in TAMPERING:
+            from sysrec.tracer.inject import Rules
+            if quals.inject is None:
+                quals.inject = Rules()
+            quals.inject_warnings += quals.inject.add(kind, value)
+            continue
         attr, parse = _PARSERS[kind]
         parsed = parse(value)
         if kind in DEFAULT_ONLY and not parsed.everything:

@@ -66,6 +66,9 @@ EXPECTED: dict[str, dict[str, tuple[set[str], set[str]]]] = {
         "tcp_timestamps=0": ({"bind-addrinuse", "connect-addrnotavail-no-timestamps"}, {"connect-tw-recycled"}),
         "tcp_timestamps=1": ({"bind-addrinuse", "connect-tw-recycled"}, {"connect-addrnotavail-no-timestamps"}),
     },
+    # one real reset (the server's RST, explained as such) and one injected (explained as injected)
+    # (the server resets with SO_LINGER {on, 0}: the catalogue's abortive-close explanation)
+    "injected-reset": {"default": ({"pkt-rst", "io-reset-abort", "injected"}, RESET_RULES)},
     "burst-over-latency": {
         "tcp_abort_on_overflow=0": ({"wait-timeout-syn-unanswered", "so-error-ok-ack-dropped",
                                      "pkt-synack-retransmit"}, RESET_RULES),
@@ -119,7 +122,7 @@ CLOSE_AND_PORT_RULES = {"io-reset-listener-closed", "io-reset-unread", "io-reset
                         "io-write-after-fin", "connect-addrnotavail", "connect-addrnotavail-no-timestamps",
                         "connect-tw-recycled", "bind-addrinuse"}
 CATALOGUE = {"listener-closed-queue", "close-unread-data", "linger-abort", "half-close-epipe",
-             "ephemeral-port-exhaustion", "time-wait-same-port"}
+             "ephemeral-port-exhaustion", "time-wait-same-port", "injected-reset"}
 OTHER_CELLS = [(name, cell) for name, cell in CELLS if name not in CATALOGUE]
 
 
@@ -127,3 +130,7 @@ OTHER_CELLS = [(name, cell) for name, cell in CELLS if name not in CATALOGUE]
 def test_close_and_port_explanations_stay_out_of_the_other_scenarios(name: str, cell: str):
     got = set(fired(REAL / name / name / cell / "run-1.jsonl"))
     assert not (got & CLOSE_AND_PORT_RULES), sorted(got & CLOSE_AND_PORT_RULES)
+def test_injected_reset_is_explained_once_each_way():
+    """The real ECONNRESET gets the reset explanation, the injected one only "injected"."""
+    got = fired(REAL / "injected-reset" / "injected-reset" / "default" / "run-1.jsonl")
+    assert got["io-reset-abort"] == 1 and got["injected"] == 1

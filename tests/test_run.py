@@ -15,7 +15,7 @@ pytestmark = pytest.mark.kernel
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # burst-over-latency.toml belongs to the link issue and is tested there.
-SCENARIOS = ["accept-queue-overflow", "accept-queue-overflow-send", "connection-refused", "nc-replay",
+SCENARIOS = ["accept-queue-overflow", "accept-queue-overflow-send", "connection-refused", "injected-reset", "nc-replay",
              "syn-drop-timeout", "syn-queue-cookies",
              # the failure-mode catalogue (#13)
              "listener-closed-queue", "close-unread-data", "linger-abort", "half-close-epipe",

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.kernel
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NOBODY = 65534
 SETPRIV = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
-SCENARIOS = ["accept-queue-overflow", "accept-queue-overflow-send", "connection-refused", "nc-replay",
+SCENARIOS = ["accept-queue-overflow", "accept-queue-overflow-send", "connection-refused", "injected-reset", "nc-replay",
              "syn-drop-timeout", "syn-queue-cookies",
              # the failure-mode catalogue (#13)
              "listener-closed-queue", "close-unread-data", "linger-abort", "half-close-epipe",

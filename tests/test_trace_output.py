@@ -414,7 +414,7 @@ def test_u_refuses_unknown_users_and_non_root(monkeypatch):
         credentials_for("nobody", "/bin/true")
 
 
-@pytest.mark.parametrize("expr", ["inject=connect:error=ECONNREFUSED", "fault=read", "abbrev=none", "verbose=!connect"])
+@pytest.mark.parametrize("expr", ["inject=read:error=EIO:poke_enter=@arg1=00", "abbrev=none", "verbose=!connect"])
 def test_qualifiers_sysrec_lacks_are_refused_not_ignored(expr):
     proc = subprocess.run(SYSREC + ["-e", expr, "--", "true"], capture_output=True, timeout=60, env=ENV)
     assert proc.returncode == 2 and proc.stderr.startswith(f"sysrec: -e {expr}: sysrec does not implement".encode())

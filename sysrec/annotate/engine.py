@@ -45,6 +45,17 @@ class Annotation:
     key: bool
 
 
+INJECTED_TEXT = ("injected by the scenario, not the network: the tracer skipped this call and handed "
+                 "back {result} (`[client] inject`); no packet or kernel path caused it")
+INJECTED_REF = "sysrec.tracer.inject (strace -e inject=): syscall number set to -1 at entry, result written at exit"
+
+
+def injected_annotation(event: Mapping[str, Any]) -> Annotation:
+    """The explanation of a call whose result `[client] inject` (-e inject=) made."""
+    result = event.get("errno") if event.get("injected") == "error" else f"the value {event.get('ret')}"
+    return Annotation("injected", INJECTED_TEXT.format(result=result), INJECTED_REF, True)
+
+
 def waits(event: Mapping[str, Any]) -> bool:
     """Whether a call's result was decided by what happened while it blocked (not by its entry)."""
     name = event.get("name")
@@ -335,6 +346,8 @@ class Annotator:
         facts = self.last_facts = self.facts(event)
         if facts is None or facts.extra.get("duplicate"):
             return None
+        if event.get("injected"):  # no kernel path to explain: the tracer made this result
+            return injected_annotation(event)
         for rule in self.rules:
             if self.matches(rule, facts):
                 dt = f"{facts.dt_ms:.2f}" if facts.dt_ms is not None else "?"

@@ -70,6 +70,16 @@ def _command(ns: argparse.Namespace) -> list[str]:
     return cmd
 
 
+def _injector(quals: Any, path_filter: Any) -> Any:
+    """-e inject=/fault=: the tracer's Injector (strace's warnings printed), or None."""
+    if quals.inject is None:
+        return None
+    from sysrec.commands.output_options import warn
+    from sysrec.tracer.inject import Injector
+    warn(quals.inject_warnings)
+    return Injector(quals.inject, selects=path_filter.matches if path_filter is not None else None)
+
+
 def main(ns: argparse.Namespace) -> int:
     from sysrec.record import RecordWriter
     from sysrec.tracer import TraceOptions, resolve_command, trace
@@ -94,7 +104,9 @@ def main(ns: argparse.Namespace) -> int:
     display.update(outopts.display_values(ns))
     path_filter = outopts.path_filter(ns.paths, quals)
     outopts.warn(warnings)
-    options = TraceOptions(trace_set=names, follow=ns.follow, seccomp=ns.seccomp,
+    injector = _injector(quals, path_filter)
+    options = TraceOptions(trace_set=names, follow=ns.follow,
+                           seccomp=ns.seccomp and not (injector and injector.rules.needs_syscall_stops),
                            strsize=display["strsize"], fd_decode=ns.fd_decode,
                            instruction_pointer=ns.instruction_pointer, report_exec=comm_tracker is not None)
 
@@ -121,7 +133,8 @@ def main(ns: argparse.Namespace) -> int:
                            "relative": ns.relative, "to_file": bool(ns.output),
                            **(summary.to_record() if summary is not None else {}),
                            **outopts.header_values(display, quals, separately),
-                           **({"paths": ns.paths} if ns.paths else {})})
+                           **({"paths": ns.paths} if ns.paths else {}),
+                           **({"inject": quals.inject.to_json()} if injector is not None else {})})
         # The renderer (and the decoders it shares tables with) is imported in the background
         # while the program starts, and made at the first event.
         renderer: Any = None
@@ -160,7 +173,8 @@ def main(ns: argparse.Namespace) -> int:
         try:
             preload = ("sysrec.render.strace_text", "sysrec.render.filters", *(("json",) if writer is not None else ()))
             result = trace(cmd, options, sink, preload=preload, env=env, credentials=credentials,
-                           context_hook=outopts.io_capture_hook(quals), annotate_fds=path_filter is not None)
+                           context_hook=outopts.io_capture_hook(quals), annotate_fds=path_filter is not None,
+                           inject=injector)
         except BaseException as err:
             if writer is not None:
                 try:  # the disk may still be full: the record then ends at its last whole line

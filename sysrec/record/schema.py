@@ -129,6 +129,11 @@ def _ctx(v: Any) -> str | None:
     return None
 
 
+def _injected(v: Any) -> str | None:
+    """-e inject=: what the tracer made of the call (sysrec.tracer.inject)."""
+    return None if v in ("error", "retval") else '"error" or "retval"'
+
+
 _COMMON: dict[str, Check] = {"seq": _int, "pid": _int, "tgid": _int, "t": _int}
 
 # event kind -> {key: (required, check)}
@@ -138,7 +143,8 @@ EVENTS: dict[str, dict[str, tuple[bool, Check]]] = {
                 "ret": (False, _optional(_int)), "errno": (False, _optional(_str)),
                 "rtext": (False, node), "raux": (False, node), "t0": (False, _optional(_int)),
                 "t1": (False, _optional(_int)), "resumed": (False, _bool), "more": (False, _bool),
-                "fds": (False, _map_of(_fd_info)), "fds_exit": (False, _map_of(_fd_info)), "ctx": (False, _ctx)},
+                "fds": (False, _map_of(_fd_info)), "fds_exit": (False, _map_of(_fd_info)), "ctx": (False, _ctx),
+                "injected": (False, _injected), "delayed": (False, _bool)},
     "enter": {"pid": (True, _int), "name": (True, _str), "args": (False, nodes), "more": (False, _bool),
               "t0": (False, _optional(_int)), "fds": (False, _map_of(_fd_info))},
     "signal": {"pid": (True, _int), "sig": (True, _str), "info": (False, node),

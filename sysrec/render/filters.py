@@ -20,8 +20,8 @@ def call_status(event: Mapping[str, Any]) -> str:
     ret = event.get("ret")
     if ret is None:
         return "unfinished"
-    if event.get("errno") or -4096 < ret < 0:
-        return "failed"
+    if event.get("errno") or (-4096 < ret < 0 and event.get("injected") != "retval"):
+        return "failed"  # an injected retval=-5 is a success (sysrec.tracer.inject)
     return "successful"
 
 
@@ -46,7 +46,7 @@ def raw_form(event: Mapping[str, Any]) -> dict[str, Any]:
     for key in ("fds", "fds_exit", "raux"):
         out.pop(key, None)
     ret = event.get("ret")
-    if event.get("ev") == "syscall" and ret is not None and not (event.get("errno") or -4096 < ret < 0):
+    if event.get("ev") == "syscall" and ret is not None and call_status(event) == "successful":
         out["rtext"] = _hex(ret & 0xFFFFFFFFFFFFFFFF)
     else:
         out.pop("rtext", None)

@@ -197,10 +197,12 @@ def client_outcome(record: Record) -> str:
         if event.get("ev") != "syscall":
             continue
         name = event.get("name", "")
+        # `[client] inject` made the result: said so, apart from the same result the network made
+        injected = " (injected)" if event.get("injected") else ""
         if name == "getsockopt" and so_error_value(event) is not None:
-            per_call.setdefault("getsockopt", Counter())[syscall_outcome(event)] += 1
+            per_call.setdefault("getsockopt", Counter())[syscall_outcome(event) + injected] += 1
         elif name in OUTCOME_CALLS and _on_socket(event):
-            per_call.setdefault(name, Counter())[syscall_outcome(event)] += 1
+            per_call.setdefault(name, Counter())[syscall_outcome(event) + injected] += 1
     parts = []
     for name, outcomes in per_call.items():
         shown = ", ".join(f"{o}" + (f" ×{n}" if n > 1 else "") for o, n in outcomes.items())

@@ -195,12 +195,14 @@ def return_text(event: Mapping[str, Any], opts: RenderOptions) -> str:
     ret = event.get("ret")
     if ret is None:
         return "?"
+    if ret < 0 and event.get("injected") == "retval" and event.get("rtext") is None:
+        return _injected_negative(event, ret)
     err = event.get("errno")
     if err is None and (ret >= 0 or ret <= -4096):  # the common case: a plain success
         rtext, raux = event.get("rtext"), event.get("raux")
         if rtext is None and raux is None:
             return str(ret)
-    if err is None and -4096 < ret < 0:
+    if err is None and -4096 < ret < 0 and event.get("injected") != "retval":
         entry = ERRNO.get(-ret)
         err = entry[0] if entry else None
     if err:
@@ -216,6 +218,20 @@ def return_text(event: Mapping[str, Any], opts: RenderOptions) -> str:
     if raux is not None:
         text += f" ({render_node(raux, opts)})"
     return text
+
+
+def _injected_negative(event: Mapping[str, Any], ret: int) -> str:
+    """-e inject=…:retval=N below 0 is a success: strace prints it signed for a call that
+    returns an fd, unsigned (its default return format) for any other."""
+    from sysrec.decode import returns_fd
+    return str(ret) if returns_fd(str(event.get("name")), event.get("args")) else str(ret & (2**64 - 1))
+
+
+def tampering_note(event: Mapping[str, Any]) -> str:
+    """strace's marks for -e inject=/fault= (sysrec.tracer.inject): after the return value,
+    before -T's time."""
+    note = " (INJECTED)" if event.get("injected") else ""
+    return note + (" (DELAYED)" if event.get("delayed") else "")
 
 
 def _pad(line: str, column: int = RETURN_COLUMN) -> str:
@@ -353,6 +369,8 @@ class StraceRenderer:
         if exit_fds is not None:
             event = {**event, "fds": exit_fds}
         line = _pad(line, opts.acolumn) + "= " + return_text(event, opts)
+        if "injected" in event or "delayed" in event:
+            line += tampering_note(event)
         if opts.syscall_times:
             line += self._duration(event)
         return line + "\n"

@@ -245,11 +245,14 @@ def select_around(rows: Sequence[TimelineRow], n: int | None) -> list[TimelineRo
 
 def call_and_result(event: Mapping[str, Any], *, fd_decode: int = 2, strsize: int = 32) -> tuple[str, str]:
     """`connect(3<TCP:[…]>, {…}, 16)` and `-1 EINPROGRESS (Operation now in progress)`."""
-    from sysrec.render.strace_text import RenderOptions, render_args, return_text
+    from sysrec.render.strace_text import RenderOptions, render_args, return_text, tampering_note
 
     opts = RenderOptions(strsize=strsize, fd_decode=fd_decode)
     call = f"{event.get('name', '?')}({render_args(event.get('args') or [], opts, event.get('fds'))})"
-    return call, return_text(event, opts)
+    result = return_text(event, opts)
+    if event.get("injected") or event.get("delayed"):  # [client] inject: ` (INJECTED)` as strace
+        result += tampering_note(event)
+    return call, result
 
 
 def signal_line(event: Mapping[str, Any]) -> str:

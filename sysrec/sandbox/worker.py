@@ -376,6 +376,12 @@ def _trace_client(job: RunJob, listener: tuple[str, int] | None, server_netns_fd
                "run": job.run, "role": "client"}
     if client.same_cpu:
         context["same_cpu"] = True
+    injector = None
+    if client.inject:
+        from sysrec.tracer.inject import Injector, Rules
+        injector = Injector(Rules.from_expressions(client.inject)[0])
+        if injector.rules.needs_syscall_stops:
+            options = options._replace(seccomp=False)
     link = job.scenario.link
     if link is not None and client_host is not None:
         # Packets are captured at the client's end of the link: readers need to know it was there.
@@ -389,8 +395,9 @@ def _trace_client(job: RunJob, listener: tuple[str, int] | None, server_netns_fd
     context["netns"] = namespaces
     counters = RunCounters(server_netns_fd)
     with RecordWriter(job.record_path, nofollow=True) as writer:
-        writer.header(argv, trace_set, True, {"strsize": options.strsize, "fd_decode": options.fd_decode,
-                                              "follow": options.follow}, context=context)
+        writer.header(argv, trace_set, options.seccomp,
+                      {"strsize": options.strsize, "fd_decode": options.fd_decode, "follow": options.follow,
+                       **({"inject": list(client.inject)} if client.inject else {})}, context=context)
         capture = _start_capture(writer) if job.capture else None
         hook = StopContext(listener, counters)
         _counters_event(writer, counters, namespaces, "start")
@@ -400,7 +407,7 @@ def _trace_client(job: RunJob, listener: tuple[str, int] | None, server_netns_fd
         log = os.open(job.log_path("client"), os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, 0o644)
         try:
             result = trace(argv, options, writer.event, context_hook=hook, stdin=0, stdout=log,
-                           stderr=log, timeout=client.timeout)
+                           stderr=log, timeout=client.timeout, inject=injector)
         except SysrecError as err:
             writer.footer("error", err.exit_status, error=str(err))
             raise

@@ -79,6 +79,8 @@ def matches(matcher: Matcher, event: dict[str, Any]) -> bool:
         raux = event.get("raux")
         if raux is None or not re.search(matcher.raux, raux if isinstance(raux, str) else str(raux)):
             return False
+    if matcher.injected is not None and bool(event.get("injected")) != matcher.injected:
+        return False
     ctx = event.get("ctx") or {}
     if matcher.tcp_state and ctx.get("tcp_state") not in matcher.tcp_state:
         return False

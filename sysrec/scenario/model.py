@@ -80,6 +80,9 @@ class Client:
     follow: bool
     stagger_ms: float = 0.0   # instance i starts i × this after the first, on one clock
     same_cpu: bool = False    # client and tracer pinned to one CPU (the client then sees one CPU)
+    # `inject = ["recvfrom:error=ECONNRESET:when=2"]`: strace's -e inject= rules for the
+    # client's traced calls, each kept as `inject=…` (sysrec.tracer.inject)
+    inject: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,7 @@ class Matcher:
     tcp_state: tuple[str, ...] = ()   # ctx.tcp_state at this stop: one of these
     queue: Comparison | None = None   # ctx.listener.queue at this stop
     synrecv: Comparison | None = None  # ctx.listener.synrecv at this stop
+    injected: bool | None = None      # the call's result was (true) / was not (false) injected
     text: str = ""                    # how the file wrote it, for messages
 
     def __str__(self) -> str:

@@ -23,10 +23,11 @@ LINK_KEYS = {"delay_ms", "loss", "seed"}
 SERVER_KEYS = {"command", "probe", "args", "ready", "start_timeout"}
 READY_KEYS = {"listen", "delay"}
 PRELOAD_KEYS = {"command", "probe", "args", "keep", "until_queue", "delay", "timeout"}
-CLIENT_KEYS = {"command", "probe", "args", "count", "stagger_ms", "timeout", "trace", "follow", "same_cpu"}
+CLIENT_KEYS = {"command", "probe", "args", "count", "stagger_ms", "timeout", "trace", "follow", "same_cpu",
+               "inject"}
 EXPECT_KINDS = ("sequence", "absent", "count", "counters", "exit")
 EXPECT_KEYS = {"when", "says", "times", *EXPECT_KINDS}
-MATCHER_KEYS = {"syscall", "ret", "errno", "so_error", "raux", "tcp_state", "queue", "synrecv"}
+MATCHER_KEYS = {"syscall", "ret", "errno", "so_error", "raux", "tcp_state", "queue", "synrecv", "injected"}
 TCP_STATES = ("ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT",
               "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING", "NEW_SYN_RECV")
 ERRNO_NAMES = set(errno_mod.errorcode.values()) | {
@@ -228,7 +229,33 @@ def _client(ctx: _Ctx, raw: Any, check_programs: bool) -> Client:
     follow = _bool(ctx, raw, "follow", "client.follow", True)
     same_cpu = _bool(ctx, raw, "same_cpu", "client.same_cpu", False)
     return Client(command=command, count=count, timeout=timeout, trace=trace, follow=follow,
-                  stagger_ms=float(stagger), same_cpu=same_cpu)
+                  stagger_ms=float(stagger), same_cpu=same_cpu, inject=_inject(ctx, raw, trace))
+
+
+def _inject(ctx: _Ctx, raw: dict[str, Any], trace: tuple[str, ...] | None) -> tuple[str, ...]:
+    """`[client] inject`: strace's inject= expressions (without the `inject=`), checked as
+    `sysrec trace -e inject=` checks them; only traced calls can be tampered with."""
+    if "inject" not in raw:
+        return ()
+    value = raw["inject"]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise ctx.error("client.inject", 'a non-empty list of inject expressions such as '
+                        '"recvfrom:error=ECONNRESET:when=2"', value)
+    from sysrec.syscalls import DEFAULT_SET
+    from sysrec.tracer.inject import Rules
+    rules = Rules()
+    for i, text in enumerate(value):
+        try:
+            rules.add("inject", text)
+        except InputError as err:
+            raise ctx.error(f"client.inject[{i}]", f"an inject expression ({err})", show_got=False) from None
+    traced = set(trace if trace is not None else DEFAULT_SET)
+    from sysrec.syscalls import SYSCALL_NUMBERS
+    untraced = sorted(name for name, nr in SYSCALL_NUMBERS.items() if nr in rules.by_nr and name not in traced)
+    if untraced and rules.any_number is None:
+        raise ctx.error("client.inject", "syscalls the client's trace set includes (only traced calls "
+                        f"are tampered with; not traced: {', '.join(untraced)})", show_got=False)
+    return tuple(f"inject={text}" for text in value)
 
 
 def _command(ctx: _Ctx, raw: dict[str, Any], key: str, check_programs: bool) -> Command:
@@ -367,6 +394,11 @@ def _matcher(ctx: _Ctx, key: str, raw: Any) -> Matcher:
     for name in ("queue", "synrecv"):
         if name in raw:
             fields[name] = _comparison(ctx, f"{key}.{name}", raw[name])
+    if "injected" in raw:
+        if not isinstance(raw["injected"], bool):
+            raise ctx.error(f"{key}.injected", "true or false (whether [client] inject made the result)",
+                            raw["injected"])
+        fields["injected"] = raw["injected"]
     text = "{" + ", ".join(f"{k}={_fmt(v)}" for k, v in raw.items()) + "}"
     return Matcher(text=text, **fields)
 

@@ -39,7 +39,7 @@ def trace(argv: Sequence[str], options: TraceOptions, sink: Sink, *,
           env: Mapping[str, str] | None = None, cwd: str | None = None,
           stdin: StdSpec = None, stdout: StdSpec = None, stderr: StdSpec = None,
           timeout: float | None = None, preload: Sequence[str] = (),
-          credentials: object = None) -> TraceResult:
+          credentials: object = None, inject: object = None) -> TraceResult:
     """Run `argv` to completion under ptrace, feeding events to `sink`; return how it ended.
 
     - `context_hook(event)` runs at every recorded syscall's exit stop, while the tracee is still
@@ -51,6 +51,7 @@ def trace(argv: Sequence[str], options: TraceOptions, sink: Sink, *,
     - `preload`: module names to import in a background thread while the program starts (the
       decoders always are), e.g. the renderer the sink will use.
     - `credentials` (sysrec.tracer.credentials.credentials_for, -u): run the program as that user.
+    - `inject` (sysrec.tracer.inject.Injector): -e inject=/fault=, tamper with traced calls.
     - `timeout` seconds: the program is killed (SIGKILL) and `end` is "timeout".
     - SIGINT/SIGTERM/SIGHUP to this process (when `options.handle_signals`, main thread only)
       kill the program; `end` is "interrupted", `exit_status` 128+N for the signal received.
@@ -72,7 +73,7 @@ def trace(argv: Sequence[str], options: TraceOptions, sink: Sink, *,
     """
     return Tracer(argv, options, sink, context_hook=context_hook, annotate_fds=annotate_fds,
                   env=env, cwd=cwd, stdin=stdin, stdout=stdout, stderr=stderr,
-                  timeout=timeout, preload=preload, credentials=credentials).run()
+                  timeout=timeout, preload=preload, credentials=credentials, inject=inject).run()
 
 
 __all__ = ["ContextHook", "Event", "Sink", "TraceOptions", "TraceResult", "resolve_command", "trace"]

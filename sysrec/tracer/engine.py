@@ -144,8 +144,9 @@ class Tracer:
                  env: Mapping[str, str] | None = None, cwd: str | None = None,
                  stdin: StdSpec = None, stdout: StdSpec = None, stderr: StdSpec = None,
                  timeout: float | None = None, preload: Sequence[str] = (),
-                 credentials: Any = None) -> None:
+                 credentials: Any = None, inject: Any = None) -> None:
         self.argv = list(argv)
+        self.inject = inject  # -e inject=/fault=: sysrec.tracer.inject.Injector
         self.credentials = credentials  # -u: sysrec.tracer.credentials.Credentials
         self.preload = ("sysrec.tracer.ptrace_ops", "sysrec.decode", *preload)
         self.opts = options
@@ -488,6 +489,8 @@ class Tracer:
         return dec
 
     def _resume(self, task: _Task, sig: int = 0) -> None:
+        if self.inject is not None and not sig and self.inject.signals:
+            sig = self.inject.signals.pop(task.tid, 0)  # signal= (sysrec.tracer.inject)
         if task.in_call:
             P.resume(P.PTRACE_SYSCALL, task.tid, sig)
         else:
@@ -631,6 +634,8 @@ class Tracer:
             return
         if task.adopted:
             self.gone_before_announced.add(pid)
+        if self.inject is not None:
+            self.inject.forget(pid)
         if task.in_call and not task.silent:
             self._leave(task, None, False)
         if pid == self.main_pid:
@@ -669,6 +674,8 @@ class Tracer:
         if open_task is not None and open_task is not task:
             self._close_open_line()
         self.open_task = task
+        if self.inject is not None and task.execd:  # strace tampers with nothing before the exec
+            self.inject.entering(task, nr)
 
     def _leave(self, task: _Task, rval: int | None, is_error: bool) -> None:
         event = self._finish(task, rval, is_error)
@@ -688,6 +695,9 @@ class Tracer:
         if state is None:
             return None
         t1 = time.time_ns()
+        marks = None
+        if self.inject is not None:  # after t1: strace's -T leaves delay_exit out
+            rval, is_error, marks = self.inject.exiting(task.tid, rval, is_error)
         dec = self.dec
         err = dec.errno_name(rval) if rval is not None and is_error else None
         done = dec.leave(state, rval, task.mem, self.dopts)
@@ -702,6 +712,8 @@ class Tracer:
         }
         if self.opts.instruction_pointer:
             event["ip"] = task.ip
+        if marks is not None:
+            event.update(marks)  # injected / delayed (sysrec.tracer.inject)
         if task.unfinished or rval is None:
             event["more"] = state.more  # how the split line reads (its row may depend on an argument)
         resolver = self.fd_resolver
