@@ -164,7 +164,11 @@ def execute(planned: list[RunJob], jobs: int, scenario: Scenario,
             os.close(item.rfd)
         raise
     if failure is not None:
-        raise SysrecError(str(failure.get("error", "a run failed")), exit_status=int(failure.get("status", 1)))
+        status = int(failure.get("status", 1))
+        message = str(failure.get("error", "a run failed"))
+        if status != 2:  # not bad input: a sandbox step failed on this machine
+            message += " (`sysrec doctor` shows what this machine can do)"
+        raise SysrecError(message, exit_status=status)
     return outcomes
 
 
