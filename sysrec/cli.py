@@ -159,8 +159,9 @@ def _show_arguments(show: argparse.ArgumentParser) -> None:
 
 
 def _run_arguments(run: argparse.ArgumentParser) -> None:
-    run.add_argument("scenario", metavar="SCENARIO",
-                     help="a scenario file, or the name of a shipped scenario (see `sysrec scenarios`)")
+    run.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                     help="a scenario file, or the name of a shipped scenario (see `sysrec scenarios`); "
+                          "several with --kernel (all run in one boot per kernel)")
     run.add_argument("--set", dest="pins", action="append", default=[], metavar="NAME=VALUE",
                      help="pin a sysctl to one value (shrinks the matrix)")
     run.add_argument("--repeat", type=int, default=1, metavar="N", help="runs per cell")
@@ -278,7 +279,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if ns.command == "run":  # a shipped scenario's name works as well as a path
             from sysrec.scenario.catalog import resolve_scenario
-            ns.scenario = resolve_scenario(ns.scenario)
+            ns.scenarios = [resolve_scenario(name) for name in ns.scenarios]
+            ns.scenario = ns.scenarios[0]
         code = int(module.main(ns))
     except SysrecError as err:
         print(f"sysrec: {err}", file=sys.stderr)
