@@ -154,7 +154,7 @@ def parse_scenario(data: dict[str, Any], path: str, *, check_programs: bool = Tr
 def _requires(ctx: _Ctx, raw: Any) -> Requires:
     if not isinstance(raw, dict):
         raise ctx.error("requires", "a table (sysctls, optional, privilege)", raw)
-    _no_unknown(ctx, raw, REQUIRES_KEYS, "requires.")
+    _no_unknown(ctx, raw, REQUIRES_KEYS, "requires")
     lists = {}
     for key in ("sysctls", "optional"):
         names = raw.get(key, [])
