@@ -13,6 +13,7 @@ import platform
 import sys
 from typing import Any
 
+from sysrec.atomic_file import atomic_output
 from sysrec.scenario.model import Scenario
 
 
@@ -43,9 +44,17 @@ def stamp(directory: str, kernel: dict[str, Any]) -> None:
                 continue
             head.setdefault("context", {})["kernel"] = kernel
             lines[0] = json.dumps(head, separators=(",", ":")) + "\n"
-            with open(path + ".tmp", "w", encoding="utf-8") as fh:
+            with atomic_output(path) as fh:
                 fh.writelines(lines)
-            os.replace(path + ".tmp", path)
+
+
+def write_summary(out: str, summary: dict[str, Any], kernel: dict[str, Any]) -> None:
+    """summary.json again, with the kernel's accel, package and package version."""
+    summary.update(kernel=kernel["release"], accel=kernel.get("accel"), package=kernel.get("package"),
+                   package_version=kernel.get("package_version"), kernel_spec=kernel.get("spec"))
+    with atomic_output(os.path.join(out, "summary.json")) as fh:
+        json.dump(summary, fh, indent=2)
+        fh.write("\n")
 
 
 def run_all(ns: argparse.Namespace) -> int:
@@ -54,7 +63,7 @@ def run_all(ns: argparse.Namespace) -> int:
     from sysrec.scenario.parse import load_scenario
 
     kernel = {**json.loads(ns.context), "release": platform.release()}
-    with open(os.path.join(ns.out, "guest.json"), "w", encoding="utf-8") as fh:
+    with atomic_output(os.path.join(ns.out, "guest.json")) as fh:
         json.dump(kernel, fh)
     failed = 0
     for path in ns.scenarios:
@@ -68,16 +77,12 @@ def run_all(ns: argparse.Namespace) -> int:
             summary = run_scenario(path, pins=ns.pins, repeat=ns.repeat, out_dir=out, capture=ns.capture,
                                    scenario=scenario)
         except SysrecError as err:
-            with open(os.path.join(out, "error.json"), "w", encoding="utf-8") as fh:
+            with atomic_output(os.path.join(out, "error.json")) as fh:
                 json.dump({"scenario": path, "error": str(err), "status": err.exit_status}, fh)
             failed += 1
             continue
         stamp(out, kernel)
-        summary.update(kernel=kernel["release"], accel=kernel.get("accel"), package=kernel.get("package"),
-                       package_version=kernel.get("package_version"), kernel_spec=kernel.get("spec"))
-        with open(os.path.join(out, "summary.json"), "w", encoding="utf-8") as fh:
-            json.dump(summary, fh, indent=2)
-            fh.write("\n")
+        write_summary(out, summary, kernel)
     return 1 if failed else 0
 
 

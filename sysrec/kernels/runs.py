@@ -67,7 +67,7 @@ def _scenario_name(path: str) -> str:
 
 def _run_on_host(spec: KernelSpec, scenarios: list[str], out_dir: str, pins: list[str], repeat: int,
                  capture: bool, jobs: int) -> KernelResult:
-    from sysrec.kernels.guest import stamp
+    from sysrec.kernels.guest import stamp, write_summary
     from sysrec.sandbox.runner import run_scenario
     context = {"spec": "host", "accel": "host", "package": None, "package_version": None,
                "release": platform.release()}
@@ -81,10 +81,7 @@ def _run_on_host(spec: KernelSpec, scenarios: list[str], out_dir: str, pins: lis
             result.errors[name] = str(err)
             continue
         stamp(out, context)
-        summary.update(accel="host", package=None, package_version=None, kernel_spec="host")
-        with open(os.path.join(out, "summary.json"), "w", encoding="utf-8") as fh:
-            json.dump(summary, fh, indent=2)
-            fh.write("\n")
+        write_summary(out, summary, context)
         result.summaries[name] = summary
     return result
 
