@@ -19,7 +19,7 @@ def test_doctor_on_this_machine_lists_every_check_and_the_core_works():
     for name in ("user namespaces", "network namespaces", "tracing (ptrace)", "NFQUEUE ([link] delay/loss)",
                  "AF_PACKET capture", "veth pairs", "tool nc", "tool curl", "tool ruby", "tool tcpdump",
                  "tool strace", "qemu (--kernel)", "KVM (--kernel speed)", "virtme-ng (--kernel)",
-                 "kmod and udev (--kernel)"):
+                 "kmod, udev, busybox (--kernel)"):
         assert name in proc.stdout, name
     core = [line for line in proc.stdout.splitlines() if " * " in line or "*  " in line]
     assert core and all("ok" in line.split("│")[1] for line in core if "│" in line)
@@ -66,3 +66,21 @@ def test_kvm_probe_tells_a_machine_that_aborts_from_one_that_stays_up(tmp_path, 
 
 def test_ptrace_probe_sees_a_traced_child():
     assert doctor.check_ptrace().ok
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="switches to an unprivileged user (needs root)")
+def test_doctor_as_an_unprivileged_user_probes_user_namespaces(tmp_path):
+    """As nobody: the user-namespace line is a real probe, and /dev/kvm access is judged for that user."""
+    if not os.access(sys.executable, os.X_OK) or not sys.executable.startswith("/"):
+        pytest.skip("needs an absolute interpreter")
+    proc = subprocess.run(["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups",
+                           sys.executable, "-m", "sysrec", "doctor"], capture_output=True, text=True,
+                          cwd=str(tmp_path), env={**os.environ, "HOME": str(tmp_path), "COLUMNS": "200"},
+                          timeout=120)
+    if "Permission denied" in proc.stderr:
+        pytest.skip("this checkout is not readable by nobody: " + proc.stderr.strip().splitlines()[-1])
+    line = next(line for line in proc.stdout.splitlines() if "user namespaces" in line)
+    if proc.returncode == 0:
+        assert "unprivileged user namespace can be created" in line
+    else:
+        assert "missing" in line or "does NOT work" in proc.stdout

@@ -169,13 +169,15 @@ def check_virtme_ng() -> Check:
 
 
 def check_kmod_udev() -> Check:
-    missing = [name for name, tool in (("kmod", "depmod"), ("udev", "udevadm"))
+    """virtme-ng runs depmod and udevd for the guest's modules, and builds its initramfs with busybox."""
+    tools = (("kmod", "depmod"), ("udev", "udevadm"), ("busybox-static", "busybox"))
+    missing = [package for package, tool in tools
                if shutil.which(tool) is None and not os.path.exists(f"/usr/sbin/{tool}")
                and not os.path.exists(f"/sbin/{tool}")]
     if missing:
-        return Check("kmod and udev (--kernel)", False, "missing: " + ", ".join(missing),
+        return Check("kmod, udev, busybox (--kernel)", False, "missing: " + ", ".join(missing),
                      "apt-get install " + " ".join(missing))
-    return Check("kmod and udev (--kernel)", True, "depmod and udevadm found")
+    return Check("kmod, udev, busybox (--kernel)", True, "depmod, udevadm and busybox found")
 
 
 ALL_CHECKS: list[Callable[[], Check | list[Check]]] = [
