@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs what sysrec needs on Debian: system tools (as root, via sudo when not root), then a
-# virtual environment in .venv with sysrec in it. `--test` adds the test extras and chromium.
+# virtual environment in .venv with sysrec in it. `--test` adds the test extras, chromium and what
+# booting other kernels needs (qemu, kmod, udev, busybox-static; virtme-ng comes with the extras).
 set -eu
 cd "$(dirname "$0")"
 extras=""
@@ -12,11 +13,25 @@ missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
 done
-if [ -n "$missing" ]; then
-    as_root=""
-    [ "$(id -u)" -ne 0 ] && as_root="sudo"
+# `sysrec run --kernel` (tests/test_kernels.py) boots Debian kernels in qemu through virtme-ng,
+# which needs depmod (kmod), udevd (udev) and a static busybox for its initramfs; without their
+# recommends (qemu's pull in a desktop's worth of packages).
+kernel_packages=""
+if [ -n "$extras" ]; then
+    for p in qemu-system-x86 kmod udev busybox-static; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || kernel_packages="$kernel_packages $p"
+    done
+fi
+as_root=""
+[ "$(id -u)" -ne 0 ] && as_root="sudo"
+if [ -n "$missing$kernel_packages" ]; then
     $as_root apt-get update -qq
+fi
+if [ -n "$missing" ]; then
     DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq $missing >/dev/null
+fi
+if [ -n "$kernel_packages" ]; then
+    DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq --no-install-recommends $kernel_packages >/dev/null
 fi
 # Debian's own python3: every user can run it, also from inside a user namespace (sysrec runs
 # unprivileged there), which a Python under a private home directory would not allow.

@@ -179,8 +179,9 @@ def _show_arguments(show: argparse.ArgumentParser) -> None:
 
 
 def _run_arguments(run: argparse.ArgumentParser) -> None:
-    run.add_argument("scenario", metavar="SCENARIO",
-                     help="a scenario file, or the name of a shipped scenario (see `sysrec scenarios`)")
+    run.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                     help="a scenario file, or the name of a shipped scenario (see `sysrec scenarios`); "
+                          "several with --kernel (all run in one boot per kernel)")
     run.add_argument("--set", dest="pins", action="append", default=[], metavar="NAME=VALUE",
                      help="pin a sysctl to one value (shrinks the matrix)")
     run.add_argument("--repeat", type=int, default=1, metavar="N", help="runs per cell")
@@ -192,6 +193,10 @@ def _run_arguments(run: argparse.ArgumentParser) -> None:
                      help="do not capture packets in the namespace")
     run.add_argument("--allow-foreign-out", action="store_true",
                      help="as root, write into an --out directory that belongs to another user")
+    run.add_argument("--kernel", dest="kernels", action="append", default=[], metavar="SPEC",
+                     help="run in a guest booting this kernel (repeatable): host, 6.1, 6.12, a Debian "
+                          "linux-image-… package, or a path to a vmlinuz with lib/modules beside it; "
+                          "needs qemu and virtme-ng (pip install 'sysrec[kernels]')")
 
 
 def _diff_arguments(diff: argparse.ArgumentParser) -> None:
@@ -215,6 +220,10 @@ def _report_arguments(report: argparse.ArgumentParser) -> None:
 
 def _scenarios_arguments(scenarios: argparse.ArgumentParser) -> None:
     scenarios.add_argument("--paths", action="store_true", help="print each scenario's file instead of its description")
+
+
+def _doctor_arguments(doctor: argparse.ArgumentParser) -> None:
+    pass
 
 
 def _export_arguments(export: argparse.ArgumentParser) -> None:
@@ -244,6 +253,10 @@ COMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]]] 
                   "List the scenarios shipped with sysrec, by name, with their descriptions. "
                   "`sysrec run NAME` runs one.",
                   _scenarios_arguments),
+    "doctor": ("check what this machine can do for sysrec",
+               "Probe namespaces, tracing, NFQUEUE, packet capture, veth, tools, qemu, KVM and virtme-ng; "
+               "each line ok or missing with a fix. Exit 0 when the core (namespaces and tracing) works.",
+               _doctor_arguments),
     "export": ("export a record for other tools",
                "Export a record as Perfetto/Chrome trace JSON or as a pcap capture.",
                _export_arguments),
@@ -286,7 +299,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if ns.command == "run":  # a shipped scenario's name works as well as a path
             from sysrec.scenario.catalog import resolve_scenario
-            ns.scenario = resolve_scenario(ns.scenario)
+            ns.scenarios = [resolve_scenario(name) for name in ns.scenarios]
+            ns.scenario = ns.scenarios[0]
         code = int(module.main(ns))
     except SysrecError as err:
         print(f"sysrec: {err}", file=sys.stderr)

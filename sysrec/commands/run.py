@@ -27,6 +27,11 @@ def main(ns: argparse.Namespace) -> int:
     most = 4 * (os.cpu_count() or 1)
     if not 1 <= ns.jobs <= most:
         raise InputError(f"--jobs {ns.jobs}: expected 1 to {most} parallel runs (4 per CPU here)")
+    if getattr(ns, "kernels", None):
+        from sysrec.commands.run_kernels import main_kernels
+        return main_kernels(ns, _print_results, _print_diffs)
+    if len(getattr(ns, "scenarios", [ns.scenario])) > 1:
+        raise InputError("several scenarios: run them one at a time, or all at once with --kernel")
     scenario = load_scenario(ns.scenario)
     out_dir = ns.out
     temporary = out_dir is None
@@ -114,7 +119,7 @@ def _print_results(summary: dict[str, Any], out_dir: str, keep: bool) -> None:
     width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS") or 120)
     console = Console(width=width)
     console.print(Text(f"{summary['scenario']}: {summary['description']}", style="bold"))
-    console.print(f"kernel {summary['kernel']}, {summary['repeat']} run(s) per cell")
+    console.print(f"kernel {_kernel_text(summary)}, {summary['repeat']} run(s) per cell")
     table = Table()
     table.add_column("cell", no_wrap=True)
     table.add_column("runs passed", justify="right", no_wrap=True)
@@ -122,6 +127,10 @@ def _print_results(summary: dict[str, Any], out_dir: str, keep: bool) -> None:
     table.add_column("", no_wrap=True)
     table.add_column("expectation [runs it held]", ratio=1)
     for cell in summary["cells"]:
+        if cell.get("state") == "skipped":
+            table.add_row(Text(cell["name"], style="yellow"), "0/0", "skipped", "",
+                          Text(cell.get("reason", ""), style="yellow"), end_section=True)
+            continue
         style = "green" if cell["passed"] else "red"
         lines = _expectation_lines(cell) or [(True, "(no expectation for this cell)")]
         for i, (ok, text) in enumerate(lines):
@@ -133,6 +142,8 @@ def _print_results(summary: dict[str, Any], out_dir: str, keep: bool) -> None:
                           end_section=i == len(lines) - 1)
     console.print(table)
     for cell in summary["cells"]:
+        if not cell["outcomes"]:
+            continue
         shown = next((o for o in cell["outcomes"] if not o["passed"]), cell["outcomes"][0])
         path = os.path.join(out_dir, shown["record"])
         what = "first failing run" if not shown["passed"] else "run 1"
@@ -144,6 +155,14 @@ def _print_results(summary: dict[str, Any], out_dir: str, keep: bool) -> None:
     console.print(Text(verdict, style="bold green" if summary["passed"] else "bold red"))
     if keep:
         console.print(Text(f"summary: {os.path.join(out_dir, 'summary.json')}", style="dim"))
+
+
+def _kernel_text(summary: dict[str, Any]) -> str:
+    """`6.1.0-56-amd64 (linux-image-6.1.0-56-amd64 6.1.192-2, tcg)`, or just uname -r on the host."""
+    extra = [f"{summary['package']} {summary.get('package_version') or ''}".strip()] if summary.get("package") else []
+    if summary.get("accel") and summary["accel"] != "host":
+        extra.append(str(summary["accel"]))
+    return summary["kernel"] + (f" ({', '.join(extra)})" if extra else "")
 
 
 def _print_trace(path: str, console: Any) -> None:

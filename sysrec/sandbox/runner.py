@@ -62,16 +62,17 @@ def run_scenario(path: str | os.PathLike[str], *, pins: Iterable[str] = (), repe
     if jobs < 1:
         raise SysrecError(f"--jobs {jobs}: expected a positive number of parallel runs")
     scenario = scenario or load_scenario(path)
-    cells = expand(scenario, pins)
+    cells, skipped = _cells_for_this_kernel(scenario, expand(scenario, pins))
     with OutDir(os.fspath(out_dir), allow_foreign=allow_foreign_out) as out:
-        jobs_list = plan_jobs(scenario, cells, repeat, out, capture)
+        jobs_list = plan_jobs(scenario, [written for _, written in cells], repeat, out, capture)
+        cells = [seen for seen, _ in cells]
         outcomes: dict[str, dict[str, Any]] = {}
         try:
             execute(jobs_list, jobs, scenario, on_run_done, on_tick, outcomes)
         except KeyboardInterrupt as stop:
             # Ctrl-C, SIGTERM, SIGHUP: say so in summary.json, with the runs that finished.
             done = [job for job in jobs_list if job.record_path in outcomes]
-            summary = summarize(scenario, cells, done, outcomes, out.path, repeat, list(pins))
+            summary = summarize(scenario, cells, done, outcomes, out.path, repeat, list(pins), skipped)
             summary.update(passed=False, end="interrupted",
                            signal=signal.Signals(getattr(stop, "signum", signal.SIGINT)).name)
             for cell in summary["cells"]:
@@ -79,10 +80,22 @@ def run_scenario(path: str | os.PathLike[str], *, pins: Iterable[str] = (), repe
                 cell["passed"] = cell["passed"] and cell["complete"]
             _write_summary(out, summary)
             raise
-        summary = summarize(scenario, cells, jobs_list, outcomes, out.path, repeat, list(pins))
+        summary = summarize(scenario, cells, jobs_list, outcomes, out.path, repeat, list(pins), skipped)
         summary["end"] = "completed"
         _write_summary(out, summary)
     return summary
+
+
+def _cells_for_this_kernel(scenario: Scenario, cells: list[Cell]) -> tuple[list[tuple[Cell, Cell]], dict[str, Any]]:
+    """[requires] against this kernel: (runnable cells as (seen, written)), {name: skipped cell}."""
+    from sysrec.scenario.requires import applicable, skip_reason
+    reason = skip_reason(scenario)
+    if reason is None:
+        return [applicable(scenario, cell) for cell in cells], {}
+    return [], {cell.name: {"name": cell.name, "settings": dict(cell.settings), "varied": dict(cell.varied),
+                            "state": "skipped", "reason": reason, "runs": 0, "passed_runs": 0, "passed": True,
+                            "expectations": [], "failed": [], "outcomes": [], "records": []}
+                for cell in cells}
 
 
 def _write_summary(out: OutDir, summary: dict[str, Any]) -> None:
@@ -164,7 +177,11 @@ def execute(planned: list[RunJob], jobs: int, scenario: Scenario,
             os.close(item.rfd)
         raise
     if failure is not None:
-        raise SysrecError(str(failure.get("error", "a run failed")), exit_status=int(failure.get("status", 1)))
+        status = int(failure.get("status", 1))
+        message = str(failure.get("error", "a run failed"))
+        if status != 2:  # not bad input: a sandbox step failed on this machine
+            message += " (`sysrec doctor` shows what this machine can do)"
+        raise SysrecError(message, exit_status=status)
     return outcomes
 
 
@@ -255,8 +272,9 @@ def _terminate_worker(pid: int, grace: float = 5.0, reap: bool = True) -> None:
 
 def summarize(scenario: Scenario, cells: list[Cell], planned: list[RunJob],
               outcomes: dict[str, dict[str, Any]], out_dir: str, repeat: int,
-              pins: list[str]) -> dict[str, Any]:
-    cells_out = []
+              pins: list[str], skipped: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Skipped cells (see [requires]) keep their place and say why; they neither pass nor fail."""
+    cells_out = list((skipped or {}).values())
     for cell in cells:
         runs = [job for job in planned if job.cell.name == cell.name]
         failed: list[dict[str, Any]] = []
@@ -283,6 +301,7 @@ def summarize(scenario: Scenario, cells: list[Cell], planned: list[RunJob],
             "runs": len(runs), "passed_runs": sum(1 for r in run_rows if r["passed"]),
             "passed": not failed, "expectations": list(checks.values()), "failed": failed,
             "outcomes": run_rows, "records": [r["record"] for r in run_rows],
+            "state": "passed" if not failed else "failed",
         })
     return {
         "scenario": scenario.name, "file": scenario.path, "description": scenario.description,

@@ -130,6 +130,16 @@ class Expectation:
 
 
 @dataclass(frozen=True)
+class Requires:
+    """`[requires]`: what a kernel must offer for a cell to run; a cell that cannot run on this
+    kernel is skipped with its reason, not an error."""
+
+    sysctls: tuple[str, ...] = ()    # must exist on the kernel
+    optional: tuple[str, ...] = ()   # written only where the kernel has them; elsewhere "absent"
+    root: bool = False               # privilege = "root": needs real root, not a user namespace
+
+
+@dataclass(frozen=True)
 class Scenario:
     path: str
     name: str
@@ -141,6 +151,7 @@ class Scenario:
     client: Client
     expectations: tuple[Expectation, ...]
     link: Link | None = None
+    requires: Requires = Requires()
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,15 @@ from typing import Any
 from sysrec.errors import InputError
 from sysrec.scenario.hosts import addresses, expand
 from sysrec.scenario.model import (
-    OPERATORS, Client, Command, Comparison, Expectation, Link, Matcher, PreloadStep, Scenario, Server,
+    OPERATORS, Client, Command, Comparison, Expectation, Link, Matcher, PreloadStep, Requires, Scenario,
+    Server,
     SysctlValue,
 )
 
-TOP_KEYS = {"name", "description", "sysctl", "matrix", "server", "preload", "client", "expect", "link"}
+TOP_KEYS = {"name", "description", "sysctl", "matrix", "server", "preload", "client", "expect", "link", "requires"}
+REQUIRES_KEYS = {"sysctls", "optional", "privilege"}
+PRIVILEGES = ("user", "root")
+ABSENT = "absent"   # the value an optional sysctl has in a cell on a kernel without it
 LINK_KEYS = {"delay_ms", "loss", "seed"}
 SERVER_KEYS = {"command", "probe", "args", "ready", "start_timeout"}
 READY_KEYS = {"listen", "delay"}
@@ -46,6 +50,7 @@ class _Ctx:
     def __init__(self, path: str) -> None:
         self.path = path
         self.hosts = addresses(linked=False)
+        self.may_be_absent: set[str] = set()   # [requires] names: judged per kernel when a cell runs
 
     def expand(self, key: str, text: str) -> str:
         """`{server_ip}` and the like → this scenario's address (see sysrec.scenario.hosts)."""
@@ -99,6 +104,8 @@ def parse_scenario(data: dict[str, Any], path: str, *, check_programs: bool = Tr
         raise ctx.error("name", f"a name of letters, digits, '.', '_' or '-' (at most {MAX_NAME})", name)
     description = _str(ctx, data, "description", required=True)
     counter_names = known_counters()
+    requires = _requires(ctx, data.get("requires", {}))
+    ctx.may_be_absent = set(requires.sysctls) | set(requires.optional)
 
     sysctl = _sysctl_table(ctx, data.get("sysctl", {}), "sysctl")
     matrix_raw = data.get("matrix", {})
@@ -132,6 +139,9 @@ def parse_scenario(data: dict[str, Any], path: str, *, check_programs: bool = Tr
     client = _client(ctx, data["client"], check_programs)
 
     known_settings = dict(sysctl) | dict(matrix)
+    for optional in requires.optional:
+        if optional not in known_settings:
+            raise ctx.error("requires.optional", "sysctls that [sysctl] or [matrix] sets", optional)
     expect_raw = data.get("expect", [])
     if not isinstance(expect_raw, list) or not all(isinstance(e, dict) for e in expect_raw):
         raise ctx.error("expect", "an array of tables ([[expect]])", expect_raw)
@@ -139,7 +149,27 @@ def parse_scenario(data: dict[str, Any], path: str, *, check_programs: bool = Tr
                          for i, e in enumerate(expect_raw))
     return Scenario(path=path, name=name, description=description, sysctl=tuple(sysctl),
                     matrix=tuple(matrix), server=server, preload=preload, client=client,
-                    expectations=expectations, link=link)
+                    expectations=expectations, link=link, requires=requires)
+
+
+def _requires(ctx: _Ctx, raw: Any) -> Requires:
+    if not isinstance(raw, dict):
+        raise ctx.error("requires", "a table (sysctls, optional, privilege)", raw)
+    _no_unknown(ctx, raw, REQUIRES_KEYS, "requires")
+    lists = {}
+    for key in ("sysctls", "optional"):
+        names = raw.get(key, [])
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise ctx.error(f"requires.{key}", "a list of sysctl names", names)
+        for name in names:
+            problem = check_sysctl_name(name, must_exist=False)
+            if problem:
+                raise ctx.error(f"requires.{key}", problem, name)
+        lists[key] = tuple(names)
+    privilege = raw.get("privilege", "user")
+    if privilege not in PRIVILEGES:
+        raise ctx.error("requires.privilege", " or ".join(repr(p) for p in PRIVILEGES), privilege)
+    return Requires(sysctls=lists["sysctls"], optional=lists["optional"], root=privilege == "root")
 
 
 # -- tables ---------------------------------------------------------------------------------
@@ -519,17 +549,17 @@ def flatten_dotted(raw: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def check_sysctl_name(name: str) -> str | None:
+def check_sysctl_name(name: str, must_exist: bool = True) -> str | None:
     """Why `name` cannot be set in a scenario's namespace, or None when it can."""
     if not re.match(r"^net\.[a-z0-9_.-]+$", name) or ".." in name:
         return "a network sysctl (net.…); only those live in the scenario's network namespace"
-    if not os.path.isfile(os.path.join("/proc/sys", *name.split("."))):
+    if must_exist and not os.path.isfile(os.path.join("/proc/sys", *name.split("."))):
         return "a sysctl that exists on this kernel (no /proc/sys/" + name.replace(".", "/") + ")"
     return None
 
 
 def _check_sysctl_name(ctx: _Ctx, key: str, name: str) -> None:
-    problem = check_sysctl_name(name)
+    problem = check_sysctl_name(name, must_exist=name not in ctx.may_be_absent)
     if problem:
         raise ctx.error(key, problem, name)
 

@@ -1,0 +1,94 @@
+"""`sysrec run SCENARIO... --kernel SPEC...`: the same scenarios on several kernels, one boot per
+kernel, then each summary and a kernel × cell table of what the client saw."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+from typing import Any, Callable
+
+PrintResults = Callable[[dict[str, Any], str, bool], None]
+PrintDiffs = Callable[[dict[str, Any], str], None]
+
+
+def main_kernels(ns: argparse.Namespace, print_results: PrintResults, print_diffs: PrintDiffs) -> int:
+    from sysrec.kernels.runs import parse_specs, run_on_kernels
+    from sysrec.scenario.parse import load_scenario
+
+    specs = parse_specs(ns.kernels)  # bad input stops here, before anything boots
+    for path in ns.scenarios:
+        load_scenario(path)  # a broken file stops here too (a sysctl this kernel lacks is the guest's to judge)
+    out_dir = ns.out
+    temporary = out_dir is None
+    if temporary:
+        out_dir = tempfile.mkdtemp(prefix="sysrec-run-")
+    try:
+        results = run_on_kernels(ns.scenarios, specs, out_dir=os.path.abspath(out_dir), pins=ns.pins,
+                                 repeat=ns.repeat, capture=ns.capture, jobs=ns.jobs, on_step=_step_printer(ns))
+        if ns.json:
+            json.dump([{"kernel": r.spec.text, "label": r.spec.label, "context": r.context,
+                        "seconds": round(r.seconds, 1), "scenarios": r.summaries, "errors": r.errors}
+                       for r in results], sys.stdout, indent=2)
+            sys.stdout.write("\n")
+        else:
+            for result in results:
+                for name, summary in result.summaries.items():
+                    print_results(summary, os.path.join(result.out_dir, name), not temporary)
+                    if ns.diff:
+                        print_diffs(summary, os.path.join(result.out_dir, name))
+            print_kernel_table(results)
+    finally:
+        if temporary:
+            shutil.rmtree(out_dir, ignore_errors=True)
+    ok = all(not r.errors and all(s["passed"] for s in r.summaries.values()) for r in results)
+    return 0 if ok else 1
+
+
+def _step_printer(ns: argparse.Namespace) -> Callable[[str], None]:
+    def step(text: str) -> None:
+        if not ns.json:
+            print(f"sysrec: {text}", file=sys.stderr, flush=True)
+    return step
+
+
+def cell_text(cell: dict[str, Any]) -> tuple[str, str]:
+    """(text, style) for one cell on one kernel: pass/fail/skipped and how the client ended."""
+    if cell.get("state") == "skipped":
+        return f"skipped: {cell.get('reason', '')}", "yellow"
+    ends = sorted({f"{o['end']} {o['exit_status']}" if o.get("end") == "exited" else str(o.get("end"))
+                   for o in cell["outcomes"]})
+    mark = "✓" if cell["passed"] else "✗"
+    return f"{mark} {cell['passed_runs']}/{cell['runs']} ({', '.join(ends)})", "green" if cell["passed"] else "red"
+
+
+def print_kernel_table(results: list[Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS") or 120)
+    console = Console(width=width)
+    table = Table(title="kernel × cell")
+    table.add_column("scenario / cell", no_wrap=True)
+    for r in results:
+        ctx = r.context
+        head = f"{r.spec.label}\n{ctx.get('release', '')}"
+        if ctx.get("package_version"):
+            head += f"\n{ctx['package_version']}"
+        head += f"\n{ctx.get('accel', '')}, {r.seconds:.0f} s"
+        table.add_column(Text(head))
+    rows: dict[tuple[str, str], dict[int, Text]] = {}
+    for i, r in enumerate(results):
+        for name, summary in r.summaries.items():
+            for cell in summary["cells"]:
+                text, style = cell_text(cell)
+                rows.setdefault((name, cell["name"]), {})[i] = Text(text, style=style)
+        for name, error in r.errors.items():
+            rows.setdefault((name, "(error)"), {})[i] = Text(error, style="bold red")
+    for (name, cell), by_kernel in rows.items():
+        table.add_row(Text(f"{name} / {cell}"), *(by_kernel.get(i, Text("—")) for i in range(len(results))))
+    console.print(table)
