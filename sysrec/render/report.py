@@ -179,6 +179,8 @@ def load_run(scenario_path: str | os.PathLike[str], summary_path: str | os.PathL
     summary = read_summary(summary_path)
     cells = []
     for cell in summary.get("cells") or []:
+        if cell.get("state") == "skipped":  # it could not run on that kernel: nothing to show
+            continue
         records = []
         for rel in cell.get("records") or []:
             records.append(open_record(summary_path.parent / rel))
