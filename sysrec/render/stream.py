@@ -8,8 +8,9 @@ time. Sorting a list of every event costs gigabytes at millions of events, so in
    connection's packet evidence (for the annotator), which processes and counters appear, and
    whether the packets and the other events are each already in timeline order (they are in
    every record sysrec writes: one thread's calls follow each other, packets arrive in order).
-2. `ordered_events` then merges two lazy readers of the file, one for packets and one for the
-   rest (`heapq.merge`: one event of each in memory). A record whose streams are not each in
+2. `ordered_events` then merges two lazy readers, one of the record for everything but packets and
+   one of the packets, which the scan copied to a temporary file as it met them (`heapq.merge`:
+   one event of each in memory; the record is parsed twice, not three times). A record whose streams are not each in
    order (threads whose waits overlap, a hand-edited file) falls back to an external merge sort:
    sorted runs of `RUN_EVENTS` events spilled to temporary files, then merged.
 """
@@ -18,7 +19,9 @@ from __future__ import annotations
 
 import heapq
 import json
+import os
 import tempfile
+import weakref
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
@@ -30,6 +33,16 @@ from sysrec.record import Record
 Event = dict[str, Any]
 RUN_EVENTS = 20_000          # events sorted in memory at once when a record must be sorted
 MAX_RUNS = 64                # spilled runs merged at once (open files); more are merged first
+
+
+_dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def timeline_key(event: Mapping[str, Any]) -> tuple[int, int]:
@@ -48,6 +61,27 @@ class RecordScan:
     first_time: dict[str, int] = field(default_factory=dict)    # event kind → earliest event_time
     processes: dict[int, set[int]] = field(default_factory=dict)  # tgid → pids (syscall/signal/exit)
     key_counter_names: set[str] = field(default_factory=set)     # key counters some syscall changed
+    packet_file: str | None = None            # the packets, one JSON line each, in file order
+    _packet_out: Any = field(default=None, repr=False)
+
+    def spill_packet(self, event: Mapping[str, Any]) -> None:
+        if self.packet_file is None:
+            fd, self.packet_file = tempfile.mkstemp(prefix="sysrec-packets-", suffix=".jsonl")
+            self._packet_out = os.fdopen(fd, "w", encoding="utf-8")
+            weakref.finalize(self, _remove, self.packet_file)
+        self._packet_out.write(_dump(event) + "\n")
+
+    def close_spill(self) -> None:
+        if self.packet_file is not None:
+            self._packet_out.close()
+
+    def spilled_packets(self) -> Iterator[Event]:
+        """The packets the scan met, in file order (already checked by the reader)."""
+        if self.packet_file is None:
+            return
+        with open(self.packet_file, encoding="utf-8") as fh:
+            for line in fh:
+                yield json.loads(line)
 
     @property
     def captured(self) -> bool:
@@ -82,6 +116,7 @@ def scan_record(record: Record) -> RecordScan:
             scan.first_time[str(kind)] = key[0]
         if is_packet:
             scan.packets += 1
+            scan.spill_packet(event)
         elif kind == "syscall":
             before = len(scan.ports)
             add_server_ports(event, scan.ports)
@@ -92,6 +127,7 @@ def scan_record(record: Record) -> RecordScan:
             pid = int(event.get("pid", 0))
             scan.processes.setdefault(int(event.get("tgid", pid)), set()).add(pid)
         evidence.feed(event)
+    scan.close_spill()
     scan.flows = evidence.flows
     if ports_after_packets or not scan.in_order:
         # the evidence above saw some packets before all ports were known, or out of order: redo it
@@ -106,8 +142,9 @@ def ordered_events(record: Record, scan: RecordScan | None = None,
         scan = scan_record(record)
 
     def selected(packets: bool | None) -> Iterator[Event]:
-        for event in record.events():
-            if packets is not None and (event.get("ev") == "packet") is not packets:
+        events = scan.spilled_packets() if packets else record.events()
+        for event in events:
+            if packets is False and event.get("ev") == "packet":
                 continue
             if keep is None or keep(event):
                 yield event
@@ -146,9 +183,8 @@ def _first_two(item: tuple[Any, int, Event]) -> tuple[Any, int]:
 
 def _spill(items: Iterable[tuple[tuple[int, int], int, Event]]) -> Any:
     run = tempfile.TemporaryFile(mode="w+", encoding="utf-8", prefix="sysrec-sort-")
-    dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     for sort_key, index, event in items:
-        run.write(dump([sort_key[0], sort_key[1], index, event]) + "\n")
+        run.write(_dump([sort_key[0], sort_key[1], index, event]) + "\n")
     run.seek(0)
     return run
 
