@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from sysrec.annotate import Annotator
-from sysrec.annotate.counters import key_counters
+from sysrec.annotate.counters import CounterDeltas, key_counters
 from sysrec.annotate.engine import add_server_ports, header_settings, server_ports
 from sysrec.errors import InputError
 from sysrec.cstring import terminal_safe
@@ -277,39 +277,6 @@ def all_counter_deltas(events: Iterable[dict[str, Any]]) -> dict[str, int]:
     for event in events:
         deltas.feed(event)
     return deltas.all_deltas()
-
-
-class CounterDeltas:
-    """`all_counter_deltas` one event at a time (one pass, memory: one snapshot and the sums)."""
-
-    def __init__(self) -> None:
-        self.start: dict[str, Any] | None = None
-        self.end: dict[str, Any] | None = None
-        self.sums: dict[str, int] = {}
-
-    def feed(self, event: Mapping[str, Any]) -> None:
-        kind = event.get("ev")
-        if kind == "counters":
-            if event.get("phase") == "start" and self.start is None:
-                self.start = event.get("values") or {}
-            elif event.get("phase") == "end":
-                self.end = event.get("values") or {}
-        elif kind == "syscall":  # only syscalls carry a ctx (the reader checked its shape)
-            for name, value in ((event.get("ctx") or {}).get("counters") or {}).items():
-                self.sums[name] = self.sums.get(name, 0) + int(value)
-
-    def all_deltas(self) -> dict[str, int]:
-        if self.start is not None and self.end is not None:
-            totals = {}
-            for name, value in self.end.items():
-                delta = int(value) - int(self.start.get(name, 0))
-                if delta:
-                    totals[name] = delta
-            return totals
-        return {k: v for k, v in self.sums.items() if v}
-
-    def key_deltas(self) -> dict[str, int]:
-        return key_counters(self.all_deltas())
 
 
 @dataclass(slots=True)

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from sysrec.annotate import Annotator, event_time
-from sysrec.annotate.counters import key_counters
+from sysrec.annotate.counters import CounterDeltas, key_counters
 from sysrec.annotate.engine import FlowEvidence, add_server_ports, flow_evidence
 from sysrec.record import Record
 
@@ -61,6 +61,7 @@ class RecordScan:
     first_time: dict[str, int] = field(default_factory=dict)    # event kind → earliest event_time
     processes: dict[int, set[int]] = field(default_factory=dict)  # tgid → pids (syscall/signal/exit)
     key_counter_names: set[str] = field(default_factory=set)     # key counters some syscall changed
+    counters: CounterDeltas = field(default_factory=CounterDeltas)   # the run's counter changes
     packet_file: str | None = None            # the packets, one JSON line each, in file order
     _packet_out: Any = field(default=None, repr=False)
 
@@ -127,6 +128,7 @@ def scan_record(record: Record) -> RecordScan:
             pid = int(event.get("pid", 0))
             scan.processes.setdefault(int(event.get("tgid", pid)), set()).add(pid)
         evidence.feed(event)
+        scan.counters.feed(event)
     scan.close_spill()
     scan.flows = evidence.flows
     if ports_after_packets or not scan.in_order:

@@ -163,8 +163,11 @@ def build_timeline(record: Record, *, collapse: bool = True, fd_decode: int = 2)
     return timeline
 
 
-def timeline_rows(record: Record, scan: RecordScan | None = None, *, fd_decode: int = 2) -> Iterator[TimelineRow]:
-    """One row per shown event, in timeline order, streaming: two passes over the file (scan, rows)."""
+def timeline_rows(record: Record, scan: RecordScan | None = None, *, fd_decode: int = 2,
+                  on_event: Callable[[dict[str, Any]], None] | None = None) -> Iterator[TimelineRow]:
+    """One row per shown event, in timeline order, streaming: two passes over the file (scan, rows).
+
+    `on_event` sees every shown event in order, for a caller that derives more from the same pass."""
     if scan is None:
         scan = scan_record(record)
     start = scan.start(record.header, SHOWN_EVENTS)
@@ -173,6 +176,8 @@ def timeline_rows(record: Record, scan: RecordScan | None = None, *, fd_decode: 
     strsize = int((record.header.get("options") or {}).get("strsize") or 32)
     first_error_seen = False
     for event in shown_events(record, scan):
+        if on_event is not None:
+            on_event(event)
         annotation = annotator.annotate(event)
         kind = event["ev"]
         row = TimelineRow(seq=int(event.get("seq", 0)), t_ms=(event_time(event) - start) / 1e6,
