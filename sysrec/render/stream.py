@@ -159,8 +159,9 @@ def ordered_events(record: Record, scan: RecordScan | None = None,
 
 
 def external_sort(events: Iterable[Event], key: Callable[[Event], tuple[int, int]],
-                  run_events: int = RUN_EVENTS) -> Iterator[Event]:
-    """`sorted(events, key=key)` (stable) holding at most `run_events` events in memory."""
+                  run_events: int | None = None) -> Iterator[Event]:
+    """`sorted(events, key=key)` (stable) holding at most `run_events` (RUN_EVENTS) events in memory."""
+    run_events = run_events or RUN_EVENTS
     runs: list[Any] = []
     buffer: list[tuple[tuple[int, int], int, Event]] = []
     for index, event in enumerate(events):
