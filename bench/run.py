@@ -203,7 +203,8 @@ def diff_memory(tmp: Path, events: int) -> None:
 
 def memory_section(tmp: Path, big: bool) -> None:
     events = 2_000_000 if big else 200_000
-    print(f"renderers on big records ({events:,} events; --big for 2,000,000):", flush=True)
+    more = "" if big else "; --big for 2,000,000"
+    print(f"renderers on big records ({events:,} events{more}):", flush=True)
     renderer_memory(tmp, events)
     diff_memory(tmp, 200_000)
 
