@@ -248,15 +248,25 @@ def select_around(rows: Sequence[TimelineRow], n: int | None) -> list[TimelineRo
 
 def iter_around(make_rows: Callable[[], Iterable[TimelineRow]], n: int | None) -> Iterator[TimelineRow | Gap]:
     """`select_around`, streaming: `make_rows()` gives the rows afresh, and is called a second time
-    only when no row was interesting (then the excerpt centres on explained rows). Nothing is
-    yielded before the first centre, so the second pass never follows output of the first."""
+    only when no row was interesting but some was explained (the excerpt then centres on those).
+    Nothing is yielded before the first centre, so the second pass never follows output of the first."""
     if n is None:
         yield from make_rows()
         return
     found: list[bool] = []
-    first_pass = _around(make_rows(), n, _interesting, found)
-    for item in first_pass:
-        if not found:   # the trailing gap of a record with no interesting row: redo on annotations
+    explained: list[bool] = []
+
+    def noting(rows: Iterable[TimelineRow]) -> Iterator[TimelineRow]:
+        for row in rows:
+            if not explained and row.annotation is not None:
+                explained.append(True)
+            yield row
+
+    for item in _around(noting(make_rows()), n, _interesting, found):
+        if not found:   # the one trailing gap of a record with no interesting row
+            if not explained:
+                yield item  # centring on explained rows would hide the same rows
+                return
             break
         yield item
     else:
