@@ -31,7 +31,7 @@ from sysrec.annotate.engine import FlowEvidence, add_server_ports, flow_evidence
 from sysrec.record import Record
 
 Event = dict[str, Any]
-RUN_EVENTS = 20_000          # events sorted in memory at once when a record must be sorted
+RUN_EVENTS = 10_000          # events sorted in memory at once when a record must be sorted
 MAX_RUNS = 64                # spilled runs merged at once (open files); more are merged first
 
 
