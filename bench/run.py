@@ -185,6 +185,22 @@ def renderer_memory(tmp: Path, events: int) -> None:
         print(f"    {name:<24} {large / small:.2f}   ({large / 1024:.1f} MiB)")
 
 
+def shuffled_timeline(tmp: Path, events: int) -> None:
+    """The fallback: a record whose events are in no order is sorted through spilled runs."""
+    import random
+
+    rec = tmp / "shuffled.jsonl"
+    big_record(rec, events - events // 10 - 1, packets=events // 10)
+    lines = rec.read_text().splitlines()
+    body = lines[1:-1]
+    random.Random(1).shuffle(body)
+    rec.write_text("\n".join([lines[0], *body, lines[-1]]) + "\n")
+    del lines, body
+    seconds, kb = timed_peak([*SYSREC, "show", str(rec), "--format", "timeline"])
+    print(f"  show --format timeline, {events:,} events in random file order (external sort): "
+          f"peak RSS {kb / 1024:.1f} MiB   {seconds:.1f} s", flush=True)
+
+
 def diff_memory(tmp: Path, events: int) -> None:
     a, b = tmp / "diff-a.jsonl", tmp / "diff-b.jsonl"
     big_record(a, events)
@@ -206,6 +222,7 @@ def memory_section(tmp: Path, big: bool) -> None:
     more = "" if big else "; --big for 2,000,000"
     print(f"renderers on big records ({events:,} events{more}):", flush=True)
     renderer_memory(tmp, events)
+    shuffled_timeline(tmp, 200_000)
     diff_memory(tmp, 200_000)
 
 
