@@ -226,7 +226,9 @@ class Annotator:
         self.flows = dict(flows or {})
         self.captured = captured
         self.counters_total: Counter[str] = Counter()
-        self._seen_packets: dict[tuple[Any, ...], int] = {}
+        # hash of (addresses, ports, flags, sequence number) → when last seen: one small int per
+        # distinct segment, not a tuple of fresh strings (a capture of 10^5 packets stays ~10 MB)
+        self._seen_packets: dict[int, int] = {}
         self._last_from_client: dict[int, tuple[int, str]] = {}  # client port → (time, role or flags)
         self._synack: dict[int, int] = {}  # client port → time of the listener's SYN-ACK
         # client port → time of our final ACK, until the server sends anything after it: a RST then
@@ -276,13 +278,14 @@ class Annotator:
         elif dport in self.ports:
             from_server = False
         flow = (event.get("src"), sport, event.get("dst"), dport, flags, event.get("seq_no"))
-        previous = self._seen_packets.get(flow)
+        flow_key = hash(flow)
+        previous = self._seen_packets.get(flow_key)
         retransmit = previous is not None and t - previous >= _RETRANSMIT_MIN_NS
         dt_ms: float | None = None
         if previous is not None and retransmit:
             dt_ms = (t - previous) / 1e6
         if previous is None or retransmit:
-            self._seen_packets[flow] = t
+            self._seen_packets[flow_key] = t
         role = None
         if from_server is False and isinstance(sport, int):
             synack_t = self._synack.pop(sport, None)
