@@ -20,6 +20,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
+import sys
 from array import array
 import re
 from dataclasses import dataclass, field
@@ -151,12 +152,12 @@ class RecordSteps:
         in_order = True
         last: tuple[int, int] = (-(2**63), -(2**63))
         ports: set[int] = set()
-        packets: list[dict[str, Any]] = []
+        packets: list[tuple[Any, ...]] = []     # compact: a tuple of _PACKET_KEYS, strings interned
         counters = CounterDeltas()
         for event in record.events():
             kind = event.get("ev")
             if kind == "packet":
-                packets.append({k: event.get(k) for k in _PACKET_KEYS})
+                packets.append(tuple(_compact(event.get(k)) for k in _PACKET_KEYS))
                 continue
             if kind not in ("syscall", "signal", "exit"):
                 counters.feed(event)
@@ -197,8 +198,8 @@ class RecordSteps:
             self.seqs = [self.seqs[i] for i in ranked]
         del order
         self.deltas = counters.key_deltas()
-        packets.sort(key=timeline_key)
-        self.packet_keys = _packet_keys(packets, ports)
+        packets.sort(key=lambda p: (p[2] or 0, p[1] or 0))    # (t, seq): timeline order
+        self.packet_keys = _packet_keys((dict(zip(_PACKET_KEYS, p)) for p in packets), ports)
 
     def _line(self, line: str, index: dict[str, int]) -> int:
         found = index.get(line)
@@ -236,12 +237,20 @@ class RecordSteps:
 _PACKET_KEYS = ("ev", "seq", "t", "src", "sport", "dst", "dport", "flags", "seq_no", "ack_no", "len")
 
 
+def _compact(value: Any) -> Any:
+    if isinstance(value, str):
+        return sys.intern(value)
+    if isinstance(value, list):
+        return [sys.intern(v) if isinstance(v, str) else v for v in value]
+    return value
+
+
 def _steps(record: Record, events: Iterable[dict[str, Any]] | None = None) -> list[Step]:
     """A record's steps in timeline order (`events` is ignored: kept for callers of the old form)."""
     return RecordSteps(record).steps
 
 
-def _packet_keys(events: Sequence[dict[str, Any]], ports: set[int] | None = None) -> list[str]:
+def _packet_keys(events: Iterable[dict[str, Any]], ports: set[int] | None = None) -> list[str]:
     """Packets as the client sees them, connection by connection: `conn 2: ← RST`.
 
     Ports, sequence numbers and times vary between runs, and so does the interleaving of
@@ -249,6 +258,7 @@ def _packet_keys(events: Sequence[dict[str, Any]], ports: set[int] | None = None
     numbered by their first packet.
     """
     if ports is None:
+        events = list(events)
         ports = server_ports(events)
     annotator = Annotator({}, ports)
     per_conn: dict[Any, list[str]] = {}
