@@ -25,7 +25,7 @@ from array import array
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping
 
 from sysrec.annotate import Annotator
 from sysrec.annotate.counters import CounterDeltas, key_counters
