@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """sysrec's speed and memory, measured against strace in the same run, printed as ratios.
 
-    python3 bench/run.py [--quick]
+    python3 bench/run.py [--quick] [--memory] [--big]
 
 Not a test: it prints numbers. Targets (issue #11; #10: never slower than strace):
 - untraced syscalls (dd, 4M syscalls none of them traced): sysrec / strace --seccomp-bpf <= 1.05
@@ -11,12 +11,16 @@ Not a test: it prints numbers. Targets (issue #11; #10: never slower than strace
   traced and printed): sysrec trace -f / strace -f <= 0.5, with where a call's time goes
 - `sysrec --help` < 0.15 s
 - `sysrec show` peak memory flat in the number of events (1,000,000 vs 100,000)
-Every figure is the median of a few runs (wall clock).
+- every renderer (show strace/json/timeline, export perfetto/pcap, report --from) at
+  2,000,000 events (`--big`; 200,000 by default): peak RSS <= 100 MB, flat against a record
+  ten times smaller; `sysrec diff` of two 200,000-event records < 10 s and <= 200 MB
+Every figure is the median of a few runs (wall clock). `--memory` runs only the renderer section.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -170,10 +174,119 @@ def full_trace(runs: int, tmp: Path, rec: Path) -> None:
     print_breakdown(breakdown("all", calls, find, rec, runs), (st - bare) / calls * 1e6)
 
 
+def big_record(path: Path, events: int, **kw) -> None:
+    sys.path.insert(0, str(REPO / "bench"))
+    from big_record import write_big_record
+
+    write_big_record(str(path), events, **kw)
+
+
+def timed_peak(argv: list[str], ok: tuple[int, ...] = (0, 1)) -> tuple[float, int]:
+    """Wall time and peak RSS (KiB) of one run: the largest of the process and its children."""
+    code = ("import resource, subprocess, sys\n"
+            "rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
+            "print(rc, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
+    t = time.perf_counter()
+    out = subprocess.run([PY, "-c", code, *argv], capture_output=True, text=True, env=ENV, check=True)
+    seconds = time.perf_counter() - t
+    rc, kb = map(int, out.stdout.split())
+    if rc not in ok:
+        raise SystemExit(f"bench: {' '.join(argv[2:4])} exited {rc}: {out.stderr.strip()}")
+    return seconds, kb
+
+
+def renderer_memory(tmp: Path, events: int) -> None:
+    """Peak RSS of every renderer on a `sysrec run`-shaped record of `events` events (a tenth of them
+    packets) and on one ten times smaller: flat memory shows as a ratio near 1."""
+    sizes = (events // 10, events)
+    runs_dir = tmp / "run"
+    scenario = tmp / "bench.toml"
+    scenario.write_text('# A generated record (bench/big_record.py), not a real run.\nname = "bench"\n')
+    renderers = {
+        "show --format strace": lambda rec: [*SYSREC, "show", str(rec), "--format", "strace"],
+        "show --format json": lambda rec: [*SYSREC, "show", str(rec), "--format", "json"],
+        "show --format timeline": lambda rec: [*SYSREC, "show", str(rec), "--format", "timeline"],
+        "export --perfetto": lambda rec: [*SYSREC, "export", str(rec), "--perfetto", str(tmp / "t.json")],
+        "export --pcap": lambda rec: [*SYSREC, "export", str(rec), "--pcap", str(tmp / "t.pcap")],
+        "report --from": lambda rec: [*SYSREC, "report", str(scenario), "--from", str(runs_dir),
+                                      "-o", str(tmp / "report.md")],
+    }
+    figures: dict[str, list[tuple[float, int]]] = {name: [] for name in renderers}
+    for size in sizes:
+        cell = runs_dir / "default"
+        cell.mkdir(parents=True, exist_ok=True)
+        rec = cell / "run-1.jsonl"
+        big_record(rec, size - size // 10 - 1, packets=size // 10)   # + the exit event
+        (runs_dir / "summary.json").write_text(json.dumps({
+            "scenario": "bench", "description": "generated", "kernel": "bench", "repeat": 1,
+            "cells": [{"name": "default", "settings": {}, "runs": 1, "passed_runs": 1, "passed": True,
+                       "expectations": [], "records": ["default/run-1.jsonl"]}]}))
+        mb = rec.stat().st_size / 1e6
+        print(f"  record of {size:,} events ({mb:.0f} MB):", flush=True)
+        for name, argv in renderers.items():
+            seconds, kb = timed_peak(argv(rec))
+            figures[name].append((seconds, kb))
+            print(f"    {name:<24} peak RSS {kb / 1024:6.1f} MiB   {seconds:6.1f} s", flush=True)
+    print(f"  peak RSS at {sizes[1]:,} / at {sizes[0]:,} events (flat = ~1.0; target <= 100 MB at 2,000,000):")
+    for name, ((_, small), (_, large)) in figures.items():
+        print(f"    {name:<24} {large / small:.2f}   ({large / 1024:.1f} MiB)")
+
+
+def shuffled_timeline(tmp: Path, events: int) -> None:
+    """The fallback: a record whose events are in no order is sorted through spilled runs."""
+    import random
+
+    rec = tmp / "shuffled.jsonl"
+    big_record(rec, events - events // 10 - 1, packets=events // 10)
+    lines = rec.read_text().splitlines()
+    body = lines[1:-1]
+    random.Random(1).shuffle(body)
+    rec.write_text("\n".join([lines[0], *body, lines[-1]]) + "\n")
+    del lines, body
+    seconds, kb = timed_peak([*SYSREC, "show", str(rec), "--format", "timeline"])
+    print(f"  show --format timeline, {events:,} events in random file order (external sort): "
+          f"peak RSS {kb / 1024:.1f} MiB   {seconds:.1f} s", flush=True)
+
+
+def diff_memory(tmp: Path, events: int) -> None:
+    a, b = tmp / "diff-a.jsonl", tmp / "diff-b.jsonl"
+    big_record(a, events)
+    big_record(b, events, variant=1001)            # a short read every 1001 calls
+    seconds, kb = timed_peak([*SYSREC, "diff", str(a), str(b)])
+    print(f"sysrec diff, two {events:,}-event records differing every ~2,000 events: {seconds:.1f} s "
+          f"(target < 10 s), peak RSS {kb / 1024:.1f} MiB per process (two processes read the two "
+          f"records; together <= {2 * kb / 1024:.0f} MiB, target <= 200 MB)", flush=True)
+    c = tmp / "diff-c.jsonl"
+    big_record(c, events // 10)
+    small_s, small_kb = timed_peak([*SYSREC, "diff", str(c), str(c)])
+    same_s, _ = timed_peak([*SYSREC, "diff", str(a), str(a)])
+    print(f"  time ratio, identical records of {events:,} vs {events // 10:,} events: {same_s / small_s:.1f} "
+          f"(linear = ~10; difflib alone was quadratic: ~100)")
+
+
+def memory_section(tmp: Path, big: bool) -> None:
+    events = 2_000_000 if big else 200_000
+    more = "" if big else "; --big for 2,000,000"
+    print(f"renderers on big records ({events:,} events{more}):", flush=True)
+    renderer_memory(tmp, events)
+    shuffled_timeline(tmp, 200_000)
+    diff_memory(tmp, 200_000)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="smaller workloads, one run each")
+    ap.add_argument("--memory", action="store_true", help="only the renderers' memory and diff's time")
+    ap.add_argument("--big", action="store_true", help="renderers at 2,000,000 events (slow: minutes each)")
     args = ap.parse_args()
+    if args.memory:
+        tmp = Path(tempfile.mkdtemp(prefix="sysrec-bench-"))
+        ENV["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+        try:
+            memory_section(tmp, args.big)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return 0
     runs = 1 if args.quick else 5
     for tool in ("strace", "dd", "gcc", "find"):
         if shutil.which(tool) is None:
@@ -246,6 +359,7 @@ def main() -> int:
             peaks.append(kb)
             print(f"sysrec show --format strace, {size:,} events ({mb:.0f} MB): peak RSS {kb / 1024:.1f} MiB")
         print(f"  peak memory ratio {sizes[1] // sizes[0]}x events: {peaks[1] / peaks[0]:.2f}   (flat = ~1.0)")
+        memory_section(tmp, args.big)
         print(f"load average at the end {os.getloadavg()[0]:.2f}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

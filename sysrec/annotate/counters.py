@@ -7,7 +7,7 @@ report and the Perfetto export show these; the record keeps the rest.
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Any, Mapping
 
 # name → (what it counts, where the kernel counts it)
 KEY_COUNTERS: dict[str, tuple[str, str]] = {
@@ -45,3 +45,36 @@ KEY_COUNTERS: dict[str, tuple[str, str]] = {
 def key_counters(values: Mapping[str, int]) -> dict[str, int]:
     """Only the counters in KEY_COUNTERS, non-zero, in the table's order."""
     return {name: int(values[name]) for name in KEY_COUNTERS if values.get(name)}
+
+
+class CounterDeltas:
+    """`all_counter_deltas` one event at a time (one pass, memory: one snapshot and the sums)."""
+
+    def __init__(self) -> None:
+        self.start: dict[str, Any] | None = None
+        self.end: dict[str, Any] | None = None
+        self.sums: dict[str, int] = {}
+
+    def feed(self, event: Mapping[str, Any]) -> None:
+        kind = event.get("ev")
+        if kind == "counters":
+            if event.get("phase") == "start" and self.start is None:
+                self.start = event.get("values") or {}
+            elif event.get("phase") == "end":
+                self.end = event.get("values") or {}
+        elif kind == "syscall":  # only syscalls carry a ctx (the reader checked its shape)
+            for name, value in ((event.get("ctx") or {}).get("counters") or {}).items():
+                self.sums[name] = self.sums.get(name, 0) + int(value)
+
+    def all_deltas(self) -> dict[str, int]:
+        if self.start is not None and self.end is not None:
+            totals = {}
+            for name, value in self.end.items():
+                delta = int(value) - int(self.start.get(name, 0))
+                if delta:
+                    totals[name] = delta
+            return totals
+        return {k: v for k, v in self.sums.items() if v}
+
+    def key_deltas(self) -> dict[str, int]:
+        return key_counters(self.all_deltas())

@@ -91,16 +91,21 @@ def server_ports(events: Iterable[Mapping[str, Any]]) -> set[int]:
     """Ports the client connected to, and the listener's port: packets from them are the server's."""
     ports: set[int] = set()
     for event in events:
-        if event.get("ev") != "syscall":
-            continue
-        port = connected_port(event)
-        if port is not None:
-            ports.add(port)
-        listener = (event.get("ctx") or {}).get("listener") or {}
-        port = _port_of(listener.get("addr"))
-        if port is not None:
-            ports.add(port)
+        add_server_ports(event, ports)
     return ports
+
+
+def add_server_ports(event: Mapping[str, Any], ports: set[int]) -> None:
+    """`server_ports` one event at a time, for a reader that streams the record."""
+    if event.get("ev") != "syscall":
+        return
+    port = connected_port(event)
+    if port is not None:
+        ports.add(port)
+    listener = (event.get("ctx") or {}).get("listener") or {}
+    port = _port_of(listener.get("addr"))
+    if port is not None:
+        ports.add(port)
 
 
 _LOCAL_PORT = re.compile(r"^(?:TCP|TCPv6):\[.*?:(\d+)->")
@@ -145,19 +150,37 @@ CONNECT_DELTA_EVIDENCE = {
 }
 
 
-def flow_evidence(events: Sequence[Mapping[str, Any]], ports: set[int]) -> dict[int, dict[str, bool]]:
+def flow_evidence(events: Iterable[Mapping[str, Any]], ports: set[int]) -> dict[int, dict[str, bool]]:
     """What the packet capture proves about each client connection (by client port), over the whole record.
 
     Lets a syscall's explanation rest on its own connection's packets (this socket's SYN-ACK was
     retransmitted) rather than on namespace-wide counters.
     """
-    scanner = Annotator({}, ports)
-    flows: dict[int, dict[str, bool]] = {}
-    data_end: dict[int, int] = {}  # client port → sequence number just after its first data segment
-    # A connect()'s endpoint is often looked up before the port is bound (`TCP:[inode]`): its
-    # evidence waits, by (process, fd), for the next call on that fd that shows the port.
-    waiting: dict[tuple[Any, int], set[str]] = {}
+    evidence = FlowEvidence(ports)
     for event in events:
+        evidence.feed(event)
+    return evidence.flows
+
+
+class FlowEvidence:
+    """`flow_evidence` one event at a time (time order within syscalls and within packets).
+
+    Syscalls and packets feed separate state, so a record whose syscalls and packets are each in
+    order gives the same evidence in file order as in timeline order. `ports` is read live: a
+    streaming reader may pass the set it is still filling (see sysrec.render.stream).
+    """
+
+    def __init__(self, ports: set[int]) -> None:
+        self.scanner = Annotator({}, ports)
+        self.scanner.ports = ports
+        self.flows: dict[int, dict[str, bool]] = {}
+        self.data_end: dict[int, int] = {}  # client port → sequence number just after its first data segment
+        # A connect()'s endpoint is often looked up before the port is bound (`TCP:[inode]`): its
+        # evidence waits, by (process, fd), for the next call on that fd that shows the port.
+        self.waiting: dict[tuple[Any, int], set[str]] = {}
+
+    def feed(self, event: Mapping[str, Any]) -> None:
+        flows, waiting, data_end = self.flows, self.waiting, self.data_end
         if event.get("ev") == "syscall":
             key = (event.get("tgid"), _first_fd(event.get("args") or []))
             port = socket_port(event)
@@ -171,15 +194,15 @@ def flow_evidence(events: Sequence[Mapping[str, Any]], ports: set[int]) -> dict[
                     flows.setdefault(port, {})[fact] = True
             elif event.get("name") == "close":
                 waiting.pop(key, None)  # type: ignore[arg-type]
-            continue
+            return
         if event.get("ev") != "packet":
-            continue
-        facts = scanner.facts(event)
+            return
+        facts = self.scanner.facts(event)
         if facts is None or facts.from_server is None:
-            continue
+            return
         port = event.get("dport") if facts.from_server else event.get("sport")
         if not isinstance(port, int):
-            continue
+            return
         flow = flows.setdefault(port, {})
         if facts.from_server:
             if "RST" in facts.flags.split("|"):
@@ -196,7 +219,6 @@ def flow_evidence(events: Sequence[Mapping[str, Any]], ports: set[int]) -> dict[
         elif facts.from_server and "ACK" in facts.flags.split("|") and port in data_end:
             if (int(event.get("ack_no") or 0) - data_end[port]) % 2**32 < 2**31:
                 flow["data_acked"] = True
-    return flows
 
 
 class Annotator:
@@ -215,7 +237,9 @@ class Annotator:
         self.flows = dict(flows or {})
         self.captured = captured
         self.counters_total: Counter[str] = Counter()
-        self._seen_packets: dict[tuple[Any, ...], int] = {}
+        # hash of (addresses, ports, flags, sequence number) → when last seen: one small int per
+        # distinct segment, not a tuple of fresh strings (a capture of 10^5 packets stays ~10 MB)
+        self._seen_packets: dict[int, int] = {}
         self._last_from_client: dict[int, tuple[int, str]] = {}  # client port → (time, role or flags)
         self._synack: dict[int, int] = {}  # client port → time of the listener's SYN-ACK
         # client port → time of our final ACK, until the server sends anything after it: a RST then
@@ -274,13 +298,14 @@ class Annotator:
         elif dport in self.ports:
             from_server = False
         flow = (event.get("src"), sport, event.get("dst"), dport, flags, event.get("seq_no"))
-        previous = self._seen_packets.get(flow)
+        flow_key = hash(flow)
+        previous = self._seen_packets.get(flow_key)
         retransmit = previous is not None and t - previous >= _RETRANSMIT_MIN_NS
         dt_ms: float | None = None
         if previous is not None and retransmit:
             dt_ms = (t - previous) / 1e6
         if previous is None or retransmit:
-            self._seen_packets[flow] = t
+            self._seen_packets[flow_key] = t
         role = None
         if from_server is False and isinstance(sport, int):
             synack_t = self._synack.pop(sport, None)

@@ -8,23 +8,33 @@ one changed event rather than an insertion and a deletion.
 
 `diff_records(a, b) -> DiffResult` is the data; `diff_text` / `diff_table` / `DiffResult.to_json`
 are its views.
+
+Big records: each record is read once, in file order, into compact per-event keys (64-bit hashes
+of the normalized call and result, the line as strace prints it, interned), re-ordered by time
+only when the file is not already in time order; alignment is `sysrec.render.align` (near-linear,
+its worst case is in its docstring). Memory is a few dozen bytes per event plus distinct lines.
 """
 
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
+import sys
+from array import array
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping
 
-from sysrec.annotate import Annotator, event_time
-from sysrec.annotate.counters import key_counters
-from sysrec.annotate.engine import header_settings, server_ports
+from sysrec.annotate import Annotator
+from sysrec.annotate.counters import CounterDeltas, key_counters
+from sysrec.annotate.engine import add_server_ports, header_settings, server_ports
 from sysrec.errors import InputError
 from sysrec.cstring import terminal_safe
 from sysrec.record import Record, open_record
+from sysrec.render.align import AlignStats, opcodes
+from sysrec.render.stream import timeline_key
 from sysrec.render.timeline import call_and_result, exit_line, signal_line, timeline_title
 
 EPHEMERAL_MIN = 32768  # net.ipv4.ip_local_port_range starts here by default (Linux uses 32768-60999)
@@ -98,51 +108,158 @@ class Normalizer:
         return _POLL_FD.sub(lambda m: f"fd={self.fd(int(m.group(1)))}", text)
 
 
-@dataclass
+@dataclass(slots=True)
 class Step:
-    """One comparable event of a record: a syscall, signal or exit."""
+    """One comparable event of a record: a syscall, signal or exit, as compact keys."""
 
-    event: dict[str, Any]
-    call_key: str        # what was asked: name + entry arguments, normalized
-    result_key: str      # what came back: exit arguments, return value, errno, normalized
+    seq: Any
+    call_key: int        # what was asked: name + entry arguments, normalized (hashed)
+    result_key: int      # what came back: exit arguments, return value, errno, normalized (hashed)
+    pair_key: int        # event kind and call name: a changed result pairs steps with equal ones
     line: str            # the event as strace prints it (real numbers)
 
 
-def _steps(record: Record, events: Sequence[dict[str, Any]]) -> list[Step]:
-    norm = Normalizer()
-    strsize = int((record.header.get("options") or {}).get("strsize") or 32)
-    steps: list[Step] = []
-    for event in events:
-        kind = event.get("ev")
-        if kind == "syscall":
-            args = norm.args(event)
-            n_entry = int(event.get("n_entry", len(args)))
-            ret = event.get("ret")
-            rtext = event.get("rtext")
-            ret_key: Any = norm.node(rtext) if isinstance(rtext, dict) else ret
-            raux = event.get("raux")
-            raux_key = norm.text(raux) if isinstance(raux, str) else norm.node(raux)
-            call_key = repr((event.get("name"), args[:n_entry]))
-            result_key = repr((args[n_entry:], ret_key, event.get("errno"), raux_key))
-            call, result = call_and_result(event, fd_decode=0, strsize=strsize)
-            steps.append(Step(event, call_key, result_key, terminal_safe(f"{call} = {result}", keep_newlines=False)))
-        elif kind == "signal":
-            line = terminal_safe(signal_line(event), keep_newlines=False)
-            steps.append(Step(event, f"signal {event.get('sig')}", "", line))
-        elif kind == "exit":
-            line = terminal_safe(exit_line(event), keep_newlines=False)
-            steps.append(Step(event, "exit", line, line))
-    return steps
+def _hash(text: str) -> int:
+    """A 64-bit digest, the same in every process (str's hash() is salted per process)."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
+                          "little", signed=True)
 
 
-def _packet_keys(events: Sequence[dict[str, Any]]) -> list[str]:
+class RecordSteps:
+    """One streaming pass over a record: its steps' keys, counter deltas and packets, nothing else.
+
+    Per step: three 64-bit keys in arrays and an index into the record's distinct lines. Events
+    whose recorded fields repeat (a loop's calls) are normalized and rendered once: the
+    normalization of an event depends only on its fields and on fd numbers already assigned,
+    which never change, so a cached result is the one a fresh computation would give.
+    """
+
+    CACHE_EVENTS = 50_000      # distinct events remembered; the cache is emptied when full
+
+    def __init__(self, record: Record) -> None:
+        self.record = record
+        self.calls = array("q")
+        self.results = array("q")
+        self.pairs = array("q")
+        self.line_of = array("l")
+        self.seqs: list[Any] = []
+        self.lines: list[str] = []
+        line_index: dict[str, int] = {}
+        norm = Normalizer()
+        strsize = int((record.header.get("options") or {}).get("strsize") or 32)
+        cache: dict[str, tuple[int, int, int, int]] = {}
+        order = array("q")
+        in_order = True
+        last: tuple[int, int] = (-(2**63), -(2**63))
+        ports: set[int] = set()
+        packets: list[tuple[Any, ...]] = []     # compact: a tuple of _PACKET_KEYS, strings interned
+        counters = CounterDeltas()
+        for event in record.events():
+            kind = event.get("ev")
+            if kind == "packet":
+                packets.append(tuple(_compact(event.get(k)) for k in _PACKET_KEYS))
+                continue
+            if kind not in ("syscall", "signal", "exit"):
+                counters.feed(event)
+                continue
+            if kind == "syscall":
+                counters.feed(event)
+                add_server_ports(event, ports)
+                raw = repr((event.get("name"), event.get("args"), event.get("n_entry"), event.get("ret"),
+                            event.get("errno"), event.get("rtext"), event.get("raux")))
+                keys = cache.get(raw)
+                if keys is None:
+                    keys = self._syscall_keys(event, norm, strsize, line_index)
+                    if len(cache) >= self.CACHE_EVENTS:
+                        cache.clear()
+                    cache[raw] = keys
+            else:
+                line = terminal_safe(signal_line(event) if kind == "signal" else exit_line(event), keep_newlines=False)
+                if kind == "signal":
+                    keys = (_hash(f"signal {event.get('sig')}"), _hash(""), _hash("signal"), self._line(line, line_index))
+                else:
+                    keys = (_hash("exit"), _hash(line), _hash("exit"), self._line(line, line_index))
+            key = timeline_key(event)
+            if key < last:
+                in_order = False
+            last = key
+            order.append(key[0])
+            self.calls.append(keys[0])
+            self.results.append(keys[1])
+            self.pairs.append(keys[2])
+            self.line_of.append(keys[3])
+            self.seqs.append(event.get("seq"))
+        if not in_order:
+            ranked = sorted(range(len(order)), key=lambda i: (order[i], self.seqs[i] or 0))
+            self.calls = array("q", (self.calls[i] for i in ranked))
+            self.results = array("q", (self.results[i] for i in ranked))
+            self.pairs = array("q", (self.pairs[i] for i in ranked))
+            self.line_of = array("l", (self.line_of[i] for i in ranked))
+            self.seqs = [self.seqs[i] for i in ranked]
+        del order
+        self.deltas = counters.key_deltas()
+        packets.sort(key=lambda p: (p[2] or 0, p[1] or 0))    # (t, seq): timeline order
+        self.packet_keys = _packet_keys((dict(zip(_PACKET_KEYS, p)) for p in packets), ports)
+
+    def _line(self, line: str, index: dict[str, int]) -> int:
+        found = index.get(line)
+        if found is None:
+            found = index[line] = len(self.lines)
+            self.lines.append(line)
+        return found
+
+    def _syscall_keys(self, event: dict[str, Any], norm: Normalizer, strsize: int,
+                      line_index: dict[str, int]) -> tuple[int, int, int, int]:
+        args = norm.args(event)
+        n_entry = int(event.get("n_entry", len(args)))
+        ret = event.get("ret")
+        rtext = event.get("rtext")
+        ret_key: Any = norm.node(rtext) if isinstance(rtext, dict) else ret
+        raux = event.get("raux")
+        raux_key = norm.text(raux) if isinstance(raux, str) else norm.node(raux)
+        call, result = call_and_result(event, fd_decode=0, strsize=strsize)
+        line = terminal_safe(f"{call} = {result}", keep_newlines=False)
+        return (_hash(repr((event.get("name"), args[:n_entry]))),
+                _hash(repr((args[n_entry:], ret_key, event.get("errno"), raux_key))),
+                _hash(f"syscall {event.get('name')}"), self._line(line, line_index))
+
+    def __len__(self) -> int:
+        return len(self.calls)
+
+    def step(self, i: int) -> Step:
+        return Step(self.seqs[i], self.calls[i], self.results[i], self.pairs[i], self.lines[self.line_of[i]])
+
+    @property
+    def steps(self) -> list[Step]:
+        return [self.step(i) for i in range(len(self))]
+
+
+_PACKET_KEYS = ("ev", "seq", "t", "src", "sport", "dst", "dport", "flags", "seq_no", "ack_no", "len")
+
+
+def _compact(value: Any) -> Any:
+    if isinstance(value, str):
+        return sys.intern(value)
+    if isinstance(value, list):
+        return [sys.intern(v) if isinstance(v, str) else v for v in value]
+    return value
+
+
+def _steps(record: Record, events: Iterable[dict[str, Any]] | None = None) -> list[Step]:
+    """A record's steps in timeline order (`events` is ignored: kept for callers of the old form)."""
+    return RecordSteps(record).steps
+
+
+def _packet_keys(events: Iterable[dict[str, Any]], ports: set[int] | None = None) -> list[str]:
     """Packets as the client sees them, connection by connection: `conn 2: ← RST`.
 
     Ports, sequence numbers and times vary between runs, and so does the interleaving of
     packets of different connections; the order within one connection does not. Connections are
     numbered by their first packet.
     """
-    ports = server_ports(events)
+    if ports is None:
+        events = list(events)
+        ports = server_ports(events)
     annotator = Annotator({}, ports)
     per_conn: dict[Any, list[str]] = {}
     for event in events:
@@ -159,34 +276,20 @@ def _packet_keys(events: Sequence[dict[str, Any]]) -> list[str]:
     return [f"conn {n}: {key}" for n, keys in enumerate(per_conn.values(), 1) for key in keys]
 
 
-def counter_deltas(events: Sequence[dict[str, Any]]) -> dict[str, int]:
+def counter_deltas(events: Iterable[dict[str, Any]]) -> dict[str, int]:
     """Changes of the counters that explain failures (annotate.counters) over the whole run."""
     return key_counters(all_counter_deltas(events))
 
 
-def all_counter_deltas(events: Sequence[dict[str, Any]]) -> dict[str, int]:
+def all_counter_deltas(events: Iterable[dict[str, Any]]) -> dict[str, int]:
     """Kernel counter changes over the whole run: end - start snapshots, else the sum of per-stop deltas."""
-    start = end = None
+    deltas = CounterDeltas()
     for event in events:
-        if event.get("ev") == "counters":
-            if event.get("phase") == "start" and start is None:
-                start = event.get("values") or {}
-            elif event.get("phase") == "end":
-                end = event.get("values") or {}
-    totals: dict[str, int] = {}
-    if start is not None and end is not None:
-        for name, value in end.items():
-            delta = int(value) - int(start.get(name, 0))
-            if delta:
-                totals[name] = delta
-        return totals
-    for event in events:
-        for name, value in ((event.get("ctx") or {}).get("counters") or {}).items():
-            totals[name] = totals.get(name, 0) + int(value)
-    return {k: v for k, v in totals.items() if v}
+        deltas.feed(event)
+    return deltas.all_deltas()
 
 
-@dataclass
+@dataclass(slots=True)
 class DiffItem:
     op: str                      # same, changed, only_a, only_b
     a: Step | None = None
@@ -197,10 +300,10 @@ class DiffItem:
         out: dict[str, Any] = {"op": self.op}
         if self.a is not None:
             out["a"] = self.a.line
-            out["a_seq"] = self.a.event.get("seq")
+            out["a_seq"] = self.a.seq
         if self.b is not None:
             out["b"] = self.b.line
-            out["b_seq"] = self.b.event.get("seq")
+            out["b_seq"] = self.b.seq
         if self.count > 1:
             out["count"] = self.count
         return out
@@ -275,33 +378,109 @@ def _fold(items: Iterable[DiffItem]) -> list[DiffItem]:
     return out
 
 
-def _step_key(item: DiffItem) -> tuple[str, str] | None:
+def _step_key(item: DiffItem) -> tuple[int, int] | None:
     step = item.a or item.b
     return (step.call_key, step.result_key) if step else None
 
 
-def _align(a: list[Step], b: list[Step]) -> list[DiffItem]:
-    matcher = difflib.SequenceMatcher(a=[s.call_key for s in a], b=[s.call_key for s in b], autojunk=False)
+def _align(a: RecordSteps, b: RecordSteps, stats: AlignStats | None = None) -> list[DiffItem]:
+    """Aligned and folded items. A run of equal steps becomes one item without a Step per event."""
     items: list[DiffItem] = []
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+
+    def add(op: str, i: int | None, j: int | None) -> None:
+        last = items[-1] if items else None
+        if last is not None and last.op == op and op != "changed":
+            if op == "same":
+                last.count += 1
+                last.b = b.step(j)  # type: ignore[arg-type]
+                return
+            step = a if op == "only_a" else b
+            k = i if op == "only_a" else j
+            prev = last.a or last.b
+            assert prev is not None and k is not None
+            if (prev.call_key, prev.result_key) == (step.calls[k], step.results[k]):
+                last.count += 1
+                return
+        items.append(DiffItem(op, a.step(i) if i is not None else None, b.step(j) if j is not None else None))
+
+    for op, i1, i2, j1, j2 in opcodes(a.calls, b.calls, stats):
         if op == "equal":
-            for sa, sb in zip(a[i1:i2], b[j1:j2]):
-                items.append(DiffItem("same" if sa.result_key == sb.result_key else "changed", sa, sb))
+            i, j = i1, j1
+            while i < i2:
+                # a run of same results: the first and the last step only
+                k = 0
+                while i + k < i2 and a.results[i + k] == b.results[j + k]:
+                    k += 1
+                if k:
+                    add("same", i, j)
+                    last = items[-1]
+                    last.count += k - 1
+                    last.b = b.step(j + k - 1)
+                    i, j = i + k, j + k
+                    continue
+                add("changed", i, j)
+                i, j = i + 1, j + 1
             continue
-        left, right = a[i1:i2], b[j1:j2]
+        i, j = i1, j1
         # pair calls of the same name at the same place: a changed result, not a different call
-        while left and right and left[0].event.get("name") == right[0].event.get("name") \
-                and left[0].event.get("ev") == right[0].event.get("ev"):
-            items.append(DiffItem("changed", left.pop(0), right.pop(0)))
-        items.extend(DiffItem("only_a", s) for s in left)
-        items.extend(DiffItem("only_b", b=s) for s in right)
+        while i < i2 and j < j2 and a.pairs[i] == b.pairs[j]:
+            add("changed", i, j)
+            i += 1
+            j += 1
+        for k in range(i, i2):
+            add("only_a", k, None)
+        for k in range(j, j2):
+            add("only_b", None, k)
     return items
 
 
-def _ordered(record: Record) -> list[dict[str, Any]]:
-    events = list(record.events())
-    events.sort(key=lambda e: (event_time(e), e.get("seq", 0)))
-    return events
+# Records at least this big are read side by side: B in a forked child while A is read here.
+PARALLEL_BYTES = 32 << 20
+
+
+def _read_both(a: Record, b: Record) -> tuple[RecordSteps, RecordSteps]:
+    """Both records' steps; big ones in two processes (reading is most of a big diff's time)."""
+    try:
+        big = min(os.path.getsize(a.path), os.path.getsize(b.path)) >= PARALLEL_BYTES
+    except OSError:
+        big = False
+    if not big or not hasattr(os, "fork"):
+        return RecordSteps(a), RecordSteps(b)
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_steps_in_child, args=(b, send), daemon=True)
+    child.start()
+    send.close()
+    try:
+        steps_a = RecordSteps(a)
+        outcome, payload = receive.recv()
+    except EOFError:
+        outcome, payload = "error", None
+    finally:
+        child.join()
+        receive.close()
+    if outcome == "error":
+        if isinstance(payload, InputError):
+            raise payload
+        return steps_a, RecordSteps(b)  # the child died: read B here after all
+    steps_b, b.footer = payload
+    steps_b.record = b
+    return steps_a, steps_b
+
+
+def _steps_in_child(record: Record, send: Any) -> None:
+    try:
+        steps = RecordSteps(record)
+        steps.record = None  # type: ignore[assignment]
+        send.send(("ok", (steps, record.footer)))
+    except InputError as err:
+        send.send(("error", err))
+    except BaseException:  # noqa: BLE001 - the parent reads the record itself
+        send.send(("error", None))
+    finally:
+        send.close()
 
 
 def _side(record: Record) -> Side:
@@ -310,14 +489,15 @@ def _side(record: Record) -> Side:
                 end=str(footer.get("end", "truncated")), exit_status=footer.get("exit_status"))
 
 
-def diff_records(a: Record, b: Record) -> DiffResult:
-    events_a, events_b = _ordered(a), _ordered(b)
-    items = _fold(_align(_steps(a, events_a), _steps(b, events_b)))
-    deltas_a, deltas_b = counter_deltas(events_a), counter_deltas(events_b)
+def diff_records(a: Record, b: Record, stats: AlignStats | None = None) -> DiffResult:
+    """Compare two records (each read once); `stats` collects the alignment's operation counts."""
+    steps_a, steps_b = _read_both(a, b)
+    items = _align(steps_a, steps_b, stats)
+    deltas_a, deltas_b = steps_a.deltas, steps_b.deltas
     counters = {name: (deltas_a.get(name, 0), deltas_b.get(name, 0))
                 for name in sorted(set(deltas_a) | set(deltas_b))
                 if deltas_a.get(name, 0) != deltas_b.get(name, 0)}
-    pa, pb = _packet_keys(events_a), _packet_keys(events_b)
+    pa, pb = steps_a.packet_keys, steps_b.packet_keys
     packets: list[tuple[str, str]] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=pa, b=pb, autojunk=False).get_opcodes():
         if op != "equal":

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any
+from typing import Any, Iterator
 
-from sysrec.annotate import Annotator, event_time
 from sysrec.annotate.counters import key_counters
 from sysrec.atomic_file import atomic_output
 from sysrec.record import Record
+from sysrec.render.stream import RecordScan, ordered_events, scan_record
 from sysrec.render.timeline import EXPECTED_ERRNOS, call_and_result, exit_line, signal_line, timeline_title
 
 # Synthetic ids for the namespace track: far above any pid the kernel hands out (pid_max ≤ 2^22).
@@ -29,24 +29,38 @@ def _us(ns: int, start: int) -> float:
 
 
 def perfetto_trace(record: Record) -> dict[str, Any]:
-    events = sorted(record.events(), key=lambda e: (event_time(e), e.get("seq", 0)))
+    """The whole trace as one dict (small records, tests); `write_perfetto` streams the same."""
+    scan = scan_record(record)
+    return {"traceEvents": list(trace_events(record, scan)), **trace_trailer(record, scan)}
+
+
+def trace_trailer(record: Record, scan: RecordScan) -> dict[str, Any]:
+    """Everything of the trace but its events."""
     header = record.header
-    start = int(header.get("start_ns") or (event_time(events[0]) if events else 0))
+    context = header.get("context") or {}
+    return {
+        "displayTimeUnit": "ms",
+        "otherData": {"sysrec_title": timeline_title(header, record.footer), "kernel": header.get("kernel"),
+                      "settings": context.get("settings") or {}, "start_ns": scan.start(header)},
+    }
+
+
+def trace_events(record: Record, scan: RecordScan) -> Iterator[dict[str, Any]]:
+    """Metadata first (from the scan), then one or two trace events per record event, in time order."""
+    header = record.header
+    start = scan.start(header)
+    yield from _metadata(header, scan)
     strsize = int((header.get("options") or {}).get("strsize") or 32)
-    annotator = Annotator.for_events(header, events)
-    out: list[dict[str, Any]] = []
-    processes: dict[int, set[int]] = {}
+    annotator = scan.annotator(header)
     totals: dict[str, int] = {}
-    packets = 0
     last_listener: dict[Any, dict[str, Any]] = {}
 
-    for event in events:
+    for event in ordered_events(record, scan):
         kind = event.get("ev")
         annotation = annotator.annotate(event)
         if kind == "syscall":
             pid = int(event.get("pid", 0))
             tgid = int(event.get("tgid", pid))
-            processes.setdefault(tgid, set()).add(pid)
             t0 = int(event.get("t0") or event.get("t1") or start)
             t1 = int(event.get("t1") or t0)
             call, result = call_and_result(event, fd_decode=2, strsize=strsize)
@@ -58,82 +72,88 @@ def perfetto_trace(record: Record) -> dict[str, Any]:
             if annotation is not None:
                 args["why"] = annotation.text
                 args["kernel"] = annotation.ref
-            out.append({"ph": "X", "cat": "syscall", "name": event.get("name", "?"), "pid": tgid, "tid": pid,
-                        "ts": _us(t0, start), "dur": max(_us(t1, start) - _us(t0, start), 0.001), "args": args})
+            yield {"ph": "X", "cat": "syscall", "name": event.get("name", "?"), "pid": tgid, "tid": pid,
+                   "ts": _us(t0, start), "dur": max(_us(t1, start) - _us(t0, start), 0.001), "args": args}
             errno = event.get("errno")
             if (errno and errno not in EXPECTED_ERRNOS) or (annotation is not None and annotation.key):
                 label = errno or (annotation.rule_id if annotation else "?")
-                out.append({"ph": "i", "s": "t", "cat": "error" if errno else "explained", "name": label,
-                            "pid": tgid, "tid": pid, "ts": _us(t1, start),
-                            "args": {"call": f"{call} = {result}",
-                                     "why": annotation.text if annotation else None}})
+                yield {"ph": "i", "s": "t", "cat": "error" if errno else "explained", "name": label,
+                       "pid": tgid, "tid": pid, "ts": _us(t1, start),
+                       "args": {"call": f"{call} = {result}",
+                                "why": annotation.text if annotation else None}}
             changed = key_counters(ctx.get("counters") or {})
             if changed:
                 for name, delta in changed.items():
                     totals[name] = totals.get(name, 0) + delta
-                out.append({"ph": "C", "name": "TCP counters (change since start)", "pid": NETNS_PID,
-                            "ts": _us(t1, start), "args": {k: totals[k] for k in sorted(totals)}})
+                yield {"ph": "C", "name": "TCP counters (change since start)", "pid": NETNS_PID,
+                       "ts": _us(t1, start), "args": {k: totals[k] for k in sorted(totals)}}
             listener = ctx.get("listener")
             if listener and listener != last_listener.get(listener.get("addr")):
                 last_listener[listener.get("addr")] = listener
-                out.append({"ph": "C", "name": f"listener {listener.get('addr', '')}", "pid": NETNS_PID,
-                            "ts": _us(t1, start),
-                            "args": {"accept queue": int(listener.get("queue") or 0),
-                                     "backlog": int(listener.get("backlog") or 0),
-                                     "SYN-RECV": int(listener.get("synrecv") or 0)}})
+                yield {"ph": "C", "name": f"listener {listener.get('addr', '')}", "pid": NETNS_PID,
+                       "ts": _us(t1, start),
+                       "args": {"accept queue": int(listener.get("queue") or 0),
+                                "backlog": int(listener.get("backlog") or 0),
+                                "SYN-RECV": int(listener.get("synrecv") or 0)}}
         elif kind == "packet":
             facts = annotator.last_facts
             if facts is not None and facts.extra.get("duplicate"):
                 continue
-            packets += 1
             flags = "|".join(event.get("flags") or []) or "-"
-            out.append({"ph": "i", "s": "t", "cat": "packet", "name": flags, "pid": NETNS_PID, "tid": PACKETS_TID,
-                        "ts": _us(int(event.get("t") or start), start),
-                        "args": {k: event.get(k) for k in ("ifname", "dir", "src", "sport", "dst", "dport",
-                                                           "seq_no", "ack_no", "win", "len", "opts")}
-                        | ({"why": annotation.text} if annotation else {})})
+            yield {"ph": "i", "s": "t", "cat": "packet", "name": flags, "pid": NETNS_PID, "tid": PACKETS_TID,
+                   "ts": _us(int(event.get("t") or start), start),
+                   "args": {k: event.get(k) for k in ("ifname", "dir", "src", "sport", "dst", "dport",
+                                                      "seq_no", "ack_no", "win", "len", "opts")}
+                   | ({"why": annotation.text} if annotation else {})}
         elif kind in ("signal", "exit"):
             pid = int(event.get("pid", 0))
             tgid = int(event.get("tgid", pid))
-            processes.setdefault(tgid, set()).add(pid)
             text = signal_line(event) if kind == "signal" else exit_line(event)
-            out.append({"ph": "i", "s": "t", "cat": kind, "name": text, "pid": tgid, "tid": pid,
-                        "ts": _us(int(event.get("t") or start), start)})
+            yield {"ph": "i", "s": "t", "cat": kind, "name": text, "pid": tgid, "tid": pid,
+                   "ts": _us(int(event.get("t") or start), start)}
         elif kind == "warning":
-            out.append({"ph": "i", "s": "g", "cat": "warning", "name": str(event.get("msg", "")),
-                        "pid": NETNS_PID, "ts": _us(int(event.get("t") or start), start)})
+            yield {"ph": "i", "s": "g", "cat": "warning", "name": str(event.get("msg", "")),
+                   "pid": NETNS_PID, "ts": _us(int(event.get("t") or start), start)}
 
+
+def _metadata(header: dict[str, Any], scan: RecordScan) -> Iterator[dict[str, Any]]:
+    """Track names, and the counter tracks' zero at the start: known from the scan, before any event."""
     argv = " ".join(header.get("argv") or [])
-    metadata: list[dict[str, Any]] = []
 
-    def meta(name: str, pid: int, tid: int | None, value: str) -> None:
+    def meta(name: str, pid: int, tid: int | None, value: str) -> dict[str, Any]:
         item: dict[str, Any] = {"ph": "M", "name": name, "pid": pid, "args": {"name": value}}
         if tid is not None:
             item["tid"] = tid
-        metadata.append(item)
+        return item
 
-    for tgid, pids in sorted(processes.items()):
-        meta("process_name", tgid, None, f"{argv} [{tgid}]" if argv else str(tgid))
+    for tgid, pids in sorted(scan.processes.items()):
+        yield meta("process_name", tgid, None, f"{argv} [{tgid}]" if argv else str(tgid))
         for pid in sorted(pids):
-            meta("thread_name", tgid, pid, f"{pid}")
+            yield meta("thread_name", tgid, pid, f"{pid}")
     context = header.get("context") or {}
-    meta("process_name", NETNS_PID, None, f"network namespace ({context.get('cell') or 'kernel'})")
-    if packets:
-        meta("thread_name", NETNS_PID, PACKETS_TID, "packets")
-    if totals:  # counter tracks start from zero at the beginning of the record
-        metadata.append({"ph": "C", "name": "TCP counters (change since start)", "pid": NETNS_PID, "ts": 0,
-                         "args": {k: 0 for k in sorted(totals)}})
-    return {
-        "traceEvents": metadata + out,
-        "displayTimeUnit": "ms",
-        "otherData": {"sysrec_title": timeline_title(header, record.footer), "kernel": header.get("kernel"),
-                      "settings": context.get("settings") or {}, "start_ns": start},
-    }
+    yield meta("process_name", NETNS_PID, None, f"network namespace ({context.get('cell') or 'kernel'})")
+    if scan.packets:
+        yield meta("thread_name", NETNS_PID, PACKETS_TID, "packets")
+    if scan.key_counter_names:  # counter tracks start from zero at the beginning of the record
+        yield {"ph": "C", "name": "TCP counters (change since start)", "pid": NETNS_PID, "ts": 0,
+               "args": {k: 0 for k in sorted(scan.key_counter_names)}}
 
 
 def write_perfetto(record: Record, path: str | os.PathLike[str]) -> int:
-    """Write the trace JSON atomically (temp file + rename); returns the number of trace events."""
-    trace = perfetto_trace(record)
+    """Write the trace JSON atomically (temp file + rename), event by event; returns how many trace events."""
+    scan = scan_record(record)
+    dump = json.JSONEncoder(ensure_ascii=False).encode
+    count = 0
     with atomic_output(path, label="--perfetto ") as fh:
-        json.dump(trace, fh, ensure_ascii=False)
-    return len(trace["traceEvents"])
+        fh.write('{"traceEvents": [')
+        batch: list[str] = []
+        for event in trace_events(record, scan):
+            batch.append(dump(event))
+            count += 1
+            if len(batch) >= 1000:
+                fh.write(("" if count == len(batch) else ", ") + ", ".join(batch))
+                batch.clear()
+        if batch:
+            fh.write(("" if count == len(batch) else ", ") + ", ".join(batch))
+        fh.write("], " + dump(trace_trailer(record, scan))[1:])
+    return count

@@ -17,15 +17,19 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from sysrec.annotate.counters import KEY_COUNTERS
 from sysrec.annotate.facts import READ_CALLS, READINESS_CALLS, WRITE_CALLS, so_error_value, syscall_outcome
 from sysrec.errors import InputError
 from sysrec.record import Record, open_record
-from sysrec.render.diff import all_counter_deltas, diff_lines, diff_records
+from sysrec.render.diff import diff_lines, diff_records
 from sysrec.annotate.engine import fd_endpoint
-from sysrec.render.timeline import NON_NETWORK_ENDPOINTS, build_timeline, ordered_events, timeline_lines
+from sysrec.render.stream import scan_record
+from sysrec.render.timeline import (
+    NON_NETWORK_ENDPOINTS, TimelineRow, iter_collapsed, iter_timeline_lines, shown_events, timeline_rows,
+    timeline_title,
+)
 
 EXCERPT_AROUND = 2
 OUTCOME_CALLS = frozenset({"connect", "accept", "accept4"}) | READINESS_CALLS | READ_CALLS | WRITE_CALLS
@@ -79,9 +83,17 @@ class CellRecords:
     summary: dict[str, Any]
     records: list[Record]
 
+    digested: RecordDigest | None = None
+
     @property
     def first(self) -> Record:
         return self.records[0]
+
+    def digest(self) -> RecordDigest:
+        """The first run's digest, made once: the report reads each record twice in all."""
+        if self.digested is None:
+            self.digested = digest_record(self.first)
+        return self.digested
 
 
 @dataclass
@@ -194,25 +206,72 @@ def load_run(scenario_path: str | os.PathLike[str], summary_path: str | os.PathL
 
 def client_outcome(record: Record) -> str:
     """The calls whose results a client acts on, counted: `connect EINPROGRESS ×3 · SO_ERROR=ECONNRESET ×2`."""
-    per_call: dict[str, Counter[str]] = {}
-    for event in ordered_events(record):
+    outcomes = OutcomeCounter()
+    for event in shown_events(record):
+        outcomes.feed(event)
+    return outcomes.text(record.footer or {})
+
+
+class OutcomeCounter:
+    """`client_outcome` one event at a time (timeline order)."""
+
+    def __init__(self) -> None:
+        self.per_call: dict[str, Counter[str]] = {}
+
+    def feed(self, event: dict[str, Any]) -> None:
         if event.get("ev") != "syscall":
-            continue
+            return
         name = event.get("name", "")
         # `[client] inject` made the result: said so, apart from the same result the network made
         injected = " (injected)" if event.get("injected") else ""
         if name == "getsockopt" and so_error_value(event) is not None:
-            per_call.setdefault("getsockopt", Counter())[syscall_outcome(event) + injected] += 1
+            self.per_call.setdefault("getsockopt", Counter())[syscall_outcome(event) + injected] += 1
         elif name in OUTCOME_CALLS and _on_socket(event):
-            per_call.setdefault(name, Counter())[syscall_outcome(event) + injected] += 1
-    parts = []
-    for name, outcomes in per_call.items():
-        shown = ", ".join(f"{o}" + (f" ×{n}" if n > 1 else "") for o, n in outcomes.items())
-        parts.append(f"{name} {shown}")
-    footer = record.footer or {}
-    parts.append(f"exit {footer.get('exit_status', '?')}" if footer.get("end") == "exited"
-                 else f"ended: {footer.get('end', '?')}")
-    return " · ".join(parts)
+            self.per_call.setdefault(name, Counter())[syscall_outcome(event) + injected] += 1
+
+    def text(self, footer: dict[str, Any]) -> str:
+        parts = []
+        for name, outcomes in self.per_call.items():
+            shown = ", ".join(f"{o}" + (f" ×{n}" if n > 1 else "") for o, n in outcomes.items())
+            parts.append(f"{name} {shown}")
+        parts.append(f"exit {footer.get('exit_status', '?')}" if footer.get("end") == "exited"
+                     else f"ended: {footer.get('end', '?')}")
+        return " · ".join(parts)
+
+
+@dataclass
+class RecordDigest:
+    """All the report shows of one record, from two streaming passes (a scan, then the rows)."""
+
+    outcome: str
+    explanations: dict[str, tuple[str, str, bool]]   # rule → (text, kernel ref, key), first appearance
+    deltas: dict[str, int]
+    excerpt: list[str]
+
+
+def digest_record(record: Record) -> RecordDigest:
+    scan = scan_record(record)
+    outcomes = OutcomeCounter()
+    seen: dict[str, tuple[str, str, bool]] = {}
+    passes = 0
+
+    def rows() -> Iterator[TimelineRow]:
+        nonlocal passes
+        passes += 1
+        if passes > 1:  # --around found nothing interesting and reads the rows again
+            return iter_collapsed(timeline_rows(record, scan))
+        return _noting(iter_collapsed(timeline_rows(record, scan, on_event=outcomes.feed)))
+
+    def _noting(collapsed: Iterator[TimelineRow]) -> Iterator[TimelineRow]:
+        for row in collapsed:
+            a = row.annotation
+            if a is not None and a.rule_id not in seen:
+                seen[a.rule_id] = (a.text, a.ref, a.key)
+            yield row
+
+    title = timeline_title(record.header, record.footer or {"end": "truncated"})
+    excerpt = list(iter_timeline_lines(title, rows, around=EXCERPT_AROUND, show_refs=False))
+    return RecordDigest(outcomes.text(record.footer or {}), seen, scan.counters.all_deltas(), excerpt)
 
 
 def _on_socket(event: dict[str, Any]) -> bool:
@@ -232,12 +291,11 @@ def _on_socket(event: dict[str, Any]) -> bool:
 
 def explanations(record: Record, *, key_only: bool = True) -> dict[str, tuple[str, str]]:
     """The distinct explanations of a record by rule, in order of first appearance: (text, kernel ref)."""
-    seen: dict[str, tuple[str, str]] = {}
-    for row in build_timeline(record).rows:
-        a = row.annotation
-        if a is not None and (a.key or not key_only) and a.rule_id not in seen:
-            seen[a.rule_id] = (a.text, a.ref)
-    return seen
+    return _explanations(digest_record(record), key_only)
+
+
+def _explanations(digest: RecordDigest, key_only: bool) -> dict[str, tuple[str, str]]:
+    return {rule: (text, ref) for rule, (text, ref, key) in digest.explanations.items() if key or not key_only}
 
 
 def why_items(cells: Sequence[CellRecords]) -> dict[str, list[tuple[str, str]]]:
@@ -246,10 +304,10 @@ def why_items(cells: Sequence[CellRecords]) -> dict[str, list[tuple[str, str]]]:
     The key explanations (failures and their causes) when there are any; for a cell where nothing
     failed, what sets it apart: its explanations that not every other cell shares.
     """
-    every = {cell.name: explanations(cell.first, key_only=False) for cell in cells}
+    every = {cell.name: _explanations(cell.digest(), key_only=False) for cell in cells}
     out = {}
     for cell in cells:
-        key = explanations(cell.first)
+        key = _explanations(cell.digest(), key_only=True)
         if key or len(cells) == 1:
             out[cell.name] = list(key.values())
             continue
@@ -283,7 +341,7 @@ def expectations_summary(cell: dict[str, Any]) -> str:
 
 def counter_rows(run: ScenarioRun) -> list[tuple[str, list[int], str, str]]:
     """The key counters that changed in some cell (run 1): name, change per cell, meaning, where."""
-    deltas = {cell.name: all_counter_deltas(list(cell.first.events())) for cell in run.cells}
+    deltas = {cell.name: cell.digest().deltas for cell in run.cells}
     rows = []
     for name in KEY_COUNTERS:
         if any(d.get(name) for d in deltas.values()):
@@ -310,7 +368,7 @@ def scenario_section(run: ScenarioRun) -> list[str]:
     out += ["### What the client sees", "", "| cell | client-visible outcome (run 1) | expectations |",
             "|---|---|---|"]
     for cell in run.cells:
-        out.append(f"| `{cell.name}` | {_md_escape(client_outcome(cell.first))} | {expectations_summary(cell.summary)} |")
+        out.append(f"| `{cell.name}` | {_md_escape(cell.digest().outcome)} | {expectations_summary(cell.summary)} |")
     out.append("")
 
     out += ["### Ladder diagrams (run 1)", ""]
@@ -345,7 +403,7 @@ def scenario_section(run: ScenarioRun) -> list[str]:
     out += ["### Timelines (around the events that explain the outcome)", ""]
     for cell in run.cells:
         out += [f"#### `{cell.name}`", "", "```text"]
-        out += timeline_lines(build_timeline(cell.first), around=EXCERPT_AROUND, show_refs=False)
+        out += cell.digest().excerpt
         out += ["```", ""]
 
     if len(run.cells) > 1:

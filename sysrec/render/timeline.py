@@ -10,14 +10,16 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from collections import deque
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from sysrec.annotate import Annotation, Annotator, event_time
+from sysrec.annotate import Annotation, event_time
 from sysrec.annotate.counters import key_counters
-from sysrec.annotate.engine import fd_endpoint, server_ports, waits
+from sysrec.annotate.engine import fd_endpoint, waits
 from sysrec.annotate.facts import OUTCOME_READY_ERROR, READINESS_CALLS, so_error_value, syscall_outcome
 from sysrec.cstring import terminal_safe
 from sysrec.record import Record
+from sysrec.render.stream import RecordScan, ordered_events as stream_order, scan_record
 
 # Errors that a non-blocking client expects on its normal path: not "the first error".
 EXPECTED_ERRNOS = frozenset({"EINPROGRESS", "EAGAIN", "EWOULDBLOCK", "EALREADY"})
@@ -144,21 +146,40 @@ def _other_text(event: Mapping[str, Any]) -> str:
 
 
 def ordered_events(record: Record) -> list[dict[str, Any]]:
-    """The events a timeline shows, in timeline order (stable for equal times)."""
-    events = [e for e in record.events() if e.get("ev") in SHOWN_EVENTS]
-    events.sort(key=lambda e: (event_time(e), e.get("seq", 0)))
-    return events
+    """The events a timeline shows, in timeline order, as a list (small records, tests)."""
+    return list(shown_events(record))
+
+
+def shown_events(record: Record, scan: RecordScan | None = None) -> Iterator[dict[str, Any]]:
+    """The events a timeline shows, in timeline order, streaming (see sysrec.render.stream)."""
+    return stream_order(record, scan, keep=lambda e: e.get("ev") in SHOWN_EVENTS)
 
 
 def build_timeline(record: Record, *, collapse: bool = True, fd_decode: int = 2) -> Timeline:
-    events = ordered_events(record)
-    start = int(record.header.get("start_ns") or (event_time(events[0]) if events else 0))
-    ports = server_ports(events)
-    annotator = Annotator.for_events(record.header, events)
+    """The whole timeline as a list of rows (for tests and short records; renderers stream)."""
+    rows = list(timeline_rows(record, fd_decode=fd_decode))
+    footer = record.footer or {"end": "truncated"}
+    timeline = Timeline(header=record.header, footer=footer, rows=rows, events=len(rows))
+    if collapse:
+        timeline.rows = collapse_repeats(timeline.rows)
+    return timeline
+
+
+def timeline_rows(record: Record, scan: RecordScan | None = None, *, fd_decode: int = 2,
+                  on_event: Callable[[dict[str, Any]], None] | None = None) -> Iterator[TimelineRow]:
+    """One row per shown event, in timeline order, streaming: two passes over the file (scan, rows).
+
+    `on_event` sees every shown event in order, for a caller that derives more from the same pass."""
+    if scan is None:
+        scan = scan_record(record)
+    start = scan.start(record.header, SHOWN_EVENTS)
+    ports = scan.ports
+    annotator = scan.annotator(record.header)
     strsize = int((record.header.get("options") or {}).get("strsize") or 32)
-    rows: list[TimelineRow] = []
     first_error_seen = False
-    for event in events:
+    for event in shown_events(record, scan):
+        if on_event is not None:
+            on_event(event)
         annotation = annotator.annotate(event)
         kind = event["ev"]
         row = TimelineRow(seq=int(event.get("seq", 0)), t_ms=(event_time(event) - start) / 1e6,
@@ -186,26 +207,36 @@ def build_timeline(record: Record, *, collapse: bool = True, fd_decode: int = 2)
             row.error = True  # a connect that never completed: the wait timed out
         if row.error and not first_error_seen:
             row.first_error = first_error_seen = True
-        rows.append(row)
-    footer = record.footer or {"end": "truncated"}
-    timeline = Timeline(header=record.header, footer=footer, rows=rows, events=len(rows))
-    if collapse:
-        timeline.rows = collapse_repeats(timeline.rows)
-    return timeline
+        yield row
 
 
 def collapse_repeats(rows: Iterable[TimelineRow]) -> list[TimelineRow]:
     """Runs of identical events (same pid, line, result, explanation, no counter change) → one row ×N."""
-    out: list[TimelineRow] = []
+    return list(iter_collapsed(rows))
+
+
+def iter_collapsed(rows: Iterable[TimelineRow]) -> Iterator[TimelineRow]:
+    """`collapse_repeats`, streaming: a row is yielded once the next one differs from it."""
+    last: TimelineRow | None = None
     for row in rows:
-        last = out[-1] if out else None
         if (last is not None and not row.counters and not last.first_error and not row.first_error
                 and last.collapse_key() == row.collapse_key()):
             last.repeat += 1
             last.t_last_ms = row.t_ms
             continue
-        out.append(row)
-    return out
+        if last is not None:
+            yield last
+        last = row
+    if last is not None:
+        yield last
+
+
+def _centred_on_annotations(row: TimelineRow) -> bool:
+    return row.annotation is not None
+
+
+def _interesting(row: TimelineRow) -> bool:
+    return bool(row.interesting)
 
 
 def select_around(rows: Sequence[TimelineRow], n: int | None) -> list[TimelineRow | Gap]:
@@ -214,29 +245,63 @@ def select_around(rows: Sequence[TimelineRow], n: int | None) -> list[TimelineRo
     A record where nothing went wrong centres on its explained rows instead, so an excerpt
     of a healthy cell still shows the handshake rather than one gap.
     """
+    return list(iter_around(lambda: iter(rows), n))
+
+
+def iter_around(make_rows: Callable[[], Iterable[TimelineRow]], n: int | None) -> Iterator[TimelineRow | Gap]:
+    """`select_around`, streaming: `make_rows()` gives the rows afresh, and is called a second time
+    only when no row was interesting but some was explained (the excerpt then centres on those).
+    Nothing is yielded before the first centre, so the second pass never follows output of the first."""
     if n is None:
-        return list(rows)
-    keep = [False] * len(rows)
-    centres = [row.interesting for row in rows]
-    if not any(centres):  # nothing failed: centre on whatever the rules could explain
-        centres = [row.annotation is not None for row in rows]
-    for i, row in enumerate(rows):
-        if centres[i]:
-            for j in range(max(0, i - n), min(len(rows), i + n + 1)):
-                keep[j] = True
-    out: list[TimelineRow | Gap] = []
+        yield from make_rows()
+        return
+    found: list[bool] = []
+    explained: list[bool] = []
+
+    def noting(rows: Iterable[TimelineRow]) -> Iterator[TimelineRow]:
+        for row in rows:
+            if not explained and row.annotation is not None:
+                explained.append(True)
+            yield row
+
+    for item in _around(noting(make_rows()), n, _interesting, found):
+        if not found:   # the one trailing gap of a record with no interesting row
+            if not explained:
+                yield item  # centring on explained rows would hide the same rows
+                return
+            break
+        yield item
+    else:
+        return
+    yield from _around(make_rows(), n, _centred_on_annotations, [])
+
+
+def _around(rows: Iterable[TimelineRow], n: int, centre: Callable[[TimelineRow], bool],
+            found: list[bool]) -> Iterator[TimelineRow | Gap]:
+    """Rows within `n` of a centre; at most `n` undecided rows held. Appends to `found` at a centre."""
+    pending: deque[TimelineRow] = deque()
     hidden = 0
-    for row, kept in zip(rows, keep):
-        if kept:
+    keep_until = -1
+    for i, row in enumerate(rows):
+        if centre(row):
+            if not found:
+                found.append(True)
             if hidden:
-                out.append(Gap(hidden))
+                yield Gap(hidden)
                 hidden = 0
-            out.append(row)
+            yield from pending
+            pending.clear()
+            yield row
+            keep_until = i + n
+        elif i <= keep_until:
+            yield row
         else:
-            hidden += row.repeat
+            pending.append(row)
+            if len(pending) > n:
+                hidden += pending.popleft().repeat
+    hidden += sum(row.repeat for row in pending)
     if hidden:
-        out.append(Gap(hidden))
-    return out
+        yield Gap(hidden)
 
 
 # --- strace form ----------------------------------------------------------------------
@@ -306,13 +371,20 @@ def _row_details(row: TimelineRow, previous: tuple[str, str] | None) -> str:
 def timeline_lines(timeline: Timeline, *, around: int | None = None,
                    show_refs: bool = True) -> list[str]:
     """The plain-text timeline: one line per event, its state and explanation indented below."""
-    lines = [f"# {timeline.title}", f"{'ms':>10} {'pid':>7}  event"]
+    return list(iter_timeline_lines(timeline.title, lambda: timeline.rows, around=around, show_refs=show_refs))
+
+
+def iter_timeline_lines(title: str, make_rows: Callable[[], Iterable[TimelineRow]], *,
+                        around: int | None = None, show_refs: bool = True) -> Iterator[str]:
+    """`timeline_lines`, streaming (`make_rows` as for `iter_around`)."""
+    yield f"# {title}"
+    yield f"{'ms':>10} {'pid':>7}  event"
     indent = " " * 20
     shown_state: dict[int | None, tuple[str, str]] = {}
-    for item in select_around(timeline.rows, around):
+    for item in iter_around(make_rows, around):
         if isinstance(item, Gap):
             shown_state.clear()
-            lines.append(f"{'':>10} {'':>7}  … {item.hidden} event{'s' if item.hidden != 1 else ''} …")
+            yield f"{'':>10} {'':>7}  … {item.hidden} event{'s' if item.hidden != 1 else ''} …"
             continue
         row = item
         mark = "!" if row.first_error else " "
@@ -320,17 +392,16 @@ def timeline_lines(timeline: Timeline, *, around: int | None = None,
         line = f"{row.t_ms:>10.3f} {pid:>7}{mark} {row.line}"
         if row.repeat > 1:
             line += f"   ×{row.repeat} (until {row.t_last_ms:.3f} ms)"
-        lines.append(line)
+        yield line
         details = _row_details(row, shown_state.get(row.pid))
         if row.kind == "syscall":
             shown_state[row.pid] = (row.tcp_state or "", format_listener(row.listener))
         if details:
-            lines.append(indent + details)
+            yield indent + details
         if row.annotation is not None:
-            lines.append(indent + "↳ " + row.annotation.text)
+            yield indent + "↳ " + row.annotation.text
             if show_refs:
-                lines.append(indent + "  kernel: " + row.annotation.ref)
-    return lines
+                yield indent + "  kernel: " + row.annotation.ref
 
 
 def timeline_text(timeline: Timeline, *, around: int | None = None, show_refs: bool = True) -> str:
@@ -339,56 +410,97 @@ def timeline_text(timeline: Timeline, *, around: int | None = None, show_refs: b
 
 # --- rich --------------------------------------------------------------------------------
 
+TABLE_ROWS = 2000   # rows per rich table: a longer timeline is printed as consecutive tables
+
+
 def timeline_table(timeline: Timeline, *, around: int | None = None) -> Any:
     """A rich Table of the timeline (a renderable; nothing is printed here)."""
+    table = _new_table(timeline.title)
+    for item in select_around(timeline.rows, around):
+        _add_table_row(table, item)
+    return table
+
+
+def _new_table(title: str | None) -> Any:
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=Text(terminal_safe(timeline.title, keep_newlines=False)), title_justify="left", expand=False, show_lines=False,
-                  header_style="bold")
+    table = Table(title=Text(terminal_safe(title, keep_newlines=False)) if title is not None else None,
+                  title_justify="left", expand=False, show_lines=False, header_style="bold")
     table.add_column("ms", justify="right", no_wrap=True)
     table.add_column("pid", justify="right", no_wrap=True)
     table.add_column("event and why", overflow="fold", ratio=1)
     table.add_column("Δ counters", overflow="fold")
     table.add_column("queue", no_wrap=True)
     table.add_column("state", no_wrap=True)
-    for item in select_around(timeline.rows, around):
-        if isinstance(item, Gap):
-            plural = "s" if item.hidden != 1 else ""
-            table.add_row("", "", Text(f"… {item.hidden} event{plural} …", style="dim"), "", "", "")
-            continue
-        row = item
-        if row.first_error:
-            style = "bold red"
-        elif row.error:
-            style = "red"
-        elif row.kind == "packet":
-            style = "cyan"
-        else:
-            style = ""
-        cell = Text(("! " if row.first_error else "") + terminal_safe(row.line, keep_newlines=False), style=style)
-        if row.repeat > 1:
-            cell.append(f"  ×{row.repeat}", style="bold")
-        if row.annotation is not None:
-            cell.append("\n↳ " + row.annotation.text, style="italic yellow" if row.annotation.key else "italic")
-            cell.append("\n  " + row.annotation.ref, style="dim")
-        counters = Text(terminal_safe(format_counters(row.counters)).replace(", ", "\n"), style="magenta")
-        table.add_row(f"{row.t_ms:.3f}", "" if row.pid is None else str(row.pid), cell, counters,
-                      Text(terminal_safe(format_listener(row.listener).replace("queue ", ""), keep_newlines=False)),
-                      Text(terminal_safe(row.tcp_state or "", keep_newlines=False)))
     return table
 
 
+def _add_table_row(table: Any, item: TimelineRow | Gap) -> None:
+    from rich.text import Text
+
+    if isinstance(item, Gap):
+        plural = "s" if item.hidden != 1 else ""
+        table.add_row("", "", Text(f"… {item.hidden} event{plural} …", style="dim"), "", "", "")
+        return
+    row = item
+    if row.first_error:
+        style = "bold red"
+    elif row.error:
+        style = "red"
+    elif row.kind == "packet":
+        style = "cyan"
+    else:
+        style = ""
+    cell = Text(("! " if row.first_error else "") + terminal_safe(row.line, keep_newlines=False), style=style)
+    if row.repeat > 1:
+        cell.append(f"  ×{row.repeat}", style="bold")
+    if row.annotation is not None:
+        cell.append("\n↳ " + row.annotation.text, style="italic yellow" if row.annotation.key else "italic")
+        cell.append("\n  " + row.annotation.ref, style="dim")
+    counters = Text(terminal_safe(format_counters(row.counters)).replace(", ", "\n"), style="magenta")
+    table.add_row(f"{row.t_ms:.3f}", "" if row.pid is None else str(row.pid), cell, counters,
+                  Text(terminal_safe(format_listener(row.listener).replace("queue ", ""), keep_newlines=False)),
+                  Text(terminal_safe(row.tcp_state or "", keep_newlines=False)))
+
+
 def render_timeline(record: Record, *, around: int | None = None, console: Any = None) -> None:
-    """Print a record's annotated timeline: a rich table on a terminal, plain text otherwise."""
-    timeline = build_timeline(record)
+    """Print a record's annotated timeline: a rich table on a terminal, plain text otherwise.
+
+    Streams: the record is read twice (a scan, then the rows) and never held; a terminal gets
+    one table per `TABLE_ROWS` rows.
+    """
+    scan = scan_record(record)
+    title = timeline_title(record.header, record.footer or {"end": "truncated"})
+
+    def rows() -> Iterator[TimelineRow]:
+        return iter_collapsed(timeline_rows(record, scan))
+
     if console is None:
         if not sys.stdout.isatty():
-            sys.stdout.write(timeline_text(timeline, around=around))
+            _write_lines(sys.stdout, iter_timeline_lines(title, rows, around=around))
             return
         from rich.console import Console
         console = Console()
-    if console.is_terminal:
-        console.print(timeline_table(timeline, around=around))
-    else:
-        console.file.write(timeline_text(timeline, around=around))
+    if not console.is_terminal:
+        _write_lines(console.file, iter_timeline_lines(title, rows, around=around))
+        return
+    table = _new_table(title)
+    for item in iter_around(rows, around):
+        if table.row_count >= TABLE_ROWS:
+            console.print(table)
+            table = _new_table(None)
+        _add_table_row(table, item)
+    console.print(table)
+
+
+def _write_lines(out: Any, lines: Iterable[str]) -> None:
+    """Lines to a file, made terminal-safe, in batches (a write per line is slow at millions)."""
+    batch: list[str] = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) >= 1000:
+            out.write(terminal_safe("\n".join(batch)) + "\n")
+            batch.clear()
+    if batch:
+        out.write(terminal_safe("\n".join(batch)) + "\n")
