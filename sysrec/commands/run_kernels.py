@@ -9,6 +9,7 @@ import os
 import shutil
 import sys
 import tempfile
+from dataclasses import dataclass
 from typing import Any, Callable
 
 PrintResults = Callable[[dict[str, Any], str, bool], None]
@@ -38,8 +39,10 @@ def main_kernels(ns: argparse.Namespace, print_results: PrintResults, print_diff
             for result in results:
                 for name, summary in result.summaries.items():
                     print_results(summary, os.path.join(result.out_dir, name), not temporary)
-                    if ns.diff:
+                    if ns.diff and len(results) == 1:  # one kernel: its cells against each other
                         print_diffs(summary, os.path.join(result.out_dir, name))
+            if ns.diff and len(results) > 1:
+                print_kernel_diffs(results)
             print_kernel_table(results)
     finally:
         if temporary:
@@ -92,3 +95,61 @@ def print_kernel_table(results: list[Any]) -> None:
     for (name, cell), by_kernel in rows.items():
         table.add_row(Text(f"{name} / {cell}"), *(by_kernel.get(i, Text("—")) for i in range(len(results))))
     console.print(table)
+
+
+@dataclass
+class KernelPair:
+    """One cell's run 1 on the first kernel and on another: what `--diff` compares, or why it cannot."""
+
+    scenario: str
+    cell: str
+    base: str
+    other: str
+    base_record: str | None
+    other_record: str | None
+    missing: str = ""  # why there is no diff: skipped or not run on one side
+
+
+def _first_record(result: Any, scenario: str, cell_name: str) -> tuple[str | None, str]:
+    summary = result.summaries.get(scenario)
+    if summary is None:
+        return None, f"did not run on {result.spec.label}"
+    cell = next((c for c in summary["cells"] if c["name"] == cell_name), None)
+    if cell is None:
+        return None, f"no such cell on {result.spec.label}"
+    if cell.get("state") == "skipped" or not cell.get("records"):
+        return None, f"skipped on {result.spec.label}: {cell.get('reason', 'no record')}"
+    return os.path.join(result.out_dir, scenario, cell["records"][0]), ""
+
+
+def kernel_pairs(results: list[Any]) -> list[KernelPair]:
+    """Every cell of every scenario, the first kernel (usually the host) against each other kernel."""
+    if len(results) < 2:
+        return []
+    base, pairs = results[0], []
+    cells: dict[str, list[str]] = {}
+    for r in results:
+        for name, summary in r.summaries.items():
+            known = cells.setdefault(name, [])
+            known += [c["name"] for c in summary["cells"] if c["name"] not in known]
+    for name, cell_names in cells.items():
+        for cell_name in cell_names:
+            base_record, base_why = _first_record(base, name, cell_name)
+            for other in results[1:]:
+                other_record, other_why = _first_record(other, name, cell_name)
+                pairs.append(KernelPair(name, cell_name, base.spec.label, other.spec.label, base_record,
+                                        other_record, base_why or other_why))
+    return pairs
+
+
+def print_kernel_diffs(results: list[Any]) -> None:
+    """`--diff` with several kernels: each cell's run 1, the first kernel against each other one."""
+    from sysrec.render.diff import diff_paths, print_diff
+
+    for pair in kernel_pairs(results):
+        head = f"\n=== diff {pair.scenario} / {pair.cell}: {pair.base} → {pair.other} (run 1) ==="
+        if pair.missing:
+            print(f"{head}\n(no diff: {pair.missing})")
+            continue
+        print(head, flush=True)
+        print_diff(diff_paths(pair.base_record or "", pair.other_record or ""))

@@ -15,7 +15,7 @@ import json
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -104,10 +104,36 @@ class ScenarioRun:
     summary: dict[str, Any]
     cells: list[CellRecords]
     comment: str
+    kernels: list[KernelColumn] = field(default_factory=list)   # set when read from a `run --kernel` DIR
 
     @property
     def name(self) -> str:
         return str(self.summary.get("scenario"))
+
+
+@dataclass
+class KernelColumn:
+    """One kernel of `sysrec run --kernel … --out DIR` (DIR/<label>/<scenario>/summary.json): its
+    run of each scenario that ran there."""
+
+    label: str
+    runs: dict[str, ScenarioRun] = field(default_factory=dict)
+
+    def heading(self) -> str:
+        """`6.1` / `6.1.0-56-amd64` / `6.1.192-2 · tcg`, from the summaries run_kernels wrote."""
+        summary = next((r.summary for r in self.runs.values()), {})
+        parts = [self.label, str(summary.get("kernel") or "?")]
+        extra = [str(summary[k]) for k in ("package_version", "accel") if summary.get(k) and summary.get(k) != "host"]
+        if extra:
+            parts.append(" · ".join(extra))
+        return "<br>".join(_md_escape(p) for p in parts)
+
+
+def kernel_text(summary: dict[str, Any]) -> str:
+    """`6.1.0-56-amd64` and, for a guest, its package version and accel: uname -r alone does not
+    tell the behaviour (Debian backports changes)."""
+    extra = [str(summary[k]) for k in ("package_version", "accel") if summary.get(k) and summary.get(k) != "host"]
+    return f"`{summary.get('kernel', '?')}`" + (f" ({', '.join(extra)})" if extra else "")
 
 
 def leading_comment(path: str | os.PathLike[str]) -> str:
@@ -358,7 +384,7 @@ def display_path(path: str) -> str:
 def scenario_section(run: ScenarioRun) -> list[str]:
     s = run.summary
     out = [f"## {run.name}", "", f"> {s.get('description', '')}", ""]
-    out.append(f"Scenario file `{_display_path(run.path)}` · kernel `{s.get('kernel', '?')}` · "
+    out.append(f"Scenario file `{_display_path(run.path)}` · kernel {kernel_text(s)} · "
                f"runs per cell: {s.get('repeat', 1)}")
     out.append("")
     if run.comment:
@@ -446,6 +472,9 @@ def build_report(runs: Sequence[ScenarioRun]) -> str:
     crossref = ("\nIn this report: " + "; ".join(refs) + ".") if refs else ""
     out += SEED_SECTION.format(kernel=", ".join(kernels), crossref=crossref).splitlines()
     out.append("")
+    columns = next((r.kernels for r in runs if r.kernels), [])
+    if columns:
+        out += kernel_table_section(runs, columns)
     for run in runs:
         out += scenario_section(run)
     while out and out[-1] == "":
@@ -454,8 +483,97 @@ def build_report(runs: Sequence[ScenarioRun]) -> str:
 
 
 def runs_from_dir(scenario_paths: Iterable[str], from_dir: str | os.PathLike[str]) -> list[ScenarioRun]:
+    dirs = kernel_dirs(from_dir)
+    if dirs:
+        return runs_across_kernels(scenario_paths, from_dir, dirs)
     runs = []
     for path in scenario_paths:
         summary = find_summary(from_dir, scenario_name(path))
         runs.append(load_run(path, summary))
     return runs
+
+
+# --- one scenario, many kernels -------------------------------------------------------------
+
+def kernel_cell_text(run: ScenarioRun | None, cell_name: str) -> str:
+    """What the client saw in one cell on one kernel (run 1), or why there is nothing to see."""
+    if run is None:
+        return "— (did not run)"
+    summary_cell = next((c for c in run.summary.get("cells") or [] if c.get("name") == cell_name), None)
+    if summary_cell is None:
+        return "— (no such cell)"
+    if summary_cell.get("state") == "skipped":
+        return _md_escape(f"skipped: {summary_cell.get('reason', '')}")
+    cell = next(c for c in run.cells if c.name == cell_name)
+    return ("✔ " if summary_cell.get("passed") else "✘ ") + _md_escape(cell.digest().outcome)
+
+
+def kernel_table_section(runs: Sequence[ScenarioRun], columns: Sequence[KernelColumn]) -> list[str]:
+    """A kernel × cell table of the client-visible outcome: the same scenario, another server kernel."""
+    out = ["## What the client sees on each kernel", "",
+           f"The same scenarios run with `sysrec run --kernel` on {len(columns)} kernels (run 1 of each cell; "
+           "✔/✘: the scenario's expectations held or not). The sections below show "
+           + ", ".join(f"{r.name} on `{_kernel_label(r, columns)}`" for r in runs) + ".", "",
+           "| scenario / cell | " + " | ".join(c.heading() for c in columns) + " |",
+           "|---|" + "---|" * len(columns)]
+    for run in runs:
+        names: list[str] = []
+        for column in columns:
+            other = column.runs.get(run.name)
+            for cell in (other.summary.get("cells") or []) if other else []:
+                if cell.get("name") not in names:
+                    names.append(str(cell.get("name")))
+        for name in names:
+            entries = [kernel_cell_text(c.runs.get(run.name), name) for c in columns]
+            out.append(f"| {_md_escape(run.name)} / `{name}` | " + " | ".join(entries) + " |")
+    out.append("")
+    return out
+
+
+def _kernel_label(run: ScenarioRun, columns: Sequence[KernelColumn]) -> str:
+    return next((c.label for c in columns if c.runs.get(run.name) is run), "?")
+
+
+def _natural_key(text: str) -> list[Any]:
+    """`6.1` before `6.12` before `linux-image-…`: numbers compared as numbers."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text) if part]
+
+
+def kernel_dirs(from_dir: str | os.PathLike[str]) -> list[Path]:
+    """The kernel directories of `sysrec run --kernel … --out DIR`, `host` first; [] when DIR is a
+    plain run's (its summary.json at DIR or DIR/<scenario>/)."""
+    base = Path(from_dir)
+    if not base.is_dir() or (base / "summary.json").is_file() or any(base.glob("*/summary.json")):
+        return []
+    found = {p.parent.parent for p in base.glob("*/*/summary.json")}
+    return sorted(found, key=lambda d: (d.name != "host", _natural_key(d.name)))
+
+
+def _summary_in(directory: Path, name: str) -> Path | None:
+    """DIR/<kernel>/<x>/summary.json whose scenario is `name`; None when it did not run there."""
+    for path in [directory / name / "summary.json"] + sorted(directory.glob("*/summary.json")):
+        if path.is_file() and read_summary(path).get("scenario") == name:
+            return path
+    return None
+
+
+def runs_across_kernels(scenario_paths: Iterable[str], from_dir: str | os.PathLike[str],
+                        dirs: Sequence[Path]) -> list[ScenarioRun]:
+    """Each scenario's run on the first kernel it ran on (the sections), all kernels in `.kernels` (the table)."""
+    columns = [KernelColumn(d.name) for d in dirs]
+    primary = []
+    for path in scenario_paths:
+        name = scenario_name(path)
+        for column, directory in zip(columns, dirs):
+            summary = _summary_in(directory, name)
+            if summary is not None:
+                column.runs[name] = load_run(path, summary)
+        first = next((c.runs[name] for c in columns if name in c.runs), None)
+        if first is None:
+            raise InputError(f"--from {from_dir}: no summary.json for scenario {name!r} under any kernel "
+                             f"({', '.join(c.label for c in columns)})")
+        primary.append(first)
+    for run in primary:
+        run.kernels = columns
+    return primary
+

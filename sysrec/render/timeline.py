@@ -85,6 +85,15 @@ class Timeline:
         return timeline_title(self.header, self.footer)
 
 
+def _kernel_detail(kernel: Any) -> str:
+    """` (6.1.192-2, tcg)` from context.kernel of a `run --kernel` record: which package and how
+    it ran, since uname -r alone does not tell the behaviour; nothing for the host or plain runs."""
+    if not isinstance(kernel, Mapping):
+        return ""
+    extra = [str(kernel[k]) for k in ("package_version", "accel") if kernel.get(k) and kernel.get(k) != "host"]
+    return f" ({', '.join(extra)})" if extra else ""
+
+
 def timeline_title(header: Mapping[str, Any], footer: Mapping[str, Any] | None = None) -> str:
     context = header.get("context") or {}
     parts = []
@@ -96,7 +105,7 @@ def timeline_title(header: Mapping[str, Any], footer: Mapping[str, Any] | None =
         parts.append(f"run {context['run']}")
     if not parts:
         parts.append(" ".join(header.get("argv") or []) or "record")
-    title = " / ".join(parts) + f" — kernel {header.get('kernel', '?')}"
+    title = " / ".join(parts) + f" — kernel {header.get('kernel', '?')}" + _kernel_detail(context.get("kernel"))
     if context.get("same_cpu"):
         title += " — client pinned to the tracer's CPU"
     if footer:
