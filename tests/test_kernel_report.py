@@ -177,3 +177,18 @@ def test_run_diff_with_one_kernel_still_diffs_its_cells(kernel_out, monkeypatch,
     within = []
     run_kernels.main_kernels(_namespace(diff=True), lambda *a: None, lambda *a: within.append(a))
     assert len(within) == 2 and "=== diff" not in capsys.readouterr().out
+
+
+def test_the_run_records_its_kernel_order_and_the_report_follows_it(kernel_out, monkeypatch, capsys):
+    import sysrec.kernels.runs as runs
+    monkeypatch.setattr(runs, "parse_specs", lambda texts: [])
+    monkeypatch.setattr(runs, "run_on_kernels", lambda *a, **k: _results(kernel_out)[::-1])
+    ns = _namespace(diff=False)
+    ns.out = str(kernel_out)
+    run_kernels.main_kernels(ns, lambda *a: None, lambda *a: None)
+    capsys.readouterr()
+    assert [d.name for d in kernel_dirs(kernel_out)] == ["6.1", "host", "6.12"]
+    text = build_report(runs_from_dir([str(SCENARIOS[1])], kernel_out))
+    assert "syn-drop-timeout on `6.1`" in text  # the sections come from the first kernel too
+    (kernel_out / run_kernels.KERNEL_ORDER_FILE).write_text("[not json")
+    assert [d.name for d in kernel_dirs(kernel_out)] == ["host", "6.1", "6.12"]

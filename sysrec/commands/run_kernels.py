@@ -30,6 +30,8 @@ def main_kernels(ns: argparse.Namespace, print_results: PrintResults, print_diff
     try:
         results = run_on_kernels(ns.scenarios, specs, out_dir=os.path.abspath(out_dir), pins=ns.pins,
                                  repeat=ns.repeat, capture=ns.capture, jobs=ns.jobs, on_step=_step_printer(ns))
+        if not temporary:
+            write_kernel_order(out_dir, [r.spec.label for r in results])
         if ns.json:
             json.dump([{"kernel": r.spec.text, "label": r.spec.label, "context": r.context,
                         "seconds": round(r.seconds, 1), "scenarios": r.summaries, "errors": r.errors}
@@ -49,6 +51,19 @@ def main_kernels(ns: argparse.Namespace, print_results: PrintResults, print_diff
             shutil.rmtree(out_dir, ignore_errors=True)
     ok = all(not r.errors and all(s["passed"] for s in r.summaries.values()) for r in results)
     return 0 if ok else 1
+
+
+KERNEL_ORDER_FILE = "kernels.json"
+
+
+def write_kernel_order(out_dir: str, labels: list[str]) -> None:
+    """OUT/kernels.json: the --kernel order, so `sysrec report --from OUT` shows the columns (and
+    takes its sections from the first kernel) as the run did."""
+    from sysrec.atomic_file import atomic_output
+
+    with atomic_output(os.path.join(out_dir, KERNEL_ORDER_FILE)) as fh:
+        json.dump({"kernels": labels}, fh)
+        fh.write("\n")
 
 
 def _step_printer(ns: argparse.Namespace) -> Callable[[str], None]:

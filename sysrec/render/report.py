@@ -119,14 +119,14 @@ class KernelColumn:
     label: str
     runs: dict[str, ScenarioRun] = field(default_factory=dict)
 
-    def heading(self) -> str:
-        """`6.1` / `6.1.0-56-amd64` / `6.1.192-2 · tcg`, from the summaries run_kernels wrote."""
+    def heading(self) -> list[str]:
+        """`6.1`, `6.1.0-56-amd64`, `6.1.192-2 · tcg`: from the summaries run_kernels wrote."""
         summary = next((r.summary for r in self.runs.values()), {})
         parts = [self.label, str(summary.get("kernel") or "?")]
         extra = [str(summary[k]) for k in ("package_version", "accel") if summary.get(k) and summary.get(k) != "host"]
         if extra:
             parts.append(" · ".join(extra))
-        return "<br>".join(_md_escape(p) for p in parts)
+        return parts
 
 
 def kernel_text(summary: dict[str, Any]) -> str:
@@ -503,19 +503,15 @@ def kernel_cell_text(run: ScenarioRun | None, cell_name: str) -> str:
     if summary_cell is None:
         return "— (no such cell)"
     if summary_cell.get("state") == "skipped":
-        return _md_escape(f"skipped: {summary_cell.get('reason', '')}")
+        return f"skipped: {summary_cell.get('reason', '')}"
     cell = next(c for c in run.cells if c.name == cell_name)
-    return ("✔ " if summary_cell.get("passed") else "✘ ") + _md_escape(cell.digest().outcome)
+    return ("✔ " if summary_cell.get("passed") else "✘ ") + cell.digest().outcome
 
 
-def kernel_table_section(runs: Sequence[ScenarioRun], columns: Sequence[KernelColumn]) -> list[str]:
-    """A kernel × cell table of the client-visible outcome: the same scenario, another server kernel."""
-    out = ["## What the client sees on each kernel", "",
-           f"The same scenarios run with `sysrec run --kernel` on {len(columns)} kernels (run 1 of each cell; "
-           "✔/✘: the scenario's expectations held or not). The sections below show "
-           + ", ".join(f"{r.name} on `{_kernel_label(r, columns)}`" for r in runs) + ".", "",
-           "| scenario / cell | " + " | ".join(c.heading() for c in columns) + " |",
-           "|---|" + "---|" * len(columns)]
+def kernel_table(runs: Sequence[ScenarioRun], columns: Sequence[KernelColumn]) -> list[tuple[str, str, list[str]]]:
+    """(scenario, cell, one entry per kernel) for every cell any kernel ran: the data of the
+    kernel × cell table, for the Markdown here and any other renderer."""
+    rows = []
     for run in runs:
         names: list[str] = []
         for column in columns:
@@ -524,8 +520,20 @@ def kernel_table_section(runs: Sequence[ScenarioRun], columns: Sequence[KernelCo
                 if cell.get("name") not in names:
                     names.append(str(cell.get("name")))
         for name in names:
-            entries = [kernel_cell_text(c.runs.get(run.name), name) for c in columns]
-            out.append(f"| {_md_escape(run.name)} / `{name}` | " + " | ".join(entries) + " |")
+            rows.append((run.name, name, [kernel_cell_text(c.runs.get(run.name), name) for c in columns]))
+    return rows
+
+
+def kernel_table_section(runs: Sequence[ScenarioRun], columns: Sequence[KernelColumn]) -> list[str]:
+    """A kernel × cell table of the client-visible outcome: the same scenario, another server kernel."""
+    out = ["## What the client sees on each kernel", "",
+           f"The same scenarios run with `sysrec run --kernel` on {len(columns)} kernels (run 1 of each cell; "
+           "✔/✘: the scenario's expectations held or not). The sections below show "
+           + ", ".join(f"{r.name} on `{_kernel_label(r, columns)}`" for r in runs) + ".", "",
+           "| scenario / cell | " + " | ".join("<br>".join(map(_md_escape, c.heading())) for c in columns) + " |",
+           "|---|" + "---|" * len(columns)]
+    for scenario, cell, entries in kernel_table(runs, columns):
+        out.append(f"| {_md_escape(scenario)} / `{cell}` | " + " | ".join(map(_md_escape, entries)) + " |")
     out.append("")
     return out
 
@@ -539,14 +547,27 @@ def _natural_key(text: str) -> list[Any]:
     return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text) if part]
 
 
+def _kernel_order(base: Path) -> list[str]:
+    """The --kernel order the run wrote to DIR/kernels.json; [] when absent or unreadable (the
+    order is a nicety: the directories themselves are the data)."""
+    try:
+        labels = json.loads((base / "kernels.json").read_text(encoding="utf-8")).get("kernels")
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [str(label) for label in labels] if isinstance(labels, list) else []
+
+
 def kernel_dirs(from_dir: str | os.PathLike[str]) -> list[Path]:
-    """The kernel directories of `sysrec run --kernel … --out DIR`, `host` first; [] when DIR is a
-    plain run's (its summary.json at DIR or DIR/<scenario>/)."""
+    """The kernel directories of `sysrec run --kernel … --out DIR`: in the run's --kernel order,
+    others after it `host` first then by version; [] when DIR is a plain run's (its summary.json
+    at DIR or DIR/<scenario>/)."""
     base = Path(from_dir)
     if not base.is_dir() or (base / "summary.json").is_file() or any(base.glob("*/summary.json")):
         return []
     found = {p.parent.parent for p in base.glob("*/*/summary.json")}
-    return sorted(found, key=lambda d: (d.name != "host", _natural_key(d.name)))
+    order = _kernel_order(base)
+    return sorted(found, key=lambda d: (order.index(d.name) if d.name in order else len(order),
+                                        d.name != "host", _natural_key(d.name)))
 
 
 def _summary_in(directory: Path, name: str) -> Path | None:
