@@ -189,6 +189,6 @@ def test_the_run_records_its_kernel_order_and_the_report_follows_it(kernel_out, 
     capsys.readouterr()
     assert [d.name for d in kernel_dirs(kernel_out)] == ["6.1", "host", "6.12"]
     text = build_report(runs_from_dir([str(SCENARIOS[1])], kernel_out))
-    assert "syn-drop-timeout on `6.1`" in text  # the sections come from the first kernel too
+    assert "on 3 kernels (run 1" in text and "syn-drop-timeout on `6.1`" in text  # sections: the first kernel
     (kernel_out / run_kernels.KERNEL_ORDER_FILE).write_text("[not json")
     assert [d.name for d in kernel_dirs(kernel_out)] == ["host", "6.1", "6.12"]

@@ -527,7 +527,8 @@ def kernel_table(runs: Sequence[ScenarioRun], columns: Sequence[KernelColumn]) -
 def kernel_table_section(runs: Sequence[ScenarioRun], columns: Sequence[KernelColumn]) -> list[str]:
     """A kernel × cell table of the client-visible outcome: the same scenario, another server kernel."""
     out = ["## What the client sees on each kernel", "",
-           f"The same scenarios run with `sysrec run --kernel` on {len(columns)} kernels (run 1 of each cell; "
+           f"The same scenarios run with `sysrec run --kernel` on {len(columns)} kernel{'s' if len(columns) != 1 else ''} "
+           "(run 1 of each cell; "
            "✔/✘: the scenario's expectations held or not). The sections below show "
            + ", ".join(f"{r.name} on `{_kernel_label(r, columns)}`" for r in runs) + ".", "",
            "| scenario / cell | " + " | ".join("<br>".join(map(_md_escape, c.heading())) for c in columns) + " |",
