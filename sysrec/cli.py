@@ -188,7 +188,8 @@ def _run_arguments(run: argparse.ArgumentParser) -> None:
     run.add_argument("--out", metavar="DIR", help="write records and summary.json under DIR")
     run.add_argument("--json", action="store_true", help="print the summary as JSON instead of the table")
     run.add_argument("--jobs", type=int, default=1, metavar="N", help="cells run in parallel")
-    run.add_argument("--diff", action="store_true", help="after the run, diff the matrix cells pairwise")
+    run.add_argument("--diff", action="store_true",
+                     help="after the run, diff the matrix cells pairwise (with several --kernel: each cell across kernels)")
     run.add_argument("--no-capture", dest="capture", action="store_false",
                      help="do not capture packets in the namespace")
     run.add_argument("--allow-foreign-out", action="store_true",
@@ -214,7 +215,8 @@ def _report_arguments(report: argparse.ArgumentParser) -> None:
     report.add_argument("--html", metavar="FILE.html",
                         help="also (or only) write one self-contained HTML page: tables, ladder diagrams, "
                              "timelines and diffs")
-    report.add_argument("--from", dest="from_dir", metavar="DIR", help="read records of an earlier `sysrec run --out DIR`")
+    report.add_argument("--from", dest="from_dir", metavar="DIR",
+                        help="read records of an earlier `sysrec run --out DIR` (with --kernel: a kernel × cell table)")
     report.add_argument("--repeat", type=int, default=1, metavar="N", help="runs per cell when running")
 
 
