@@ -202,7 +202,7 @@ def _add_firewall(job: RunJob, interface: str) -> Any:
         return None
     from sysrec.link import LinkError
     from sysrec.link.firewall import add_input_rule
-    key = SERVER_INPUT if SERVER_INPUT in job.cell.settings else "link.server_input"
+    key = f"matrix.{SERVER_INPUT}" if SERVER_INPUT in job.cell.settings else "link.server_input"
     try:
         return add_input_rule(interface, tuple(shlex.split(str(text))))
     except LinkError as err:
