@@ -272,6 +272,15 @@ CASES: dict[str, tuple[dict, list[dict]]] = {
     "io-epipe-reset-after-fin": ({}, [call("sendto", [{"$fd": 3}], -1, "EPIPE",
                                            counters={"TcpExtTCPAbortOnClose": 1})]),
     "io-write-after-fin": ({}, [call("sendto", [{"$fd": 3}], 1) | {"ctx": {"tcp_state": "CLOSE_WAIT"}}]),
+    "so-error-refused-firewall": ({}, [
+        call("connect", [{"$fd": 3}, {"sin_port": "htons(10000)", "sin_addr": 'inet_addr("127.0.0.1")'}, 16],
+             -1, "EINPROGRESS") | {"ctx": {"listener": {"addr": "127.0.0.1:10000", "queue": 0}}},
+        so_error("ECONNREFUSED") | {"ctx": {"listener": {"addr": "127.0.0.1:10000", "queue": 0}}}]),
+    "so-error-hostunreach": ({}, [so_error("EHOSTUNREACH")]),
+    "connect-hostunreach": ({}, [call("connect", [{"$fd": 3}, {}, 16], -1, "EHOSTUNREACH")]),
+    "pkt-rst-refused-firewall": ({}, [call("socket", ["AF_INET"], 3) | {"ctx": {"listener": {"addr": "127.0.0.1:10000"}}},
+                                      CONNECT, packet(1, 40000, 10000, ["SYN"]),
+                                      packet(1.1, 10000, 40000, ["RST", "ACK"])]),
 }
 
 
@@ -360,3 +369,32 @@ def test_port_rows(head, event, expected):
 def test_tw_recycled_is_this_connects_own_delta_not_an_earlier_one():
     earlier = call("connect", CONNECT_ARGS, 0, counters={"TcpExtTWRecycled": 1})
     assert rule_for(header(), earlier, call("connect", CONNECT_ARGS, 0)) == "connect-ok"
+
+
+# --- a firewall between client and server (#13, firewall-reject) -------------------------------
+
+FW_LISTENER = {"addr": "10.0.0.1:10000", "queue": 0, "backlog": 4, "synrecv": 0}
+
+
+def fw_connect(port: int = 10000) -> dict:
+    aimed = {"sa_family": "AF_INET", "sin_port": f"htons({port})", "sin_addr": 'inet_addr("10.0.0.1")'}
+    return with_ctx(call("connect", [{"$fd": 3}, aimed, 16], -1, "EINPROGRESS"), listener=FW_LISTENER)
+
+
+def test_a_refusal_while_the_aimed_at_listener_is_up_is_blamed_on_a_firewall():
+    refused = with_ctx(so_error("ECONNREFUSED"), listener=FW_LISTENER)
+    assert rule_for(header(), fw_connect(), refused) == "so-error-refused-firewall"
+    # aimed at another port: the listener being up says nothing about this refusal
+    assert rule_for(header(), fw_connect(10001), refused) == "so-error-refused"
+    # no listener reading (a plain `sysrec trace`): the ordinary explanation
+    assert rule_for(header(), call("connect", [{"$fd": 3}, {"sin_port": "htons(10000)"}, 16], -1, "EINPROGRESS"),
+                    so_error("ECONNREFUSED")) == "so-error-refused"
+
+
+def test_a_syn_refused_from_the_listeners_port_while_it_listens_is_a_forged_reset():
+    listening = with_ctx(call("socket", ["AF_INET"], 3), listener=LISTENER)
+    refused = [packet(1, 40000, 10000, ["SYN"]), packet(1.1, 10000, 40000, ["RST", "ACK"])]
+    got = [a.rule_id if a else None for a in annotate_events(header(), [listening, CONNECT, *refused])]
+    assert got[-1] == "pkt-rst-refused-firewall"
+    got = [a.rule_id if a else None for a in annotate_events(header(), [CONNECT, *refused])]
+    assert got[-1] == "pkt-rst-refused"

@@ -69,6 +69,21 @@ EXPECTED: dict[str, dict[str, tuple[set[str], set[str]]]] = {
     # one real reset (the server's RST, explained as such) and one injected (explained as injected)
     # (the server resets with SO_LINGER {on, 0}: the catalogue's abortive-close explanation)
     "injected-reset": {"default": ({"pkt-rst", "io-reset-abort", "injected"}, RESET_RULES)},
+    # the listener is up behind the firewall: refusals are blamed on the firewall, never on a missing listener
+    "firewall-reject": {
+        "server_input=-p_tcp_-j_DROP": ({"connect-inprogress", "so-error-timedout", "pkt-syn-retransmit"},
+                                        RESET_RULES | {"so-error-refused", "so-error-refused-firewall",
+                                                       "so-error-hostunreach"}),
+        "server_input=-p_tcp_-j_REJECT_--reject-with_icmp-port-unreachable": (
+            {"connect-inprogress", "so-error-refused-firewall"},
+            {"so-error-refused", "pkt-rst-refused", "pkt-rst-refused-firewall", "pkt-syn-retransmit"}),
+        "server_input=-p_tcp_-j_REJECT_--reject-with_icmp-host-unreachable": (
+            {"connect-inprogress", "so-error-hostunreach"},
+            {"so-error-refused-firewall", "pkt-rst-refused-firewall", "pkt-syn-retransmit"}),
+        "server_input=-p_tcp_-j_REJECT_--reject-with_tcp-reset": (
+            {"connect-inprogress", "pkt-rst-refused-firewall", "so-error-refused-firewall"},
+            {"so-error-refused", "pkt-rst-refused", "pkt-syn-retransmit"}),
+    },
     "burst-over-latency": {
         "tcp_abort_on_overflow=0": ({"wait-timeout-syn-unanswered", "so-error-ok-ack-dropped",
                                      "pkt-synack-retransmit"}, RESET_RULES),

@@ -19,7 +19,7 @@ SCENARIOS = ["accept-queue-overflow", "accept-queue-overflow-send", "connection-
              "syn-drop-timeout", "syn-queue-cookies",
              # the failure-mode catalogue (#13)
              "listener-closed-queue", "close-unread-data", "linger-abort", "half-close-epipe",
-             "ephemeral-port-exhaustion", "time-wait-same-port"]
+             "ephemeral-port-exhaustion", "time-wait-same-port", "firewall-reject"]
 
 
 def sysrec(*args, **kw):
@@ -107,3 +107,14 @@ def test_bad_arguments_exit_2(args, message):
     proc = sysrec("run", "scenarios/connection-refused.toml", *args)
     assert proc.returncode == 2
     assert message in proc.stderr
+
+
+def test_a_firewall_rule_iptables_rejects_stops_the_run_naming_its_key(tmp_path):
+    with open(os.path.join(ROOT, "scenarios", "firewall-reject.toml")) as fh:
+        text = fh.read()
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace('"-p tcp -j DROP",', '"-p tcp -j REJECT --reject-with no-such-type",', 1))
+    proc = sysrec("run", str(bad), "--no-capture", "--out", str(tmp_path / "out"))
+    assert proc.returncode == 2, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert f"{bad}: key 'matrix.link.server_input': cannot add the firewall rule" in proc.stderr
+    assert "Traceback" not in proc.stderr

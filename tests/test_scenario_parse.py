@@ -172,3 +172,46 @@ def test_stagger_needs_several_instances_and_a_sane_value(tmp_path):
     assert "key 'client.stagger_ms'" in message and "got int -1" in message
     scenario = load_scenario(write(tmp_path, GOOD.replace("[client]", "[client]\ncount = 4\nstagger_ms = 15")))
     assert (scenario.client.count, scenario.client.stagger_ms) == (4, 15.0)
+
+
+FIREWALL = GOOD.replace('[server]', '[link]\ndelay_ms = 0\n[server]') \
+    .replace('"net.ipv4.tcp_syncookies" = [0, 1, 2]',
+             '"link.server_input" = ["-p tcp -j DROP", "-p tcp -j REJECT --reject-with tcp-reset"]')
+
+
+def test_a_firewall_rule_per_cell_is_a_matrix_axis_that_no_sysctl_write_sees(tmp_path):
+    scenario = load_scenario(write(tmp_path, FIREWALL.replace(
+        'when = { "net.ipv4.tcp_abort_on_overflow" = 1 }', 'when = { "link.server_input" = "-p tcp -j DROP" }')))
+    cells = expand(scenario)
+    assert len(cells) == 4
+    rules = {cell.settings["link.server_input"] for cell in cells}
+    assert rules == {"-p tcp -j DROP", "-p tcp -j REJECT --reject-with tcp-reset"}
+    assert len({cell.name for cell in cells}) == 4
+    from sysrec.sandbox.worker import _sysctls
+    assert all(set(_sysctls(cell.settings)) == {"net.core.somaxconn", "net.ipv4.tcp_abort_on_overflow"}
+               for cell in cells)
+    fixed = load_scenario(write(tmp_path, GOOD.replace('[server]', '[link]\ndelay_ms = 0\n'
+                                                       'server_input = "-p tcp -j DROP"\n[server]')))
+    assert fixed.link.server_input == "-p tcp -j DROP"
+
+
+@pytest.mark.parametrize("rule, key", [
+    ('"-p tcp -j DROP; reboot"', "matrix.link.server_input[0]"),           # no shell
+    ('"-p tcp --dport 10000"', "matrix.link.server_input[0]"),             # no target
+    ('"-F"', "matrix.link.server_input[0]"),                               # a command, not a rule
+    ('"-t nat -j DROP"', "matrix.link.server_input[0]"),                   # another table
+    ('"-i lo -j DROP"', "matrix.link.server_input[0]"),                    # the interface is sysrec's
+    ('"-p tcp -j REJECT --reject-with \'tcp-reset"', "matrix.link.server_input[0]"),  # unbalanced quote
+    ('3', "matrix.link.server_input[0]"),
+])
+def test_a_bad_firewall_rule_names_its_key(tmp_path, rule, key):
+    text = FIREWALL.replace('"-p tcp -j DROP", ', rule + ", ")
+    message = load_error(tmp_path, text)
+    assert f"key '{key}'" in message and "iptables match and target options" in message
+
+
+def test_a_firewall_rule_needs_a_link(tmp_path):
+    text = FIREWALL.replace('[link]\ndelay_ms = 0\n', '')
+    assert "key 'matrix.link.server_input': expected a [link] table" in load_error(tmp_path, text)
+    text = GOOD.replace('[server]', '[link]\ndelay_ms = 0\nserver_input = "-j DROP | cat"\n[server]')
+    assert "key 'link.server_input'" in load_error(tmp_path, text)

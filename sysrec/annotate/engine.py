@@ -136,6 +136,19 @@ def fd_endpoint(event: Mapping[str, Any]) -> str | None:
     return info.get("yy") or info.get("y") if isinstance(info, dict) else str(info)
 
 
+_INET_ADDR = re.compile(r'^inet_addr\("([0-9.]+)"\)$')
+_HTONS = re.compile(r"^htons\((\d+)\)$")
+
+
+def connect_destination(event: Mapping[str, Any]) -> str | None:
+    """`ADDR:PORT` of an IPv4 connect()'s sockaddr, as listener readings spell it; None otherwise."""
+    args = event.get("args") or []
+    sockaddr = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
+    addr = _INET_ADDR.match(str(sockaddr.get("sin_addr", "")))
+    port = _HTONS.match(str(sockaddr.get("sin_port", "")))
+    return f"{addr.group(1)}:{port.group(1)}" if addr and port else None
+
+
 def socket_port(event: Mapping[str, Any]) -> int | None:
     """The client-side port of the TCP socket a call is about, from its `-yy` endpoint."""
     match = _LOCAL_PORT.match(str(fd_endpoint(event) or ""))
@@ -246,6 +259,8 @@ class Annotator:
         # still answers the handshake even if our first data went out right behind the ACK (curl)
         self._unanswered_final_ack: dict[int, int] = {}
         self._listener_seen = False  # an earlier stop found the scenario's listener in the namespace
+        self._listener_addr: str | None = None   # its "ADDR:PORT" at the last stop that saw it
+        self._destinations: dict[tuple[Any, int], str | None] = {}   # (tgid, fd) → where connect() aimed
         self.last_facts: Facts | None = None
 
     @classmethod
@@ -276,13 +291,22 @@ class Annotator:
     def _flow_of(self, event: Mapping[str, Any], ctx: Mapping[str, Any]) -> dict[str, bool]:
         """Packet evidence for the call's socket; `captured` when the record has packets and the port is known.
 
-        `listener_closed`: the scenario's listener was seen at an earlier stop and is gone at this one.
+        `listener_closed`: the scenario's listener was seen at an earlier stop and is gone at this one;
+        `listening`: it is there at this stop, and this socket was connected to its address.
         """
         evidence: dict[str, bool] = {}
-        if "listener" in ctx:
+        listener = ctx.get("listener")
+        if listener is not None:
             self._listener_seen = True
+            self._listener_addr = str(listener.get("addr")) if isinstance(listener, dict) else None
         elif self._listener_seen and ctx:
             evidence["listener_closed"] = True
+        key = (event.get("tgid"), _first_fd(event.get("args") or []))
+        if event.get("name") == "connect" and key[1] is not None:
+            self._destinations[key] = connect_destination(event)  # type: ignore[index]
+        if listener is not None and self._listener_addr is not None \
+                and self._destinations.get(key) == self._listener_addr:  # type: ignore[arg-type]
+            evidence["listening"] = True
         port = socket_port(event)
         if port is None:
             return evidence
@@ -329,6 +353,8 @@ class Annotator:
                 self._unanswered_final_ack.pop(dport, None)
         client_port = dport if from_server else sport if from_server is False else None
         flow = dict(self.flows.get(client_port, {})) if isinstance(client_port, int) else {}
+        if from_server and self._listener_addr is not None and self._listener_addr.endswith(f":{sport}"):
+            flow["listening"] = True
         return Facts(kind="packet", name="packet", outcome=flags, settings=self.settings,
                      counters_total=dict(self.counters_total), flags=flags,
                      from_server=from_server, retransmit=retransmit, dt_ms=dt_ms, role=role, flow=flow,

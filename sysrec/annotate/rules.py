@@ -19,7 +19,9 @@ Columns:
   `data_acked` (the server acknowledged data we sent: the connection left SYN-RECV on its side);
   from the connect()'s own counter delta: `cookie` (answered with a SYN cookie),
   `syn_queue_full_drop` (SYN dropped on a full SYN queue, no cookies); from the listener readings:
-  `listener_closed` (the scenario's listener was there at an earlier stop and is gone now).
+  `listener_closed` (the scenario's listener was there at an earlier stop and is gone now),
+  `listening` (it is there at this stop and the socket connected to its address; for a packet from
+  the server: it comes from the listener's port while the listener was last seen up).
 - `key`: the event explains the outcome; `--around` and the report's excerpts centre on it.
 Text may use `{dt_ms}` (packets: the time since the packet the text refers to) and `{state}`.
 """
@@ -101,6 +103,10 @@ RULES: tuple[Rule, ...] = (
     Rule("connect-refused", calls=CONNECT, outcome=_s("ECONNREFUSED"), key=True,
          explain="nothing listens on that port: the SYN was answered with RST",
          ref="tcp_v4_send_reset() for a SYN without a socket; tcp_reset() in SYN_SENT sets ECONNREFUSED"),
+    Rule("connect-hostunreach", calls=CONNECT, outcome=_s("EHOSTUNREACH"), key=True,
+         explain="an ICMP host unreachable answered the SYN (a router, or a firewall's REJECT "
+                 "--reject-with icmp-host-unreachable), or no route to the host",
+         ref="tcp_v4_err(): ICMP_HOST_UNREACH → EHOSTUNREACH in SYN_SENT; ip_route_connect() → -EHOSTUNREACH"),
     Rule("connect-no-nscd", calls=CONNECT, outcome=_s("ENOENT"),
          explain="no such socket file: glibc's name lookup asks nscd first and, without it, falls back "
                  "to /etc/hosts and DNS (harmless)",
@@ -183,6 +189,18 @@ RULES: tuple[Rule, ...] = (
     Rule("so-error-reset", calls=SO_ERROR_CALL, outcome=_s("SO_ERROR=ECONNRESET"), key=True,
          explain="SO_ERROR=ECONNRESET: the peer reset the connection",
          ref="tcp_reset(): sk_err = ECONNRESET outside SYN_SENT/CLOSE_WAIT"),
+    Rule("so-error-refused-firewall", calls=SO_ERROR_CALL, outcome=_s("SO_ERROR=ECONNREFUSED"), key=True,
+         flow=(("listening", True),),
+         explain="SO_ERROR=ECONNREFUSED although the listener it aimed at is up: a firewall on the way refused "
+                 "the SYN for it — with a forged RST (REJECT --reject-with tcp-reset) or an ICMP port "
+                 "unreachable (REJECT's default); the packet trace shows which",
+         ref="iptables REJECT: nf_send_reset() → tcp_reset(), or ICMP_PORT_UNREACH → tcp_v4_err(); "
+             "both end SYN_SENT with ECONNREFUSED"),
+    Rule("so-error-hostunreach", calls=SO_ERROR_CALL, outcome=_s("SO_ERROR=EHOSTUNREACH"), key=True,
+         explain="SO_ERROR=EHOSTUNREACH: an ICMP host unreachable answered the SYN (a router, or a firewall's "
+                 "REJECT --reject-with icmp-host-unreachable); in SYN_SENT it ends the attempt at once",
+         ref="tcp_v4_err(): ICMP_HOST_UNREACH → EHOSTUNREACH (icmp_err_convert); SYN_SENT → "
+             "tcp_done_with_error()"),
     Rule("so-error-refused", calls=SO_ERROR_CALL, outcome=_s("SO_ERROR=ECONNREFUSED"), key=True,
          explain="SO_ERROR=ECONNREFUSED: nothing listens on that port; the SYN was answered with RST",
          ref="tcp_v4_send_reset() for a SYN without a socket; tcp_reset() in SYN_SENT sets ECONNREFUSED"),
@@ -301,6 +319,11 @@ RULES: tuple[Rule, ...] = (
          explain="RST from the listener {dt_ms} ms after our final ACK: accept queue full, "
                  "tcp_abort_on_overflow=1",
          ref="tcp_check_req() → embryonic_reset → tcp_v4_send_reset()"),
+    Rule("pkt-rst-refused-firewall", kind="packet", flags=_s("RST|ACK"), from_server=True, role="syn-refused",
+         flow=(("listening", True),), key=True,
+         explain="RST answering our SYN although a listener holds that port: a firewall forged it "
+                 "(REJECT --reject-with tcp-reset); the listener never saw the SYN",
+         ref="iptables REJECT → nf_send_reset()"),
     Rule("pkt-rst-refused", kind="packet", flags=_s("RST|ACK"), from_server=True, role="syn-refused",
          explain="RST answering our SYN: no listener on that port",
          ref="tcp_v4_rcv(): no socket → tcp_v4_send_reset()"),

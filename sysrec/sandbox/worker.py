@@ -21,6 +21,7 @@ import errno
 import json
 import os
 import platform
+import shlex
 import signal
 import time
 import traceback
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sysrec.errors import SysrecError, raise_interrupted
-from sysrec.scenario.model import Cell, PreloadStep, Scenario
+from sysrec.scenario.model import SERVER_INPUT, Cell, PreloadStep, Scenario
 from sysrec.sandbox import procs
 from sysrec.sandbox.netns import enter_private_netns, entered, netns_id, open_netns, setns
 from sysrec.sandbox.sockets import is_listening, listener_info
@@ -132,16 +133,18 @@ def run_in_sandbox(job: RunJob) -> dict[str, Any]:
     """Set up the namespace, start server and preload steps, trace the client, tear down."""
     initial_netns = netns_id()
     enter_private_netns()
-    write_sysctls(job.cell.settings, initial_netns=initial_netns)
+    write_sysctls(_sysctls(job.cell.settings), initial_netns=initial_netns)
     scenario = job.scenario
     started: list[procs.Started] = []
     tracer_pid = None
     link = None
+    firewall = None
     client_host = None
     try:
         if scenario.link is not None:
             client_host = _build_client_host(job, initial_netns)
             link = _start_link(scenario, client_host.server_if)
+            firewall = _add_firewall(job, client_host.server_if)
         listener = scenario.server.ready_listen if scenario.server else None
         if scenario.server is not None:
             _start_server(job, started)
@@ -156,6 +159,11 @@ def run_in_sandbox(job: RunJob) -> dict[str, Any]:
         if tracer_pid is not None:
             _stop_tracer(tracer_pid)
         procs.stop_all(started)
+        if firewall is not None:
+            try:
+                firewall.remove()
+            except Exception:  # the namespace goes away with the worker anyway
+                traceback.print_exc()
         if link is not None:
             try:
                 link.stop()
@@ -173,11 +181,32 @@ def _build_client_host(job: RunJob, initial_netns: str) -> ClientHost:
     host = build_client_host()
     try:
         with entered(host.netns_fd):
-            write_sysctls(job.cell.settings, initial_netns=initial_netns)
+            write_sysctls(_sysctls(job.cell.settings), initial_netns=initial_netns)
     except BaseException:
         host.close()
         raise
     return host
+
+
+def _sysctls(settings: dict[str, Any]) -> dict[str, Any]:
+    """A cell's settings without its firewall rule (`link.server_input`), which is no sysctl."""
+    return {name: value for name, value in settings.items() if name != SERVER_INPUT}
+
+
+def _add_firewall(job: RunJob, interface: str) -> Any:
+    """The cell's (or the link's) iptables rule for what reaches the server through `interface`."""
+    scenario = job.scenario
+    assert scenario.link is not None
+    text = job.cell.settings.get(SERVER_INPUT, scenario.link.server_input)
+    if text is None:
+        return None
+    from sysrec.link import LinkError
+    from sysrec.link.firewall import add_input_rule
+    key = f"matrix.{SERVER_INPUT}" if SERVER_INPUT in job.cell.settings else "link.server_input"
+    try:
+        return add_input_rule(interface, tuple(shlex.split(str(text))))
+    except LinkError as err:
+        raise SysrecError(f"{scenario.path}: key '{key}': {err}") from None
 
 
 def _start_link(scenario: Scenario, interface: str) -> Any:

@@ -62,6 +62,9 @@ class PreloadStep:
     timeout: float
 
 
+SERVER_INPUT = "link.server_input"   # the one [matrix] key that is not a sysctl: a firewall rule per cell
+
+
 @dataclass(frozen=True)
 class Link:
     """`[link]`: every packet leaving loopback is held `delay_ms` (and dropped with `loss`)."""
@@ -69,6 +72,9 @@ class Link:
     delay_ms: float
     loss: float
     seed: int | None
+    # iptables options (match and target) for the server's INPUT chain on its veth end: a firewall
+    # between the hosts; a `[matrix] "link.server_input"` axis replaces it per cell
+    server_input: str | None = None
 
 
 @dataclass(frozen=True)

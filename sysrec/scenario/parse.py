@@ -14,7 +14,7 @@ from typing import Any
 from sysrec.errors import InputError
 from sysrec.scenario.hosts import addresses, expand
 from sysrec.scenario.model import (
-    OPERATORS, Client, Command, Comparison, Expectation, Link, Matcher, PreloadStep, Requires, Scenario,
+    OPERATORS, SERVER_INPUT, Client, Command, Comparison, Expectation, Link, Matcher, PreloadStep, Requires, Scenario,
     Server,
     SysctlValue,
 )
@@ -23,7 +23,14 @@ TOP_KEYS = {"name", "description", "sysctl", "matrix", "server", "preload", "cli
 REQUIRES_KEYS = {"sysctls", "optional", "privilege"}
 PRIVILEGES = ("user", "root")
 ABSENT = "absent"   # the value an optional sysctl has in a cell on a kernel without it
-LINK_KEYS = {"delay_ms", "loss", "seed"}
+LINK_KEYS = {"delay_ms", "loss", "seed", "server_input"}
+# iptables options that would leave the server's INPUT chain or touch other rules: the rule text is
+# appended to `iptables -I INPUT 1 -i veth-server`, so it may only match and pick a target.
+_RULE_COMMANDS = {"-t", "--table", "-A", "--append", "-I", "--insert", "-D", "--delete", "-R", "--replace",
+                  "-F", "--flush", "-X", "--delete-chain", "-N", "--new-chain", "-P", "--policy", "-Z",
+                  "--zero", "-E", "--rename-chain", "-L", "--list", "-S", "--list-rules", "-i",
+                  "--in-interface", "-M", "--modprobe"}
+_RULE_WORD = re.compile(r"^[A-Za-z0-9_.:,/!+-]+$")
 SERVER_KEYS = {"command", "probe", "args", "ready", "start_timeout"}
 READY_KEYS = {"listen", "delay"}
 PRELOAD_KEYS = {"command", "probe", "args", "keep", "until_queue", "delay", "timeout"}
@@ -113,10 +120,18 @@ def parse_scenario(data: dict[str, Any], path: str, *, check_programs: bool = Tr
         raise ctx.error("matrix", "a table of sysctl = [values]", matrix_raw)
     matrix: list[tuple[str, tuple[SysctlValue, ...]]] = []
     for key, values in flatten_dotted(matrix_raw).items():
-        _check_sysctl_name(ctx, f"matrix.{key}", key)
+        if key == SERVER_INPUT:
+            if "link" not in data:
+                raise ctx.error(f"matrix.{key}", "a [link] table alongside (the rule sits on the server's "
+                                "end of its veth pair)", show_got=False)
+        else:
+            _check_sysctl_name(ctx, f"matrix.{key}", key)
         if not isinstance(values, list) or not values:
             raise ctx.error(f"matrix.{key}", "a non-empty list of values", values)
         axis = tuple(_sysctl_value(ctx, f"matrix.{key}[{i}]", v) for i, v in enumerate(values))
+        if key == SERVER_INPUT:
+            for i, rule in enumerate(axis):
+                server_input_rule(ctx, f"matrix.{key}[{i}]", rule)
         _distinct_cell_names(ctx, key, axis)
         matrix.append((key, axis))
         if key in dict(sysctl):
@@ -211,7 +226,29 @@ def _link(ctx: _Ctx, raw: Any) -> Link:
     seed = raw.get("seed")
     if seed is not None and not _is_int(seed):
         raise ctx.error("link.seed", "an integer", seed)
-    return Link(delay_ms=float(delay), loss=float(loss), seed=seed)
+    server_input = None
+    if "server_input" in raw:
+        server_input = raw["server_input"]
+        server_input_rule(ctx, "link.server_input", server_input)
+    return Link(delay_ms=float(delay), loss=float(loss), seed=seed, server_input=server_input)
+
+
+def server_input_rule(ctx: _Ctx, key: str, raw: Any) -> tuple[str, ...]:
+    """`"-p tcp --dport 10000 -j REJECT --reject-with tcp-reset"` → iptables arguments. Run as an
+    argument list (no shell), so only plain words pass, and only a match and a target: the rule is
+    inserted in the server's INPUT chain for its veth end, nowhere else."""
+    expected = ("iptables match and target options for the server's INPUT chain, such as "
+                "\"-p tcp --dport 10000 -j REJECT --reject-with tcp-reset\"")
+    if not isinstance(raw, str):
+        raise ctx.error(key, expected, raw)
+    try:
+        words = tuple(shlex.split(raw))
+    except ValueError:
+        raise ctx.error(key, expected, raw) from None
+    bad = [w for w in words if not _RULE_WORD.match(w) or w in _RULE_COMMANDS]
+    if bad or not words or ("-j" not in words and "--jump" not in words):
+        raise ctx.error(key, expected + (f" ({bad[0]!r} is not allowed)" if bad else ", with -j TARGET"), raw)
+    return words
 
 
 def _preload(ctx: _Ctx, raw: dict[str, Any], key: str, check_programs: bool) -> PreloadStep:
