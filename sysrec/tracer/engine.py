@@ -185,6 +185,7 @@ class Tracer:
         self.other_children: dict[int, int] = {}
         self.children_before: set[int] = set()
         self.killed: set[int] = set()
+        self.victims: set[int] = set()  # every process killed at the end, watched until it is gone
         self.info: Any = None  # ptrace_ops.SyscallInfoReader, once python-ptrace is loaded
         self.resume_idle = A.PTRACE_CONT if self.use_seccomp else A.PTRACE_SYSCALL
         # A call's exit event goes to the sink after the tracee is resumed: everything is read
@@ -231,7 +232,7 @@ class Tracer:
                 timer.daemon = True
                 timer.start()
             self._loop()
-            if self.killed:
+            if self.killed or self.victims:
                 self._reap_killed()
             failure = spawned.exec_error() if not main.execd else None
             if failure and self.end_reason is None:
@@ -328,6 +329,7 @@ class Tracer:
             except OSError:
                 pass
         self.killed |= victims - set(self.tasks)
+        self.victims |= victims - {self.main_pid}
 
     def _reap_killed(self) -> None:
         """Reap the untraced processes we killed that ended up as our children (re-parented),
@@ -341,16 +343,20 @@ class Tracer:
                     os.waitpid(pid, A.WALL)
                 except ChildProcessError:
                     pass
+        watch = set(self.victims)
         deadline = time.monotonic() + 2.0
         while time.monotonic() < deadline:
-            left = _children_of(me) - self.children_before - {self.main_pid}
-            if not left:
+            watch |= _children_of(me) - self.children_before - {self.main_pid}
+            for pid in list(watch):
+                if _parent_of(pid) == me:  # ours now (its parent died first): reap it
+                    try:
+                        os.waitpid(pid, A.WALL | os.WNOHANG)
+                    except ChildProcessError:
+                        pass
+                if not os.path.exists(f"/proc/{pid}"):
+                    watch.discard(pid)
+            if not watch:
                 return
-            for pid in left:
-                try:
-                    os.waitpid(pid, A.WALL | os.WNOHANG)
-                except ChildProcessError:
-                    pass
             time.sleep(0.005)
 
     def _drain(self) -> None:
