@@ -1,0 +1,229 @@
+"""`sysrec trace -p PID` against `strace -p PID` (6.1) on running programs: the same lines (the
+oracle suite's normalisation), the same attach/detach notes (with sysrec's prefix), the
+processes left running after Ctrl-C, strace's messages for pids that cannot be traced."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.test_oracle import joined, normalize
+
+pytestmark = [pytest.mark.kernel]
+
+SYSREC = [sys.executable, "-m", "sysrec"]
+PY = [sys.executable, "-I", "-S", "-B", "-c"]
+TRACE_SET = "read,write,openat,close,getuid,exit_group"
+
+# Blocks in read(0) until the test writes a line; then makes a fixed series of calls and exits 3.
+ONE_SHOT = r"""
+import os
+os.read(0, 100)
+os.write(1, b"go\n")
+fd = os.open("/dev/null", os.O_RDONLY)
+os.close(fd)
+os.getuid()
+os._exit(3)
+"""
+
+# Two threads and the main one, each blocked in read() on its own pipe until the line arrives.
+THREADED = r"""
+import os, threading
+pipes = [os.pipe() for _ in range(2)]
+def worker(n):
+    r = pipes[n][0]
+    os.read(r, 10)
+    os.write(1, b"thread %d\n" % n)
+threads = [threading.Thread(target=worker, args=(n,)) for n in range(2)]
+for t in threads: t.start()
+os.read(0, 100)
+for n in range(2):
+    os.write(pipes[n][1], b"x")
+    threads[n].join()
+os._exit(0)
+"""
+
+LOOP = r"""
+import os, time
+i = 0
+while True:
+    os.write(1, b"tick %d\n" % i)
+    i += 1
+    time.sleep(0.05)
+"""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _tools():
+    if shutil.which("strace") is None:
+        pytest.skip("strace not installed")
+
+
+def _tool(name: str) -> list[str]:
+    return ["strace"] if name == "strace" else [*SYSREC, "trace"]
+
+
+def _wait_for(path: Path, text: str, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists() and text in path.read_text(errors="replace"):
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"{text!r} never appeared in {path}: {path.read_text(errors='replace')!r}")
+
+
+def _attach_run(tool: str, program: str, flags: list[str], tmp_path: Path) -> tuple[int, list[str], list[str]]:
+    """Start `program` (blocked on stdin), attach `tool` with -p, release the program, wait for
+    both; returns the tool's exit status, trace lines (-o file) and stderr lines."""
+    out, err = tmp_path / f"{tool}.out", tmp_path / f"{tool}.err"
+    target = subprocess.Popen([*PY, program], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    try:
+        time.sleep(0.3)  # the program reaches its blocking read
+        with open(err, "w") as err_fh:
+            tracer = subprocess.Popen([*_tool(tool), "-o", str(out), *flags, "-p", str(target.pid)],
+                                      stderr=err_fh, cwd=Path(__file__).parent.parent)
+            _wait_for(err, "attached")
+            time.sleep(0.2)  # the tracer's loop is running
+            target.stdin.write(b"go\n")
+            target.stdin.close()
+            code = tracer.wait(timeout=30)
+        target.wait(timeout=10)
+    finally:
+        if target.poll() is None:
+            target.kill()
+            target.wait()
+    return code, out.read_text().splitlines(), err.read_text().splitlines()
+
+
+def _notes(lines: list[str], pid_map: dict[str, str]) -> list[str]:
+    """Attach/detach notes with the program prefix dropped and pids numbered by appearance."""
+    notes = []
+    for line in lines:
+        prog, _, rest = line.partition(": ")
+        if prog in ("strace", "sysrec") and rest.startswith("Process "):
+            words = rest.split()
+            words[1] = pid_map.setdefault(words[1], f"P{len(pid_map)}")
+            notes.append(" ".join(words))
+    return notes
+
+
+def test_attached_process_that_exits_ends_the_trace(tmp_path):
+    s_code, s_lines, s_err = _attach_run("strace", ONE_SHOT, ["-e", f"trace={TRACE_SET}"], tmp_path)
+    r_code, r_lines, r_err = _attach_run("sysrec", ONE_SHOT, ["-e", f"trace={TRACE_SET}"], tmp_path)
+    assert any(line.startswith("write(1, \"go\\n\"") for line in s_lines), s_lines
+    assert normalize(r_lines) == normalize(s_lines)
+    assert r_lines[-1] == s_lines[-1] == "+++ exited with 3 +++"
+    assert r_code == s_code == 0
+    assert _notes(r_err, {}) == _notes(s_err, {}) == ["Process P0 attached"]
+
+
+def test_record_re_renders_the_attached_trace(tmp_path):
+    record = tmp_path / "attach.jsonl"
+    _, lines, _ = _attach_run("sysrec", ONE_SHOT, ["-e", f"trace={TRACE_SET}", "--record", str(record)], tmp_path)
+    shown = subprocess.run([*SYSREC, "show", str(record)], capture_output=True, text=True, check=True)
+    assert shown.stdout.splitlines() == lines
+
+
+def test_every_thread_with_f(tmp_path):
+    flags = ["-f", "-e", "trace=read,write"]
+    s_code, s_lines, s_err = _attach_run("strace", THREADED, flags, tmp_path)
+    r_code, r_lines, r_err = _attach_run("sysrec", THREADED, flags, tmp_path)
+    assert sum("thread " in line for line in s_lines) == 2, s_lines
+    assert joined(r_lines) == joined(s_lines)
+    assert r_code == s_code == 0
+    assert _notes(r_err, {}) == _notes(s_err, {}) == ["Process P0 attached with 3 threads"]
+
+
+def _interrupt(tool: str, tmp_path: Path) -> tuple[int, list[str], int, Path]:
+    out, err = tmp_path / f"{tool}.loop.out", tmp_path / f"{tool}.loop.err"
+    ticks = tmp_path / f"{tool}.ticks"
+    with open(ticks, "wb") as ticks_fh:
+        target = subprocess.Popen([*PY, LOOP], stdout=ticks_fh)
+    try:
+        with open(err, "w") as err_fh:
+            tracer = subprocess.Popen([*_tool(tool), "-o", str(out), "-e", "trace=write", "-p", str(target.pid)],
+                                      stderr=err_fh, cwd=Path(__file__).parent.parent)
+            _wait_for(err, "attached")
+            time.sleep(0.5)  # a few ticks traced (strace's -o file is written in blocks: not polled)
+            tracer.send_signal(signal.SIGINT)
+            code = tracer.wait(timeout=20)
+        traced = out.read_text().splitlines()
+        assert target.poll() is None, "the program did not survive the detach"
+        before = ticks.read_text().count("tick")
+        time.sleep(0.4)
+        assert ticks.read_text().count("tick") > before + 2, "the program stopped running"
+        assert target.poll() is None
+        os.kill(target.pid, 0)
+    finally:
+        target.kill()
+        target.wait()
+    return code, traced, target.pid, err
+
+
+def test_ctrl_c_detaches_and_leaves_the_program_running(tmp_path):
+    s_code, s_lines, s_pid, s_err = _interrupt("strace", tmp_path)
+    r_code, r_lines, r_pid, r_err = _interrupt("sysrec", tmp_path)
+    # strace dies of the signal it got (a shell shows 130); sysrec exits 128+N, as when it spawns
+    assert s_code == -signal.SIGINT
+    assert r_code == 128 + signal.SIGINT
+    assert r_lines and all(line.startswith("write(1, \"tick ") for line in r_lines if "<detached" not in line)
+    assert _notes(r_err.read_text().splitlines(), {}) == _notes(s_err.read_text().splitlines(), {}) \
+        == ["Process P0 attached", "Process P0 detached"]
+
+
+@pytest.mark.parametrize("pid", ["999999999", "0", "abc", "1,x"])
+def test_pids_that_cannot_be_traced(pid):
+    strace = subprocess.run(["strace", "-p", pid], capture_output=True, text=True)
+    sysrec = subprocess.run([*SYSREC, "trace", "-p", pid], capture_output=True, text=True)
+    assert strace.returncode == 1
+    assert sysrec.returncode == 2  # bad input (README: exit codes)
+    assert sysrec.stderr.replace("sysrec: ", "strace: ") == strace.stderr
+    assert "Traceback" not in sysrec.stderr
+
+
+def _two_targets_run(tool: str, tmp_path: Path, record: Path | None = None) -> tuple[int, list[str], list[str]]:
+    """Two programs blocked on stdin, attached with one comma list, released one after the other."""
+    out, err = tmp_path / f"{tool}.two.out", tmp_path / f"{tool}.two.err"
+    targets = [subprocess.Popen([*PY, ONE_SHOT], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+               for _ in range(2)]
+    try:
+        time.sleep(0.3)
+        extra = ["--record", str(record)] if record is not None else []
+        with open(err, "w") as err_fh:
+            tracer = subprocess.Popen([*_tool(tool), "-o", str(out), "-e", f"trace={TRACE_SET}", *extra,
+                                       "-p", f"{targets[0].pid},{targets[1].pid}"],
+                                      stderr=err_fh, cwd=Path(__file__).parent.parent)
+            _wait_for(err, f"Process {targets[1].pid} attached")
+            time.sleep(0.2)
+            for target in targets:
+                target.stdin.write(b"go\n")
+                target.stdin.close()
+                target.wait(timeout=10)
+            code = tracer.wait(timeout=30)
+    finally:
+        for target in targets:
+            if target.poll() is None:
+                target.kill()
+                target.wait()
+    return code, out.read_text().splitlines(), err.read_text().splitlines()
+
+
+def test_comma_list_of_pids_prefixes_the_lines(tmp_path):
+    s_code, s_lines, s_err = _two_targets_run("strace", tmp_path)
+    record = tmp_path / "two.jsonl"
+    r_code, r_lines, r_err = _two_targets_run("sysrec", tmp_path, record)
+    # -o: "PID " prefixes; the two reads' entries interleave in either order
+    assert all(line.split()[0].isdigit() for line in s_lines), s_lines
+    assert all(line.split()[0].isdigit() for line in r_lines), r_lines
+    assert joined(r_lines) == joined(s_lines)
+    assert r_code == s_code == 0
+    assert _notes(r_err, {}) == _notes(s_err, {}) == ["Process P0 attached", "Process P1 attached"]
+    shown = subprocess.run([*SYSREC, "show", str(record)], capture_output=True, text=True, check=True)
+    assert shown.stdout.splitlines() == r_lines
