@@ -227,3 +227,37 @@ def test_comma_list_of_pids_prefixes_the_lines(tmp_path):
     assert _notes(r_err, {}) == _notes(s_err, {}) == ["Process P0 attached", "Process P1 attached"]
     shown = subprocess.run([*SYSREC, "show", str(record)], capture_output=True, text=True, check=True)
     assert shown.stdout.splitlines() == r_lines
+
+
+# Blocks on stdin, then runs a child (followed with -f) and exits 4.
+FORKING = r"""
+import os, subprocess
+os.read(0, 100)
+subprocess.run(["/bin/true"])
+os._exit(4)
+"""
+
+
+@pytest.mark.parametrize("quiet", [[], ["-q"]])
+def test_f_follows_new_children_and_q_hides_the_notes(tmp_path, quiet):
+    flags = [*quiet, "-f", "-e", "trace=execve,exit_group"]
+    s_code, s_lines, s_err = _attach_run("strace", FORKING, flags, tmp_path) if not quiet else (0, [], [])
+    r_code, r_lines, r_err = _attach_run("sysrec", FORKING, flags, tmp_path) if not quiet else (0, [], [])
+    if quiet:  # nothing to wait for on stderr: run both by hand
+        for tool in ("strace", "sysrec"):
+            target = subprocess.Popen([*PY, FORKING], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+            time.sleep(0.3)
+            tracer = subprocess.Popen([*_tool(tool), "-o", str(tmp_path / "q.out"), *flags, "-p", str(target.pid)],
+                                      stderr=subprocess.PIPE, text=True, cwd=Path(__file__).parent.parent)
+            time.sleep(0.5)
+            target.stdin.write(b"go\n")
+            target.stdin.close()
+            _, err = tracer.communicate(timeout=30)
+            target.wait(timeout=10)
+            assert err == "" and tracer.returncode == 0, (tool, err)
+            assert "+++ exited with 4 +++" in (tmp_path / "q.out").read_text()
+        return
+    assert joined(r_lines) == joined(s_lines)
+    assert any("execve(\"/bin/true\"" in line for line in s_lines)
+    assert r_code == s_code == 0
+    assert _notes(r_err, {}) == _notes(s_err, {}) == ["Process P0 attached", "Process P1 attached"]

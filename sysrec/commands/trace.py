@@ -193,7 +193,9 @@ def main(ns: argparse.Namespace) -> int:
             preload = ("sysrec.render.strace_text", "sysrec.render.filters", *(("json",) if writer is not None else ()))
             if pids is not None:
                 from sysrec.tracer.attach import attach
-                result = attach(pids, options, sink, note=_note, preload=preload,
+                quiet_attach = quals.quiet is not None and "attach" in quals.quiet  # -q, -e quiet=attach
+                result = attach(pids, options, sink, note=(lambda _text: None) if quiet_attach else _note,
+                                preload=preload,
                                 context_hook=outopts.io_capture_hook(quals),
                                 annotate_fds=path_filter is not None, inject=injector)
             else:

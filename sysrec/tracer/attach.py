@@ -140,6 +140,21 @@ class Attacher(Tracer):
         except ProcessLookupError:
             pass
 
+    def _spawned(self, parent: _Task, event: int) -> None:
+        """-f: strace's `Process N attached` for each new child or thread it follows."""
+        known = set(self.tasks)
+        super()._spawned(parent, event)
+        if not self.opts.follow:
+            return
+        for tid in self.tasks.keys() - known:
+            self.note(f"Process {tid} attached")
+
+    def _adopt(self, pid: int) -> _Task:
+        task = super()._adopt(pid)
+        if self.opts.follow:
+            self.note(f"Process {pid} attached")
+        return task
+
     # ---- end ------------------------------------------------------------------------------
     def _on_signal(self, signum: int, _frame: object) -> None:
         if self.end_reason is None:
