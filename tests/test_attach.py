@@ -141,7 +141,7 @@ def test_every_thread_with_f(tmp_path):
     assert _notes(r_err, {}) == _notes(s_err, {}) == ["Process P0 attached with 3 threads"]
 
 
-def _interrupt(tool: str, tmp_path: Path) -> tuple[int, list[str], int, Path]:
+def _interrupt(tool: str, tmp_path: Path, signum: int = signal.SIGINT) -> tuple[int, list[str], int, Path]:
     out, err = tmp_path / f"{tool}.loop.out", tmp_path / f"{tool}.loop.err"
     ticks = tmp_path / f"{tool}.ticks"
     with open(ticks, "wb") as ticks_fh:
@@ -152,7 +152,7 @@ def _interrupt(tool: str, tmp_path: Path) -> tuple[int, list[str], int, Path]:
                                       stderr=err_fh, cwd=Path(__file__).parent.parent)
             _wait_for(err, "attached")
             time.sleep(0.5)  # a few ticks traced (strace's -o file is written in blocks: not polled)
-            tracer.send_signal(signal.SIGINT)
+            tracer.send_signal(signum)
             code = tracer.wait(timeout=20)
         traced = out.read_text().splitlines()
         assert target.poll() is None, "the program did not survive the detach"
@@ -167,12 +167,13 @@ def _interrupt(tool: str, tmp_path: Path) -> tuple[int, list[str], int, Path]:
     return code, traced, target.pid, err
 
 
-def test_ctrl_c_detaches_and_leaves_the_program_running(tmp_path):
-    s_code, s_lines, s_pid, s_err = _interrupt("strace", tmp_path)
-    r_code, r_lines, r_pid, r_err = _interrupt("sysrec", tmp_path)
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_detaches_and_leaves_the_program_running(tmp_path, signum):
+    s_code, s_lines, s_pid, s_err = _interrupt("strace", tmp_path, signum)
+    r_code, r_lines, r_pid, r_err = _interrupt("sysrec", tmp_path, signum)
     # strace dies of the signal it got (a shell shows 130); sysrec exits 128+N, as when it spawns
-    assert s_code == -signal.SIGINT
-    assert r_code == 128 + signal.SIGINT
+    assert s_code == -signum
+    assert r_code == 128 + signum
     assert r_lines and all(line.startswith("write(1, \"tick ") for line in r_lines if "<detached" not in line)
     assert _notes(r_err.read_text().splitlines(), {}) == _notes(s_err.read_text().splitlines(), {}) \
         == ["Process P0 attached", "Process P0 detached"]
@@ -261,3 +262,14 @@ def test_f_follows_new_children_and_q_hides_the_notes(tmp_path, quiet):
     assert any("execve(\"/bin/true\"" in line for line in s_lines)
     assert r_code == s_code == 0
     assert _notes(r_err, {}) == _notes(s_err, {}) == ["Process P0 attached", "Process P1 attached"]
+
+
+def test_without_f_only_the_given_thread(tmp_path):
+    flags = ["-e", "trace=read,write"]
+    s_code, s_lines, s_err = _attach_run("strace", THREADED, flags, tmp_path)
+    r_code, r_lines, r_err = _attach_run("sysrec", THREADED, flags, tmp_path)
+    assert not any("thread " in line for line in s_lines), s_lines  # the workers' writes are not traced
+    assert any(line.startswith("read(0, ") for line in s_lines), s_lines
+    assert normalize(r_lines) == normalize(s_lines)
+    assert r_code == s_code == 0
+    assert _notes(r_err, {}) == _notes(s_err, {}) == ["Process P0 attached"]

@@ -15,7 +15,6 @@ The spawn path's loop is reused as is (Tracer); only the start and the end diffe
 from __future__ import annotations
 
 import os
-import signal
 from collections.abc import Callable, Sequence
 
 from sysrec.errors import InputError, SysrecError
@@ -170,19 +169,12 @@ class Attacher(Tracer):
         self._on_signal(0, None)
         self.end_reason = "timeout"
 
-    def _stop_tracing(self, task: _Task) -> None:
-        """Detach at this stop; a signal it was about to get is handed back with the detach."""
-        status_sig = 0
-        try:
-            from sysrec.tracer import ptrace_ops
-            raw = ptrace_ops.get_siginfo(task.tid)
-            if raw is not None:
-                status_sig = int.from_bytes(raw[:4], "little", signed=True)
-        except Exception:
-            status_sig = 0
-        if status_sig in (signal.SIGTRAP, signal.SIGSTOP) or not 0 < status_sig < 65:
-            status_sig = 0  # our interrupt's trap or a group-stop: nothing to hand on
-        self._detach(task, status_sig)
+    def _stop_tracing(self, task: _Task, status: int) -> None:
+        """Detach at this stop; a signal it was about to get (a signal-delivery stop: no event,
+        not a syscall-stop) is handed back with the detach, so that it is not lost."""
+        sig = (status >> 8) & 0xFF
+        pending = sig if status >> 16 == 0 and sig != A.SYSCALL_TRAP else 0
+        self._detach(task, pending)
 
     def _detach(self, task: _Task, sig: int = 0) -> None:
         if self.open_task is task and task.in_call and task.state is not None:

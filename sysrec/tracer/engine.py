@@ -404,7 +404,7 @@ class Tracer:
                 if task is None:
                     task = self._adopt(pid)
                 if self.end_reason is not None:
-                    self._stop_tracing(task)
+                    self._stop_tracing(task, status)
                     continue
                 sig = (status >> 8) & 0xFF
                 if sig == syscall_trap:
@@ -419,7 +419,7 @@ class Tracer:
             else:
                 self._reap(pid, status)
 
-    def _stop_tracing(self, task: _Task) -> None:
+    def _stop_tracing(self, task: _Task, status: int) -> None:
         """A stop after the trace was ended (signal, timeout): the program is killed
         (sysrec.tracer.attach detaches instead)."""
         self._kill_all()
