@@ -179,12 +179,14 @@ def test_ctrl_c_detaches_and_leaves_the_program_running(tmp_path, signum):
         == ["Process P0 attached", "Process P0 detached"]
 
 
-@pytest.mark.parametrize("pid", ["999999999", "0", "abc", "1,x"])
-def test_pids_that_cannot_be_traced(pid):
+@pytest.mark.parametrize(("pid", "code"), [("999999999", 2), ("0", 2), ("abc", 2), ("1,x", 2), ("1,,2", 2),
+                                         (" 1", 2), ("-3", 2), ("1", 1), ("+1", 1)])
+def test_pids_that_cannot_be_traced(pid, code):
     strace = subprocess.run(["strace", "-p", pid], capture_output=True, text=True)
     sysrec = subprocess.run([*SYSREC, "trace", "-p", pid], capture_output=True, text=True)
     assert strace.returncode == 1
-    assert sysrec.returncode == 2  # bad input (README: exit codes)
+    # bad input (no such pid, not a pid) 2; a pid that may not be traced (init: EPERM) 1
+    assert sysrec.returncode == code
     assert sysrec.stderr.replace("sysrec: ", "strace: ") == strace.stderr
     assert "Traceback" not in sysrec.stderr
 
@@ -273,3 +275,51 @@ def test_without_f_only_the_given_thread(tmp_path):
     assert normalize(r_lines) == normalize(s_lines)
     assert r_code == s_code == 0
     assert _notes(r_err, {}) == _notes(s_err, {}) == ["Process P0 attached"]
+
+
+def test_own_pid_is_refused():
+    """strace's answer to -p with its own pid (its text, from strace.c)."""
+    code = "import os, sys; from sysrec.cli import main; sys.argv[1:] = ['trace', '-p', str(os.getpid())]; main()"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=Path(__file__).parent.parent)
+    assert run.stderr == "sysrec: I'm sorry, I can't let you do that, Dave.\n"
+    assert run.returncode == 2
+
+
+# Blocks in libc's read(0) (not Python's, which retries EINTR itself) and reports what it got.
+RAW_READ = r"""
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+buf = ctypes.create_string_buffer(100)
+n = libc.read(0, buf, 100)
+os.write(2, b"read %d errno %d\n" % (n, ctypes.get_errno()))
+"""
+
+
+def test_detach_does_not_interrupt_a_blocked_call(tmp_path):
+    """Ctrl-C while the program waits in read(): after the detach the call goes on waiting and
+    returns the data, not EINTR."""
+    result = tmp_path / "result"
+    with open(result, "w") as result_fh:
+        target = subprocess.Popen([*PY, RAW_READ], stdin=subprocess.PIPE, stderr=result_fh)
+    try:
+        time.sleep(0.3)
+        err = tmp_path / "err"
+        with open(err, "w") as err_fh:
+            tracer = subprocess.Popen([*SYSREC, "trace", "-p", str(target.pid)], stderr=err_fh,
+                                      cwd=Path(__file__).parent.parent)
+            _wait_for(err, "attached")
+            time.sleep(0.3)
+            tracer.send_signal(signal.SIGINT)
+            assert tracer.wait(timeout=20) == 128 + signal.SIGINT
+        assert "detached" in err.read_text()
+        time.sleep(0.2)
+        assert target.poll() is None, "the program ended when detached"
+        target.stdin.write(b"go\n")
+        target.stdin.close()
+        assert target.wait(timeout=10) == 0
+    finally:
+        if target.poll() is None:
+            target.kill()
+            target.wait()
+    assert result.read_text() == "read 3 errno 0\n"

@@ -86,6 +86,8 @@ def _attach_pids(ns: argparse.Namespace) -> list[int] | None:
         return None
     from sysrec.tracer.attach import parse_pids
     pids = parse_pids(ns.attach)
+    if not pids:  # -p '': nothing to attach to, nothing to run
+        raise InputError("must have PROG [ARGS] or -p PID")
     if [c for c in ns.cmd if c != "--"]:
         raise InputError("trace: -p PID and a command cannot be combined")
     return pids

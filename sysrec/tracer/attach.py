@@ -30,22 +30,33 @@ Note = Callable[[str], None]
 
 
 def parse_pids(values: Sequence[str]) -> list[int]:
-    """-p values (repeatable, each a comma or space separated list) as pids, in order, once each;
-    strace's message for anything that is not a positive pid."""
+    """-p values (repeatable, each a list split at commas, spaces, tabs or newlines, so that
+    `pidof`/`pgrep` output works) as pids, in order, once each; strace's messages for anything
+    that is not a positive pid, and for sysrec's own."""
     pids: list[int] = []
     for value in values:
-        for item in value.replace(",", " ").split():
-            try:
-                pid = int(item, 10)
-            except ValueError:
-                pid = 0
-            if pid <= 0 or not item.isdigit():
+        rest = value
+        while rest:
+            item, delim, rest = _split_first(rest)
+            digits = item[1:] if item.startswith("+") else item  # strtol's sign
+            pid = int(digits) if digits.isdigit() and digits.isascii() else 0
+            if pid <= 0:
                 raise InputError(f"Invalid process id: '{item}'")
+            if pid == os.getpid():
+                raise InputError("I'm sorry, I can't let you do that, Dave.")
             if pid not in pids:
                 pids.append(pid)
-    if not pids:
-        raise InputError(f"Invalid process id: '{values[0] if values else ''}'")
+            if not delim:
+                break
     return pids
+
+
+def _split_first(text: str) -> tuple[str, str, str]:
+    """The text up to the first -p list separator, the separator ('' at the end), the rest."""
+    for i, ch in enumerate(text):
+        if ch in ",\n\t ":
+            return text[:i], ch, text[i + 1:]
+    return text, "", ""
 
 
 def _threads_of(pid: int) -> list[int]:
