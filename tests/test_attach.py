@@ -323,3 +323,32 @@ def test_detach_does_not_interrupt_a_blocked_call(tmp_path):
             target.kill()
             target.wait()
     assert result.read_text() == "read 3 errno 0\n"
+
+
+def test_detached_inside_a_call_ends_its_line_as_strace(tmp_path):
+    """One program asleep in clock_nanosleep (an absolute deadline: the same text for both
+    tools), attached and detached by strace, then by sysrec: `... <detached ...>` alike, and the
+    record shows it again."""
+    target = subprocess.Popen([*PY, "import time; time.sleep(60)"])
+    try:
+        time.sleep(0.3)
+        texts = {}
+        for tool in ("strace", "sysrec"):
+            out, err = tmp_path / f"{tool}.out", tmp_path / f"{tool}.err"
+            extra = ["--record", str(tmp_path / "sleep.jsonl")] if tool == "sysrec" else []
+            with open(err, "w") as err_fh:
+                tracer = subprocess.Popen([*_tool(tool), "-o", str(out), *extra, "-p", str(target.pid)],
+                                          stderr=err_fh, cwd=Path(__file__).parent.parent)
+                _wait_for(err, "attached")
+                time.sleep(0.3)
+                tracer.send_signal(signal.SIGINT)
+                tracer.wait(timeout=20)
+            texts[tool] = out.read_text()
+            assert target.poll() is None
+    finally:
+        target.kill()
+        target.wait()
+    assert texts["strace"].startswith("clock_nanosleep(") and texts["strace"].endswith(" <detached ...>\n")
+    assert texts["sysrec"] == texts["strace"]
+    shown = subprocess.run([*SYSREC, "show", str(tmp_path / "sleep.jsonl")], capture_output=True, text=True, check=True)
+    assert shown.stdout == texts["sysrec"]
