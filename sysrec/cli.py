@@ -145,6 +145,13 @@ def _add_inject_options(p: argparse.ArgumentParser) -> None:
                    help="as -e fault=SET[:error=ERRNO][:when=EXPR] (default error ENOSYS)")
 
 
+def _add_attach_options(p: argparse.ArgumentParser) -> None:
+    """strace's -p (sysrec.tracer.attach, issue #12), for trace only."""
+    p.add_argument("-p", dest="attach", action="append", default=[], metavar="PID",
+                   help="trace the running process PID (repeatable, or PID,PID...; -f: all its threads "
+                        "and new children); Ctrl-C detaches and leaves it running")
+
+
 def _trace_arguments(trace: argparse.ArgumentParser) -> None:
     trace.add_argument("-f", dest="follow", action="count", default=0,
                        help="follow forks, vforks, clones and threads (-ff with -o FILE: FILE.PID per process)")
@@ -157,6 +164,7 @@ def _trace_arguments(trace: argparse.ArgumentParser) -> None:
     _add_output_options(trace)
     _add_output_trace_options(trace)
     _add_inject_options(trace)
+    _add_attach_options(trace)
     trace.add_argument("--record", metavar="FILE.jsonl", help="also write a structured record")
     trace.add_argument("--no-seccomp", dest="seccomp", action="store_false",
                        help="stop at every syscall (PTRACE_SYSCALL) instead of a seccomp-BPF filter")

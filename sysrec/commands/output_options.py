@@ -74,7 +74,7 @@ def trace_qualifiers(ns: argparse.Namespace) -> tuple[list[str], Qualifiers, lis
     warnings = apply_short_flags(
         quals, successful_only=flags.count("z"), failed_only=flags.count("Z"),
         quiet_level=ns.quiet, last_status_flag=flags[-1] if flags else None,
-        to_file_with_command=bool(ns.output))
+        to_file_with_command=bool(ns.output) and not getattr(ns, "attach", None))  # -p: no command
     if ns.xlat_style is not None:
         if ns.xlat_style not in ("raw", "abbrev", "verbose"):
             raise InputError(f"invalid -X argument: '{ns.xlat_style}'")

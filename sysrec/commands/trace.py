@@ -80,6 +80,24 @@ def _injector(quals: Any, path_filter: Any) -> Any:
     return Injector(quals.inject, selects=path_filter.matches if path_filter is not None else None)
 
 
+def _attach_pids(ns: argparse.Namespace) -> list[int] | None:
+    """-p PID...: the pids to attach to (None: a command is spawned)."""
+    if not getattr(ns, "attach", None):
+        return None
+    from sysrec.tracer.attach import parse_pids
+    pids = parse_pids(ns.attach)
+    if not pids:  # -p '': nothing to attach to, nothing to run
+        raise InputError("must have PROG [ARGS] or -p PID")
+    if [c for c in ns.cmd if c != "--"]:
+        raise InputError("trace: -p PID and a command cannot be combined")
+    return pids
+
+
+def _note(text: str) -> None:
+    """strace's attach/detach messages: stderr, whatever -o says."""
+    print(f"sysrec: {text}", file=sys.stderr, flush=True)
+
+
 def main(ns: argparse.Namespace) -> int:
     from sysrec.record import RecordWriter
     from sysrec.tracer import TraceOptions, resolve_command, trace
@@ -90,16 +108,18 @@ def main(ns: argparse.Namespace) -> int:
     names = parse_trace_expressions(trace_exprs)
     separately = ns.follow >= 2 and bool(ns.output)  # -ff -o FILE: FILE.PID per process
     ns.follow = ns.follow >= 1
-    cmd = _command(ns)
+    pids = _attach_pids(ns)  # -p: trace running processes (sysrec.tracer.attach)
+    cmd = _command(ns) if pids is None else []
     if ns.strsize is not None and ns.strsize < 0:
         raise InputError(f"-s {ns.strsize}: the string size must be >= 0")
     if ns.fd_decode > 2:
         ns.fd_decode = 2
     summary = summary_options(ns)
     env = outopts.program_environment(ns.env)
-    program = resolve_command(cmd, env)  # exit 127 before anything is created
-    credentials = outopts.run_as(ns.username, program)
-    display = render_values(ns, ns.follow)
+    if pids is None:
+        program = resolve_command(cmd, env)  # exit 127 before anything is created
+        credentials = outopts.run_as(ns.username, program)
+    display = render_values(ns, ns.follow or (pids is not None and len(pids) > 1))
     comm_tracker = outopts.comm_tracker(outopts.decode_comm_wanted(ns, quals))
     display.update(outopts.display_values(ns))
     path_filter = outopts.path_filter(ns.paths, quals)
@@ -128,13 +148,14 @@ def main(ns: argparse.Namespace) -> int:
             except OSError as err:
                 raise InputError(f"--record {ns.record}: cannot write: {err.strerror}") from None
             writer.header(cmd, list(names) if names is not None else None, options.seccomp and names is not None,
-                          {"strsize": display["strsize"], "fd_decode": ns.fd_decode, "follow": ns.follow,
+                          {"strsize": display["strsize"], "fd_decode": ns.fd_decode, "follow": display["follow"],
                            "timestamps": ns.timestamps, "syscall_times": ns.syscall_times,
                            "relative": ns.relative, "to_file": bool(ns.output),
                            **(summary.to_record() if summary is not None else {}),
                            **outopts.header_values(display, quals, separately),
                            **({"paths": ns.paths} if ns.paths else {}),
-                           **({"inject": quals.inject.to_json()} if injector is not None else {})})
+                           **({"inject": quals.inject.to_json()} if injector is not None else {}),
+                           **({"attach": pids} if pids is not None else {})})
         # The renderer (and the decoders it shares tables with) is imported in the background
         # while the program starts, and made at the first event.
         renderer: Any = None
@@ -172,9 +193,17 @@ def main(ns: argparse.Namespace) -> int:
 
         try:
             preload = ("sysrec.render.strace_text", "sysrec.render.filters", *(("json",) if writer is not None else ()))
-            result = trace(cmd, options, sink, preload=preload, env=env, credentials=credentials,
-                           context_hook=outopts.io_capture_hook(quals), annotate_fds=path_filter is not None,
-                           inject=injector)
+            if pids is not None:
+                from sysrec.tracer.attach import attach
+                quiet_attach = quals.quiet is not None and "attach" in quals.quiet  # -q, -e quiet=attach
+                result = attach(pids, options, sink, note=(lambda _text: None) if quiet_attach else _note,
+                                preload=preload,
+                                context_hook=outopts.io_capture_hook(quals),
+                                annotate_fds=path_filter is not None, inject=injector)
+            else:
+                result = trace(cmd, options, sink, preload=preload, env=env, credentials=credentials,
+                               context_hook=outopts.io_capture_hook(quals), annotate_fds=path_filter is not None,
+                               inject=injector)
         except BaseException as err:
             if writer is not None:
                 try:  # the disk may still be full: the record then ends at its last whole line

@@ -328,6 +328,8 @@ class StraceRenderer:
         if event.get("more", has_exit_args(name, args)) and args:
             text += ", "
         self.pending[pid] = name
+        if event.get("detached"):  # -p: sysrec let go of it inside this call
+            return text + " <detached ...>\n"
         return text + " <unfinished ...>\n"
 
     def _on_syscall(self, event: Mapping[str, Any]) -> str:

@@ -410,7 +410,7 @@ class Tracer:
                 if task is None:
                     task = self._adopt(pid)
                 if self.end_reason is not None:
-                    self._kill_all()
+                    self._stop_tracing(task, status)
                     continue
                 sig = (status >> 8) & 0xFF
                 if sig == syscall_trap:
@@ -424,6 +424,11 @@ class Tracer:
                     self._signal_stop(task, sig)
             else:
                 self._reap(pid, status)
+
+    def _stop_tracing(self, task: _Task, status: int) -> None:
+        """A stop after the trace was ended (signal, timeout): the program is killed
+        (sysrec.tracer.attach detaches instead)."""
+        self._kill_all()
 
     def _adopt(self, pid: int) -> _Task:
         """A new child whose initial stop came before its parent's fork event."""
