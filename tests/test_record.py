@@ -116,3 +116,22 @@ def test_line_break_characters_in_strings_stay_inside_their_line(tmp_path):
     events = [json.loads(line) for line in lines]
     assert events[0]["argv"] == ["x\x85y"]
     assert [e["args"][0]["$s"] for e in events[1:-1]] == strings
+
+
+def test_show_json_keeps_one_event_per_line_with_unicode_line_breaks(tmp_path):
+    """Bytes from a tracee (getrandom) may hold \\x85, which str.splitlines() takes for a line end:
+    `show --format json` escapes it as the record does."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "r.jsonl"
+    with RecordWriter(path) as w:
+        w.header(["x"], None, False, {})
+        w.event({"ev": "syscall", "pid": 1, "tgid": 1, "name": "getrandom", "args": [{"$s": "a\x85b\u2028c"}, 3, 0],
+                 "ret": 3, "t0": 1, "t1": 2})
+        w.footer("exited", 0)
+    shown = subprocess.run([sys.executable, "-m", "sysrec", "show", str(path), "--format", "json"],
+                           capture_output=True, text=True)
+    lines = shown.stdout.splitlines()
+    assert len(lines) == 3, lines
+    assert json.loads(lines[1])["args"][0]["$s"] == "a\x85b\u2028c"

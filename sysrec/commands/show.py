@@ -58,7 +58,12 @@ def _summary(recorded: dict, ns: argparse.Namespace) -> Any:
 
 
 def _render_json(record: Any) -> None:
-    dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    from sysrec.record.writer import LINE_BREAKS
+
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+    def dump(obj: Any) -> str:  # one event per line, as in the record (\x85 is a line end to some)
+        return encode(obj).translate(LINE_BREAKS)
     write = sys.stdout.write
     write(dump(record.header) + "\n")
     for event in record.events():

@@ -16,7 +16,7 @@ SCHEMA_VERSION = 1
 # Characters that JSON leaves raw in strings (ensure_ascii off) but that str.splitlines() and
 # some editors take for line ends: a byte string from the tracee (latin-1, one code point per
 # byte) may hold \x85. Escaped, so that a record is one event per line for every reader.
-_LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 
 
 def _no_follow(path: str, flags: int) -> int:
@@ -108,7 +108,7 @@ class RecordWriter:
         encode = self._encode if self._header is None else self._start()
         text = encode(obj)
         if not text.isascii():
-            text = text.translate(_LINE_BREAKS)
+            text = text.translate(LINE_BREAKS)
         try:
             self._out.write(text + "\n")
         except OSError:
@@ -124,7 +124,7 @@ class RecordWriter:
                                             check_circular=False).encode
         head, self._header = self._header, None
         if head is not None:
-            self._out.write(self._encode(head).translate(_LINE_BREAKS) + "\n")
+            self._out.write(self._encode(head).translate(LINE_BREAKS) + "\n")
         return self._encode
 
     def __enter__(self) -> "RecordWriter":
