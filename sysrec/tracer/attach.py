@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from sysrec.errors import InputError, SysrecError
 from sysrec.tracer import abi as A
 from sysrec.tracer import bootstrap
-from sysrec.tracer.engine import TraceOptions, TraceResult, Tracer, _Task
+from sysrec.tracer.engine import TraceOptions, TraceResult, Tracer, _Task, _tgid_of
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -114,7 +114,7 @@ class Attacher(Tracer):
         for pid in self.pids:
             if pid in self.tasks:
                 continue
-            tgid = _tgid(pid)
+            tgid = _tgid_of(pid)
             try:
                 self._seize(pid, tgid, options)
             except OSError as err:
@@ -224,17 +224,6 @@ class Attacher(Tracer):
                 self._detach(task)
             else:
                 self.tasks.pop(pid, None)
-
-
-def _tgid(tid: int) -> int:
-    try:
-        with open(f"/proc/{tid}/status", "rb") as fh:
-            for line in fh:
-                if line.startswith(b"Tgid:"):
-                    return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return tid
 
 
 def attach(pids: Sequence[int], options: TraceOptions, sink: Any, *, note: Note, **kwargs: Any) -> TraceResult:
