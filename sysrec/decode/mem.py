@@ -12,6 +12,7 @@ from sysrec.decode.args import (flags_arg, hex_arg, hex_return, int_arg, ptr_arg
                                 uint_arg, ulong_arg)
 from sysrec.decode.common import ArgDecoder, Call, Node, fd, ptr
 from sysrec.decode.poll import sigset_node, timespec_arg
+from sysrec.decode.process import cpu_set_node
 from sysrec.decode.row import FD, INT, UINT, ULONG, E, Signature, X
 from sysrec.decode.xlat import c_hex, flags, value
 from sysrec.decode.xlat.mem import (
@@ -558,20 +559,8 @@ CPUSET_SIZE = 128  # strace reads at most the kernel's cpumask size: 128 bytes u
 
 
 def _affinity(call: Call, addr: int, length: int) -> Node:
-    """A CPU set as `[0 1 5]`; ` ...` when the buffer is longer than the kernel's mask."""
-    if addr == 0:
-        return "NULL"
-    if length == 0:
-        return []
-    size = min(length, CPUSET_SIZE)
-    data = call.read(addr, size)
-    if data is None:
-        return ptr(addr)
-    bits = int.from_bytes(data, "little")
-    cpus: list[Node] = [n for n in range(size * 8) if bits >> n & 1]
-    if (size + 7) // 8 * 8 < length:
-        cpus.append("...")
-    return {"$set": cpus}
+    """io_uring's worker CPU set as `[0 1 5]`, NULL when there is none."""
+    return "NULL" if addr == 0 else cpu_set_node(call, addr, length, CPUSET_SIZE)
 
 
 def _register_arg_at_entry(call: Call) -> Node:

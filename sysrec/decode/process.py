@@ -14,6 +14,7 @@ from sysrec.decode.args import (cstring_arg, dirfd_arg, fd_arg, flags_arg, hex_a
 from sysrec.decode.common import Call, Node, bytes_node, cstring_node, fd, limited, ptr, read_string
 from sysrec.decode.row import INT, UINT, ULONG, E, Signature, X
 from sysrec.decode.siginfo import decode_siginfo
+from sysrec.decode.sockopt import sock_fprog_node
 from sysrec.decode.xlat import c_hex, flags, value
 from sysrec.decode.xlat.process import (
     ARCH_PRCTL_CODES, AT_FLAGS, CAP_MASK0, CAP_MASK1, CAP_VERSIONS, CAPABILITIES, CLONE3_FLAGS,
@@ -515,9 +516,14 @@ def cpuset_size() -> int:
 def _cpu_set(call: Call, addr: int, length: int) -> Node:
     if addr == 0 or (call.exiting and call.failed):
         return ptr(addr)
+    return cpu_set_node(call, addr, length, cpuset_size())
+
+
+def cpu_set_node(call: Call, addr: int, length: int, most: int) -> Node:
+    """A CPU mask as `[0 1 5]`, at most `most` bytes read; ` ...` when the buffer is longer."""
     if length == 0:
         return []
-    size = min(length, cpuset_size())
+    size = min(length, most)
     data = call.read(addr, size)
     if data is None:
         return ptr(addr)
@@ -648,15 +654,7 @@ def _prctl_name_in(call: Call, i: int) -> Node:
 
 
 def _seccomp_filter(call: Call, i: int) -> Node:
-    """A sock_fprog: `{len=N, filter=0x...}`."""
-    addr = call.u(i)
-    if addr == 0:
-        return "NULL"
-    data = call.read(addr, 16)
-    if data is None:
-        return ptr(addr)
-    length = int.from_bytes(data[:2], "little")
-    return {"len": length, "filter": ptr(int.from_bytes(data[8:16], "little"))}
+    return sock_fprog_node(call, call.u(i))
 
 
 def _int_out(show: Callable[[int], Node]):

@@ -177,15 +177,18 @@ def _set_linger(call: Call, addr: int, length: int) -> Node:
     return ptr(addr) if length < 8 else _fields(call, addr, 8, LINGER_FIELDS)
 
 
-def _set_fprog(call: Call, addr: int, length: int) -> Node:
-    """struct sock_fprog; strace lists the instructions only with -v, else their address."""
-    if length != SOCK_FPROG_SIZE:
-        return ptr(addr)
+def sock_fprog_node(call: Call, addr: int) -> Node:
+    """struct sock_fprog (socket filters, seccomp): `{len=N, filter=0x...}`; strace lists the
+    instructions only with -v, else their address."""
     data = call.read(addr, SOCK_FPROG_SIZE)
     if data is None:
         return ptr(addr)
     prog = sock_fprog.parse(data)
     return {"len": prog.len, "filter": ptr(int.from_bytes(prog.filter, "little"))}
+
+
+def _set_fprog(call: Call, addr: int, length: int) -> Node:
+    return ptr(addr) if length != SOCK_FPROG_SIZE else sock_fprog_node(call, addr)
 
 
 def _set_txrehash(call: Call, addr: int, length: int) -> Node:
