@@ -194,3 +194,23 @@ def test_stored_records_with_packets_draw_arrows():
     drawn = [len(arrows(ET.fromstring(record_ladder_svg(open_record(record)))))
              for record in sorted((DATA / "real").glob("*/*/*/run-*.jsonl"))]
     assert sum(1 for n in drawn if n) >= len(drawn) // 2
+
+
+@pytest.mark.parametrize("limit", [12, 40, 100])
+def test_a_long_record_keeps_its_start_its_first_failure_and_counts_what_it_leaves_out(limit: int):
+    full = build_ladder(open_record(BURST), max_rows=10**9)
+    assert len(full.rows) > 300 and not any(row.kind == "gap" for row in full.rows)
+    short = build_ladder(open_record(BURST), max_rows=limit)
+    drawn = [row for row in short.rows if row.kind != "gap"]
+    left_out = [int(row.label.split()[1].replace(",", "")) for row in short.rows if row.kind == "gap"]
+    assert len(drawn) <= limit + 1 and left_out
+    assert len(drawn) + sum(left_out) == len(full.rows)
+    titles = [row.title for row in full.rows]
+    assert [row.title for row in drawn[: limit // 4]] == titles[: limit // 4]     # the start, as is
+    failure = next(row.title for row in full.rows if row.first_error)
+    assert failure in [row.title for row in drawn if row.first_error]
+    it = iter(titles)
+    assert all(title in it for title in (row.title for row in drawn))           # in order, nothing made up
+    root = ET.fromstring(ladder_svg(short))
+    texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+    assert sum("rows not drawn" in t for t in texts) == len(left_out)

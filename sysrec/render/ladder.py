@@ -31,14 +31,16 @@ from __future__ import annotations
 
 import bisect
 import os
+from collections import deque
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from sysrec.annotate.engine import server_ports, socket_port
 from sysrec.annotate.facts import syscall_outcome
 from sysrec.cstring import terminal_safe
 from sysrec.record import Record
-from sysrec.render.timeline import build_timeline, ordered_events, timeline_title
+from sysrec.render.stream import scan_record
+from sysrec.render.timeline import shown_events, timeline_rows, timeline_title
 
 WIDTH = 1200
 AXIS_X = 78            # the time axis line; row times are right-aligned just left of it
@@ -46,6 +48,7 @@ CLIENT_X = 470
 SERVER_X = 790
 PACKET_LABEL_X = SERVER_X + 14
 ROW_PX = 18            # the least vertical distance between two rows
+MAX_ROWS = 800         # rows drawn at most (a long record: its start, its failure, gaps)
 PX_PER_MS = 2.0        # the time scale where rows do not force more room
 MAX_GAP_PX = 96        # longer quiet gaps are shortened to this and marked
 LOOPBACK_SLOPE_PX = 10
@@ -83,7 +86,7 @@ class Connection:
 @dataclass
 class LadderRow:
     t_ms: float
-    kind: str                      # syscall, packet, exit
+    kind: str                      # syscall, packet, exit, signal, gap (rows left out)
     label: str                     # the short text drawn beside the lane
     title: str                     # the full line, shown as a tooltip
     error: bool = False
@@ -91,6 +94,7 @@ class LadderRow:
     connection: Connection | None = None
     outgoing: bool = True          # packets: from the client
     rst: bool = False
+    port: int | None = None        # syscalls: the client port of the socket, when known
 
 
 @dataclass
@@ -177,31 +181,32 @@ def socket_inode(event: Mapping[str, Any]) -> str | None:
     return str(y) if y and str(y).startswith("socket:") else None
 
 
-def socket_client_ports(events: Sequence[Mapping[str, Any]], ports: set[int]) -> dict[str, int]:
-    """Socket inode → the client port of its connection.
+def socket_client_ports(events: Iterable[Mapping[str, Any]], ports: set[int]) -> dict[str, int]:
+    """Socket inode → the client port of its connection, in one pass over `events`.
 
     From the `-yy` endpoint where a call shows one; a socket reset during the handshake never
     does (its endpoint reads `TCP:[inode]`), so a connect() still unknown takes the first SYN
     of a new connection sent while it ran (the kernel sends the SYN inside connect())."""
     known: dict[str, int] = {}
+    syns: list[tuple[int, int]] = []                   # (time, client port) of outgoing bare SYNs
+    connects: list[tuple[str, int, int]] = []          # (inode, t0, t1) of connect() calls
     for event in events:
-        if event.get("ev") == "syscall":
+        kind = event.get("ev")
+        if kind == "syscall":
             inode, port = socket_inode(event), socket_port(event)
             if inode and port is not None:
                 known.setdefault(inode, port)
+            if event.get("name") == "connect" and inode and event.get("t0") is not None:
+                t0 = int(event["t0"])
+                connects.append((inode, t0, int(event.get("t1") or t0) + 1_000_000))
+        elif kind == "packet" and (event.get("flags") or []) == ["SYN"] and _packet_ends(event, ports)[2]:
+            syns.append((int(event.get("t") or 0), int(event.get("sport") or 0)))
     claimed = set(known.values())
-    syns = [e for e in events if e.get("ev") == "packet" and (e.get("flags") or []) == ["SYN"]
-            and _packet_ends(e, ports)[2]]
-    for event in events:
-        if event.get("ev") != "syscall" or event.get("name") != "connect":
+    for inode, t0, t1 in connects:
+        if inode in known:
             continue
-        inode = socket_inode(event)
-        if not inode or inode in known or event.get("t0") is None:
-            continue
-        t0, t1 = int(event["t0"]), int(event.get("t1") or event["t0"]) + 1_000_000
-        for syn in syns:
-            port = int(syn.get("sport") or 0)
-            if port not in claimed and t0 <= int(syn.get("t") or 0) <= t1:
+        for t, port in syns:
+            if port not in claimed and t0 <= t <= t1:
                 known[inode] = port
                 claimed.add(port)
                 break
@@ -256,22 +261,25 @@ def _shorten(text: str, chars: int) -> str:
     return text if len(text) <= chars else text[: chars - 1] + "…"
 
 
-def build_ladder(record: Record) -> Ladder:
-    """A record's rows in time order, with the connections and lane names they need."""
-    events = ordered_events(record)
-    by_seq = {int(e.get("seq", 0)): e for e in events}
-    ports = server_ports(events)
-    timeline = build_timeline(record, collapse=False)
-    pids = {e.get("pid") for e in events if e.get("ev") == "syscall"}
+def build_ladder(record: Record, max_rows: int = MAX_ROWS) -> Ladder:
+    """A record's rows in time order, with the connections and lane names they need.
+
+    Streams the record (three passes: scan, socket ports, rows) and keeps at most about
+    `max_rows` rows: a picture of a million packets is neither readable nor small, so a long
+    record is drawn as its start, the stretch around its first failure (or its end) and marks
+    saying how many rows were left out between them."""
+    scan = scan_record(record)
+    ports = scan.ports
+    with_pid = sum(len(pids) for pids in scan.processes.values()) > 1
+    inode_ports = socket_client_ports(shown_events(record, scan), ports)
     connections: dict[str, Connection] = {}
-    inode_ports = socket_client_ports(events, ports)
     sequence = _SequenceSpace()
-    rows: list[LadderRow] = []
-    waiting: list[tuple[LadderRow, int]] = []
+    window = _RowWindow(max_rows)
     packets = 0
-    for row in timeline.rows:
-        event = by_seq.get(row.seq)
-        if event is None or row.kind not in ("syscall", "packet", "exit", "signal"):
+    current: list[Mapping[str, Any]] = [{}]
+    for row in timeline_rows(record, scan, on_event=lambda event: current.__setitem__(0, event)):
+        event = current[0]
+        if row.kind not in ("syscall", "packet", "exit", "signal"):
             continue
         if row.kind == "packet":
             packets += 1
@@ -279,32 +287,81 @@ def build_ladder(record: Record) -> Ladder:
             conn = connections.get(client)
             if conn is None:
                 conn = connections[client] = Connection(len(connections), client, server, _port(client))
-            label = sequence.label(event)
-            rows.append(LadderRow(row.t_ms, "packet", label, row.call, connection=conn, outgoing=outgoing,
-                                  rst="RST" in (event.get("flags") or [])))
-            continue
-        if row.kind == "syscall":
-            inode = socket_inode(event)
+            window.add(LadderRow(row.t_ms, "packet", sequence.label(event), row.call, connection=conn,
+                                 outgoing=outgoing, rst="RST" in (event.get("flags") or [])))
+        elif row.kind == "syscall":
             conn_port = socket_port(event)
+            inode = socket_inode(event)
             if conn_port is None and inode is not None:
                 conn_port = inode_ports.get(inode)
-            ladder_row = LadderRow(row.t_ms, "syscall", syscall_label(event, with_pid=len(pids) > 1),
-                                   row.line, error=row.error, first_error=row.first_error)
-            rows.append(ladder_row)
-            if conn_port is not None:
-                waiting.append((ladder_row, conn_port))
+            window.add(LadderRow(row.t_ms, "syscall", syscall_label(event, with_pid=with_pid), row.line,
+                                 error=row.error, first_error=row.first_error, port=conn_port))
         else:
-            label = (f"{row.pid} " if row.pid is not None and len(pids) > 1 else "") + row.call
-            rows.append(LadderRow(row.t_ms, row.kind, label, row.call))
+            label = (f"{row.pid} " if row.pid is not None and with_pid else "") + row.call
+            window.add(LadderRow(row.t_ms, row.kind, label, row.call))
+    rows = window.rows()
     # Connections are known once every packet is: a connect() precedes its SYN.
-    for ladder_row, port in waiting:
-        ladder_row.connection = _by_port(connections, port)
+    for ladder_row in rows:
+        if ladder_row.port is not None:
+            ladder_row.connection = _by_port(connections, ladder_row.port)
     context = record.header.get("context") or {}
     link = context.get("link") if isinstance(context.get("link"), dict) else None
     client_lane, server_lane = _lane_names(record, list(connections.values()), link, packets)
     delay = float(link.get("delay_ms") or 0) if link else None
     return Ladder(timeline_title(record.header, record.footer), client_lane, server_lane, delay, rows,
                   list(connections.values()))
+
+
+class _RowWindow:
+    """The rows a long record's ladder keeps, in bounded memory: the first quarter of `limit`,
+    then either a quarter before and half after the first failure, or (no failure) the last
+    three quarters; `left out` rows mark what was skipped between them."""
+
+    def __init__(self, limit: int) -> None:
+        self.head_size = max(1, limit // 4)
+        self.before = max(1, limit // 4)
+        self.after = max(1, limit // 2)
+        self.tail_size = self.before + self.after
+        self.head: list[LadderRow] = []
+        self.failure: list[LadderRow] = []      # from the failure's lead-in on, once there is one
+        self.recent: deque[LadderRow] = deque()
+        self.skipped_before = 0                 # rows between the head and what follows it
+        self.skipped_after = 0                  # rows after the failure's stretch
+
+    def add(self, row: LadderRow) -> None:
+        if len(self.head) < self.head_size:
+            self.head.append(row)
+        elif self.failure:
+            if len(self.failure) < self.before + 1 + self.after:
+                self.failure.append(row)
+            else:
+                self.skipped_after += 1
+        elif row.first_error:
+            self.failure = [*self.recent][-self.before:] + [row]
+            self.skipped_before += len(self.recent) - (len(self.failure) - 1)
+            self.recent.clear()
+        else:
+            self.recent.append(row)
+            if len(self.recent) > self.tail_size:
+                self.recent.popleft()
+                self.skipped_before += 1
+
+    def rows(self) -> list[LadderRow]:
+        rest = self.failure or list(self.recent)
+        rows = list(self.head)
+        if self.skipped_before:
+            rows.append(_left_out(rows[-1].t_ms, rest[0].t_ms if rest else None, self.skipped_before))
+        rows += rest
+        if self.skipped_after:
+            rows.append(_left_out(rows[-1].t_ms, None, self.skipped_after))
+        return rows
+
+
+def _left_out(after_ms: float, before_ms: float | None, count: int) -> LadderRow:
+    """A mark for `count` rows left out, between the rows at `after_ms` and `before_ms`."""
+    text = f"⋯ {count:,} rows not drawn ⋯"
+    t_ms = after_ms + 0.001 if before_ms is None or before_ms <= after_ms else (after_ms + before_ms) / 2
+    return LadderRow(t_ms, "gap", text, text)
 
 
 def _by_port(connections: Mapping[str, Connection], port: int | None) -> Connection | None:
@@ -469,9 +526,10 @@ def ladder_svg(ladder: Ladder) -> str:
             body.append(f'<rect x="{AXIS_X - 74}" y="{ry - ROW_PX / 2:.1f}" width="{WIDTH - AXIS_X + 70}" '
                         f'height="{ROW_PX}" fill="{FAILURE_BAND}"/>')
         time_fill = ERROR_COLOUR if row.first_error else "#757575"
-        body.append(_text(AXIS_X - 6, ry + 4, f"{row.t_ms:.3f}", anchor="end", fill=time_fill,
-                          size=10, weight="bold" if row.first_error else None))
-        body.append(f'<line x1="{AXIS_X - 3}" y1="{ry:.1f}" x2="{AXIS_X}" y2="{ry:.1f}" stroke="#9e9e9e"/>')
+        if row.kind != "gap":   # a gap's place between its neighbours is not a time anything happened
+            body.append(_text(AXIS_X - 6, ry + 4, f"{row.t_ms:.3f}", anchor="end", fill=time_fill,
+                              size=10, weight="bold" if row.first_error else None))
+            body.append(f'<line x1="{AXIS_X - 3}" y1="{ry:.1f}" x2="{AXIS_X}" y2="{ry:.1f}" stroke="#9e9e9e"/>')
         group = [f"<title>{xml_text(row.title)}</title>"]
         if row.kind == "packet" and ladder.server_lane is not None:
             conn = row.connection
@@ -493,6 +551,13 @@ def ladder_svg(ladder: Ladder) -> str:
             group.append(_text(PACKET_LABEL_X, ry + 4, _shorten(f"{marker} {label}", PACKET_LABEL_CHARS),
                                fill=ERROR_COLOUR if row.rst else colour,
                                weight="bold" if row.rst else None))
+        elif row.kind == "gap":
+            group.append(f'<line x1="{AXIS_X}" y1="{ry:.1f}" x2="{WIDTH - 10}" y2="{ry:.1f}" stroke="#9e9e9e" '
+                         f'stroke-dasharray="4 4"/>')
+            group.append(f'<rect x="{(CLIENT_X + SERVER_X) / 2 - 110:.1f}" y="{ry - 8:.1f}" width="220" '
+                         f'height="16" fill="#ffffff"/>')
+            group.append(_text((CLIENT_X + SERVER_X) / 2, ry + 4, row.label, anchor="middle", fill="#616161",
+                               italic=True))
         elif row.kind == "syscall":
             colour = row.connection.colour if row.connection is not None else NO_CONNECTION
             group.append(f'<circle cx="{CLIENT_X}" cy="{ry:.1f}" r="4" fill="{colour}"/>')
