@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from sysrec.tracer.netlink_fds import netlink_protocol
+
 _ADDR_LIMIT = 1 << 64
 
 
@@ -55,6 +57,10 @@ class ProcMemory:
         except (OSError, OverflowError, ValueError):
             # pread stops at the first unreadable page only when something was read before it
             return None
+
+    def netlink_protocol(self, fd: int) -> int | None:
+        """NETLINK_* of this process's fd `fd` (None: no netlink socket), for the decoders."""
+        return netlink_protocol(self.pid, fd)
 
     def reopen(self, pid: int | None = None) -> None:
         """Forget the open file (after execve, or when the process now has another pid)."""

@@ -1,0 +1,115 @@
+"""Netlink messages decoded from fake tracee memory: the cases a real kernel rarely hands a
+program (tests/c/net/netlink_msgs.c checks the ordinary ones against strace itself)."""
+
+from __future__ import annotations
+
+import json
+import struct
+
+from test_decode_support import FakeMemory, call, text
+
+NETLINK_ROUTE, NETLINK_SOCK_DIAG = 0, 4
+
+
+class NetlinkMemory(FakeMemory):
+    """Fake memory whose fds are netlink sockets of one protocol (None: not netlink)."""
+
+    def __init__(self, protocol: int | None) -> None:
+        super().__init__()
+        self.protocol = protocol
+
+    def netlink_protocol(self, fd: int) -> int | None:
+        return self.protocol
+
+
+def nlmsg(kind: int, flags: int, payload: bytes, seq: int = 7) -> bytes:
+    msg = struct.pack("<IHHII", 16 + len(payload), kind, flags, seq, 0) + payload
+    return msg + b"\0" * (-len(msg) % 4)
+
+
+def nla(kind: int, data: bytes) -> bytes:
+    attr = struct.pack("<HH", 4 + len(data), kind) + data
+    return attr + b"\0" * (-len(attr) % 4)
+
+
+def sendto_text(mem: NetlinkMemory, data: bytes, strsize: int = 32) -> str:
+    buf = mem.put(data)
+    _, done = call("sendto", (3, buf, len(data), 0, 0, 0), mem, ret=len(data), strsize=strsize)
+    json.dumps(done.args)  # every node is plain JSON (the record holds it as is)
+    return text(done.args, strsize=strsize)
+
+
+def test_only_netlink_sockets_decode_and_an_unknown_protocol_keeps_generic_names():
+    data = nlmsg(0x16, 0x301, b"\0\0\0\0")
+    assert sendto_text(NetlinkMemory(None), data).startswith('3, "\\24\\0\\0\\0\\26\\0\\1\\3')
+    assert sendto_text(NetlinkMemory(-1), data) == (
+        '3, [{nlmsg_len=20, nlmsg_type=0x16 /* NLMSG_??? */, nlmsg_flags=NLM_F_REQUEST|0x300, '
+        'nlmsg_seq=7, nlmsg_pid=0}, "\\x00\\x00\\x00\\x00"], 20, 0, NULL, 0')
+
+
+def test_more_messages_than_s_end_in_dots_and_a_short_tail_prints_in_hex():
+    mem = NetlinkMemory(NETLINK_ROUTE)
+    done = nlmsg(3, 2, struct.pack("<i", 0))
+    out = sendto_text(mem, done * 3 + b"\1\2", strsize=2)
+    assert out == ("3, [[{nlmsg_len=20, nlmsg_type=NLMSG_DONE, nlmsg_flags=NLM_F_MULTI, nlmsg_seq=7, "
+                   "nlmsg_pid=0}, 0], [{nlmsg_len=20, nlmsg_type=NLMSG_DONE, nlmsg_flags=NLM_F_MULTI, "
+                   "nlmsg_seq=7, nlmsg_pid=0}, 0], ...], 62, 0, NULL, 0")
+    assert sendto_text(mem, done + b"\1\2").endswith(', 0], "\\x01\\x02"], 22, 0, NULL, 0')
+    assert sendto_text(mem, b"\1\2\3") == '3, "\\x01\\x02\\x03", 3, 0, NULL, 0'
+
+
+def test_attribute_strings_without_nul_and_more_attributes_than_s():
+    mem = NetlinkMemory(NETLINK_ROUTE)
+    ifaddr = struct.pack("<BBBBI", 2, 32, 0, 0, 0)
+    attrs = nla(3, b"abc") + nla(3, b"ab\0") + nla(8, struct.pack("<I", 0x80 | 0x10000)) + nla(40, b"\xff")
+    out = sendto_text(mem, nlmsg(20, 0x401, ifaddr + attrs))
+    assert ('[[{nla_len=7, nla_type=IFA_LABEL}, "abc"...], [{nla_len=7, nla_type=IFA_LABEL}, "ab"], '
+            '[{nla_len=8, nla_type=IFA_FLAGS}, IFA_F_PERMANENT|0x10000], '
+            '[{nla_len=5, nla_type=0x28 /* IFA_??? */}, "\\xff"]]') in out
+    assert "nlmsg_flags=NLM_F_REQUEST|NLM_F_CREATE" in out
+    many = sendto_text(mem, nlmsg(20, 1, ifaddr + nla(6, b"") * 4), strsize=3)
+    assert many.count("IFA_CACHEINFO") == 3 and "IFA_CACHEINFO}, ...]" in many
+
+
+def test_nlmsgerr_capped_and_with_extended_ack_attributes():
+    mem = NetlinkMemory(NETLINK_ROUTE)
+    request = struct.pack("<IHHII", 32, 18, 0x5, 9, 0)
+    capped = nlmsg(2, 0x100, struct.pack("<i", -19) + request)
+    assert "{error=-ENODEV, msg={nlmsg_len=32, nlmsg_type=RTM_GETLINK, nlmsg_flags=NLM_F_REQUEST|" \
+           "NLM_F_ACK, nlmsg_seq=9, nlmsg_pid=0}}" in sendto_text(mem, capped)
+    acked = nlmsg(2, 0x300, struct.pack("<i", -22) + request + nla(1, b"bad\0") + nla(2, b"\4\0\0\0"))
+    assert 'nlmsg_flags=NLM_F_CAPPED|NLM_F_ACK_TLVS' in sendto_text(mem, acked)
+    assert ('{error=-EINVAL, msg={nlmsg_len=32, nlmsg_type=RTM_GETLINK, nlmsg_flags=NLM_F_REQUEST|'
+            'NLM_F_ACK, nlmsg_seq=9, nlmsg_pid=0}}, [[{nla_len=8, nla_type=NLMSGERR_ATTR_MSG}, "bad"], '
+            '[{nla_len=8, nla_type=NLMSGERR_ATTR_OFFS}, 4]]]') in sendto_text(mem, acked)
+
+
+def test_inet_diag_answer_with_attributes():
+    mem = NetlinkMemory(NETLINK_SOCK_DIAG)
+    sockid = struct.pack(">HH16s16s", 8080, 40000, bytes(15) + b"\1", bytes(16)) + struct.pack("<3I", 1, 5, 0)
+    body = struct.pack("<BBBB", 10, 10, 0, 0) + sockid + struct.pack("<5I", 0, 1, 2, 0, 4242)
+    attrs = nla(8, b"\3") + nla(22, b"\x12\x00") + nla(4, b"cubic\0")
+    out = sendto_text(mem, nlmsg(20, 2, body + attrs))
+    assert ('{idiag_family=AF_INET6, idiag_state=TCP_LISTEN, idiag_timer=0, idiag_retrans=0, '
+            'id={idiag_sport=htons(8080), idiag_dport=htons(40000), inet_pton(AF_INET6, "::1", '
+            '&idiag_src), inet_pton(AF_INET6, "::", &idiag_dst), idiag_if=if_nametoindex("lo"), '
+            'idiag_cookie=[5, 0]}, idiag_expires=0, idiag_rqueue=1, idiag_wqueue=2, idiag_uid=0, '
+            'idiag_inode=4242}, [[{nla_len=5, nla_type=INET_DIAG_SHUTDOWN}, 0x3 /* RCV_SHUTDOWN|'
+            'SEND_SHUTDOWN */], [{nla_len=6, nla_type=INET_DIAG_SOCKOPT}, {is_icsk=1, mc_loop=1}], '
+            '[{nla_len=10, nla_type=INET_DIAG_CONG}, "cubic"]]') in out
+
+
+def test_recvmsg_decodes_netlink_when_msg_name_is_af_netlink():
+    mem = NetlinkMemory(NETLINK_ROUTE)
+    reply = nlmsg(3, 2, struct.pack("<i", 0))
+    data = mem.put(b"\0" * 64)
+    iov = mem.put(struct.pack("<QQ", data, 64))
+    name = mem.put(struct.pack("<HHII", 16, 0, 0, 0))
+    msg = mem.put(struct.pack("<QI4xQQQQi4x", name, 12, iov, 1, 0, 0, 0))
+    _, done = call("recvmsg", (3, msg, 0), mem, ret=len(reply),
+                   before_exit=lambda m: m.write(data, reply))
+    assert "msg_iov=[{iov_base=[{nlmsg_len=20, nlmsg_type=NLMSG_DONE, nlmsg_flags=NLM_F_MULTI, " \
+           "nlmsg_seq=7, nlmsg_pid=0}, 0], iov_len=64}]" in text(done.args)
+    mem.write(name, struct.pack("<H", 1))  # AF_UNIX name: plain bytes, even on this socket
+    _, done = call("recvmsg", (3, msg, 0), mem, ret=len(reply))
+    assert 'iov_base="\\24\\0\\0\\0' in text(done.args)
