@@ -670,6 +670,7 @@ class Tracer:
         dec = self.dec or self._decoders()  # the first call may wait for the import: not its time
         t0 = time.time_ns()
         name = SYSCALL_NAMES.get(nr) or f"syscall_{nr:#x}"
+        task.mem.stack_pointer = self.info.sp  # rt_sigreturn reads its signal frame there
         state = dec.enter(name, raw, task.mem, self.dopts)
         task.in_call = True
         task.state = state

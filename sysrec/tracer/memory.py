@@ -16,11 +16,14 @@ class ProcMemory:
     old file still points at the address space that was replaced.
     """
 
-    __slots__ = ("pid", "_fd")
+    __slots__ = ("pid", "_fd", "stack_pointer")
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
         self._fd = -1
+        # the calling thread's stack pointer at the current syscall-entry stop, set by the
+        # tracer (threads share this object: it is read while that thread is stopped)
+        self.stack_pointer: int | None = None
 
     def _ensure_open(self) -> bool:
         if self._fd < 0:
