@@ -138,17 +138,10 @@ def _timeval(sec: int, usec: int) -> Node:
     return {"tv_sec": sec, "tv_usec": usec}
 
 
-def _render(node: Node, call: Call) -> str:
-    """One node as strace prints it: for a named argument (`child_stack=NULL`), which no
-    node kind expresses."""
-    from sysrec.render.strace_text import RenderOptions, render_node  # decode is imported first
-    return render_node(node, RenderOptions(strsize=call.opts.strsize))
-
-
 def named_arg(name: str, decode: Callable[[Call], Node]):
-    """An argument strace prints with its name, `name=value` (clone's)."""
+    """An argument strace prints with its name, `name=value` (clone's): a `$named` node."""
     def decode_named(call: Call, i: int) -> Node:
-        return f"{name}={_render(decode(call), call)}"
+        return {"$named": name, "v": decode(call)}
     return decode_named
 
 

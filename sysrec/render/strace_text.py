@@ -133,6 +133,8 @@ def _render_dict(node: dict, opts: RenderOptions, fds: Mapping | None) -> str:
         return _fd_text(n, fds, opts.fd_decode, opts.xflag) if fds else str(n)
     if "$cont" in node:  # continues the previous argument: `[2] => [4]`
         return CONTINUES + render_node(node["$cont"], opts, fds)
+    if "$named" in node:  # an argument printed with its name: `child_stack=NULL`
+        return f'{_safe(str(node["$named"]))}={render_node(node.get("v"), opts, fds)}'
     if "$s" in node:
         text: str = node["$s"]
         total = max(node.get("n", len(text)), len(text))
