@@ -13,7 +13,7 @@ from typing import Callable
 from construct import Bytes, Int8ul, Int32ul, Int64sl, Int64ul, Padding, Struct
 
 from sysrec.decode import structs
-from sysrec.decode.common import Call, Node, fd, limited, ptr, read_string, vr
+from sysrec.decode.common import Call, Node, fd, limited, ptr, read_string, struct_at, vr
 from sysrec.decode.netlink import decode_netlink, netlink_protocol, sockbuf
 from sysrec.decode import netlink_diag, netlink_route  # noqa: F401  (register their payloads)
 from sysrec.decode.poll import timespec_arg
@@ -110,12 +110,10 @@ def accept_flags_arg(call: Call, i: int) -> Node:
 
 def fd_pair_out(call: Call, i: int) -> Node:
     """socketpair's sv[2], written by the kernel."""
-    addr = call.u(i)
-    if call.failed:
-        return ptr(addr)
-    data = call.read(addr, 8)
-    if data is None:
-        return ptr(addr)
+    return struct_at(call, call.u(i), 8, _fd_pair, written=True)
+
+
+def _fd_pair(data: bytes) -> Node:
     return [fd(int.from_bytes(data[:4], "little", signed=True)),
             fd(int.from_bytes(data[4:], "little", signed=True))]
 
