@@ -153,6 +153,7 @@ EVENTS: dict[str, dict[str, tuple[bool, Check]]] = {
     "signal": {"pid": (True, _int), "sig": (True, _str), "info": (False, node),
                "stopped": (False, _bool)},
     "spawn": {"pid": (True, _int), "parent": (False, _int), "kind": (False, _str)},
+    "personality": {"pid": (True, _int), "mode": (True, _str)},
     "exit": {"pid": (True, _int), "status": (False, _int), "signal": (False, _optional(_str)),
              "core": (False, _bool), "superseded_by": (False, _int)},
     "counters": {"netns": (False, _str), "values": (True, _map_of(_int)), "phase": (False, _str),

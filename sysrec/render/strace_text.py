@@ -386,6 +386,12 @@ class StraceRenderer:
         body = f" {render_node(info, self.opts)}" if info else ""
         return self._prefix(event["pid"], event.get("t")) + f"--- {_safe(event['sig'])}{body} ---\n"
 
+    def _on_personality(self, event: Mapping[str, Any]) -> str:
+        """The process switched ABI (`int $0x80` from a 64-bit program, or back)."""
+        pid = event["pid"]
+        return self._prefix(pid, event.get("t")) + \
+            f"[ Process PID={pid} runs in {_safe(str(event.get('mode')))} mode. ]\n"
+
     def _on_exit(self, event: Mapping[str, Any]) -> str:
         pid = event["pid"]
         if event.get("superseded_by") is not None:
