@@ -113,3 +113,39 @@ def test_recvmsg_decodes_netlink_when_msg_name_is_af_netlink():
     mem.write(name, struct.pack("<H", 1))  # AF_UNIX name: plain bytes, even on this socket
     _, done = call("recvmsg", (3, msg, 0), mem, ret=len(reply))
     assert 'iov_base="\\24\\0\\0\\0' in text(done.args)
+
+
+def test_unix_diag_request_and_answer_with_attributes():
+    mem = NetlinkMemory(NETLINK_SOCK_DIAG)
+    req = struct.pack("<BBxxIII2I", 1, 0, 1 << 10, 0, 0x15, 7, 0)
+    assert ("{sdiag_family=AF_UNIX, sdiag_protocol=0, udiag_states=1<<TCP_LISTEN, udiag_ino=0, "
+            "udiag_show=UDIAG_SHOW_NAME|UDIAG_SHOW_PEER|UDIAG_SHOW_RQLEN, udiag_cookie=[7, 0]}]"
+            ) in sendto_text(mem, nlmsg(20, 0x301, req))
+    answer = struct.pack("<BBBxI2I", 1, 1, 10, 4242, 9, 0)
+    attrs = (nla(0, b"@x\0") + nla(1, struct.pack("<II", (8 << 8) | 1, 77)) + nla(2, struct.pack("<I", 43))
+             + nla(3, struct.pack("<2I", 5, 6)) + nla(5, struct.pack("<3I", 0, 212992, 9))
+             + nla(7, b"\xff\xff\xff\xff"))
+    out = sendto_text(mem, nlmsg(20, 2, answer + attrs))
+    assert ('{udiag_family=AF_UNIX, udiag_type=SOCK_STREAM, udiag_state=TCP_LISTEN, udiag_ino=4242, '
+            'udiag_cookie=[9, 0]}, [[{nla_len=7, nla_type=UNIX_DIAG_NAME}, "@x"], '
+            '[{nla_len=12, nla_type=UNIX_DIAG_VFS}, {udiag_vfs_dev=makedev(0x8, 0x1), udiag_vfs_ino=77}], '
+            '[{nla_len=8, nla_type=UNIX_DIAG_PEER}, 43], [{nla_len=12, nla_type=UNIX_DIAG_ICONS}, [5, 6]], '
+            '[{nla_len=16, nla_type=UNIX_DIAG_MEMINFO}, [[SK_MEMINFO_RMEM_ALLOC]=0, '
+            '[SK_MEMINFO_RCVBUF]=212992, [SK_MEMINFO_WMEM_ALLOC]=9]], '
+            '[{nla_len=8, nla_type=UNIX_DIAG_UID}, -1]]') in out
+
+
+def test_fib_rules_and_netconf():
+    mem = NetlinkMemory(NETLINK_ROUTE)
+    rule = struct.pack("<BBBBBxxBI", 2, 0, 0, 0, 255, 1, 0)
+    attrs = nla(15, struct.pack("<I", 255)) + nla(6, struct.pack("<I", 32766)) + nla(21, b"\2") \
+        + nla(20, struct.pack("<II", 0, 4294967295))
+    out = sendto_text(mem, nlmsg(32, 2, rule + attrs))
+    assert ("{family=AF_INET, dst_len=0, src_len=0, tos=0, table=RT_TABLE_LOCAL, action=FR_ACT_TO_TBL, "
+            "flags=0}, [[{nla_len=8, nla_type=FRA_TABLE}, RT_TABLE_LOCAL], [{nla_len=8, "
+            "nla_type=FRA_PRIORITY}, 32766], [{nla_len=5, nla_type=FRA_PROTOCOL}, RTPROT_KERNEL], "
+            "[{nla_len=12, nla_type=FRA_UID_RANGE}, {start=0, end=4294967295}]]") in out
+    assert "nlmsg_type=RTM_NEWRULE, nlmsg_flags=NLM_F_MULTI" in out
+    netconf = b"\x0a\0\0\0" + nla(1, struct.pack("<i", 1)) + nla(2, struct.pack("<i", -1))
+    assert ("{ncm_family=AF_INET6}, [[{nla_len=8, nla_type=NETCONFA_IFINDEX}, if_nametoindex(\"lo\")], "
+            "[{nla_len=8, nla_type=NETCONFA_FORWARDING}, -1]]") in sendto_text(mem, nlmsg(80, 2, netconf))

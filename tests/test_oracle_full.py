@@ -61,6 +61,7 @@ PROGRAMS: dict[str, list[str]] = {
     "getaddrinfo": [PYTHON, "-S", "-c", "import socket\n"
                     "socket.getaddrinfo('localhost', 80, flags=socket.AI_ADDRCONFIG)"],
     "ip-addr": ["ip", "addr"],
+    "ip-rule": ["ip", "rule"],
     "ss": ["ss", "-tn", "state", "syn-recv"],
 }
 

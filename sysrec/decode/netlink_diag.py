@@ -1,7 +1,7 @@
 """NETLINK_SOCK_DIAG payloads as strace prints them: the AF_INET/AF_INET6 request
 (inet_diag_req_v2) and answer (inet_diag_msg and its INET_DIAG_* attributes), what `ss -t`/`ss -u`
-exchange. Other families print as `{family=AF_…, data="\\x…"}` (strace decodes AF_UNIX,
-AF_NETLINK, AF_PACKET and AF_SMC too: not here yet).
+exchange, and AF_UNIX's (unix_diag_req, unix_diag_msg: `ss -x`). Other families print as
+`{family=AF_…, data="\\x…"}` (strace decodes AF_NETLINK, AF_PACKET and AF_SMC too: not here yet).
 """
 
 from __future__ import annotations
@@ -14,10 +14,12 @@ from sysrec.decode.netlink import (NETLINK_SOCK_DIAG, PAYLOAD_DECODERS, AttrSet,
                                    nla_xval)
 from sysrec.decode.sockaddr import interface
 from sysrec.decode.xlat import c_hex, flags, value
-from sysrec.decode.xlat.net import ADDRESS_FAMILIES, INET_PROTOCOLS
+from sysrec.decode.file import makedev
+from sysrec.decode.xlat.net import ADDRESS_FAMILIES, INET_PROTOCOLS, SOCKET_TYPES
 from sysrec.decode.xlat.netlink import (INET_DIAG_ATTRS, INET_DIAG_EXT_FLAGS,
                                         INET_DIAG_REQ_ATTRS, INET_DIAG_SHUTDOWN_FLAGS,
-                                        TCP_STATE_FLAGS, TCP_STATES)
+                                        SK_MEMINFO_INDICES, TCP_STATE_FLAGS, TCP_STATES,
+                                        UNIX_DIAG_ATTRS, UNIX_DIAG_SHOW_FLAGS)
 
 sockid = struct.Struct(">HH16s16s")  # sport, dport (network order), src, dst; then if, cookie
 SOCKID_SIZE = 48
@@ -78,6 +80,22 @@ def _shutdown(msg: Msg, data: bytes):
     return 0 if v == 0 else f"{c_hex(v)} /* {flags(v, INET_DIAG_SHUTDOWN_FLAGS, '???_SHUTDOWN')} */"
 
 
+def meminfo_array(msg: Msg, data: bytes):
+    """SK_MEMINFO_* counters: `[[SK_MEMINFO_RMEM_ALLOC]=0, [SK_MEMINFO_RCVBUF]=212992, ...]`."""
+    values = [v for (v,) in struct.iter_unpack("<I", data[:len(data) // 4 * 4])]
+    if not values:
+        return None
+    items: list = [f"[{SK_MEMINFO_INDICES.get(i, i)}]={v}" for i, v in enumerate(values[:msg.strsize])]
+    return items + (["..."] if len(values) > msg.strsize else [])
+
+
+def _rqlen(msg: Msg, data: bytes):
+    if len(data) < 8:
+        return None
+    rqueue, wqueue = struct.unpack_from("<II", data)
+    return {"udiag_rqueue": rqueue, "udiag_wqueue": wqueue}
+
+
 _SOCKOPT_BITS = ("recverr", "is_icsk", "freebind", "hdrincl", "mc_loop", "transparent", "mc_all",
                  "nodefrag", "bind_address_no_port", "recverr_rfc4884", "defer_connect")
 
@@ -95,7 +113,7 @@ def _sockopt(msg: Msg, data: bytes):
 
 MSG_ATTRS = AttrSet(INET_DIAG_ATTRS, "INET_DIAG_???", decoders_by_name(INET_DIAG_ATTRS, {
     "INET_DIAG_MEMINFO": _meminfo, "INET_DIAG_CONG": nla_str, "INET_DIAG_TOS": nla_u8,
-    "INET_DIAG_TCLASS": nla_u8, "INET_DIAG_SHUTDOWN": _shutdown,
+    "INET_DIAG_TCLASS": nla_u8, "INET_DIAG_SKMEMINFO": meminfo_array, "INET_DIAG_SHUTDOWN": _shutdown,
     "INET_DIAG_PROTOCOL": nla_xval(INET_PROTOCOLS, "IPPROTO_???"), "INET_DIAG_SKV6ONLY": nla_u8,
     "INET_DIAG_MARK": nla_u32, "INET_DIAG_CLASS_ID": nla_u32, "INET_DIAG_CGROUP_ID": nla_u64,
     "INET_DIAG_SOCKOPT": _sockopt,
@@ -117,8 +135,69 @@ def _inet_answer(msg: Msg, data: bytes):
     return node, attributes(msg, data[DIAG_MSG_SIZE:], MSG_ATTRS)
 
 
+# --- AF_UNIX (`ss -x`) -------------------------------------------------------------------------
+
+unix_req = struct.Struct("<BBxxIII2I")  # family, protocol, states, ino, show, cookie[2]
+unix_msg = struct.Struct("<BBBxI2I")    # family, type, state, ino, cookie[2]
+
+
+def _unix_request(msg: Msg, data: bytes):
+    node: dict = {"sdiag_family": _family(data[0])}
+    if len(data) < unix_req.size:
+        node["$more"] = True
+        return (node,)
+    _, protocol, states, ino, show, cookie0, cookie1 = unix_req.unpack_from(data)
+    node.update(sdiag_protocol=protocol, udiag_states=flags(states, TCP_STATE_FLAGS, "1<<TCP_???"),
+                udiag_ino=ino, udiag_show=flags(show, UNIX_DIAG_SHOW_FLAGS, "UDIAG_SHOW_???"),
+                udiag_cookie=[cookie0, cookie1])
+    return (node,)
+
+
+def _unix_vfs(msg: Msg, data: bytes):
+    if len(data) < 8:
+        return None
+    dev, ino = struct.unpack_from("<II", data)
+    return {"udiag_vfs_dev": makedev(dev), "udiag_vfs_ino": ino}
+
+
+def _u32_array(msg: Msg, data: bytes):
+    values = [v for (v,) in struct.iter_unpack("<I", data[:len(data) // 4 * 4])]
+    if not values:
+        return None
+    return values[:msg.strsize] + (["..."] if len(values) > msg.strsize else [])
+
+
+def _uid(msg: Msg, data: bytes):
+    if len(data) < 4:
+        return None
+    uid = int.from_bytes(data[:4], "little")
+    return -1 if uid == 0xFFFFFFFF else uid
+
+
+UNIX_ATTRS = AttrSet(UNIX_DIAG_ATTRS, "UNIX_DIAG_???", decoders_by_name(UNIX_DIAG_ATTRS, {
+    "UNIX_DIAG_NAME": nla_str, "UNIX_DIAG_VFS": _unix_vfs, "UNIX_DIAG_PEER": nla_u32,
+    "UNIX_DIAG_ICONS": _u32_array, "UNIX_DIAG_RQLEN": _rqlen, "UNIX_DIAG_MEMINFO": meminfo_array,
+    "UNIX_DIAG_SHUTDOWN": nla_u8, "UNIX_DIAG_UID": _uid,
+}))
+
+
+def _unix_answer(msg: Msg, data: bytes):
+    node: dict = {"udiag_family": _family(data[0])}
+    if len(data) < unix_msg.size:
+        node["$more"] = True
+        return (node,)
+    _, kind, state, ino, cookie0, cookie1 = unix_msg.unpack_from(data)
+    node.update(udiag_type=value(kind, SOCKET_TYPES, "SOCK_???"),
+                udiag_state=value(state, TCP_STATES, "TCP_???"), udiag_ino=ino,
+                udiag_cookie=[cookie0, cookie1])
+    if len(data) <= unix_msg.size:
+        return (node,)
+    return node, attributes(msg, data[unix_msg.size:], UNIX_ATTRS)
+
+
 # family -> (request decoder, answer decoder)
-DIAG_DECODERS = {socket.AF_INET: (_inet_request, _inet_answer),
+DIAG_DECODERS = {socket.AF_UNIX: (_unix_request, _unix_answer),
+                 socket.AF_INET: (_inet_request, _inet_answer),
                  socket.AF_INET6: (_inet_request, _inet_answer)}
 TCPDIAG_GETSOCK, DCCPDIAG_GETSOCK = 18, 19
 

@@ -1,8 +1,9 @@
 """NETLINK_ROUTE payloads as strace prints them: ifinfomsg (RTM_*LINK), ifaddrmsg (RTM_*ADDR),
-rtmsg (RTM_*ROUTE), ndmsg (RTM_*NEIGH), each followed by its attributes; other message types as
-`{family=AF_…, data="\\x…"}`.
+rtmsg (RTM_*ROUTE), ndmsg (RTM_*NEIGH), fib_rule_hdr (RTM_*RULE), netconfmsg (RTM_*NETCONF), each
+followed by its attributes; other message types as `{family=AF_…, data="\\x…"}`.
 
-What `ip addr`, `ip route`, `ip neigh` and glibc's getaddrinfo(AI_ADDRCONFIG) send and receive.
+What `ip addr`, `ip route`, `ip neigh`, `ip rule`, `ip netconf` and glibc's
+getaddrinfo(AI_ADDRCONFIG) send and receive.
 Attributes without a decoder here print as strace's hex string (rare ones: IFLA_LINKINFO,
 IFLA_AF_SPEC, RTA_METRICS, RTA_MULTIPATH...).
 """
@@ -19,9 +20,10 @@ from sysrec.decode.xlat import c_hex, flags, value
 from sysrec.decode.xlat.ioctl import HWADDR_SIZES, IFF_FLAGS
 from sysrec.decode.xlat.net import ADDRESS_FAMILIES, ARP_HARDWARE, INET_PROTOCOLS
 from sysrec.decode.xlat.netlink import (
-    IFA_FLAGS, IFLA_EXT_FILTER_FLAGS, IP_TOS_FLAGS, NEIGH_FLAGS, NEIGH_STATE_FLAGS,
-    NL_ROUTE_TYPES, ROUTING_FLAGS, ROUTING_PROTOCOLS, ROUTING_SCOPES, ROUTING_TABLE_IDS,
-    ROUTING_TYPES, RTNL_ADDR_ATTRS, RTNL_LINK_ATTRS, RTNL_NEIGH_ATTRS, RTNL_ROUTE_ATTRS)
+    FIB_RULE_ACTIONS, FIB_RULE_FLAGS, IFA_FLAGS, IFLA_EXT_FILTER_FLAGS, IP_TOS_FLAGS, NEIGH_FLAGS,
+    NEIGH_STATE_FLAGS, NL_ROUTE_TYPES, ROUTING_FLAGS, ROUTING_PROTOCOLS, ROUTING_SCOPES,
+    ROUTING_TABLE_IDS, ROUTING_TYPES, RTNL_ADDR_ATTRS, RTNL_LINK_ATTRS, RTNL_NEIGH_ATTRS,
+    RTNL_NETCONF_ATTRS, RTNL_ROUTE_ATTRS, RTNL_RULE_ATTRS)
 
 ifinfomsg = struct.Struct("<BxHiII")     # family, type, index, flags, change
 ifaddrmsg = struct.Struct("<BBBBI")      # family, prefixlen, flags, scope, index
@@ -238,6 +240,70 @@ def _ndmsg(msg: Msg, data: bytes):
     return node, attributes(msg, data[ndmsg.size:], NEIGH_ATTRS)
 
 
+# --- policy routing rules (`ip rule`) and per-interface settings (`ip netconf`) ------------------
+
+fib_rule_hdr = struct.Struct("<BBBBBxxBI")  # family, dst_len, src_len, tos, table, action, flags
+
+
+def _range(fmt: str):
+    size = struct.calcsize(fmt)
+
+    def decode(msg: Msg, data: bytes):
+        if len(data) < size:
+            return None
+        start, end = struct.unpack_from(fmt, data)
+        return {"start": start, "end": end}
+    return decode
+
+
+def _nla_be64(msg: Msg, data: bytes):
+    return f"htobe64({int.from_bytes(data[:8], 'big')})" if len(data) >= 8 else None
+
+
+RULE_ATTRS = AttrSet(RTNL_RULE_ATTRS, "FRA_???", decoders_by_name(RTNL_RULE_ATTRS, {
+    "FRA_DST": _address("family"), "FRA_SRC": _address("family"),
+    "FRA_IIFNAME": nla_str, "FRA_OIFNAME": nla_str,
+    **dict.fromkeys(("FRA_GOTO", "FRA_PRIORITY", "FRA_FWMARK", "FRA_FLOW", "FRA_SUPPRESS_IFGROUP",
+                     "FRA_SUPPRESS_PREFIXLEN", "FRA_FWMASK"), nla_u32),
+    "FRA_TUN_ID": _nla_be64, "FRA_TABLE": _rt_class, "FRA_L3MDEV": nla_u8,
+    "FRA_UID_RANGE": _range("<II"), "FRA_PROTOCOL": nla_xval(ROUTING_PROTOCOLS, "RTPROT_???", 1),
+    "FRA_IP_PROTO": nla_xval(INET_PROTOCOLS, "IPPROTO_???"),
+    "FRA_SPORT_RANGE": _range("<HH"), "FRA_DPORT_RANGE": _range("<HH"),
+}))
+
+
+def _fib_rule(msg: Msg, data: bytes):
+    node: dict = {"family": _family(data[0])}
+    if len(data) < fib_rule_hdr.size:
+        node["$more"] = True
+        return (node,)
+    family, dst_len, src_len, tos, table, action, rule_flags = fib_rule_hdr.unpack_from(data)
+    node.update(dst_len=dst_len, src_len=src_len, tos=flags(tos, IP_TOS_FLAGS, "IPTOS_TOS_???"),
+                table=value(table, ROUTING_TABLE_IDS, "RT_TABLE_???"),
+                action=value(action, FIB_RULE_ACTIONS, "FR_ACT_???"),
+                flags=flags(rule_flags, FIB_RULE_FLAGS, "FIB_RULE_???"))
+    if len(data) <= fib_rule_hdr.size:
+        return (node,)
+    msg.extra["family"] = family
+    return node, attributes(msg, data[fib_rule_hdr.size:], RULE_ATTRS)
+
+
+NETCONF_ATTRS = AttrSet(RTNL_NETCONF_ATTRS, "NETCONFA_???", decoders_by_name(RTNL_NETCONF_ATTRS, {
+    "NETCONFA_IFINDEX": nla_ifindex,
+    **dict.fromkeys(("NETCONFA_FORWARDING", "NETCONFA_RP_FILTER", "NETCONFA_MC_FORWARDING",
+                     "NETCONFA_PROXY_NEIGH", "NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN",
+                     "NETCONFA_INPUT", "NETCONFA_BC_FORWARDING"), nla_s32),
+}))
+NETCONFMSG_SIZE = 4  # ncm_family, aligned
+
+
+def _netconf(msg: Msg, data: bytes):
+    node = {"ncm_family": _family(data[0])}
+    if len(data) <= NETCONFMSG_SIZE:
+        return (node,)
+    return node, attributes(msg, data[NETCONFMSG_SIZE:], NETCONF_ATTRS)
+
+
 AF_BRIDGE = 7
 
 
@@ -253,7 +319,8 @@ def _other(msg: Msg, data: bytes):
     return (node,)
 
 
-_KIND_DECODERS = {"LINK": _ifinfomsg, "ADDR": _ifaddrmsg, "ROUTE": _rtmsg, "NEIGH": _ndmsg}
+_KIND_DECODERS = {"LINK": _ifinfomsg, "ADDR": _ifaddrmsg, "ROUTE": _rtmsg, "NEIGH": _ndmsg,
+                  "RULE": _fib_rule, "NETCONF": _netconf}
 STRUCT_BY_TYPE = {number: _KIND_DECODERS[name.split("_", 1)[1][3:]]
                   for number, name in NL_ROUTE_TYPES.items()
                   if name.split("_", 1)[1][3:] in _KIND_DECODERS}
