@@ -62,6 +62,8 @@ PROGRAMS: dict[str, list[str]] = {
                     "socket.getaddrinfo('localhost', 80, flags=socket.AI_ADDRCONFIG)"],
     "ip-addr": ["ip", "addr"],
     "ip-rule": ["ip", "rule"],
+    "ip6-addr": ["ip", "-6", "addr"],
+    "ip-tuntap": ["ip", "tuntap"],
     "ss": ["ss", "-tn", "state", "syn-recv"],
 }
 

@@ -161,6 +161,21 @@ def nla_xval(table: Mapping[int, str], unknown: str, size: int = 0) -> AttrDecod
     return decode
 
 
+def nla_indexed(fmt: str, names: Mapping[int, str], unknown: str) -> AttrDecoder:
+    """An array of counters strace prints with their indices' names:
+    `[[SK_MEMINFO_RMEM_ALLOC]=0, [SK_MEMINFO_RCVBUF]=212992, ...]` (-s of them, then `...`)."""
+    size = struct.calcsize(fmt)
+
+    def decode(msg: Msg, data: bytes) -> Node:
+        values = [v for (v,) in struct.iter_unpack(fmt, data[:len(data) // size * size])]
+        if not values:
+            return None
+        items: list[Node] = [f"[{names[i] if i in names else f'{i} /* {unknown} */'}]={v}"
+                             for i, v in enumerate(values[:msg.strsize])]
+        return items + (["..."] if len(values) > msg.strsize else [])
+    return decode
+
+
 def nla_ifindex(msg: Msg, data: bytes) -> Node:
     from sysrec.decode.sockaddr import interface
     return interface(int.from_bytes(data[:4], "little")) if len(data) >= 4 else None
@@ -357,6 +372,7 @@ def sockbuf(call: Call, fd: int, addr: int, length: int) -> Node | None:
     return decode_netlink(call, protocol, addr, length)
 
 
-__all__ = ["AttrSet", "decoders_by_name", "Msg", "attributes", "decode_netlink", "sockbuf", "hex_string",
-           "inet_addr_node", "nla_u8", "nla_u16", "nla_u32", "nla_u64", "nla_s32", "nla_str",
-           "nla_flags", "nla_xval", "nla_ifindex", "nla_hwaddr", "PAYLOAD_DECODERS"]
+__all__ = ["AttrSet", "decoders_by_name", "Msg", "attributes", "decode_netlink", "sockbuf",
+           "hex_string", "inet_addr_node", "nla_u8", "nla_u16", "nla_u32", "nla_u64", "nla_s32",
+           "nla_str", "nla_flags", "nla_xval", "nla_ifindex", "nla_hwaddr", "nla_indexed",
+           "PAYLOAD_DECODERS"]

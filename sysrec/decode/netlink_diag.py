@@ -10,8 +10,8 @@ import socket
 import struct
 
 from sysrec.decode.netlink import (NETLINK_SOCK_DIAG, PAYLOAD_DECODERS, AttrSet, Msg, attributes,
-                                   decoders_by_name, hex_string, inet_addr_node, nla_str, nla_u8, nla_u32, nla_u64,
-                                   nla_xval)
+                                   decoders_by_name, hex_string, inet_addr_node, nla_indexed,
+                                   nla_str, nla_u8, nla_u32, nla_u64, nla_xval)
 from sysrec.decode.sockaddr import interface
 from sysrec.decode.xlat import c_hex, flags, value
 from sysrec.decode.file import makedev
@@ -80,13 +80,7 @@ def _shutdown(msg: Msg, data: bytes):
     return 0 if v == 0 else f"{c_hex(v)} /* {flags(v, INET_DIAG_SHUTDOWN_FLAGS, '???_SHUTDOWN')} */"
 
 
-def meminfo_array(msg: Msg, data: bytes):
-    """SK_MEMINFO_* counters: `[[SK_MEMINFO_RMEM_ALLOC]=0, [SK_MEMINFO_RCVBUF]=212992, ...]`."""
-    values = [v for (v,) in struct.iter_unpack("<I", data[:len(data) // 4 * 4])]
-    if not values:
-        return None
-    items: list = [f"[{SK_MEMINFO_INDICES.get(i, i)}]={v}" for i, v in enumerate(values[:msg.strsize])]
-    return items + (["..."] if len(values) > msg.strsize else [])
+meminfo_array = nla_indexed("<I", SK_MEMINFO_INDICES, "SK_MEMINFO_???")
 
 
 def _rqlen(msg: Msg, data: bytes):
@@ -113,7 +107,8 @@ def _sockopt(msg: Msg, data: bytes):
 
 MSG_ATTRS = AttrSet(INET_DIAG_ATTRS, "INET_DIAG_???", decoders_by_name(INET_DIAG_ATTRS, {
     "INET_DIAG_MEMINFO": _meminfo, "INET_DIAG_CONG": nla_str, "INET_DIAG_TOS": nla_u8,
-    "INET_DIAG_TCLASS": nla_u8, "INET_DIAG_SKMEMINFO": meminfo_array, "INET_DIAG_SHUTDOWN": _shutdown,
+    "INET_DIAG_TCLASS": nla_u8, "INET_DIAG_SKMEMINFO": meminfo_array,
+    "INET_DIAG_SHUTDOWN": _shutdown,
     "INET_DIAG_PROTOCOL": nla_xval(INET_PROTOCOLS, "IPPROTO_???"), "INET_DIAG_SKV6ONLY": nla_u8,
     "INET_DIAG_MARK": nla_u32, "INET_DIAG_CLASS_ID": nla_u32, "INET_DIAG_CGROUP_ID": nla_u64,
     "INET_DIAG_SOCKOPT": _sockopt,

@@ -4,8 +4,8 @@ followed by its attributes; other message types as `{family=AF_…, data="\\x…
 
 What `ip addr`, `ip route`, `ip neigh`, `ip rule`, `ip netconf` and glibc's
 getaddrinfo(AI_ADDRCONFIG) send and receive.
-Attributes without a decoder here print as strace's hex string (rare ones: IFLA_LINKINFO,
-IFLA_AF_SPEC, RTA_METRICS, RTA_MULTIPATH...).
+Attributes without a decoder here print as strace's hex string (rare ones: IFLA_AF_SPEC, the
+kinds' IFLA_INFO_DATA, RTA_METRICS, RTA_MULTIPATH...).
 """
 
 from __future__ import annotations
@@ -13,17 +13,20 @@ from __future__ import annotations
 import struct
 
 from sysrec.decode.netlink import (NETLINK_ROUTE, PAYLOAD_DECODERS, AttrSet, Msg, attributes,
-                                   decoders_by_name, hex_string, inet_addr_node, nla_flags, nla_hwaddr, nla_ifindex,
-                                   nla_str, nla_s32, nla_u8, nla_u16, nla_u32, nla_u64, nla_xval)
+                                   decoders_by_name, hex_string, inet_addr_node, nla_flags,
+                                   nla_hwaddr, nla_ifindex, nla_indexed, nla_str, nla_s32, nla_u8,
+                                   nla_u16, nla_u32, nla_u64, nla_xval)
 from sysrec.decode.sockaddr import interface
 from sysrec.decode.xlat import c_hex, flags, value
 from sysrec.decode.xlat.ioctl import HWADDR_SIZES, IFF_FLAGS
 from sysrec.decode.xlat.net import ADDRESS_FAMILIES, ARP_HARDWARE, INET_PROTOCOLS
 from sysrec.decode.xlat.netlink import (
-    FIB_RULE_ACTIONS, FIB_RULE_FLAGS, IFA_FLAGS, IFLA_EXT_FILTER_FLAGS, IP_TOS_FLAGS, NEIGH_FLAGS,
-    NEIGH_STATE_FLAGS, NL_ROUTE_TYPES, ROUTING_FLAGS, ROUTING_PROTOCOLS, ROUTING_SCOPES,
-    ROUTING_TABLE_IDS, ROUTING_TYPES, RTNL_ADDR_ATTRS, RTNL_LINK_ATTRS, RTNL_NEIGH_ATTRS,
-    RTNL_NETCONF_ATTRS, RTNL_ROUTE_ATTRS, RTNL_RULE_ATTRS)
+    FIB_RULE_ACTIONS, FIB_RULE_FLAGS, IFA_FLAGS, IFLA_EXT_FILTER_FLAGS, IFLA_INET6_ATTRS,
+    IFLA_INFO_ATTRS, IN6_ADDR_GEN_MODES, INET6_DEVCONF_INDICES, INET6_IF_FLAGS, IP_TOS_FLAGS,
+    NEIGH_FLAGS, NEIGH_STATE_FLAGS, NL_ROUTE_TYPES, ROUTING_FLAGS, ROUTING_PROTOCOLS,
+    ROUTING_SCOPES, ROUTING_TABLE_IDS, ROUTING_TYPES, RTNL_ADDR_ATTRS, RTNL_LINK_ATTRS,
+    RTNL_NEIGH_ATTRS, RTNL_NETCONF_ATTRS, RTNL_ROUTE_ATTRS, RTNL_RULE_ATTRS, SNMP_ICMP6_STATS,
+    SNMP_IP_STATS)
 
 ifinfomsg = struct.Struct("<BxHiII")     # family, type, index, flags, change
 ifaddrmsg = struct.Struct("<BBBBI")      # family, prefixlen, flags, scope, index
@@ -77,7 +80,50 @@ def _link_hwaddr(msg: Msg, data: bytes):
     return nla_hwaddr(msg, data[:size])
 
 
+def _inet6_cacheinfo(msg: Msg, data: bytes):
+    if len(data) < 16:
+        return None
+    return dict(zip(("max_reasm_len", "tstamp", "reachable_time", "retrans_time"),
+                    struct.unpack_from("<4I", data)))
+
+
+def _in6_addr(msg: Msg, data: bytes):
+    return inet_addr_node(AF_INET6, data)
+
+
+INET6_ATTRS = AttrSet(IFLA_INET6_ATTRS, "IFLA_INET6_???", decoders_by_name(IFLA_INET6_ATTRS, {
+    "IFLA_INET6_FLAGS": nla_flags(INET6_IF_FLAGS, "IF_???"),
+    "IFLA_INET6_CONF": nla_indexed("<i", INET6_DEVCONF_INDICES, "DEVCONF_???"),
+    "IFLA_INET6_STATS": nla_indexed("<Q", SNMP_IP_STATS, "IPSTATS_MIB_???"),
+    "IFLA_INET6_CACHEINFO": _inet6_cacheinfo,
+    "IFLA_INET6_ICMP6STATS": nla_indexed("<Q", SNMP_ICMP6_STATS, "ICMP6_MIB_???"),
+    "IFLA_INET6_TOKEN": _in6_addr,
+    "IFLA_INET6_ADDR_GEN_MODE": nla_xval(IN6_ADDR_GEN_MODES, "IN6_ADDR_GEN_MODE_???", 1),
+    "IFLA_INET6_RA_MTU": nla_u32,
+}))
+AF_INET6 = 10
+# IFLA_PROTINFO's attributes per ifi_family (strace also decodes AF_BRIDGE's: not here yet)
+PROTINFO_BY_FAMILY = {AF_INET6: INET6_ATTRS}
+
+
+def _protinfo(msg: Msg, data: bytes):
+    attrs = PROTINFO_BY_FAMILY.get(msg.extra.get("family", -1))
+    return None if attrs is None else attributes(msg, data, attrs)
+
+
+# IFLA_LINKINFO: the kind and, per kind, its data (strace decodes some kinds' data: printed in
+# hex here)
+LINKINFO_ATTRS = AttrSet(IFLA_INFO_ATTRS, "IFLA_INFO_???", decoders_by_name(IFLA_INFO_ATTRS, {
+    "IFLA_INFO_KIND": nla_str, "IFLA_INFO_SLAVE_KIND": nla_str,
+}))
+
+
+def _linkinfo(msg: Msg, data: bytes):
+    return attributes(msg, data, LINKINFO_ATTRS)
+
+
 LINK_ATTRS = AttrSet(RTNL_LINK_ATTRS, "IFLA_???", decoders_by_name(RTNL_LINK_ATTRS, {
+    "IFLA_PROTINFO": _protinfo, "IFLA_LINKINFO": _linkinfo,
     "IFLA_ADDRESS": _link_hwaddr, "IFLA_BROADCAST": _link_hwaddr, "IFLA_PERM_ADDRESS": _link_hwaddr,
     "IFLA_IFNAME": nla_str, "IFLA_QDISC": nla_str, "IFLA_IFALIAS": nla_str,
     "IFLA_PHYS_PORT_NAME": nla_str, "IFLA_ALT_IFNAME": nla_str, "IFLA_PARENT_DEV_NAME": nla_str,
