@@ -149,3 +149,20 @@ def test_fib_rules_and_netconf():
     netconf = b"\x0a\0\0\0" + nla(1, struct.pack("<i", 1)) + nla(2, struct.pack("<i", -1))
     assert ("{ncm_family=AF_INET6}, [[{nla_len=8, nla_type=NETCONFA_IFINDEX}, if_nametoindex(\"lo\")], "
             "[{nla_len=8, nla_type=NETCONFA_FORWARDING}, -1]]") in sendto_text(mem, nlmsg(80, 2, netconf))
+
+
+def test_link_attributes_nested_per_family():
+    """IFLA_AF_SPEC (an attribute per address family), IFLA_XDP, IFLA_MAP, IFLA_PROTINFO."""
+    mem = NetlinkMemory(NETLINK_ROUTE)
+    ifinfo = struct.pack("<BxHiII", 10, 772, 1, 0x49, 0)  # AF_INET6, ARPHRD_LOOPBACK, lo
+    af_spec = nla(2, nla(1, struct.pack("<3i", 1, 0, -1))) + nla(10, nla(8, b"\1"))
+    attrs = (nla(26, af_spec) + nla(43, nla(2, b"\0")) + nla(14, struct.pack("<3QHBB4x", 0x1000, 0, 0, 5, 0, 0))
+             + nla(12, nla(1, struct.pack("<I", 0x80000000))))
+    out = sendto_text(mem, nlmsg(16, 2, ifinfo + attrs), strsize=64)
+    assert ("[{nla_len=36, nla_type=IFLA_AF_SPEC}, [[{nla_len=20, nla_type=AF_INET}, [{nla_len=16, "
+            "nla_type=IFLA_INET_CONF}, [[IPV4_DEVCONF_FORWARDING-1]=1, [IPV4_DEVCONF_MC_FORWARDING-1]=0, "
+            "[IPV4_DEVCONF_PROXY_ARP-1]=-1]]], [{nla_len=12, nla_type=AF_INET6}, [{nla_len=5, "
+            "nla_type=IFLA_INET6_ADDR_GEN_MODE}, IN6_ADDR_GEN_MODE_NONE]]]], "
+            "[{nla_len=12, nla_type=IFLA_XDP}, [{nla_len=5, nla_type=IFLA_XDP_ATTACHED}, XDP_ATTACHED_NONE]], "
+            "[{nla_len=36, nla_type=IFLA_MAP}, {mem_start=0x1000, mem_end=0, base_addr=0, irq=5, dma=0, port=0}], "
+            "[{nla_len=12, nla_type=IFLA_PROTINFO}, [{nla_len=8, nla_type=IFLA_INET6_FLAGS}, IF_READY]]") in out

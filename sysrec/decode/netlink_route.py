@@ -22,11 +22,12 @@ from sysrec.decode.xlat.ioctl import HWADDR_SIZES, IFF_FLAGS
 from sysrec.decode.xlat.net import ADDRESS_FAMILIES, ARP_HARDWARE, INET_PROTOCOLS
 from sysrec.decode.xlat.netlink import (
     FIB_RULE_ACTIONS, FIB_RULE_FLAGS, IFA_FLAGS, IFLA_EXT_FILTER_FLAGS, IFLA_INET6_ATTRS,
-    IFLA_INFO_ATTRS, IN6_ADDR_GEN_MODES, INET6_DEVCONF_INDICES, INET6_IF_FLAGS, IP_TOS_FLAGS,
-    NEIGH_FLAGS, NEIGH_STATE_FLAGS, NL_ROUTE_TYPES, ROUTING_FLAGS, ROUTING_PROTOCOLS,
-    ROUTING_SCOPES, ROUTING_TABLE_IDS, ROUTING_TYPES, RTNL_ADDR_ATTRS, RTNL_LINK_ATTRS,
-    RTNL_NEIGH_ATTRS, RTNL_NETCONF_ATTRS, RTNL_ROUTE_ATTRS, RTNL_RULE_ATTRS, SNMP_ICMP6_STATS,
-    SNMP_IP_STATS)
+    IFLA_INET_ATTRS, IFLA_INFO_ATTRS, IFLA_MCTP_ATTRS, IFLA_XDP_ATTRS, IN6_ADDR_GEN_MODES,
+    INET6_DEVCONF_INDICES, INET6_IF_FLAGS, INET_DEVCONF_INDICES, IP_TOS_FLAGS, NEIGH_FLAGS,
+    NEIGH_STATE_FLAGS, NL_ROUTE_TYPES, ROUTING_FLAGS, ROUTING_PROTOCOLS, ROUTING_SCOPES,
+    ROUTING_TABLE_IDS, ROUTING_TYPES, RTNL_ADDR_ATTRS, RTNL_LINK_ATTRS, RTNL_NEIGH_ATTRS,
+    RTNL_NETCONF_ATTRS, RTNL_ROUTE_ATTRS, RTNL_RULE_ATTRS, SNMP_ICMP6_STATS, SNMP_IP_STATS,
+    XDP_ATTACHED_MODES, XDP_FLAGS)
 
 ifinfomsg = struct.Struct("<BxHiII")     # family, type, index, flags, change
 ifaddrmsg = struct.Struct("<BBBBI")      # family, prefixlen, flags, scope, index
@@ -101,7 +102,7 @@ INET6_ATTRS = AttrSet(IFLA_INET6_ATTRS, "IFLA_INET6_???", decoders_by_name(IFLA_
     "IFLA_INET6_ADDR_GEN_MODE": nla_xval(IN6_ADDR_GEN_MODES, "IN6_ADDR_GEN_MODE_???", 1),
     "IFLA_INET6_RA_MTU": nla_u32,
 }))
-AF_INET6 = 10
+AF_INET6, AF_BRIDGE = 10, 7
 # IFLA_PROTINFO's attributes per ifi_family (strace also decodes AF_BRIDGE's: not here yet)
 PROTINFO_BY_FAMILY = {AF_INET6: INET6_ATTRS}
 
@@ -118,12 +119,55 @@ LINKINFO_ATTRS = AttrSet(IFLA_INFO_ATTRS, "IFLA_INFO_???", decoders_by_name(IFLA
 }))
 
 
-def _linkinfo(msg: Msg, data: bytes):
-    return attributes(msg, data, LINKINFO_ATTRS)
+IFMAP_SIZE = 28  # offsetofend(struct rtnl_link_ifmap, port): strace reads no padding
+
+
+def _ifmap(msg: Msg, data: bytes):
+    if len(data) < IFMAP_SIZE:
+        return None
+    mem_start, mem_end, base_addr, irq, dma, port = struct.unpack_from("<3QHBB", data)
+    return {"mem_start": c_hex(mem_start), "mem_end": c_hex(mem_end),
+            "base_addr": c_hex(base_addr), "irq": irq, "dma": dma, "port": port}
+
+
+def _nla_fd(msg: Msg, data: bytes):
+    return {"$fd": int.from_bytes(data[:4], "little", signed=True)} if len(data) >= 4 else None
+
+
+XDP_ATTRS = AttrSet(IFLA_XDP_ATTRS, "IFLA_XDP_???", decoders_by_name(IFLA_XDP_ATTRS, {
+    "IFLA_XDP_FD": _nla_fd, "IFLA_XDP_EXPECTED_FD": _nla_fd,
+    "IFLA_XDP_ATTACHED": nla_xval(XDP_ATTACHED_MODES, "XDP_ATTACHED_???", 1),
+    "IFLA_XDP_FLAGS": nla_flags(XDP_FLAGS, "XDP_FLAGS_???"),
+    **dict.fromkeys(("IFLA_XDP_PROG_ID", "IFLA_XDP_DRV_PROG_ID", "IFLA_XDP_SKB_PROG_ID",
+                     "IFLA_XDP_HW_PROG_ID"), nla_u32),
+}))
+INET_ATTRS = AttrSet(IFLA_INET_ATTRS, "IFLA_INET_???", decoders_by_name(IFLA_INET_ATTRS, {
+    "IFLA_INET_CONF": nla_indexed("<i", INET_DEVCONF_INDICES, "IPV4_DEVCONF_???"),
+}))
+MCTP_ATTRS = AttrSet(IFLA_MCTP_ATTRS, "IFLA_MCTP_???",
+                     decoders_by_name(IFLA_MCTP_ATTRS, {"IFLA_MCTP_NET": nla_u32}))
+AF_INET, AF_MCTP = 2, 45
+
+
+def _nested(attrs: AttrSet):
+    def decode(msg: Msg, data: bytes):
+        return attributes(msg, data, attrs)
+    return decode
+
+
+# IFLA_AF_SPEC: one attribute per address family, its type the family (AF_BRIDGE's differ:
+# printed in hex here)
+AF_SPEC_ATTRS = AttrSet(ADDRESS_FAMILIES, "AF_???", {
+    AF_INET: _nested(INET_ATTRS), AF_INET6: _nested(INET6_ATTRS), AF_MCTP: _nested(MCTP_ATTRS)})
+
+
+def _af_spec(msg: Msg, data: bytes):
+    return None if msg.extra.get("family") == AF_BRIDGE else attributes(msg, data, AF_SPEC_ATTRS)
 
 
 LINK_ATTRS = AttrSet(RTNL_LINK_ATTRS, "IFLA_???", decoders_by_name(RTNL_LINK_ATTRS, {
-    "IFLA_PROTINFO": _protinfo, "IFLA_LINKINFO": _linkinfo,
+    "IFLA_PROTINFO": _protinfo, "IFLA_LINKINFO": _nested(LINKINFO_ATTRS), "IFLA_XDP": _nested(XDP_ATTRS),
+    "IFLA_AF_SPEC": _af_spec, "IFLA_MAP": _ifmap,
     "IFLA_ADDRESS": _link_hwaddr, "IFLA_BROADCAST": _link_hwaddr, "IFLA_PERM_ADDRESS": _link_hwaddr,
     "IFLA_IFNAME": nla_str, "IFLA_QDISC": nla_str, "IFLA_IFALIAS": nla_str,
     "IFLA_PHYS_PORT_NAME": nla_str, "IFLA_ALT_IFNAME": nla_str, "IFLA_PARENT_DEV_NAME": nla_str,
@@ -348,9 +392,6 @@ def _netconf(msg: Msg, data: bytes):
     if len(data) <= NETCONFMSG_SIZE:
         return (node,)
     return node, attributes(msg, data[NETCONFMSG_SIZE:], NETCONF_ATTRS)
-
-
-AF_BRIDGE = 7
 
 
 def _getneigh(msg: Msg, data: bytes):
