@@ -44,7 +44,9 @@ def align4(n: int) -> int:
 
 @dataclass(slots=True)
 class Msg:
-    """One message being decoded: its bytes, and what a decoder needs about the call."""
+    """The message being decoded, as its payload's decoders see it: the call (for -s), the
+    socket's protocol, the header's type and flags, and what the family struct told the
+    attribute decoders (`extra`: its address family...)."""
 
     call: Call
     protocol: int  # NETLINK_* of the socket, -1 when unknown
