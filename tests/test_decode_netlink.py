@@ -175,8 +175,8 @@ def test_random_and_truncated_messages_never_break_the_decoder():
     from sysrec.decode.common import Call, DecodeOptions
     from sysrec.decode.netlink import decode_netlink
     rng = random.Random(10)
-    kinds = [2, 3, 16, 18, 20, 22, 24, 28, 30, 32, 80, 138]
-    for protocol in (0, 4, -1, 9):
+    kinds = [2, 3, 16, 18, 20, 22, 24, 28, 30, 32, 80, 138, 0xa00, 0xa01, 0x110, 0x6301]
+    for protocol in (0, 4, -1, 9, 12):
         for _ in range(300):
             payload = bytes(rng.randrange(256) for _ in range(rng.randrange(0, 120)))
             if rng.random() < 0.5:  # attributes with plausible lengths
@@ -192,3 +192,23 @@ def test_random_and_truncated_messages_never_break_the_decoder():
                                   protocol, addr, len(data))
             json.dumps(node)
             text([node])
+
+
+def test_netfilter_types_flags_and_the_nfgenmsg():
+    mem = NetlinkMemory(12)  # NETLINK_NETFILTER
+    get = nlmsg(10 << 8 | 1, 0x301, struct.pack("<BBH", 2, 0, 0))
+    assert sendto_text(mem, get).startswith(
+        "3, [{nlmsg_len=20, nlmsg_type=NFNL_SUBSYS_NFTABLES<<8|NFT_MSG_GETTABLE, "
+        "nlmsg_flags=NLM_F_REQUEST|NLM_F_DUMP, nlmsg_seq=7, nlmsg_pid=0}, {nfgen_family=AF_INET, "
+        "version=NFNETLINK_V0, res_id=htons(0)}]")
+    new = nlmsg(10 << 8 | 0, 0x401, struct.pack("<BBH", 0, 0, 10) + nla(1, b"filter\0") + nla(0x8002, b""))
+    assert ("NFNL_SUBSYS_NFTABLES<<8|NFT_MSG_NEWTABLE, nlmsg_flags=NLM_F_REQUEST|NLM_F_CREATE, "
+            "nlmsg_seq=7, nlmsg_pid=0}, {nfgen_family=AF_UNSPEC, version=NFNETLINK_V0, "
+            'res_id=NFNL_SUBSYS_NFTABLES}, [[{nla_len=11, nla_type=0x1}, "\\x66\\x69\\x6c\\x74\\x65\\x72\\x00"], '
+            "{nla_len=4, nla_type=NLA_F_NESTED|0x2}]]") in sendto_text(mem, new)
+    batch = nlmsg(0x10, 1, struct.pack("<BBH", 0, 0, 0x0a00) + b"\1\2\3\4")
+    assert ("nlmsg_type=NFNL_MSG_BATCH_BEGIN, nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=7, nlmsg_pid=0}, "
+            '{nfgen_family=AF_UNSPEC, version=NFNETLINK_V0, res_id=htons(10)}, '
+            '"\\x01\\x02\\x03\\x04"]') in sendto_text(mem, batch)
+    assert "nlmsg_type=0x63<<8|0x1" not in sendto_text(mem, nlmsg(99 << 8 | 1, 1, b""))
+    assert "nlmsg_type=0x63 /* NFNL_SUBSYS_??? */<<8|0x1" in sendto_text(mem, nlmsg(99 << 8 | 1, 1, b""))

@@ -15,7 +15,7 @@ from construct import Bytes, Int8ul, Int32ul, Int64sl, Int64ul, Padding, Struct
 from sysrec.decode import structs
 from sysrec.decode.common import Call, Node, fd, limited, ptr, read_string, struct_at, vr
 from sysrec.decode.netlink import decode_netlink, netlink_protocol, sockbuf
-from sysrec.decode import netlink_diag, netlink_route  # noqa: F401  (register their payloads)
+from sysrec.decode import netlink_diag, netlink_netfilter, netlink_route  # noqa: F401  (they register)
 from sysrec.decode.poll import timespec_arg
 from sysrec.decode.sockaddr import (SOCKADDR_STORAGE_SIZE, decode_sockaddr_bytes, interface,
                                     sockaddr_at)

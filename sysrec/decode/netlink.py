@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
 from sysrec.decode.common import Call, Node, bytes_node, ptr
-from sysrec.decode.xlat import flags, value
+from sysrec.decode.xlat import c_hex, flags, value
 from sysrec.decode.xlat.errnos import ERRNO
 from sysrec.decode.xlat.netlink import (
     NL_AUDIT_TYPES, NL_CRYPTO_TYPES, NL_ROUTE_TYPES, NL_SELINUX_TYPES, NL_SOCK_DIAG_TYPES,
@@ -75,14 +75,16 @@ class AttrSet:
     """One attribute namespace: type names, strace's `X_???` for others, value decoders."""
 
     names: Mapping[int, str]
-    unknown: str
+    unknown: str | None  # None: an unnamed type prints in hex, without a comment
     decoders: Mapping[int, AttrDecoder]
 
 
 def _nla_type(t: int, attrs: AttrSet) -> Node:
     prefix = ("NLA_F_NESTED|" if t & NLA_F_NESTED else "") + \
              ("NLA_F_NET_BYTEORDER|" if t & NLA_F_NET_BYTEORDER else "")
-    name = value(t & NLA_TYPE_MASK, attrs.names, attrs.unknown)
+    t &= NLA_TYPE_MASK
+    name = value(t, attrs.names, attrs.unknown) if attrs.unknown is not None else \
+        attrs.names.get(t) or c_hex(t)
     return f"{prefix}{name}" if prefix else name
 
 
@@ -212,7 +214,17 @@ TYPES_BY_PROTOCOL: dict[int, tuple[Mapping[int, str], str]] = {
 }
 
 
+# Protocols whose message types are not one table (netfilter: subsystem<<8|type), and their
+# NLM_F_ bits from 0x100 on: filled by their modules.
+TYPE_NAMERS: dict[int, Callable[[int], Node]] = {}
+FLAG_TABLES: dict[int, Callable[[int], Mapping[int, str]]] = {}
+
+
 def message_type(t: int, protocol: int) -> Node:
+    if t >= NLMSG_MIN_TYPE:
+        namer = TYPE_NAMERS.get(protocol)
+        if namer is not None:
+            return namer(t)
     table, unknown = TYPES_BY_PROTOCOL.get(protocol, (NLMSG_TYPES, "NLMSG_???")) \
         if t >= NLMSG_MIN_TYPE else (NLMSG_TYPES, "NLMSG_???")
     return value(t, table, unknown)
@@ -254,7 +266,11 @@ def _flags_table(t: int, protocol: int) -> Mapping[int, str]:
         return _XFRM_FLAGS.get(t, NLM_F_FLAGS)
     if protocol == NETLINK_CRYPTO:
         return _CRYPTO_FLAGS.get(t, NLM_F_FLAGS)
-    return NLM_F_FLAGS
+    table_of = FLAG_TABLES.get(protocol)
+    return NLM_F_FLAGS if table_of is None else table_of(t)
+
+
+NEW_FLAGS, DELETE_FLAGS, GET_FLAGS = _NEW, _DEL, _GET  # for the families' FLAG_TABLES
 
 
 def header_node(length: int, t: int, fl: int, seq: int, pid: int, protocol: int) -> Node:
@@ -377,4 +393,4 @@ def sockbuf(call: Call, fd: int, addr: int, length: int) -> Node | None:
 __all__ = ["AttrSet", "decoders_by_name", "Msg", "attributes", "decode_netlink", "sockbuf",
            "hex_string", "inet_addr_node", "nla_u8", "nla_u16", "nla_u32", "nla_u64", "nla_s32",
            "nla_str", "nla_flags", "nla_xval", "nla_ifindex", "nla_hwaddr", "nla_indexed",
-           "PAYLOAD_DECODERS"]
+           "PAYLOAD_DECODERS", "TYPE_NAMERS", "FLAG_TABLES"]

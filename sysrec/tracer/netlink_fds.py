@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 _SOCKET_PREFIX = "socket:["
-_cache: dict[int, int | None] = {}  # inode -> NETLINK_* (-1: unknown), None: not netlink
+_cache: dict[int, int | None] = {}  # inode -> NETLINK_*, None: not netlink
 _CACHE_LIMIT = 4096
 
 
@@ -56,6 +56,8 @@ def netlink_protocol(pid: int, fd: int) -> int | None:
     except OSError:
         return None
     protocol = _protocol_of(pid, inode) if name.rstrip(b"\0") == b"NETLINK" else None
+    if protocol == -1:  # not bound yet, so not listed: ask again next time (strace does too)
+        return protocol
     if len(_cache) >= _CACHE_LIMIT:
         _cache.clear()
     _cache[inode] = protocol
