@@ -107,3 +107,19 @@ def test_rlimit_values(limit, expected):
 ])
 def test_personality_text(pers, expected):
     assert personality_text(pers) == expected
+
+
+def test_clone_names_its_arguments_as_nodes_the_record_keeps():
+    """clone's `child_stack=`, `flags=`, `parent_tid=`: `$named` nodes, not pre-rendered text."""
+    from sysrec.record.schema import nodes
+    mem = FakeMemory()
+    ptid = mem.put(b"\0" * 4)
+    flags = 0x00100000 | 0x01000000 | 17  # CLONE_PARENT_SETTID|CLONE_CHILD_SETTID|SIGCHLD
+    _, done = call("clone", (flags, 0, ptid, 0, 0), mem, ret=4242,
+                   before_exit=lambda m: m.write(ptid, struct.pack("<i", 4242)))
+    assert done.args[:2] == [{"$named": "child_stack", "v": "NULL"},
+                             {"$named": "flags", "v": "CLONE_PARENT_SETTID|CLONE_CHILD_SETTID|SIGCHLD"}]
+    assert {"$named": "parent_tid", "v": [4242]} in done.args
+    assert nodes(done.args) is None and nodes([{"$named": "x", "v": {"$ptr": "bad"}}]) is not None
+    assert text(done.args).startswith("child_stack=NULL, flags=CLONE_PARENT_SETTID|CLONE_CHILD_SETTID|"
+                                      "SIGCHLD, parent_tid=[4242]")

@@ -110,7 +110,8 @@ class Normalizer:
         m = self.LINE.match(text)
         pid, rest = (self._pid(m.group(1) or m.group(2)), m.group(3)) if m else ("", text)
         rest = self.DURATION.sub(" <T>", self.STAMP.sub("TIME ", rest))
-        rest = re.sub(r"(si_pid|nl_pid)=(\d+)", lambda g: f"{g.group(1)}={self._pid(g.group(2))}", rest)
+        # nlmsg_pid: a netlink port id, the pid or a random negative number
+        rest = re.sub(r"(si_pid|nl_pid|nlmsg_pid)=(-?\d+)", lambda g: f"{g.group(1)}={self._pid(g.group(2))}", rest)
         rest = re.sub(r"(execve in pid )(\d+)", lambda g: g.group(1) + self._pid(g.group(2)), rest)
         for pattern, repl in self.RULES:
             rest = pattern.sub(repl, rest)
@@ -146,7 +147,7 @@ def joined(lines: list[str]) -> list[str]:
             assert head is not None and re.match(rf"(TIME )?{m.group(1)}\(", head), \
                 f"resumed without entry: {text}"
             rest = head + m.group(2)
-        rest = re.sub(r"(si_pid|nl_pid)=P\d+", r"\1=PID", rest)  # pid numbering follows line order
+        rest = re.sub(r"(si_pid|nl_pid|nlmsg_pid)=P\d+", r"\1=PID", rest)  # pid numbering follows line order
         rest = re.sub(r"(execve in pid )P\d+", r"\1PID", rest)
         complete.append(re.sub(r"\)\s+= ", ") = ", rest))
     assert not pending, f"entries never resumed: {pending}"

@@ -56,6 +56,15 @@ PROGRAMS: dict[str, list[str]] = {
     "nc": ["nc", "-z", "127.0.0.1", "{port}"],
     "git": ["git", "--version"],
     "head-dd": ["sh", "-c", "head -c 100000 /dev/zero | dd of=/dev/null bs=4k status=none"],
+    # netlink: glibc's getaddrinfo(AI_ADDRCONFIG) and iproute2 (NETLINK_ROUTE, NETLINK_SOCK_DIAG;
+    # ss asks for a state no socket is likely in, so both runs get the same answer)
+    "getaddrinfo": [PYTHON, "-S", "-c", "import socket\n"
+                    "socket.getaddrinfo('localhost', 80, flags=socket.AI_ADDRCONFIG)"],
+    "ip-addr": ["ip", "addr"],
+    "ip-rule": ["ip", "rule"],
+    "ip6-addr": ["ip", "-6", "addr"],
+    "ip-tuntap": ["ip", "tuntap"],
+    "ss": ["ss", "-tn", "state", "syn-recv"],
 }
 
 _totals = {"same": 0, "lines": 0, "decoded": 0, "decoded_same": 0}

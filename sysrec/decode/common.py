@@ -78,6 +78,19 @@ def ptr(addr: int) -> Node:
     return NULL if addr == 0 else {"$ptr": addr}
 
 
+def struct_at(call: Call, addr: int, size: int, parse: Callable[[bytes], Node],
+              written: bool = False) -> Node:
+    """The `size`-byte struct at addr as `parse` makes it a node, or what strace prints instead:
+    NULL, the address when it cannot be read, and for what the kernel writes (`written`) the
+    address when the call failed."""
+    if addr == 0:
+        return NULL
+    if written and call.exiting and call.failed:
+        return ptr(addr)
+    data = call.read(addr, size)
+    return ptr(addr) if data is None else parse(data)
+
+
 def fd(n: int) -> Node:
     return {"$fd": n}
 

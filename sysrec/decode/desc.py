@@ -10,7 +10,7 @@ from construct import Int64ul, Struct
 
 from sysrec.decode.args import long_arg, path_arg, ulong_arg
 from sysrec.decode.common import (MASK64, ArgDecoder, Call, Node, bytes_node, fd, ptr,
-                                   read_cstring)
+                                   read_cstring, struct_at)
 from sysrec.decode.poll import sigset_node
 from sysrec.decode.time import itimerspec_in, itimerspec_out
 from sysrec.decode.row import ABSENT, FD, INT, UINT, ULONG, E, Signature, X
@@ -150,12 +150,7 @@ def fd_pair_out(call: Call, i: int) -> Node:
 
 def int64_node(call: Call, addr: int, signed: bool) -> Node:
     """A loff_t in the tracee as `[42]`; NULL, or the address when unreadable."""
-    if addr == 0:
-        return "NULL"
-    data = call.read(addr, 8)
-    if data is None:
-        return ptr(addr)
-    return [int.from_bytes(data, "little", signed=signed)]
+    return struct_at(call, addr, 8, lambda data: [int.from_bytes(data, "little", signed=signed)])
 
 
 def offset_ptr_arg(call: Call, i: int) -> Node:

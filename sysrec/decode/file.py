@@ -14,7 +14,7 @@ from typing import Callable
 from sysrec.decode import file_structs as fs
 from sysrec.decode.args import cstring_arg, dirfd_arg, path_arg, uint_arg, ulong_arg
 from sysrec.decode.common import (PATH_MAX, ArgDecoder, Call, Node, bytes_node, ptr,
-                                  read_cstring, read_string)
+                                  read_cstring, read_string, struct_at)
 from sysrec.decode.row import FD, Signature, E, X
 from sysrec.decode.xlat import c_hex, flags
 from sysrec.decode.xlat.file import (ACCESS_MODES, AT_FLAGS, AT_STATX_SYNC_TYPE,
@@ -104,9 +104,10 @@ def open_how_arg(call: Call, i: int) -> Node:
     addr, size = call.u(i), call.u(i + 1)
     if size < fs.OPEN_HOW_SIZE:
         return ptr(addr)
-    data = call.read(addr, fs.OPEN_HOW_SIZE)
-    if data is None:
-        return ptr(addr)
+    return struct_at(call, addr, fs.OPEN_HOW_SIZE, lambda data: _open_how(call, addr, size, data))
+
+
+def _open_how(call: Call, addr: int, size: int, data: bytes) -> Node:
     how = fs.open_how.parse(data)
     node: dict[str, Node] = {"flags": open_flags(how.flags)}
     if _takes_mode(how.flags) or how.mode:
@@ -183,14 +184,7 @@ def device_arg(call: Call, i: int) -> Node:
 
 # --- stat, statx, statfs ----------------------------------------------------------------------
 
-def stat_out(call: Call, i: int) -> Node:
-    """`{st_mode=S_IFREG|0644, st_size=1234, ...}`; a device shows st_rdev instead of the size."""
-    addr = call.u(i)
-    if call.failed:
-        return ptr(addr)
-    data = call.read(addr, fs.STAT_SIZE)
-    if data is None:
-        return ptr(addr)
+def _stat(data: bytes) -> Node:
     st = fs.stat.parse(data)
     node: dict[str, Node] = {"st_mode": symbolic_mode(st.st_mode)}
     if st.st_mode & S_IFMT in (S_IFCHR, S_IFBLK):
@@ -200,21 +194,18 @@ def stat_out(call: Call, i: int) -> Node:
     return with_more(node)
 
 
+def stat_out(call: Call, i: int) -> Node:
+    """`{st_mode=S_IFREG|0644, st_size=1234, ...}`; a device shows st_rdev instead of the size."""
+    return struct_at(call, call.u(i), fs.STAT_SIZE, _stat, written=True)
+
+
 def with_more(node: dict[str, Node]) -> Node:
     """An abbreviated struct ends in a bare `...` (strace leaves the rest out without -v)."""
     node["$more"] = True
     return node
 
 
-def statx_out(call: Call, i: int) -> Node:
-    """`{stx_mask=STATX_ALL|STATX_MNT_ID, stx_attributes=0, stx_mode=S_IFDIR|0755,
-    stx_size=4096, ...}`: mode and size only when the mask says they are filled in."""
-    addr = call.u(i)
-    if call.failed:
-        return ptr(addr)
-    data = call.read(addr, fs.STATX_SIZE)
-    if data is None:
-        return ptr(addr)
+def _statx(data: bytes) -> Node:
     stx = fs.statx.parse(data)
     node: dict[str, Node] = {
         "stx_mask": flags(stx.stx_mask, STATX_MASKS, "STATX_???"),
@@ -227,14 +218,18 @@ def statx_out(call: Call, i: int) -> Node:
     return with_more(node)
 
 
+def statx_out(call: Call, i: int) -> Node:
+    """`{stx_mask=STATX_ALL|STATX_MNT_ID, stx_attributes=0, stx_mode=S_IFDIR|0755,
+    stx_size=4096, ...}`: mode and size only when the mask says they are filled in."""
+    return struct_at(call, call.u(i), fs.STATX_SIZE, _statx, written=True)
+
+
 def statfs_out(call: Call, i: int) -> Node:
     """The whole `struct statfs` (strace abbreviates none of it); f_flags only when valid."""
-    addr = call.u(i)
-    if call.failed:
-        return ptr(addr)
-    data = call.read(addr, fs.STATFS_SIZE)
-    if data is None:
-        return ptr(addr)
+    return struct_at(call, call.u(i), fs.STATFS_SIZE, _statfs, written=True)
+
+
+def _statfs(data: bytes) -> Node:
     b = fs.statfs.parse(data)
     node: dict[str, Node] = {
         "f_type": FS_MAGIC.get(b.f_type) or c_hex(b.f_type),
@@ -324,20 +319,17 @@ def time_pair_arg(element):
     """utimensat/utimes' two times: `[{tv_sec=.., tv_nsec=..} /* date */, UTIME_NOW]`. Each
     element is text: strace's date comment follows the closing brace."""
     def decode(call: Call, i: int) -> Node:
-        addr = call.u(i)
-        data = call.read(addr, fs.TIME_PAIR_SIZE)
-        if data is None:
-            return ptr(addr)
-        return [element(t.sec, t.frac) for t in fs.time_pair.parse(data)]
+        return struct_at(call, call.u(i), fs.TIME_PAIR_SIZE,
+                         lambda data: [element(t.sec, t.frac) for t in fs.time_pair.parse(data)])
     return decode
 
 
 def utimbuf_arg(call: Call, i: int) -> Node:
     """utime's `{actime=1700000000 /* date */, modtime=...}`."""
-    addr = call.u(i)
-    data = call.read(addr, fs.UTIMBUF_SIZE)
-    if data is None:
-        return ptr(addr)
+    return struct_at(call, call.u(i), fs.UTIMBUF_SIZE, _utimbuf)
+
+
+def _utimbuf(data: bytes) -> Node:
     u = fs.utimbuf.parse(data)
     return {"actime": f"{u.actime}{time_comment(u.actime)}",
             "modtime": f"{u.modtime}{time_comment(u.modtime)}"}

@@ -25,7 +25,7 @@ from construct import (Array, Bytes, Int8ul, Int16ul, Int32sl, Int32ul, Int64sl,
 from sysrec.cstring import quote_bytes
 from sysrec.decode.args import fd_arg
 from sysrec.decode.common import (Call, Node, bytes_node, fd, limited, ptr, read_cstring,
-                                   read_string)
+                                   read_string, struct_at)
 from sysrec.decode.row import AuxFn, E, Signature, X
 from sysrec.decode.sockaddr import decode_sockaddr_bytes, interface
 from sysrec.decode.xlat import flags as xlat_flags, value
@@ -82,13 +82,7 @@ uint64_pair = Array(2, Int64ul).compile()
 def _fetch(call: Call, size: int) -> bytes | Node:
     """The argument's `size` bytes, or the node strace prints instead: NULL, the address when it
     cannot be read, or when a get request failed (the kernel wrote nothing)."""
-    addr = call.u(2)
-    if addr == 0:
-        return "NULL"
-    if call.exiting and call.failed:
-        return ptr(addr)
-    data = call.read(addr, size)
-    return ptr(addr) if data is None else data
+    return struct_at(call, call.u(2), size, bytes, written=True)
 
 
 def _flags(v: int, table: dict[int, str], unknown: str | None = None) -> str:

@@ -13,7 +13,9 @@ from typing import Callable
 from construct import Bytes, Int8ul, Int32ul, Int64sl, Int64ul, Padding, Struct
 
 from sysrec.decode import structs
-from sysrec.decode.common import Call, Node, fd, limited, ptr, read_string, vr
+from sysrec.decode.common import Call, Node, fd, limited, ptr, read_string, struct_at, vr
+from sysrec.decode.netlink import decode_netlink, netlink_protocol, sockbuf
+from sysrec.decode import netlink_diag, netlink_netfilter, netlink_route  # noqa: F401  (they register)
 from sysrec.decode.poll import timespec_arg
 from sysrec.decode.sockaddr import (SOCKADDR_STORAGE_SIZE, decode_sockaddr_bytes, interface,
                                     sockaddr_at)
@@ -108,21 +110,21 @@ def accept_flags_arg(call: Call, i: int) -> Node:
 
 def fd_pair_out(call: Call, i: int) -> Node:
     """socketpair's sv[2], written by the kernel."""
-    addr = call.u(i)
-    if call.failed:
-        return ptr(addr)
-    data = call.read(addr, 8)
-    if data is None:
-        return ptr(addr)
+    return struct_at(call, call.u(i), 8, _fd_pair, written=True)
+
+
+def _fd_pair(data: bytes) -> Node:
     return [fd(int.from_bytes(data[:4], "little", signed=True)),
             fd(int.from_bytes(data[4:], "little", signed=True))]
 
 
 # --- msghdr ------------------------------------------------------------------------------------
 
-def _iovecs(call: Call, addr: int, count: int, data_size: int | None) -> Node:
+def _iovecs(call: Call, addr: int, count: int, data_size: int | None,
+            netlink: int | None = None) -> Node:
     """msg_iov: each iov_base shown up to its iov_len, the whole limited to data_size; an
-    entry that cannot be read ends the list with `... /* its address */`."""
+    entry that cannot be read ends the list with `... /* its address */`. With `netlink` (the
+    socket's NETLINK_* protocol, -1 unknown) each iov_base holds netlink messages."""
     if addr == 0:
         return "NULL"
     shown, more = limited(count, call)
@@ -142,7 +144,9 @@ def _iovecs(call: Call, addr: int, count: int, data_size: int | None) -> Node:
         length = iov.len if remaining is None else min(iov.len, remaining)
         if remaining is not None:
             remaining -= length
-        nodes.append({"iov_base": read_string(call, iov.base, length), "iov_len": iov.len})
+        base = read_string(call, iov.base, length) if netlink is None else \
+            decode_netlink(call, netlink, iov.base, length)
+        nodes.append({"iov_base": base, "iov_len": iov.len})
     if readable < shown:
         nodes.append(f"... /* {addr + readable * structs.IOVEC_SIZE:#x} */")
     elif more:
@@ -345,15 +349,44 @@ def msghdr_at(call: Call, addr: int, data_size: int | None, namelen_before: int 
     # what the program offered and what the kernel wrote
     namelen = _signed32(m.namelen)
     shown = namelen_before if namelen_before is not None and namelen > namelen_before else namelen
-    node: dict[str, Node] = {"msg_name": sockaddr_at(call, m.name, shown)}
+    name = sockaddr_at(call, m.name, shown)
+    node: dict[str, Node] = {"msg_name": name}
     node["msg_namelen"] = namelen if namelen_before is None else vr(namelen_before, namelen)
-    node["msg_iov"] = _iovecs(call, m.iov, m.iovlen, data_size)
+    node["msg_iov"] = _iovecs(call, m.iov, m.iovlen, data_size, _netlink_name(call, name))
     node["msg_iovlen"] = m.iovlen
     if m.controllen:
         node["msg_control"] = _cmsgs(call, m.control, m.controllen) if m.control else "NULL"
     node["msg_controllen"] = m.controllen
     node["msg_flags"] = flags(m.flags & 0xFFFFFFFF, MSG_FLAGS, "MSG_???")
     return node
+
+
+def _netlink_name(call: Call, name: Node) -> int | None:
+    """strace decodes the data of a message whose msg_name is AF_NETLINK as netlink messages of
+    the socket's protocol (-1: unknown); None for any other message."""
+    if not (isinstance(name, dict) and name.get("sa_family") == "AF_NETLINK"):
+        return None
+    protocol = netlink_protocol(call, call.s32(0))
+    return -1 if protocol is None else protocol
+
+
+def sockbuf_in(len_arg: int):
+    """send/sendto's data: netlink messages on a netlink socket, else a string."""
+    def decode(call: Call, i: int) -> Node:
+        addr, length = call.u(i), call.u(len_arg)
+        node = sockbuf(call, call.s32(0), addr, length)
+        return read_string(call, addr, length) if node is None else node
+    return decode
+
+
+def sockbuf_out(call: Call, i: int) -> Node:
+    """recv/recvfrom's data (`ret` bytes, the length is the next argument): netlink messages on
+    a netlink socket, else a string; the address on failure."""
+    if call.failed:
+        return ptr(call.u(i))
+    addr, length = call.u(i), min(call.ret or 0, call.u(i + 1))
+    node = sockbuf(call, call.s32(0), addr, length)
+    return read_string(call, addr, length) if node is None else node
 
 
 IOV_MAX = 1024  # strace prints at most this many entries of an mmsghdr vector

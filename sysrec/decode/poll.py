@@ -4,7 +4,7 @@ signal masks, and the return-value texts (`1 (out [3], left {...})`, `0 (Timeout
 from __future__ import annotations
 
 from sysrec.decode import structs
-from sysrec.decode.common import Call, Node, fd, limited, ptr
+from sysrec.decode.common import Call, Node, fd, limited, ptr, struct_at
 from sysrec.decode.xlat import flags, value
 from sysrec.decode.xlat.poll import (EPOLL_CREATE_FLAGS, EPOLL_CTL_DEL, EPOLL_CTL_OPS,
                                      EPOLL_EVENTS, POLL_EVENTS)
@@ -16,24 +16,22 @@ TIMEOUT = "Timeout"
 
 # --- time --------------------------------------------------------------------------------------
 
-def _timespec_node(call: Call, addr: int) -> Node:
-    if addr == 0:
-        return "NULL"
-    data = call.read(addr, 16)
-    if data is None:
-        return ptr(addr)
+def _timespec(data: bytes) -> Node:
     ts = structs.timespec.parse(data)
     return {"tv_sec": ts.tv_sec, "tv_nsec": ts.tv_nsec}
 
 
-def _timeval_node(call: Call, addr: int) -> Node:
-    if addr == 0:
-        return "NULL"
-    data = call.read(addr, 16)
-    if data is None:
-        return ptr(addr)
+def _timeval(data: bytes) -> Node:
     tv = structs.timeval.parse(data)
     return {"tv_sec": tv.tv_sec, "tv_usec": tv.tv_usec}
+
+
+def _timespec_node(call: Call, addr: int) -> Node:
+    return struct_at(call, addr, 16, _timespec)
+
+
+def _timeval_node(call: Call, addr: int) -> Node:
+    return struct_at(call, addr, 16, _timeval)
 
 
 def timespec_arg(call: Call, i: int) -> Node:

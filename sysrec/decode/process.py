@@ -11,7 +11,8 @@ from construct import Array, Bytes, Int16ul, Int32sl, Int32ul, Int64sl, Int64ul,
 
 from sysrec.decode.args import (cstring_arg, dirfd_arg, fd_arg, flags_arg, hex_arg, path_arg,
                                 ptr_arg, uint_arg, ulong_arg)
-from sysrec.decode.common import Call, Node, bytes_node, cstring_node, fd, limited, ptr, read_string
+from sysrec.decode.common import (Call, Node, bytes_node, cstring_node, fd, limited, ptr, read_string,
+                                   struct_at)
 from sysrec.decode.row import INT, UINT, ULONG, E, Signature, X
 from sysrec.decode.siginfo import decode_siginfo
 from sysrec.decode.sockopt import sock_fprog_node
@@ -111,14 +112,6 @@ def _ulong_in_brackets(call: Call, addr: int, hexa: bool = False) -> Node:
     return [(ptr(v) if hexa else v)]
 
 
-def _read_struct(call: Call, addr: int, size: int, struct):
-    """The parsed struct, or None (unreadable, NULL, or the call failed at exit)."""
-    if addr == 0 or (call.exiting and call.failed):
-        return None
-    data = call.read(addr, size)
-    return None if data is None else struct.parse(data)
-
-
 def uid_node(v: int) -> Node:
     """A uid/gid as strace prints one: unsigned, but (uid_t) -1 as `-1`."""
     v &= 0xFFFFFFFF
@@ -138,17 +131,10 @@ def _timeval(sec: int, usec: int) -> Node:
     return {"tv_sec": sec, "tv_usec": usec}
 
 
-def _render(node: Node, call: Call) -> str:
-    """One node as strace prints it: for a named argument (`child_stack=NULL`), which no
-    node kind expresses."""
-    from sysrec.render.strace_text import RenderOptions, render_node  # decode is imported first
-    return render_node(node, RenderOptions(strsize=call.opts.strsize))
-
-
 def named_arg(name: str, decode: Callable[[Call], Node]):
-    """An argument strace prints with its name, `name=value` (clone's)."""
+    """An argument strace prints with its name, `name=value` (clone's): a `$named` node."""
     def decode_named(call: Call, i: int) -> Node:
-        return f"{name}={_render(decode(call), call)}"
+        return {"$named": name, "v": decode(call)}
     return decode_named
 
 
@@ -407,13 +393,15 @@ def wait_status_arg(call: Call, i: int) -> Node:
     return ptr(addr) if v is None else [wait_status_text(v)]
 
 
-def rusage_node(call: Call, addr: int) -> Node:
-    """`{ru_utime={tv_sec=0, tv_usec=1234}, ru_stime={...}, ...}` (strace's abbreviated form)."""
-    ru = _read_struct(call, addr, RUSAGE_SIZE, rusage_times)
-    if ru is None:
-        return ptr(addr)
+def _rusage(data: bytes) -> Node:
+    ru = rusage_times.parse(data)
     return {"ru_utime": _timeval(ru.utime_sec, ru.utime_usec),
             "ru_stime": _timeval(ru.stime_sec, ru.stime_usec), "$more": True}
+
+
+def rusage_node(call: Call, addr: int) -> Node:
+    """`{ru_utime={tv_sec=0, tv_usec=1234}, ru_stime={...}, ...}` (strace's abbreviated form)."""
+    return struct_at(call, addr, RUSAGE_SIZE, _rusage, written=True)
 
 
 def wait4_rusage_arg(call: Call, i: int) -> Node:
@@ -456,12 +444,13 @@ def _rlim_text(v: int) -> Node:
     return v
 
 
-def rlimit_arg(call: Call, i: int) -> Node:
-    addr = call.u(i)
-    lim = _read_struct(call, addr, 16, rlimit64)
-    if lim is None:
-        return ptr(addr)
+def _rlimit(data: bytes) -> Node:
+    lim = rlimit64.parse(data)
     return {"rlim_cur": _rlim_text(lim.cur), "rlim_max": _rlim_text(lim.max)}
+
+
+def rlimit_arg(call: Call, i: int) -> Node:
+    return struct_at(call, call.u(i), 16, _rlimit, written=True)
 
 
 def resource_arg(call: Call, i: int) -> Node:
@@ -913,19 +902,24 @@ def _uts_field(raw: bytes) -> Node:
     return {"$path": (raw[:end] if end >= 0 else raw).decode("latin-1")}
 
 
-def uname_arg(call: Call, i: int) -> Node:
-    """`{sysname="Linux", nodename="host", ...}`."""
-    uts = _read_struct(call, call.u(i), 2 * UTS_FIELD, utsname)
-    if uts is None:
-        return ptr(call.u(i))
+def _uname(data: bytes) -> Node:
+    uts = utsname.parse(data)
     return {"sysname": _uts_field(uts.sysname), "nodename": _uts_field(uts.nodename),
             "$more": True}
 
 
+def uname_arg(call: Call, i: int) -> Node:
+    """`{sysname="Linux", nodename="host", ...}`."""
+    return struct_at(call, call.u(i), 2 * UTS_FIELD, _uname, written=True)
+
+
 def sysinfo_arg(call: Call, i: int) -> Node:
-    si = _read_struct(call, call.u(i), SYSINFO_SIZE, sysinfo)
-    if si is None:
-        return ptr(call.u(i))
+    return struct_at(call, call.u(i), SYSINFO_SIZE, lambda data: _sysinfo(call, data),
+                     written=True)
+
+
+def _sysinfo(call: Call, data: bytes) -> Node:
+    si = sysinfo.parse(data)
     shown, more = limited(3, call)
     loads: list[Node] = list(si.loads)[:shown] + ([MORE] if more else [])
     return {"uptime": si.uptime, "loads": loads, "totalram": si.totalram,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from construct import Int32ul, Int64ul, Padding, Struct
 
 from sysrec.decode.args import ulong_arg
-from sysrec.decode.common import Call, Node, ptr
+from sysrec.decode.common import Call, Node, ptr, struct_at
 from sysrec.decode.row import FD, INT, ULONG, E, Signature, X
 from sysrec.decode.siginfo import siginfo_at, signal_node
 from sysrec.decode.time import timespec_at
@@ -81,12 +81,11 @@ def sigset_arg(size_arg: int, min_size: int = WORD_SIZE):
 
 # --- sigaction, stack_t ------------------------------------------------------------------------
 
-def sigaction_node(call: Call, addr: int) -> Node:
-    if addr == 0:
-        return "NULL"
-    data = call.read(addr, KERNEL_SIGACTION_SIZE)
-    if data is None:
-        return ptr(addr)
+def sigaction_node(call: Call, addr: int, written: bool = False) -> Node:
+    return struct_at(call, addr, KERNEL_SIGACTION_SIZE, _sigaction, written)
+
+
+def _sigaction(data: bytes) -> Node:
     sa = kernel_sigaction.parse(data)
     handler = SA_HANDLERS.get(sa.handler)
     node: dict = {"sa_handler": handler if handler is not None else ptr(sa.handler),
@@ -103,15 +102,14 @@ def sigaction_in(call: Call, i: int) -> Node:
 
 def sigaction_out(call: Call, i: int) -> Node:
     """The old action, written by the kernel."""
-    return ptr(call.u(i)) if call.failed else sigaction_node(call, call.u(i))
+    return sigaction_node(call, call.u(i), written=True)
 
 
-def stack_node(call: Call, addr: int) -> Node:
-    if addr == 0:
-        return "NULL"
-    data = call.read(addr, STACK_T_SIZE)
-    if data is None:
-        return ptr(addr)
+def stack_node(call: Call, addr: int, written: bool = False) -> Node:
+    return struct_at(call, addr, STACK_T_SIZE, _stack, written)
+
+
+def _stack(data: bytes) -> Node:
     ss = stack_t.parse(data)
     return {"ss_sp": ptr(ss.sp), "ss_flags": flags(ss.flags, SIGALTSTACK_FLAGS, "SS_???"),
             "ss_size": ss.size}
@@ -122,7 +120,7 @@ def stack_in(call: Call, i: int) -> Node:
 
 
 def stack_out(call: Call, i: int) -> Node:
-    return ptr(call.u(i)) if call.failed else stack_node(call, call.u(i))
+    return stack_node(call, call.u(i), written=True)
 
 
 # --- rt_sigreturn ------------------------------------------------------------------------------

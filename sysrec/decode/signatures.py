@@ -10,12 +10,13 @@ from typing import Callable
 from sysrec.decode import (desc, fcntl as fcntl_mod, file, ioctl, mem, process, signal,
                            time)
 from sysrec.decode.row import FD, INT, UINT, ULONG, Arg, E, Signature, X
-from sysrec.decode.args import buffer_in, buffer_out, int_arg, uint_arg, ulong_arg
+from sysrec.decode.args import int_arg, uint_arg, ulong_arg
 from sysrec.decode.common import Call, Node
 from sysrec.decode.net import (accept_flags_arg, family_arg, fd_pair_out, msg_flags_arg,
                                msghdr_in, msghdr_out, protocol_arg, recvmmsg_aux,
                                recvmmsg_timeout, recvmmsg_vec, sendmmsg_vec, shutdown_how_arg,
-                               snapshot_msghdr, snapshot_recvmmsg, socket_type_arg)
+                               snapshot_msghdr, snapshot_recvmmsg, sockbuf_in, sockbuf_out,
+                               socket_type_arg)
 from sysrec.decode.poll import (epoll_create1_flags_arg, epoll_ctl_event_arg, epoll_events_out,
                                 epoll_op_arg, fdset_arg, pollfds_arg, poll_aux, ppoll_aux,
                                 pselect6_aux, pselect6_sigmask_arg, select_aux, sigset_arg,
@@ -43,8 +44,8 @@ NET_ROWS: dict[str, Signature] = {
     "getpeername": Signature((FD, X(sockaddr_out(1, 2)), X(socklen_vr(2))),
                              snapshot=snapshot_socklen(1, 2)),
     "shutdown": Signature((FD, E(shutdown_how_arg))),
-    "sendto": Signature((FD, E(buffer_in(2)), ULONG, E(msg_flags_arg), E(sockaddr_in(4, 5)), INT)),
-    "recvfrom": Signature((FD, X(buffer_out), X(ulong_arg), X(msg_flags_arg),
+    "sendto": Signature((FD, E(sockbuf_in(2)), ULONG, E(msg_flags_arg), E(sockaddr_in(4, 5)), INT)),
+    "recvfrom": Signature((FD, X(sockbuf_out), X(ulong_arg), X(msg_flags_arg),
                            X(sockaddr_out(4, 5)), X(socklen_vr(5))),
                           snapshot=snapshot_socklen(4, 5)),
     "sendmsg": Signature((FD, E(msghdr_in), E(msg_flags_arg))),

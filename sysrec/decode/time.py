@@ -13,7 +13,7 @@ import time as _clock
 from construct import Int32sl, Int32ul, Int64sl, Int64ul, Padding, Struct
 
 from sysrec.decode.args import uint_arg
-from sysrec.decode.common import MASK64, Call, Node, ptr
+from sysrec.decode.common import MASK64, Call, Node, ptr, struct_at
 from sysrec.decode.row import INT, E, Signature, X
 from sysrec.decode.siginfo import clock_t_node, signal_node
 from sysrec.decode.xlat import flags, value
@@ -45,17 +45,6 @@ TIMEX_FIELDS = ("offset", "freq", "maxerror", "esterror", "status", "constant", 
                 "calcnt", "errcnt", "stbcnt", "tai")
 
 
-def _read(call: Call, addr: int, size: int, parse, at_exit: bool = False) -> Node:
-    """The struct at addr parsed into a node, or what strace prints instead: NULL, the address
-    when unreadable or (for what the kernel writes) when the call failed."""
-    if addr == 0:
-        return "NULL"
-    if at_exit and call.failed:
-        return ptr(addr)
-    data = call.read(addr, size)
-    return ptr(addr) if data is None else parse(data)
-
-
 # --- timespec, timeval, itimers ----------------------------------------------------------------
 
 def _timespec(data: bytes) -> Node:
@@ -80,39 +69,39 @@ _itimerspec = _pair(_timespec, TIMESPEC_SIZE)
 
 def timespec_at(call: Call, addr: int) -> Node:
     """`{tv_sec=1, tv_nsec=5}` (shared with the signal family's rt_sigtimedwait)."""
-    return _read(call, addr, TIMESPEC_SIZE, _timespec)
+    return struct_at(call, addr, TIMESPEC_SIZE, _timespec)
 
 
 def timespec_in(call: Call, i: int) -> Node:
-    return _read(call, call.u(i), TIMESPEC_SIZE, _timespec)
+    return struct_at(call, call.u(i), TIMESPEC_SIZE, _timespec)
 
 
 def timespec_out(call: Call, i: int) -> Node:
-    return _read(call, call.u(i), TIMESPEC_SIZE, _timespec, at_exit=True)
+    return struct_at(call, call.u(i), TIMESPEC_SIZE, _timespec, written=True)
 
 
 def timeval_in(call: Call, i: int) -> Node:
-    return _read(call, call.u(i), TIMEVAL_SIZE, _timeval)
+    return struct_at(call, call.u(i), TIMEVAL_SIZE, _timeval)
 
 
 def timeval_out(call: Call, i: int) -> Node:
-    return _read(call, call.u(i), TIMEVAL_SIZE, _timeval, at_exit=True)
+    return struct_at(call, call.u(i), TIMEVAL_SIZE, _timeval, written=True)
 
 
 def itimerval_in(call: Call, i: int) -> Node:
-    return _read(call, call.u(i), 2 * TIMEVAL_SIZE, _itimerval)
+    return struct_at(call, call.u(i), 2 * TIMEVAL_SIZE, _itimerval)
 
 
 def itimerval_out(call: Call, i: int) -> Node:
-    return _read(call, call.u(i), 2 * TIMEVAL_SIZE, _itimerval, at_exit=True)
+    return struct_at(call, call.u(i), 2 * TIMEVAL_SIZE, _itimerval, written=True)
 
 
 def itimerspec_in(call: Call, i: int) -> Node:
-    return _read(call, call.u(i), 2 * TIMESPEC_SIZE, _itimerspec)
+    return struct_at(call, call.u(i), 2 * TIMESPEC_SIZE, _itimerspec)
 
 
 def itimerspec_out(call: Call, i: int) -> Node:
-    return _read(call, call.u(i), 2 * TIMESPEC_SIZE, _itimerspec, at_exit=True)
+    return struct_at(call, call.u(i), 2 * TIMESPEC_SIZE, _itimerspec, written=True)
 
 
 def _interrupted(call: Call) -> bool:
@@ -123,14 +112,14 @@ def remaining_out(call: Call, i: int) -> Node:
     """nanosleep's `rem`: meaningful only when a signal interrupted the sleep (the kernel leaves
     it alone otherwise), so only then read."""
     if _interrupted(call):
-        return _read(call, call.u(i), TIMESPEC_SIZE, _timespec)
+        return struct_at(call, call.u(i), TIMESPEC_SIZE, _timespec)
     return ptr(call.u(i))
 
 
 def clock_remaining_out(call: Call, i: int) -> Node:
     """clock_nanosleep's `remain`: as nanosleep's, and never for an absolute (flagged) sleep."""
     if call.u(1) == 0 and _interrupted(call):
-        return _read(call, call.u(i), TIMESPEC_SIZE, _timespec)
+        return struct_at(call, call.u(i), TIMESPEC_SIZE, _timespec)
     return ptr(call.u(i))
 
 
@@ -156,11 +145,11 @@ def _timezone(data: bytes) -> Node:
 
 
 def timezone_in(call: Call, i: int) -> Node:
-    return _read(call, call.u(i), 8, _timezone)
+    return struct_at(call, call.u(i), 8, _timezone)
 
 
 def timezone_out(call: Call, i: int) -> Node:
-    return _read(call, call.u(i), 8, _timezone, at_exit=True)
+    return struct_at(call, call.u(i), 8, _timezone, written=True)
 
 
 def _tms(data: bytes) -> Node:
@@ -169,13 +158,13 @@ def _tms(data: bytes) -> Node:
 
 
 def tms_out(call: Call, i: int) -> Node:
-    return _read(call, call.u(i), 32, _tms, at_exit=True)
+    return struct_at(call, call.u(i), 32, _tms, written=True)
 
 
 def timer_id_out(call: Call, i: int) -> Node:
     """timer_create's new timer id: `[3]`."""
-    return _read(call, call.u(i), 4,
-                 lambda data: [int.from_bytes(data, "little", signed=True)], at_exit=True)
+    return struct_at(call, call.u(i), 4,
+                     lambda data: [int.from_bytes(data, "little", signed=True)], written=True)
 
 
 # --- time() ------------------------------------------------------------------------------------
@@ -198,7 +187,7 @@ def _time_value(data: bytes) -> Node:
 
 
 def time_out(call: Call, i: int) -> Node:
-    return _read(call, call.u(i), 8, _time_value, at_exit=True)
+    return struct_at(call, call.u(i), 8, _time_value, written=True)
 
 
 def time_returned(call: Call) -> tuple[Node, Node]:
@@ -228,7 +217,7 @@ def _sigevent(data: bytes) -> Node:
 
 
 def sigevent_in(call: Call, i: int) -> Node:
-    return _read(call, call.u(i), SIGEVENT_SIZE, _sigevent)
+    return struct_at(call, call.u(i), SIGEVENT_SIZE, _sigevent)
 
 
 def _timex(data: bytes) -> Node:
@@ -246,7 +235,7 @@ def _timex(data: bytes) -> Node:
 
 def timex_out(call: Call, i: int) -> Node:
     """adjtimex's buffer, printed at exit (the kernel fills it in)."""
-    return _read(call, call.u(i), TIMEX_SIZE, _timex, at_exit=True)
+    return struct_at(call, call.u(i), TIMEX_SIZE, _timex, written=True)
 
 
 def clock_state_returned(timex_arg: int):

@@ -64,6 +64,7 @@ _NODE_KEYS: dict[str, Check] = {
     "$vr": lambda v: None if type(v) is list and len(v) == 2 else "a list of two nodes",
     "$set": lambda v: None if type(v) is list else "a list",
     "$cont": lambda v: node(v),
+    "$named": _str,
 }
 _NODE_EXTRAS: dict[str, Check] = {"n": _int, "x": _bool, "abstract": _bool, "neg": _bool, "name": _str}
 
@@ -93,6 +94,8 @@ def node(v: Any, depth: int = 0) -> str | None:
                     return f'a node whose "{extra}" is {extra_check(v[extra])}'
             if key in ("$vr", "$set"):
                 return node(v[key], depth + 1)
+            if key == "$named":
+                return node(v.get("v"), depth + 1)
             return None
     for item in v.values():
         why = node(item, depth + 1)
@@ -150,6 +153,7 @@ EVENTS: dict[str, dict[str, tuple[bool, Check]]] = {
     "signal": {"pid": (True, _int), "sig": (True, _str), "info": (False, node),
                "stopped": (False, _bool)},
     "spawn": {"pid": (True, _int), "parent": (False, _int), "kind": (False, _str)},
+    "personality": {"pid": (True, _int), "mode": (True, _str)},
     "exit": {"pid": (True, _int), "status": (False, _int), "signal": (False, _optional(_str)),
              "core": (False, _bool), "superseded_by": (False, _int)},
     "counters": {"netns": (False, _str), "values": (True, _map_of(_int)), "phase": (False, _str),

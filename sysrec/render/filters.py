@@ -90,6 +90,8 @@ class FilteredRenderer:
             if self.signals is not None and event.get("sig") not in self.signals:
                 return ""
             return self.inner.feed(event)
+        if kind == "personality" and self.quiet is not None and "personality" in self.quiet:
+            return ""
         if kind == "exit":
             if event.get("superseded_by") is not None:
                 hidden = self.quiet is not None and "superseded" in self.quiet

@@ -133,6 +133,8 @@ def _render_dict(node: dict, opts: RenderOptions, fds: Mapping | None) -> str:
         return _fd_text(n, fds, opts.fd_decode, opts.xflag) if fds else str(n)
     if "$cont" in node:  # continues the previous argument: `[2] => [4]`
         return CONTINUES + render_node(node["$cont"], opts, fds)
+    if "$named" in node:  # an argument printed with its name: `child_stack=NULL`
+        return f'{_safe(str(node["$named"]))}={render_node(node.get("v"), opts, fds)}'
     if "$s" in node:
         text: str = node["$s"]
         total = max(node.get("n", len(text)), len(text))
@@ -383,6 +385,12 @@ class StraceRenderer:
         info = event.get("info")
         body = f" {render_node(info, self.opts)}" if info else ""
         return self._prefix(event["pid"], event.get("t")) + f"--- {_safe(event['sig'])}{body} ---\n"
+
+    def _on_personality(self, event: Mapping[str, Any]) -> str:
+        """The process switched ABI (`int $0x80` from a 64-bit program, or back)."""
+        pid = event["pid"]
+        return self._prefix(pid, event.get("t")) + \
+            f"[ Process PID={pid} runs in {_safe(str(event.get('mode')))} mode. ]\n"
 
     def _on_exit(self, event: Mapping[str, Any]) -> str:
         pid = event["pid"]

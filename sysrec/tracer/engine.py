@@ -43,6 +43,8 @@ Sink = Callable[[Event], None]
 ContextHook = Callable[[Event], "dict[str, Any] | None"]
 
 _EXECVE_NRS = frozenset({SYSCALL_NUMBERS["execve"], SYSCALL_NUMBERS["execveat"]})
+# The ABIs a task's syscalls come through, as strace names its personalities.
+PERSONALITIES = {A.AUDIT_ARCH_X86_64: "64 bit", A.AUDIT_ARCH_I386: "32 bit"}
 _SIGTRAP = signal.SIGTRAP.value
 # The signals whose PTRACE_EVENT_STOP is a group-stop (job control).
 _STOP_SIGNALS = frozenset(s.value for s in (signal.SIGSTOP, signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU))
@@ -115,12 +117,13 @@ class _Task:
     """Per-thread tracing state."""
 
     __slots__ = ("tid", "tgid", "mem", "silent", "execd", "in_call", "state", "nr",
-                 "t0", "unfinished", "fds", "adopted", "reprint", "ip")
+                 "t0", "unfinished", "fds", "adopted", "reprint", "ip", "arch")
 
     def __init__(self, tid: int, tgid: int, silent: bool, execd: bool) -> None:
         self.tid = tid
         self.tgid = tgid
         self.mem = ProcMemory(tid)
+        self.arch = A.AUDIT_ARCH_X86_64  # the ABI of its last syscall (strace's personality)
         self.silent = silent
         self.execd = execd
         self.in_call = False
@@ -172,6 +175,7 @@ class Tracer:
         # is left out is the named syscalls not in the set.
         self.untraced_nrs = frozenset(SYSCALL_NAMES.keys() - {SYSCALL_NUMBERS[n] for n in names}) \
             if names is not None else frozenset()
+        self.trace_names = frozenset(names) if names is not None else None  # i386 calls: by name
         self.use_seccomp = bool(options.seccomp) and not self.trace_all
         level = options.fd_decode or (1 if annotate_fds else 0)
         self.fd_resolver = FdResolver(level) if level else None
@@ -510,7 +514,7 @@ class Tracer:
     # ---- stops ----------------------------------------------------------------------------
     def _syscall_stop(self, task: _Task) -> None:
         try:
-            op, _arch, payload = self.info.read(task.tid)
+            op, arch, payload = self.info.read(task.tid)
         except P.PtraceError:  # killed meanwhile (its exit status comes next), or unreadable
             self._resume(task)
             return
@@ -525,7 +529,11 @@ class Tracer:
             return
         if op == P.INFO_ENTRY:
             nr = payload[0]
-            if nr not in self.untraced_nrs:
+            if arch != task.arch:
+                self._personality(task, arch)
+            if arch != A.AUDIT_ARCH_X86_64:
+                self._enter_i386(task, nr, payload[1:])  # type: ignore[arg-type]
+            elif nr not in self.untraced_nrs:
                 self._enter(task, nr, payload[1:])  # type: ignore[arg-type]
         self._resume(task)
 
@@ -538,10 +546,14 @@ class Tracer:
                     self._resume(task)
                     return
                 nr = payload[0] if op == P.INFO_SECCOMP else None
+                if nr is not None and arch != task.arch and arch in PERSONALITIES:
+                    self._personality(task, arch)
                 # x32 calls (the x32 bit in the low 32 bits) are not shown; -1 (a u64 here) is
                 if (nr is not None and arch == P.AUDIT_ARCH_X86_64 and not X32_SYSCALL_BIT <= nr < 1 << 32
                         and nr not in self.untraced_nrs):
                     self._enter(task, nr, payload[1:])  # type: ignore[arg-type]
+                elif nr is not None and arch == A.AUDIT_ARCH_I386:
+                    self._enter_i386(task, nr, payload[1:])  # type: ignore[arg-type]
         elif event in (P.EVENT_FORK, P.EVENT_VFORK, P.EVENT_CLONE):
             self._spawned(task, event)
         elif event == P.EVENT_EXEC:
@@ -664,13 +676,18 @@ class Tracer:
         self.sink(event)
 
     # ---- syscalls ---------------------------------------------------------------------------
-    def _enter(self, task: _Task, nr: int, raw: tuple[int, ...]) -> None:
+    def _enter(self, task: _Task, nr: int, raw: tuple[int, ...],
+               enter_i386: Callable | None = None) -> None:
         if task.silent or (not task.execd and nr not in _EXECVE_NRS):
             return
         dec = self.dec or self._decoders()  # the first call may wait for the import: not its time
         t0 = time.time_ns()
-        name = SYSCALL_NAMES.get(nr) or f"syscall_{nr:#x}"
-        state = dec.enter(name, raw, task.mem, self.dopts)
+        task.mem.stack_pointer = self.info.sp  # rt_sigreturn reads its signal frame there
+        if enter_i386 is None:
+            name = SYSCALL_NAMES.get(nr) or f"syscall_{nr:#x}"
+            state = dec.enter(name, raw, task.mem, self.dopts)
+        else:
+            state = enter_i386(nr, raw, task.mem, self.dopts)
         task.in_call = True
         task.state = state
         task.nr = nr
@@ -685,8 +702,25 @@ class Tracer:
         if open_task is not None and open_task is not task:
             self._close_open_line()
         self.open_task = task
-        if self.inject is not None and task.execd:  # strace tampers with nothing before the exec
+        if self.inject is not None and task.execd and enter_i386 is None:  # nothing before the exec
             self.inject.entering(task, nr)
+
+    def _personality(self, task: _Task, arch: int) -> None:
+        """The task now makes its syscalls through another ABI: strace's `[ Process PID=N runs
+        in 32 bit mode. ]` (a `personality` event), once per switch."""
+        task.arch = arch
+        if task.silent or not task.execd or arch not in PERSONALITIES:
+            return
+        self._close_open_line()
+        self.sink({"ev": "personality", "pid": task.tid, "tgid": task.tgid, "t": time.time_ns(),
+                   "mode": PERSONALITIES[arch]})
+
+    def _enter_i386(self, task: _Task, nr: int, raw: tuple[int, ...]) -> None:
+        """An `int $0x80` call of a 64-bit program: i386 names, traced by name (-e trace=)."""
+        from sysrec.decode import i386
+        if self.trace_names is not None and i386.syscall_name(nr) not in self.trace_names:
+            return
+        self._enter(task, nr, raw, i386.enter)
 
     def _leave(self, task: _Task, rval: int | None, is_error: bool) -> None:
         event = self._finish(task, rval, is_error)

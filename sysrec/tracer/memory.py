@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from sysrec.tracer.netlink_fds import netlink_protocol
+
 _ADDR_LIMIT = 1 << 64
 
 
@@ -14,11 +16,14 @@ class ProcMemory:
     old file still points at the address space that was replaced.
     """
 
-    __slots__ = ("pid", "_fd")
+    __slots__ = ("pid", "_fd", "stack_pointer")
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
         self._fd = -1
+        # the calling thread's stack pointer at the current syscall-entry stop, set by the
+        # tracer (threads share this object: it is read while that thread is stopped)
+        self.stack_pointer: int | None = None
 
     def _ensure_open(self) -> bool:
         if self._fd < 0:
@@ -55,6 +60,10 @@ class ProcMemory:
         except (OSError, OverflowError, ValueError):
             # pread stops at the first unreadable page only when something was read before it
             return None
+
+    def netlink_protocol(self, fd: int) -> int | None:
+        """NETLINK_* of this process's fd `fd` (None: no netlink socket), for the decoders."""
+        return netlink_protocol(self.pid, fd)
 
     def reopen(self, pid: int | None = None) -> None:
         """Forget the open file (after execve, or when the process now has another pid)."""

@@ -47,6 +47,11 @@ VOLATILE = [
      r"\1{TIME}"),
     (re.compile(r"(FUTEX_WAIT_BITSET\w*, -?\d+, )\{tv_sec=\d+, tv_nsec=\d+\}"), r"\1{TIME}"),
     (re.compile(r"^(time\(.*\) += )\d+$"), r"\1TIME"),
+    # netlink sequence numbers programs take from the clock (`ip` uses time(NULL)), the
+    # interfaces' packet counters (rtnl_link_stats), neighbours' and sockets' timers
+    (re.compile(r"nlmsg_seq=1\d{9}\b"), "nlmsg_seq=TIME"),
+    (re.compile(r"\b(rx_[a-z_]+|tx_[a-z_]+|multicast|collisions)=\d+"), r"\1=N"),
+    (re.compile(r"\b(ndm_confirmed|ndm_used|ndm_updated|idiag_expires)=\d+"), r"\1=T"),
     (re.compile(r"^(times\()\{.*\}(\) += )\d+$"), r"\1{CPU TIMES}\2TICKS"),
     (re.compile(r"(si_utime|si_stime)=\d+"), r"\1=T"),
     (re.compile(r"(ru_[a-z]+)=(\{[^}]*\}|\d+)"), r"\1=N"),
