@@ -123,6 +123,10 @@ class _SequenceSpace:
         src = f"{packet.get('src')}:{packet.get('sport')}"
         dst = f"{packet.get('dst')}:{packet.get('dport')}"
         flags = list(packet.get("flags") or [])
+        if packet.get("icmp"):
+            mtu = f", mtu {packet.get('mtu')}" if packet.get("mtu") is not None else ""
+            at = " at the server" if packet.get("at") == "server" else ""
+            return f"ICMP {packet.get('icmp')}{mtu} from {packet.get('src')}{at}"
         if packet.get("proto") != "tcp":
             return f"UDP, length {packet.get('len', 0)}"
         seq = int(packet.get("seq_no") or 0)
@@ -230,8 +234,20 @@ def syscall_label(event: Mapping[str, Any], *, with_pid: bool) -> str:
     return text
 
 
+def _icmp_as_flow(packet: Mapping[str, Any]) -> Mapping[str, Any]:
+    """An ICMP error drawn on the connection it reports on: it travels back toward the sender of the
+    packet it quotes, so it goes as a packet of that flow from the quoted destination would."""
+    inner = packet.get("inner")
+    if not isinstance(inner, Mapping) or "sport" not in inner:
+        return packet
+    return {**packet, "src": inner.get("dst"), "sport": inner.get("dport"),
+            "dst": inner.get("src"), "dport": inner.get("sport")}
+
+
 def _packet_ends(packet: Mapping[str, Any], ports: set[int]) -> tuple[str, str, bool]:
     """(client end, server end, outgoing) of a packet."""
+    if packet.get("icmp"):
+        packet = _icmp_as_flow(packet)
     src = f"{packet.get('src')}:{packet.get('sport')}"
     dst = f"{packet.get('dst')}:{packet.get('dport')}"
     if packet.get("sport") in ports and packet.get("dport") not in ports:
