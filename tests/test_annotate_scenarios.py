@@ -150,14 +150,8 @@ OTHER_CELLS = [(name, cell) for name, cell in CELLS if name not in CATALOGUE]
 
 @pytest.mark.parametrize("name, cell", OTHER_CELLS, ids=[f"{n}/{c}" for n, c in OTHER_CELLS])
 def test_close_and_port_explanations_stay_out_of_the_other_scenarios(name: str, cell: str):
-    got = set(fired(REAL / name / name / cell / "run-1.jsonl")) - STATE_AT_EXIT_RACES.get(name, set())
+    got = set(fired(REAL / name / name / cell / "run-1.jsonl"))
     assert not (got & CLOSE_AND_PORT_RULES), sorted(got & CLOSE_AND_PORT_RULES)
-
-
-# pmtu-blackhole's server answers /small and closes at once: when the sendto()'s exit stop comes
-# after that reply and FIN, its socket reads CLOSE_WAIT and io-write-after-fin (which judges the
-# state at exit) fires. True of the socket, not what the request met: a limit of that rule.
-STATE_AT_EXIT_RACES = {"pmtu-blackhole": {"io-write-after-fin"}}
 def test_injected_reset_is_explained_once_each_way():
     """The real ECONNRESET gets the reset explanation, the injected one only "injected"."""
     got = fired(REAL / "injected-reset" / "injected-reset" / "default" / "run-1.jsonl")

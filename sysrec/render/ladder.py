@@ -91,6 +91,7 @@ class LadderRow:
     connection: Connection | None = None
     outgoing: bool = True          # packets: from the client
     rst: bool = False
+    at_server: bool = False        # captured at the server's end (a router's ICMP): drawn from mid-path
 
 
 @dataclass
@@ -124,9 +125,9 @@ class _SequenceSpace:
         dst = f"{packet.get('dst')}:{packet.get('dport')}"
         flags = list(packet.get("flags") or [])
         if packet.get("icmp"):
-            mtu = f", mtu {packet.get('mtu')}" if packet.get("mtu") is not None else ""
-            at = " at the server" if packet.get("at") == "server" else ""
-            return f"ICMP {packet.get('icmp')}{mtu} from {packet.get('src')}{at}"
+            mtu = f" mtu {packet.get('mtu')}" if packet.get("mtu") is not None else ""
+            at = ", at server" if packet.get("at") == "server" else ""
+            return f"ICMP {packet.get('icmp')}{mtu}{at}"
         if packet.get("proto") != "tcp":
             return f"UDP, length {packet.get('len', 0)}"
         seq = int(packet.get("seq_no") or 0)
@@ -297,7 +298,7 @@ def build_ladder(record: Record) -> Ladder:
                 conn = connections[client] = Connection(len(connections), client, server, _port(client))
             label = sequence.label(event)
             rows.append(LadderRow(row.t_ms, "packet", label, row.call, connection=conn, outgoing=outgoing,
-                                  rst="RST" in (event.get("flags") or [])))
+                                  rst="RST" in (event.get("flags") or []), at_server=event.get("at") == "server"))
             continue
         if row.kind == "syscall":
             inode = socket_inode(event)
@@ -498,14 +499,16 @@ def ladder_svg(ladder: Ladder) -> str:
                 sy = ry + (LOOPBACK_SLOPE_PX if row.outgoing else -LOOPBACK_SLOPE_PX)
             ends.append(sy)
             width = 2.2 if row.rst else 1.3
-            if row.outgoing:
+            if row.at_server:   # from the path between the hosts (a router) to the server, when it arrived
+                group.append(_arrow((CLIENT_X + SERVER_X) / 2, ry, SERVER_X, ry, colour, width))
+            elif row.outgoing:
                 group.append(_arrow(CLIENT_X, ry, SERVER_X, sy, colour, width))
             else:
                 group.append(_arrow(SERVER_X, sy, CLIENT_X, ry, colour, width))
             label = row.label
             if len(ladder.connections) > 1 and conn is not None:
                 label = f"{conn.client_port} {label}"
-            marker = "→" if row.outgoing else "←"
+            marker = "⇢" if row.at_server else "→" if row.outgoing else "←"
             group.append(_text(PACKET_LABEL_X, ry + 4, _shorten(f"{marker} {label}", PACKET_LABEL_CHARS),
                                fill=ERROR_COLOUR if row.rst else colour,
                                weight="bold" if row.rst else None))
