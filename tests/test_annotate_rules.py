@@ -218,6 +218,8 @@ CASES: dict[str, tuple[dict, list[dict]]] = {
                                        icmp(1.1, "port-unreachable", SYN_QUOTED)]),
     "pkt-icmp-host-unreachable": ({}, [CONNECT, packet(1, 40000, 10000, ["SYN"]),
                                        icmp(1.1, "host-unreachable", SYN_QUOTED)]),
+    "io-read-through-blackhole": (BLOCKED, HANDSHAKE + [with_fd3(call("recvfrom", [{"$fd": 3}], 1024,
+                                                                      counters={"TcpExtTCPTimeouts": 2}))]),
     "wait-timeout-pmtu-blackhole": (BLOCKED, HANDSHAKE + [dict(poll(0, "Timeout", {"TcpExtTCPTimeouts": 1}),
                                                                fds=FD3)]),
     "wait-timeout-synq-drop": ({}, [SYNQ_DROP_CONNECT, dict(poll(0, "Timeout"), fds=FD3)]),

@@ -86,10 +86,14 @@ EXPECTED: dict[str, dict[str, tuple[set[str], set[str]]]] = {
     },
     # the router's "fragmentation needed" explains the allowed cells; the blocked ones time out without it
     "pmtu-blackhole": {
-        **{f"icmp=allowed,tcp_mtu_probing={p}": ({"pkt-icmp-frag-needed"}, {"wait-timeout-pmtu-blackhole"})
+        **{f"icmp=allowed,tcp_mtu_probing={p}": ({"pkt-icmp-frag-needed"},
+                                                 {"wait-timeout-pmtu-blackhole", "io-read-through-blackhole"})
            for p in (0, 1, 2)},
-        **{f"icmp=blocked,tcp_mtu_probing={p}": ({"wait-timeout-pmtu-blackhole"}, {"pkt-icmp-frag-needed"})
-           for p in (0, 1, 2)},
+        "icmp=blocked,tcp_mtu_probing=0": ({"wait-timeout-pmtu-blackhole"},
+                                           {"pkt-icmp-frag-needed", "io-read-through-blackhole"}),
+        **{f"icmp=blocked,tcp_mtu_probing={p}": ({"wait-timeout-pmtu-blackhole", "io-read-through-blackhole"},
+                                                 {"pkt-icmp-frag-needed"})
+           for p in (1, 2)},
     },
     "burst-over-latency": {
         "tcp_abort_on_overflow=0": ({"wait-timeout-syn-unanswered", "so-error-ok-ack-dropped",

@@ -260,6 +260,13 @@ RULES: tuple[Rule, ...] = (
          ref="sock_getsockopt(SO_ERROR) → sock_error()"),
 
     # --- the first read or write ------------------------------------------------------------
+    Rule("io-read-through-blackhole", calls=_s("read", "recvfrom", "recvmsg", "readv"), outcome=_s("ok"),
+         key=True, settings=(("link.icmp", "blocked"),), counters=(("TcpExtTCPTimeouts", ">", 0),),
+         explain="data at last through the black hole: after its retransmission timeouts the server's "
+                 "black-hole detection (net.ipv4.tcp_mtu_probing ≥ 1) cut its MSS to tcp_base_mss, and "
+                 "segments that small fit the narrower hop",
+         ref="tcp_write_timeout(): retransmits_timed_out(tcp_retries1) → tcp_mtu_probing() → tcp_sync_mss(); "
+             "tcp_retransmit_skb() refragments to the new MSS"),
     Rule("io-reset-overflow", calls=IO_CALLS, outcome=_s("ECONNRESET"), key=True,
          settings=((ABORT, "1"),), counters=(("TcpExtEmbryonicRsts", ">", 0),),
          explain="ECONNRESET: " + RESET_BY_OVERFLOW,
