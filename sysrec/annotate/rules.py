@@ -263,8 +263,8 @@ RULES: tuple[Rule, ...] = (
     Rule("io-read-through-blackhole", calls=_s("read", "recvfrom", "recvmsg", "readv"), outcome=_s("ok"),
          key=True, settings=(("link.icmp", "blocked"),), counters=(("TcpExtTCPTimeouts", ">", 0),),
          explain="data at last through the black hole: after its retransmission timeouts the server's "
-                 "black-hole detection (net.ipv4.tcp_mtu_probing ≥ 1) cut its MSS to tcp_base_mss, and "
-                 "segments that small fit the narrower hop",
+                 "black-hole detection (net.ipv4.tcp_mtu_probing ≥ 1) cut its MSS (to tcp_base_mss, or to "
+                 "half of it when probing was already on), and segments that small fit the narrower hop",
          ref="tcp_write_timeout(): retransmits_timed_out(tcp_retries1) → tcp_mtu_probing() → tcp_sync_mss(); "
              "tcp_retransmit_skb() refragments to the new MSS"),
     Rule("io-reset-overflow", calls=IO_CALLS, outcome=_s("ECONNRESET"), key=True,
