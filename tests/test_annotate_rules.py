@@ -201,7 +201,27 @@ def in_state(event: dict, state: str) -> dict:
 SYNQ_DROP_CONNECT = dict(CONNECT, fds={"3": {"yy": "TCP:[777]"}}, ctx={"counters": {"TcpExtTCPReqQFullDrop": 1}})
 COOKIE_CONNECT = dict(with_fd3(CONNECT), ctx={"counters": {"TcpExtSyncookiesSent": 1}})
 
+def icmp(t_ms: float, name: str, inner: dict, at: str | None = None) -> dict:
+    """An ICMP error as the capture records it (sysrec.capture.decode)."""
+    event = {"ev": "packet", "seq": 1, "t": int(t_ms * 1e6), "ifname": "lo", "dir": "in", "proto": "icmp",
+             "src": "10.0.0.254", "dst": "10.0.0.1", "icmp_type": 3, "icmp": name, "len": 28, "inner": inner}
+    return event | ({"at": at} if at else {})
+
+
+SYN_QUOTED = {"proto": "tcp", "src": "127.0.0.1", "dst": "127.0.0.1", "sport": 40000, "dport": 10000, "seq_no": 5}
+BLOCKED = {"link.icmp": "blocked"}
+
 CASES: dict[str, tuple[dict, list[dict]]] = {
+    "pkt-icmp-frag-needed": ({}, HANDSHAKE + [icmp(202, "fragmentation-needed", dict(
+        SYN_QUOTED, sport=10000, dport=40000), at="server") | {"mtu": 1280}]),
+    "pkt-icmp-port-unreachable": ({}, [CONNECT, packet(1, 40000, 10000, ["SYN"]),
+                                       icmp(1.1, "port-unreachable", SYN_QUOTED)]),
+    "pkt-icmp-host-unreachable": ({}, [CONNECT, packet(1, 40000, 10000, ["SYN"]),
+                                       icmp(1.1, "host-unreachable", SYN_QUOTED)]),
+    "io-read-through-blackhole": (BLOCKED, HANDSHAKE + [with_fd3(call("recvfrom", [{"$fd": 3}], 1024,
+                                                                      counters={"TcpExtTCPTimeouts": 2}))]),
+    "wait-timeout-pmtu-blackhole": (BLOCKED, HANDSHAKE + [dict(poll(0, "Timeout", {"TcpExtTCPTimeouts": 1}),
+                                                               fds=FD3)]),
     "wait-timeout-synq-drop": ({}, [SYNQ_DROP_CONNECT, dict(poll(0, "Timeout"), fds=FD3)]),
     "so-error-ok-synq-drop": ({}, [SYNQ_DROP_CONNECT, in_state(so_error(0), "SYN_SENT")]),
     "so-error-ok-still-connecting": ({}, [in_state(so_error(0), "SYN_SENT")]),

@@ -75,14 +75,25 @@ EXPECTED: dict[str, dict[str, tuple[set[str], set[str]]]] = {
                                         RESET_RULES | {"so-error-refused", "so-error-refused-firewall",
                                                        "so-error-hostunreach"}),
         "server_input=-p_tcp_-j_REJECT_--reject-with_icmp-port-unreachable": (
-            {"connect-inprogress", "so-error-refused-firewall"},
+            {"connect-inprogress", "so-error-refused-firewall", "pkt-icmp-port-unreachable"},
             {"so-error-refused", "pkt-rst-refused", "pkt-rst-refused-firewall", "pkt-syn-retransmit"}),
         "server_input=-p_tcp_-j_REJECT_--reject-with_icmp-host-unreachable": (
-            {"connect-inprogress", "so-error-hostunreach"},
+            {"connect-inprogress", "so-error-hostunreach", "pkt-icmp-host-unreachable"},
             {"so-error-refused-firewall", "pkt-rst-refused-firewall", "pkt-syn-retransmit"}),
         "server_input=-p_tcp_-j_REJECT_--reject-with_tcp-reset": (
             {"connect-inprogress", "pkt-rst-refused-firewall", "so-error-refused-firewall"},
             {"so-error-refused", "pkt-rst-refused", "pkt-syn-retransmit"}),
+    },
+    # the router's "fragmentation needed" explains the allowed cells; the blocked ones time out without it
+    "pmtu-blackhole": {
+        **{f"icmp=allowed,tcp_mtu_probing={p}": ({"pkt-icmp-frag-needed"},
+                                                 {"wait-timeout-pmtu-blackhole", "io-read-through-blackhole"})
+           for p in (0, 1, 2)},
+        "icmp=blocked,tcp_mtu_probing=0": ({"wait-timeout-pmtu-blackhole"},
+                                           {"pkt-icmp-frag-needed", "io-read-through-blackhole"}),
+        **{f"icmp=blocked,tcp_mtu_probing={p}": ({"wait-timeout-pmtu-blackhole", "io-read-through-blackhole"},
+                                                 {"pkt-icmp-frag-needed"})
+           for p in (1, 2)},
     },
     "burst-over-latency": {
         "tcp_abort_on_overflow=0": ({"wait-timeout-syn-unanswered", "so-error-ok-ack-dropped",

@@ -35,7 +35,7 @@ tcpdump_out = sys.argv[1] if len(sys.argv) > 1 else ""
 td = None
 if tcpdump_out:
     td = subprocess.Popen(["tcpdump", "-Z", "root", "-i", "lo", "-n", "--immediate-mode",
-                           "--time-stamp-precision=nano", "-w", tcpdump_out, "tcp or udp"],
+                           "--time-stamp-precision=nano", "-w", tcpdump_out, "tcp or udp or icmp or icmp6"],
                           stderr=subprocess.PIPE, text=True)
     line = td.stderr.readline()
     assert "listening on" in line, line
@@ -105,11 +105,21 @@ LINE = re.compile(r"^(?P<t>\d+\.\d{9}) (?P<ip>IP6?) (?P<src>\S+)\.(?P<sport>\d+)
 TCP_REST = re.compile(r"^Flags \[(?P<flags>[^\]]*)\](?:, seq (?P<seq>\d+)(?::\d+)?)?(?:, ack (?P<ack>\d+))?"
                       r", win (?P<win>\d+)(?:, options \[(?P<opts>[^\]]*)\])?, length (?P<len>\d+)")
 UDP_REST = re.compile(r"^UDP, length (?P<len>\d+)$")
+# `ICMP 127.0.0.1 udp port 40000 unreachable, length 44`, `ICMP6, destination unreachable,
+# unreachable port, ::1 udp port 40000, length 56`: the datagrams to a closed port are answered
+ICMP_LINE = re.compile(r"^(?P<t>\d+\.\d{9}) (?P<ip>IP6?) (?P<src>\S+) > (?P<dst>\S+): ICMP6?,? "
+                       r".*\b(?P<iproto>udp|tcp) port (?P<iport>\d+)\b.*, length (?P<len>\d+)$")
 FLAG_LETTERS = {"SYN": "S", "FIN": "F", "RST": "R", "PSH": "P", "ACK": ".", "URG": "U",
                 "ECE": "E", "CWR": "W"}
 
 
 def parse_tcpdump_line(line: str) -> dict[str, Any]:
+    icmp = ICMP_LINE.match(line)
+    if icmp:
+        sec, nsec = icmp["t"].split(".")
+        return {"t": int(sec) * 1_000_000_000 + int(nsec), "family": "inet6" if icmp["ip"] == "IP6" else "inet",
+                "src": icmp["src"], "dst": icmp["dst"], "proto": "icmp6" if icmp["ip"] == "IP6" else "icmp",
+                "inner": {"proto": icmp["iproto"], "dport": int(icmp["iport"])}, "len": int(icmp["len"])}
     m = LINE.match(line)
     assert m, f"unexpected tcpdump line: {line}"
     sec, nsec = m["t"].split(".")
@@ -132,9 +142,17 @@ def parse_tcpdump_line(line: str) -> dict[str, Any]:
     return fields
 
 
+# tcpdump's ICMP length counts the ICMP header (8 bytes); ours is what follows it.
+ICMP_LENGTH_DIFFERENCE = {"icmp": 8, "icmp6": 8}
+
+
 def as_tcpdump_shows(ev: dict[str, Any], shown: dict[str, Any]) -> dict[str, Any]:
     """Our event reduced to the fields tcpdump printed for the same packet."""
-    ours = {k: ev[k] for k in shown if k not in ("flags",)}
+    ours = {k: ev[k] for k in shown if k not in ("flags", "inner", "len")}
+    if "len" in shown:
+        ours["len"] = ev["len"] + ICMP_LENGTH_DIFFERENCE.get(ev["proto"], 0)
+    if "inner" in shown:
+        ours["inner"] = {k: ev["inner"][k] for k in shown["inner"]}
     if "flags" in shown:
         ours["flags"] = {FLAG_LETTERS[f] for f in ev["flags"]}
     return ours
@@ -174,6 +192,11 @@ def test_capture_sees_the_kinds_of_packets_the_traffic_made(root_run: dict[str, 
     assert len(resets) == 3  # two SO_LINGER closes, one refused connection (RST,ACK from port 9)
     assert any(p["sport"] == 9 and p["flags"] == ["ACK", "RST"] for p in resets)
     assert [p["len"] for p in ours if p["proto"] == "udp"] == [8, 8]
+    # each datagram to the closed port is answered by the kernel's port unreachable, quoting it
+    icmp = [p for p in ours if p["proto"] in ("icmp", "icmp6")]
+    assert [(p["proto"], p["icmp"], p["inner"]["proto"], p["inner"]["dport"]) for p in icmp] == \
+        [("icmp", "port-unreachable", "udp", 40000), ("icmp6", "port-unreachable", "udp", 40000)]
+    assert [(p["icmp_type"], p["icmp_code"]) for p in icmp] == [(3, 3), (1, 4)]
     assert all(p["dir"] == "host" and p["ifname"] == "lo" for p in ours)
     assert [p["t"] for p in ours] == sorted(p["t"] for p in ours)
     assert root_run["stats"]["drops"] == 0
@@ -206,6 +229,11 @@ def test_start_capture_on_a_missing_interface_raises_capture_error(tmp_path: Pat
 def ipv4(proto: int, payload: bytes, src: bytes = bytes([10, 0, 0, 1]), dst: bytes = bytes([10, 0, 0, 2])) -> bytes:
     total = 20 + len(payload)
     return bytes([0x45, 0, total >> 8, total & 0xFF, 0, 1, 0x40, 0, 64, proto, 0, 0]) + src + dst + payload
+
+
+def ipv6(next_header: int, payload: bytes) -> bytes:
+    return (bytes([0x60, 0, 0, 0]) + len(payload).to_bytes(2, "big") + bytes([next_header, 64])
+            + bytes(15) + b"\x01" + bytes(15) + b"\x02" + payload)
 
 
 def tcp(flags: int, options: bytes = b"", data: bytes = b"", seq: int = 1000, ack: int = 0) -> bytes:
@@ -246,9 +274,25 @@ def test_decode_ipv6_skips_extension_headers() -> None:
                   "ip_len": 40 + len(payload), "sport": 5000, "dport": 53, "len": 4}
 
 
+def test_decode_icmp_errors_quote_the_packet_they_answer_and_the_mtu() -> None:
+    # a router's "fragmentation needed" (RFC 1191: the next-hop MTU in the low 16 bits) for a segment
+    quoted = ipv4(6, tcp(0x018, seq=777), src=bytes([10, 0, 0, 1]), dst=bytes([10, 0, 0, 2]))[:28]
+    ev = decode_ip_packet(ipv4(1, bytes([3, 4, 0, 0, 0, 0]) + (1280).to_bytes(2, "big") + quoted,
+                               src=bytes([10, 0, 0, 254]), dst=bytes([10, 0, 0, 1])))
+    assert ev["proto"] == "icmp" and ev["icmp"] == "fragmentation-needed" and ev["mtu"] == 1280
+    assert ev["inner"] == {"proto": "tcp", "src": "10.0.0.1", "dst": "10.0.0.2", "sport": 12345, "dport": 80,
+                           "seq_no": 777}
+    assert ev["len"] == 28 and "sport" not in ev
+    too_big = decode_ip_packet(ipv6(58, bytes([2, 0, 0, 0]) + (1280).to_bytes(4, "big")))
+    assert too_big["icmp"] == "packet-too-big" and too_big["mtu"] == 1280 and "inner" not in too_big
+    echo = decode_ip_packet(ipv4(1, bytes([8, 0, 0, 0, 0, 1, 0, 1])))
+    assert echo["icmp"] == "echo-request" and "mtu" not in echo and "inner" not in echo
+
+
 @pytest.mark.parametrize("data, why", [
     (b"", "empty"),
-    (ipv4(1, bytes(8)), "IP protocol 1"),
+    (ipv4(2, bytes(8)), "IP protocol 2"),
+    (ipv6(58, bytes([135, 0]) + bytes(22)), "ICMPv6 type 135"),
     (ipv4(6, bytes(10)), "truncated"),
     (bytes([0x45]) + bytes(5), "truncated"),
     (bytes([0x75]) + bytes(40), "IP version 7"),

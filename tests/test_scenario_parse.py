@@ -215,3 +215,41 @@ def test_a_firewall_rule_needs_a_link(tmp_path):
     assert "key 'matrix.link.server_input': expected a [link] table" in load_error(tmp_path, text)
     text = GOOD.replace('[server]', '[link]\ndelay_ms = 0\nserver_input = "-j DROP | cat"\n[server]')
     assert "key 'link.server_input'" in load_error(tmp_path, text)
+
+
+ROUTER = GOOD.replace('[server]', '[link]\ndelay_ms = 0\npath_mtu = 1280\n[server]') \
+    .replace('"net.ipv4.tcp_syncookies" = [0, 1, 2]', '"link.icmp" = ["allowed", "blocked"]')
+
+
+def test_a_router_with_a_narrow_path_and_its_icmp_per_cell(tmp_path):
+    scenario = load_scenario(write(tmp_path, ROUTER.replace(
+        'when = { "net.ipv4.tcp_abort_on_overflow" = 1 }', 'when = { "link.icmp" = "blocked" }')))
+    assert scenario.link.path_mtu == 1280 and scenario.link.icmp == "allowed"
+    cells = expand(scenario)
+    assert {cell.settings["link.icmp"] for cell in cells} == {"allowed", "blocked"}
+    assert any("icmp=blocked" in cell.name.split(",") for cell in cells)
+    from sysrec.sandbox.worker import _sysctls
+    assert all("link.icmp" not in _sysctls(cell.settings) for cell in cells)
+    fixed = load_scenario(write(tmp_path, GOOD.replace('[server]', '[link]\ndelay_ms = 0\npath_mtu = 1400\n'
+                                                       'icmp = "blocked"\n[server]')))
+    assert (fixed.link.path_mtu, fixed.link.icmp) == (1400, "blocked")
+
+
+@pytest.mark.parametrize("link, key, expected", [
+    ('path_mtu = 1500', "link.path_mtu", "an MTU in bytes from 576 to 1499"),
+    ('path_mtu = 100', "link.path_mtu", "an MTU in bytes from 576 to 1499"),
+    ('path_mtu = "1280"', "link.path_mtu", "an MTU in bytes"),
+    ('icmp = "blocked"', "link.icmp", "path_mtu alongside"),
+    ('path_mtu = 1280\nicmp = "dropped"', "link.icmp", '"allowed" or "blocked"'),
+])
+def test_bad_router_keys_name_their_key(tmp_path, link, key, expected):
+    text = GOOD.replace('[server]', f'[link]\ndelay_ms = 0\n{link}\n[server]')
+    message = load_error(tmp_path, text)
+    assert f"key '{key}': expected {expected}" in message
+
+
+def test_an_icmp_axis_needs_a_router(tmp_path):
+    message = load_error(tmp_path, ROUTER.replace('path_mtu = 1280\n', ''))
+    assert "key 'matrix.link.icmp': expected a [link] table with path_mtu" in message
+    message = load_error(tmp_path, ROUTER.replace('["allowed", "blocked"]', '["allowed", "open"]'))
+    assert "key 'matrix.link.icmp[1]'" in message

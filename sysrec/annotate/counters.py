@@ -39,6 +39,10 @@ KEY_COUNTERS: dict[str, tuple[str, str]] = {
     "TcpExtTCPAbortOnTimeout": ("connections given up after too many retransmissions", "tcp_write_timeout()"),
     "TcpExtTCPAbortOnLinger": ("connections reset in FIN_WAIT2 because TCP_LINGER2 is negative",
                                "__tcp_close() / tcp_rcv_state_process()"),
+    "IcmpInDestUnreachs": ("ICMP destination unreachable received (port or host unreachable, "
+                           "fragmentation needed)", "icmp_unreach()"),
+    "TcpExtTCPMTUPSuccess": ("path-MTU probes acknowledged: the MSS grew", "tcp_mtup_probe_success()"),
+    "TcpExtTCPMTUPFail": ("path-MTU probes lost: the search range shrank", "tcp_mtup_probe_failed()"),
 }
 
 

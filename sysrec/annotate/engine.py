@@ -321,7 +321,10 @@ class Annotator:
             from_server = True
         elif dport in self.ports:
             from_server = False
-        flow = (event.get("src"), sport, event.get("dst"), dport, flags, event.get("seq_no"))
+        # An ICMP error is told apart by the segment it quotes and where it was captured.
+        inner = event.get("inner") or {}
+        flow = (event.get("src"), sport, event.get("dst"), dport, flags, event.get("seq_no"),
+                inner.get("seq_no"), inner.get("sport"), event.get("at"))
         flow_key = hash(flow)
         previous = self._seen_packets.get(flow_key)
         retransmit = previous is not None and t - previous >= _RETRANSMIT_MIN_NS

@@ -132,6 +132,9 @@ FLAG_ORDER = ("SYN", "FIN", "RST", "PSH", "ACK", "URG", "ECE", "CWR")
 
 
 def packet_flags(event: Mapping[str, Any]) -> str:
-    """Flags in a fixed order so that rules can name them as one string: `SYN|ACK`, `RST|ACK`."""
+    """Flags in a fixed order so that rules can name them as one string: `SYN|ACK`, `RST|ACK`;
+    an ICMP message by its name: `ICMP port-unreachable`, `ICMP fragmentation-needed`."""
+    if event.get("icmp"):
+        return f"ICMP {event['icmp']}"
     flags = set(event.get("flags") or [])
     return "|".join(f for f in FLAG_ORDER if f in flags)

@@ -150,6 +150,14 @@ RULES: tuple[Rule, ...] = (
                  "SYN-RECV (our final ACK met a full accept queue, tcp_abort_on_overflow=0, and its SYN-ACK "
                  "is retransmitted): no data will come until the queue has room",
          ref="tcp_check_req(): listen_overflow → inet_rsk(req)->acked = 1; reqsk_timer_handler()"),
+    Rule("wait-timeout-pmtu-blackhole", calls=READINESS, outcome=_s("Timeout"), key=True,
+         states=_s("ESTABLISHED", None), settings=(("link.icmp", "blocked"),), flow=(("syn_answered", True),),
+         counters=(("TcpExtTCPTimeouts", ">", 0),),
+         explain="timed out on a connected socket behind a router whose ICMP \"fragmentation needed\" is "
+                 "blocked: the server's full-sized segments are dropped at the narrower hop, the server "
+                 "never learns why and resends them on timeouts (TCPTimeouts) — a path-MTU black hole",
+         ref="ip_forward(): too big with DF → icmp_send(ICMP_FRAG_NEEDED), dropped; server "
+             "tcp_retransmit_timer(); rescue only by tcp_write_timeout() → tcp_mtu_probing()"),
     Rule("wait-timeout-idle", calls=READINESS, outcome=_s("Timeout"), states=_s("ESTABLISHED", "CLOSE_WAIT"),
          explain="timed out on a connected socket: the server sent nothing (a listener that never accepts "
                  "never reads or writes)",
@@ -252,6 +260,13 @@ RULES: tuple[Rule, ...] = (
          ref="sock_getsockopt(SO_ERROR) → sock_error()"),
 
     # --- the first read or write ------------------------------------------------------------
+    Rule("io-read-through-blackhole", calls=_s("read", "recvfrom", "recvmsg", "readv"), outcome=_s("ok"),
+         key=True, settings=(("link.icmp", "blocked"),), counters=(("TcpExtTCPTimeouts", ">", 0),),
+         explain="data at last through the black hole: after its retransmission timeouts the server's "
+                 "black-hole detection (net.ipv4.tcp_mtu_probing ≥ 1) cut its MSS (to tcp_base_mss, or to "
+                 "half of it when probing was already on), and segments that small fit the narrower hop",
+         ref="tcp_write_timeout(): retransmits_timed_out(tcp_retries1) → tcp_mtu_probing() → tcp_sync_mss(); "
+             "tcp_retransmit_skb() refragments to the new MSS"),
     Rule("io-reset-overflow", calls=IO_CALLS, outcome=_s("ECONNRESET"), key=True,
          settings=((ABORT, "1"),), counters=(("TcpExtEmbryonicRsts", ">", 0),),
          explain="ECONNRESET: " + RESET_BY_OVERFLOW,
@@ -330,6 +345,19 @@ RULES: tuple[Rule, ...] = (
     Rule("pkt-rst", kind="packet", flags=_s("RST", "RST|ACK"), from_server=True,
          explain="RST from the server",
          ref="tcp_v4_send_reset()"),
+    Rule("pkt-icmp-frag-needed", kind="packet", flags=_s("ICMP fragmentation-needed", "ICMP packet-too-big"),
+         key=True,
+         explain="the router's next hop is narrower than the segment it was given: it dropped it and says "
+                 "so; the server lowers its path MTU and resends in smaller segments at once",
+         ref="ip_forward() → icmp_send(ICMP_FRAG_NEEDED); icmp_unreach() → tcp_v4_err() → "
+             "tcp_v4_mtu_reduced() → tcp_simple_retransmit() (IPv6: tcp_v6_err() → tcp_v6_mtu_reduced())"),
+    Rule("pkt-icmp-port-unreachable", kind="packet", flags=_s("ICMP port-unreachable"), key=True,
+         explain="ICMP port unreachable for our SYN: a hard error in SYN_SENT, the connection attempt "
+                 "ends with ECONNREFUSED",
+         ref="icmp_unreach() → tcp_v4_err(): icmp_err_convert[ICMP_PORT_UNREACH] = ECONNREFUSED, tcp_done()"),
+    Rule("pkt-icmp-host-unreachable", kind="packet", flags=_s("ICMP host-unreachable"), key=True,
+         explain="ICMP host unreachable for our SYN: in SYN_SENT the attempt ends at once with EHOSTUNREACH",
+         ref="icmp_unreach() → tcp_v4_err(): icmp_err_convert[ICMP_HOST_UNREACH] = EHOSTUNREACH, tcp_done()"),
     Rule("pkt-syn-retransmit", kind="packet", flags=_s("SYN"), from_server=False, retransmit=True,
          key=True,
          explain="SYN retransmitted {dt_ms} ms after the previous one: the listener did not answer",

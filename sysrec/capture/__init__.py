@@ -13,9 +13,10 @@ Packet times are the kernel's receive timestamps (CLOCK_REALTIME ns), the clock 
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import time
-from typing import Any
+from typing import Any, Sequence
 
 from sysrec.capture.afpacket import CaptureError, open_sockets
 from sysrec.capture.helper import helper_argv, helper_env
@@ -86,23 +87,30 @@ class CaptureHandle:
         self.close()
 
 
-def start_capture(interfaces: list[str] | None = None, raw_snaplen: int = 256) -> CaptureHandle:
-    """Starts capturing TCP/UDP packets on the current network namespace's interfaces (all of them
-    when `interfaces` is None). `raw_snaplen` bytes of each IP packet are kept as `raw` (0: none),
-    for `sysrec export --pcap`. Raises CaptureError when the capture cannot start."""
+def start_capture(interfaces: list[str] | None = None, raw_snaplen: int = 256,
+                  server_end: Sequence[socket.socket] = ()) -> CaptureHandle:
+    """Starts capturing TCP, UDP and ICMP packets on the current network namespace's interfaces
+    (all of them when `interfaces` is None). `raw_snaplen` bytes of each IP packet are kept as
+    `raw` (0: none), for `sysrec export --pcap`. `server_end`: AF_PACKET sockets the caller opened
+    on the server's end of a link (`open_sockets` in the server's namespace): only the ICMP that
+    arrives there is kept, marked `at = "server"` (what the server's host was told, which the
+    client's end never sees). The sockets are handed over (closed here). Raises CaptureError when
+    the capture cannot start."""
     socks = open_sockets(interfaces)
     try:
         fds = [s.fileno() for s in socks]
+        server_fds = [s.fileno() for s in server_end]
+        extra = ["--server-fds", ",".join(map(str, server_fds))] if server_fds else []
         try:
             proc = subprocess.Popen(
                 helper_argv("sysrec.capture.worker", "--fds", ",".join(map(str, fds)),
-                            "--raw-snaplen", str(raw_snaplen)),
+                            "--raw-snaplen", str(raw_snaplen), *extra),
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                pass_fds=fds, env=helper_env(), close_fds=True,
+                pass_fds=fds + server_fds, env=helper_env(), close_fds=True,
             )
         except OSError as err:
             raise CaptureError(f"cannot start the capture process: {err.strerror}") from None
     finally:
-        for s in socks:
+        for s in [*socks, *server_end]:
             s.close()
     return CaptureHandle(proc, interfaces)

@@ -36,6 +36,7 @@ class Frame:
     pkttype: int
     hatype: int
     data: bytes
+    at: str | None = None      # "server": read on the server's end of a link
 
 
 def open_sockets(interfaces: list[str] | None = None) -> list[socket.socket]:
@@ -78,9 +79,10 @@ def _open(ifname: str | None) -> socket.socket:
     return sock
 
 
-def read_ready(sock: socket.socket, bufsize: int, out: list[Frame]) -> None:
+def read_ready(sock: socket.socket, bufsize: int, out: list[Frame], at: str | None = None) -> None:
     """Appends every frame queued on a non-blocking socket; loopback's outgoing copies are
-    skipped (each loopback packet is also seen incoming, as tcpdump shows it once)."""
+    skipped (each loopback packet is also seen incoming, as tcpdump shows it once). `at` marks
+    the frames of a socket on the server's end of a link."""
     ancsize = socket.CMSG_SPACE(TIMESPEC.size)
     while True:
         try:
@@ -95,7 +97,7 @@ def read_ready(sock: socket.socket, bufsize: int, out: list[Frame]) -> None:
             if level == socket.SOL_SOCKET and ctype == SCM_TIMESTAMPNS and len(cdata) >= TIMESPEC.size:
                 sec, nsec = TIMESPEC.unpack_from(cdata)
                 t_ns = sec * 1_000_000_000 + nsec
-        out.append(Frame(t_ns or time.time_ns(), ifname, ethertype, pkttype, hatype, data))
+        out.append(Frame(t_ns or time.time_ns(), ifname, ethertype, pkttype, hatype, data, at))
 
 
 def drops(sock: socket.socket) -> int:

@@ -1,4 +1,4 @@
-"""IP, TCP and UDP headers as declarative construct structs, plus the name tables that print them.
+"""IP, TCP, UDP and ICMP headers as declarative construct structs, plus the name tables that print them.
 
 Kept as data: one struct per header, one table per set of flags or option kinds. The structs are
 compiled once on first use (construct is imported lazily so `sysrec --help` stays fast).
@@ -11,10 +11,38 @@ from typing import Any
 
 IPPROTO_TCP = 6
 IPPROTO_UDP = 17
+IPPROTO_ICMP = 1
+IPPROTO_ICMPV6 = 58
 ETH_P_IP = 0x0800
 ETH_P_IPV6 = 0x86DD
 
-PROTO_NAMES = {IPPROTO_TCP: "tcp", IPPROTO_UDP: "udp"}
+PROTO_NAMES = {IPPROTO_TCP: "tcp", IPPROTO_UDP: "udp", IPPROTO_ICMP: "icmp", IPPROTO_ICMPV6: "icmp6"}
+
+# ICMP message names, (type, code) first, then the type alone (RFC 792, 1191, 4443), in the words
+# `iptables --icmp-type` / `ip6tables --icmpv6-type` use, so a rule and a record read alike.
+ICMP_NAMES: dict[tuple[int, int | None], str] = {
+    (0, None): "echo-reply", (8, None): "echo-request",
+    (3, 0): "network-unreachable", (3, 1): "host-unreachable", (3, 2): "protocol-unreachable",
+    (3, 3): "port-unreachable", (3, 4): "fragmentation-needed", (3, 5): "source-route-failed",
+    (3, 9): "network-prohibited", (3, 10): "host-prohibited", (3, 13): "communication-prohibited",
+    (3, None): "destination-unreachable", (4, None): "source-quench", (5, None): "redirect",
+    (11, 0): "ttl-zero-during-transit", (11, 1): "ttl-zero-during-reassembly", (11, None): "time-exceeded",
+    (12, None): "parameter-problem",
+}
+ICMPV6_NAMES: dict[tuple[int, int | None], str] = {
+    (1, 0): "no-route", (1, 1): "communication-prohibited", (1, 3): "address-unreachable",
+    (1, 4): "port-unreachable", (1, 5): "failed-policy", (1, 6): "reject-route",
+    (1, None): "destination-unreachable", (2, None): "packet-too-big", (3, None): "time-exceeded",
+    (4, None): "parameter-problem", (128, None): "echo-request", (129, None): "echo-reply",
+}
+# Error messages carry the header of the packet they answer (its addresses and ports follow).
+ICMP_ERROR_TYPES = frozenset({3, 4, 5, 11, 12})
+ICMPV6_ERROR_TYPES = frozenset({1, 2, 3, 4})
+# The next-hop MTU an error reports: IPv4 "fragmentation needed" (RFC 1191), IPv6 "packet too big".
+ICMP_MTU_MESSAGES = frozenset({(IPPROTO_ICMP, 3, 4), (IPPROTO_ICMPV6, 2, 0)})
+# ICMPv6 the link itself exchanges (multicast listener reports, router and neighbour discovery):
+# housekeeping of every IPv6 interface, not traffic between client and server; not recorded.
+ICMPV6_LINK_HOUSEKEEPING = frozenset({130, 131, 132, 133, 134, 135, 136, 137, 143})
 
 # TCP header flag bits, in the order the record lists them.
 TCP_FLAG_BITS: tuple[tuple[str, int], ...] = (
@@ -106,6 +134,12 @@ def structs() -> Any:
         )),
     )
     sack_block = Struct("left" / Int32ub, "right" / Int32ub)
+    icmp = Struct(
+        "type" / Int8ub,
+        "code" / Int8ub,
+        "checksum" / Int16ub,
+        "rest" / Int32ub,                # echo: id and seq; frag-needed: unused and the MTU; too big: MTU
+    )
     udp = Struct(
         "sport" / Int16ub,
         "dport" / Int16ub,
@@ -115,7 +149,7 @@ def structs() -> Any:
     return SimpleNamespace(
         ipv4=ipv4.compile(), ipv6=ipv6.compile(), ipv6_ext=ipv6_ext.compile(),
         tcp=tcp.compile(), tcp_option=tcp_option, sack_blocks=GreedyRange(sack_block).compile(),
-        udp=udp.compile(),
+        udp=udp.compile(), icmp=icmp.compile(),
     )
 
 
@@ -167,3 +201,9 @@ def _option_text(kind: int, length: int, data: Any) -> str:
         return f"sack {len(blocks)} " + " ".join(f"{{{b.left}:{b.right}}}" for b in blocks)
     payload = bytes(data).hex() if isinstance(data, (bytes, bytearray)) else ""
     return f"{name or f'unknown-{kind}'}{' 0x' + payload if payload else ''}"
+
+
+def icmp_name(proto: int, icmp_type: int, code: int) -> str:
+    """`fragmentation-needed`, `packet-too-big`, `port-unreachable`; `type-N` for the rest."""
+    table = ICMP_NAMES if proto == IPPROTO_ICMP else ICMPV6_NAMES
+    return table.get((icmp_type, code)) or table.get((icmp_type, None)) or f"type-{icmp_type}"

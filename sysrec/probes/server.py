@@ -1,11 +1,13 @@
 """A TCP server that accepts and then ends each connection the way its options say.
 
 Usage: server.py [--host 127.0.0.1] [--port 10000] [--backlog 16] [--read N] [--reply TEXT]
-                 [--wait-eof] [--close graceful|abort|unread|half[,...]]
+                 [--body N[,N...]] [--wait-eof] [--close graceful|abort|unread|half[,...]]
 
 For each accepted connection, one after another: wait until data is queued and read at most N
 bytes (`--read`, so anything beyond N stays unread), send TEXT (`--reply`, `\\r` and `\\n`
-understood), read until the peer's FIN (`--wait-eof`, so the client closes first and keeps the
+understood) followed by N bytes of body (`--body`: `{length}` in TEXT becomes N, for a
+Content-Length; one write, so the reply's segments are as large as the path allows), read until
+the peer's FIN (`--wait-eof`, so the client closes first and keeps the
 TIME_WAIT), then end it:
 
 - `graceful`: close(): FIN;
@@ -14,6 +16,7 @@ TIME_WAIT), then end it:
 - `half`: shutdown(SHUT_WR) (FIN, the server can still receive), wait for one more byte from the
   client, then close() with that byte unread: RST.
 
+`--body 100,100000` gives the first connection a 100-byte body and every later one 100000 bytes;
 `--close abort,graceful` gives the first connection `abort` and every later one `graceful`, so
 one client that connects twice sees both. The server never exits by itself (SIGTERM ends it).
 """
@@ -42,13 +45,26 @@ def _close_modes(text: str) -> list[str]:
     return modes
 
 
-def serve_one(conn: socket.socket, mode: str, opts: argparse.Namespace) -> None:
-    """Run one connection through read, reply, EOF and the chosen close."""
+def _sizes(text: str) -> list[int]:
+    try:
+        sizes = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"body sizes {text!r} are not integers") from None
+    if any(size < 0 for size in sizes):
+        raise argparse.ArgumentTypeError(f"body sizes {text!r} must not be negative")
+    return sizes
+
+
+def serve_one(conn: socket.socket, mode: str, opts: argparse.Namespace, body: int | None = None) -> None:
+    """Run one connection through read, reply (and body), EOF and the chosen close."""
     if opts.read:
         _wait_readable(conn)
         conn.recv(opts.read)
-    if opts.reply:
-        conn.sendall(opts.reply.encode())
+    reply = opts.reply.encode()
+    if body is not None:
+        reply = reply.replace(b"{length}", str(body).encode()) + b"x" * body
+    if reply:
+        conn.sendall(reply)
     if opts.wait_eof:
         while conn.recv(4096):
             pass
@@ -68,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backlog", type=int, default=16)
     parser.add_argument("--read", type=int, default=0, metavar="N")
     parser.add_argument("--reply", default="", metavar="TEXT")
+    parser.add_argument("--body", type=_sizes, default=None, metavar="N[,N...]")
     parser.add_argument("--wait-eof", action="store_true")
     parser.add_argument("--close", type=_close_modes, default=["graceful"], metavar="MODE[,MODE...]")
     opts = parser.parse_args(argv)
@@ -82,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     served = 0
     while True:
         conn, _ = sock.accept()
-        serve_one(conn, opts.close[min(served, len(opts.close) - 1)], opts)
+        body = opts.body[min(served, len(opts.body) - 1)] if opts.body else None
+        serve_one(conn, opts.close[min(served, len(opts.close) - 1)], opts, body)
         served += 1
 
 

@@ -234,7 +234,7 @@ class RecordSteps:
         return [self.step(i) for i in range(len(self))]
 
 
-_PACKET_KEYS = ("ev", "seq", "t", "src", "sport", "dst", "dport", "flags", "seq_no", "ack_no", "len")
+_PACKET_KEYS = ("ev", "seq", "t", "src", "sport", "dst", "dport", "flags", "seq_no", "ack_no", "len", "icmp", "at")
 
 
 def _compact(value: Any) -> Any:
@@ -267,6 +267,11 @@ def _packet_keys(events: Iterable[dict[str, Any]], ports: set[int] | None = None
             continue
         facts = annotator.facts(event)
         if facts is not None and facts.extra.get("duplicate"):
+            continue
+        if event.get("icmp"):   # ICMP: one line of its own, by where it was seen
+            at_server = event.get("at") == "server"
+            per_conn.setdefault(("icmp", at_server), []).append(
+                f"{'⇢ at the server' if at_server else '←' if event.get('dir') == 'in' else '→'} ICMP {event['icmp']}")
             continue
         from_server = event.get("sport") in ports
         client = (event.get("dst"), event.get("dport")) if from_server else (event.get("src"), event.get("sport"))

@@ -95,6 +95,7 @@ class LadderRow:
     outgoing: bool = True          # packets: from the client
     rst: bool = False
     port: int | None = None        # syscalls: the client port of the socket, when known
+    at_server: bool = False        # captured at the server's end (a router's ICMP): drawn from mid-path
 
 
 @dataclass
@@ -127,6 +128,10 @@ class _SequenceSpace:
         src = f"{packet.get('src')}:{packet.get('sport')}"
         dst = f"{packet.get('dst')}:{packet.get('dport')}"
         flags = list(packet.get("flags") or [])
+        if packet.get("icmp"):
+            mtu = f" mtu {packet.get('mtu')}" if packet.get("mtu") is not None else ""
+            at = ", at server" if packet.get("at") == "server" else ""
+            return f"ICMP {packet.get('icmp')}{mtu}{at}"
         if packet.get("proto") != "tcp":
             return f"UDP, length {packet.get('len', 0)}"
         seq = int(packet.get("seq_no") or 0)
@@ -235,8 +240,20 @@ def syscall_label(event: Mapping[str, Any], *, with_pid: bool) -> str:
     return text
 
 
+def _icmp_as_flow(packet: Mapping[str, Any]) -> Mapping[str, Any]:
+    """An ICMP error drawn on the connection it reports on: it travels back toward the sender of the
+    packet it quotes, so it goes as a packet of that flow from the quoted destination would."""
+    inner = packet.get("inner")
+    if not isinstance(inner, Mapping) or "sport" not in inner:
+        return packet
+    return {**packet, "src": inner.get("dst"), "sport": inner.get("dport"),
+            "dst": inner.get("src"), "dport": inner.get("sport")}
+
+
 def _packet_ends(packet: Mapping[str, Any], ports: set[int]) -> tuple[str, str, bool]:
     """(client end, server end, outgoing) of a packet."""
+    if packet.get("icmp"):
+        packet = _icmp_as_flow(packet)
     src = f"{packet.get('src')}:{packet.get('sport')}"
     dst = f"{packet.get('dst')}:{packet.get('dport')}"
     if packet.get("sport") in ports and packet.get("dport") not in ports:
@@ -288,7 +305,8 @@ def build_ladder(record: Record, max_rows: int = MAX_ROWS) -> Ladder:
             if conn is None:
                 conn = connections[client] = Connection(len(connections), client, server, _port(client))
             window.add(LadderRow(row.t_ms, "packet", sequence.label(event), row.call, connection=conn,
-                                 outgoing=outgoing, rst="RST" in (event.get("flags") or [])))
+                                 outgoing=outgoing, rst="RST" in (event.get("flags") or []),
+                                 at_server=event.get("at") == "server"))
         elif row.kind == "syscall":
             conn_port = socket_port(event)
             inode = socket_inode(event)
@@ -540,14 +558,16 @@ def ladder_svg(ladder: Ladder) -> str:
                 sy = ry + (LOOPBACK_SLOPE_PX if row.outgoing else -LOOPBACK_SLOPE_PX)
             ends.append(sy)
             width = 2.2 if row.rst else 1.3
-            if row.outgoing:
+            if row.at_server:   # from the path between the hosts (a router) to the server, when it arrived
+                group.append(_arrow((CLIENT_X + SERVER_X) / 2, ry, SERVER_X, ry, colour, width))
+            elif row.outgoing:
                 group.append(_arrow(CLIENT_X, ry, SERVER_X, sy, colour, width))
             else:
                 group.append(_arrow(SERVER_X, sy, CLIENT_X, ry, colour, width))
             label = row.label
             if len(ladder.connections) > 1 and conn is not None:
                 label = f"{conn.client_port} {label}"
-            marker = "→" if row.outgoing else "←"
+            marker = "⇢" if row.at_server else "→" if row.outgoing else "←"
             group.append(_text(PACKET_LABEL_X, ry + 4, _shorten(f"{marker} {label}", PACKET_LABEL_CHARS),
                                fill=ERROR_COLOUR if row.rst else colour,
                                weight="bold" if row.rst else None))

@@ -99,11 +99,12 @@ def trace_events(record: Record, scan: RecordScan) -> Iterator[dict[str, Any]]:
             facts = annotator.last_facts
             if facts is not None and facts.extra.get("duplicate"):
                 continue
-            flags = "|".join(event.get("flags") or []) or "-"
+            flags = ("ICMP " + str(event["icmp"])) if event.get("icmp") else "|".join(event.get("flags") or []) or "-"
             yield {"ph": "i", "s": "t", "cat": "packet", "name": flags, "pid": NETNS_PID, "tid": PACKETS_TID,
                    "ts": _us(int(event.get("t") or start), start),
                    "args": {k: event.get(k) for k in ("ifname", "dir", "src", "sport", "dst", "dport",
-                                                      "seq_no", "ack_no", "win", "len", "opts")}
+                                                      "seq_no", "ack_no", "win", "len", "opts", "mtu", "inner", "at")
+                            if k in event or k in ("ifname", "dir", "src", "sport", "dst", "dport")}
                    | ({"why": annotation.text} if annotation else {})}
         elif kind in ("signal", "exit"):
             pid = int(event.get("pid", 0))

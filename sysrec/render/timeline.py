@@ -132,7 +132,26 @@ def _is_error(event: Mapping[str, Any]) -> bool:
     return value is not None and value != "0"
 
 
+def icmp_text(event: Mapping[str, Any]) -> str:
+    """`ICMP fragmentation-needed mtu 1280 10.0.0.254 > 10.0.0.1, for tcp 10.0.0.1:10000 > 10.0.0.2:43790`:
+    the message, and for an error the packet it answers (the errno it explains is about that one)."""
+    text = f"ICMP {event.get('icmp')}"
+    if event.get("mtu") is not None:
+        text += f" mtu {event.get('mtu')}"
+    text += f" {event.get('src')} > {event.get('dst')}"
+    inner = event.get("inner")
+    if isinstance(inner, Mapping):
+        ports = "sport" in inner and "dport" in inner
+        text += (f", for {inner.get('proto')} {inner.get('src')}{':' + str(inner.get('sport')) if ports else ''}"
+                 f" > {inner.get('dst')}{':' + str(inner.get('dport')) if ports else ''}")
+    return text
+
+
 def _packet_text(event: Mapping[str, Any], ports: set[int]) -> str:
+    if event.get("icmp"):
+        if event.get("at") == "server":
+            return f"⇢ at the server: {icmp_text(event)}"
+        return f"{'←' if event.get('dir') == 'in' else '→'} {icmp_text(event)}"
     flags = "|".join(event.get("flags") or []) or "-"
     arrow = "←" if event.get("sport") in ports else "→"
     text = (f"{arrow} {flags} {event.get('src')}:{event.get('sport')} > {event.get('dst')}:{event.get('dport')}"

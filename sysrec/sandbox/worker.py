@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sysrec.errors import SysrecError, raise_interrupted
-from sysrec.scenario.model import SERVER_INPUT, Cell, PreloadStep, Scenario
+from sysrec.scenario.model import LINK_ICMP, LINK_MATRIX_KEYS, SERVER_INPUT, Cell, PreloadStep, Scenario
 from sysrec.sandbox import procs
 from sysrec.sandbox.netns import enter_private_netns, entered, netns_id, open_netns, setns
 from sysrec.sandbox.sockets import is_listening, listener_info
@@ -178,10 +178,14 @@ def _build_client_host(job: RunJob, initial_netns: str) -> ClientHost:
     """The client's namespace, joined to this one by a veth pair, with the cell's sysctls too
     (client-side settings such as tcp_syn_retries must reach the client)."""
     from sysrec.sandbox.topology import build_client_host
-    host = build_client_host()
+    link = job.scenario.link
+    assert link is not None
+    host = build_client_host(link.path_mtu)
     try:
         with entered(host.netns_fd):
             write_sysctls(_sysctls(job.cell.settings), initial_netns=initial_netns)
+        if link.path_mtu is not None and job.cell.settings.get(LINK_ICMP, link.icmp) == "blocked":
+            host.block_too_big()
     except BaseException:
         host.close()
         raise
@@ -189,8 +193,8 @@ def _build_client_host(job: RunJob, initial_netns: str) -> ClientHost:
 
 
 def _sysctls(settings: dict[str, Any]) -> dict[str, Any]:
-    """A cell's settings without its firewall rule (`link.server_input`), which is no sysctl."""
-    return {name: value for name, value in settings.items() if name != SERVER_INPUT}
+    """A cell's settings without its link keys (`link.server_input`, `link.icmp`), which are no sysctls."""
+    return {name: value for name, value in settings.items() if name not in LINK_MATRIX_KEYS}
 
 
 def _add_firewall(job: RunJob, interface: str) -> Any:
@@ -415,6 +419,8 @@ def _trace_client(job: RunJob, listener: tuple[str, int] | None, server_netns_fd
     if link is not None and client_host is not None:
         # Packets are captured at the client's end of the link: readers need to know it was there.
         context["link"] = {"delay_ms": link.delay_ms, "loss": link.loss, **client_host.describe()}
+        if "router" in context["link"]:
+            context["link"]["router"]["icmp"] = job.cell.settings.get(LINK_ICMP, link.icmp)
     namespaces = {"client": netns_id()}
     if server_netns_fd is not None:
         with entered(server_netns_fd):
@@ -427,7 +433,7 @@ def _trace_client(job: RunJob, listener: tuple[str, int] | None, server_netns_fd
         writer.header(argv, trace_set, options.seccomp,
                       {"strsize": options.strsize, "fd_decode": options.fd_decode, "follow": options.follow,
                        **({"inject": list(client.inject)} if client.inject else {})}, context=context)
-        capture = _start_capture(writer) if job.capture else None
+        capture = _start_capture(writer, server_netns_fd, client_host) if job.capture else None
         hook = StopContext(listener, counters)
         _counters_event(writer, counters, namespaces, "start")
         # The tracer imports its decoders while the client starts (a win for `sysrec trace`); here
@@ -464,13 +470,20 @@ def _counters_event(writer: Any, counters: RunCounters, namespaces: dict[str, st
     writer.event(event)
 
 
-def _start_capture(writer: Any) -> Any:
+def _start_capture(writer: Any, server_netns_fd: int | None, client_host: ClientHost | None) -> Any:
+    """Every interface of the client's namespace; with a link also the server's end, for the ICMP
+    that reaches the server's host (a router's "fragmentation needed" never passes the client)."""
     try:
         from sysrec.capture import start_capture
+        from sysrec.capture.afpacket import open_sockets
     except ImportError:
         return None
     try:
-        return start_capture()
+        server_end = []
+        if server_netns_fd is not None and client_host is not None:
+            with entered(server_netns_fd):
+                server_end = open_sockets([client_host.server_if])
+        return start_capture(server_end=server_end)
     except Exception as err:  # capture is optional: say so in the record and go on
         writer.event({"ev": "warning", "t": time.time_ns(), "msg": f"packet capture not started: {err}"})
         return None

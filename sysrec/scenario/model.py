@@ -62,7 +62,10 @@ class PreloadStep:
     timeout: float
 
 
-SERVER_INPUT = "link.server_input"   # the one [matrix] key that is not a sysctl: a firewall rule per cell
+SERVER_INPUT = "link.server_input"   # a [matrix] key that is no sysctl: a firewall rule per cell
+LINK_ICMP = "link.icmp"              # another: whether the router's "too big" ICMP gets through, per cell
+LINK_MATRIX_KEYS = frozenset({SERVER_INPUT, LINK_ICMP})
+ICMP_CHOICES = ("allowed", "blocked")
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,11 @@ class Link:
     # iptables options (match and target) for the server's INPUT chain on its veth end: a firewall
     # between the hosts; a `[matrix] "link.server_input"` axis replaces it per cell
     server_input: str | None = None
+    # a router between the hosts whose link toward the client has this MTU (the hosts keep 1500)
+    path_mtu: int | None = None
+    # "blocked": that router's "fragmentation needed" / "packet too big" are dropped (a PMTU black
+    # hole); a `[matrix] "link.icmp"` axis replaces it per cell
+    icmp: str = "allowed"
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from typing import Any
 from sysrec.errors import InputError
 from sysrec.scenario.hosts import addresses, expand
 from sysrec.scenario.model import (
-    OPERATORS, SERVER_INPUT, Client, Command, Comparison, Expectation, Link, Matcher, PreloadStep, Requires, Scenario,
-    Server,
+    ICMP_CHOICES, LINK_ICMP, OPERATORS, SERVER_INPUT, Client, Command, Comparison, Expectation, Link, Matcher,
+    PreloadStep, Requires, Scenario, Server,
     SysctlValue,
 )
 
@@ -23,7 +23,9 @@ TOP_KEYS = {"name", "description", "sysctl", "matrix", "server", "preload", "cli
 REQUIRES_KEYS = {"sysctls", "optional", "privilege"}
 PRIVILEGES = ("user", "root")
 ABSENT = "absent"   # the value an optional sysctl has in a cell on a kernel without it
-LINK_KEYS = {"delay_ms", "loss", "seed", "server_input"}
+LINK_KEYS = {"delay_ms", "loss", "seed", "server_input", "path_mtu", "icmp"}
+# A router's inner link: at least IPv4's 576-byte minimum datagram, and below the hosts' 1500.
+PATH_MTU_RANGE = (576, 1499)
 # iptables options that would leave the server's INPUT chain or touch other rules: the rule text is
 # appended to `iptables -I INPUT 1 -i veth-server`, so it may only match and pick a target.
 _RULE_COMMANDS = {"-t", "--table", "-A", "--append", "-I", "--insert", "-D", "--delete", "-R", "--replace",
@@ -124,6 +126,10 @@ def parse_scenario(data: dict[str, Any], path: str, *, check_programs: bool = Tr
             if "link" not in data:
                 raise ctx.error(f"matrix.{key}", "a [link] table alongside (the rule sits on the server's "
                                 "end of its veth pair)", show_got=False)
+        elif key == LINK_ICMP:
+            if not isinstance(data.get("link"), dict) or "path_mtu" not in data["link"]:
+                raise ctx.error(f"matrix.{key}", "a [link] table with path_mtu alongside (the ICMP is "
+                                "the router's)", show_got=False)
         else:
             _check_sysctl_name(ctx, f"matrix.{key}", key)
         if not isinstance(values, list) or not values:
@@ -132,6 +138,9 @@ def parse_scenario(data: dict[str, Any], path: str, *, check_programs: bool = Tr
         if key == SERVER_INPUT:
             for i, rule in enumerate(axis):
                 server_input_rule(ctx, f"matrix.{key}[{i}]", rule)
+        if key == LINK_ICMP:
+            for i, choice in enumerate(axis):
+                icmp_choice(ctx, f"matrix.{key}[{i}]", choice)
         _distinct_cell_names(ctx, key, axis)
         matrix.append((key, axis))
         if key in dict(sysctl):
@@ -230,7 +239,25 @@ def _link(ctx: _Ctx, raw: Any) -> Link:
     if "server_input" in raw:
         server_input = raw["server_input"]
         server_input_rule(ctx, "link.server_input", server_input)
-    return Link(delay_ms=float(delay), loss=float(loss), seed=seed, server_input=server_input)
+    path_mtu = raw.get("path_mtu")
+    low, high = PATH_MTU_RANGE
+    if path_mtu is not None and (not _is_int(path_mtu) or not low <= path_mtu <= high):
+        raise ctx.error("link.path_mtu", f"an MTU in bytes from {low} to {high} (a router's link toward the "
+                        "client, narrower than the hosts' 1500)", path_mtu)
+    icmp = "allowed"
+    if "icmp" in raw:
+        if path_mtu is None:
+            raise ctx.error("link.icmp", "path_mtu alongside (the ICMP is the router's)", show_got=False)
+        icmp = icmp_choice(ctx, "link.icmp", raw["icmp"])
+    return Link(delay_ms=float(delay), loss=float(loss), seed=seed, server_input=server_input,
+                path_mtu=path_mtu, icmp=icmp)
+
+
+def icmp_choice(ctx: _Ctx, key: str, raw: Any) -> str:
+    """`allowed`: the router's "fragmentation needed" reaches the server; `blocked`: dropped."""
+    if raw not in ICMP_CHOICES:
+        raise ctx.error(key, " or ".join(f'"{c}"' for c in ICMP_CHOICES), raw)
+    return str(raw)
 
 
 def server_input_rule(ctx: _Ctx, key: str, raw: Any) -> tuple[str, ...]:
