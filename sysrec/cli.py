@@ -94,6 +94,8 @@ def _add_output_options(p: argparse.ArgumentParser) -> None:
                    help="alignment COLUMN for the return value (default 40)")
     p.add_argument("-n", dest="syscall_numbers", action="store_true",
                    help="print the syscall number")
+    p.add_argument("-v", "--no-abbrev", dest="verbose", action="store_true",
+                   help="print structs, arrays and environments unabbreviated (show: what the record holds)")
     p.add_argument("--color", "--colour", dest="color", choices=["auto", "always", "never"], default=None,
                    help="colour failed calls, signals and exits (auto: on a terminal without NO_COLOR)")
 
@@ -116,10 +118,8 @@ def _add_output_trace_options(p: argparse.ArgumentParser) -> None:
                    help="print command names beside pids (--decode-pids=comm)")
     p.add_argument("--decode-pids", dest="decode_pids", metavar="comm",
                    help="comm: as -Y")
-    p.add_argument("-X", dest="xlat_style", metavar="FORMAT", default=None,
-                   help="constants and flags: abbrev (the default; raw and verbose are not implemented)")
-    p.add_argument("-v", dest="verbose", action="store_true",
-                   help="unabbreviated structs (not implemented: refused)")
+    p.add_argument("-X", "--const-print-style", dest="xlat_style", metavar="FORMAT", default=None,
+                   help="constants and flags: raw (numbers), abbrev (names, the default), verbose (both)")
     p.add_argument("-u", dest="username", metavar="USERNAME",
                    help="run the command as USERNAME (root only)")
     p.add_argument("-P", dest="paths", action="append", default=[], metavar="PATH",

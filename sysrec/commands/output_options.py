@@ -81,12 +81,27 @@ def trace_qualifiers(ns: argparse.Namespace) -> tuple[list[str], Qualifiers, lis
         if ns.xlat_style != "abbrev":
             raise InputError(f"-X {ns.xlat_style}: sysrec does not implement -X other than abbrev "
                              f"(strace's default)")
-    if ns.verbose:
-        raise InputError("-v: sysrec does not implement -v (its decoders print strace's "
-                         "abbreviated structs)")
+    if ns.verbose and quals.abbrev is None:  # -v is abbrev=none; an -e abbrev= set wins
+        quals.abbrev = TokenSet()
     if not ns.output and ns.append:
         warnings.append("-A/--output-append-mode has no effect without -o/--output")
     return trace_exprs, quals, warnings
+
+
+def unabbreviated(quals: Qualifiers) -> TokenSet | None:
+    """The syscalls strace prints in full (not in the abbrev set), whose decoders record the
+    full forms too; None: every call is abbreviated (the default)."""
+    abbrev = quals.abbrev
+    if abbrev is None or abbrev.everything:
+        return None
+    return TokenSet(abbrev.members, not abbrev.inverted)
+
+
+def abbrev_values(ns: argparse.Namespace, quals: Qualifiers) -> dict[str, Any]:
+    """RenderOptions' `abbrev` (-v, -e abbrev=SET); on `show`, -v overrides the record's set."""
+    if getattr(ns, "verbose", False):
+        return {"abbrev": TokenSet()}
+    return {"abbrev": quals.abbrev} if quals.abbrev is not None and not quals.abbrev.everything else {}
 
 
 def recorded_qualifiers(options: Mapping[str, Any]) -> Qualifiers:

@@ -24,6 +24,7 @@ def _render_strace(record: Any, ns: argparse.Namespace) -> None:
         relative=ns.relative or recorded.get("relative", False),
         follow=bool(recorded.get("follow", False)),
         **outopts.display_values(ns, recorded),
+        **outopts.abbrev_values(ns, outopts.recorded_qualifiers(recorded)),
     )
     import dataclasses
 

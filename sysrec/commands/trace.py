@@ -122,13 +122,15 @@ def main(ns: argparse.Namespace) -> int:
     display = render_values(ns, ns.follow or (pids is not None and len(pids) > 1))
     comm_tracker = outopts.comm_tracker(outopts.decode_comm_wanted(ns, quals))
     display.update(outopts.display_values(ns))
+    display.update(outopts.abbrev_values(ns, quals))
     path_filter = outopts.path_filter(ns.paths, quals)
     outopts.warn(warnings)
     injector = _injector(quals, path_filter)
     options = TraceOptions(trace_set=names, follow=ns.follow,
                            seccomp=ns.seccomp and not (injector and injector.rules.needs_syscall_stops),
                            strsize=display["strsize"], fd_decode=ns.fd_decode,
-                           instruction_pointer=ns.instruction_pointer, report_exec=comm_tracker is not None)
+                           instruction_pointer=ns.instruction_pointer, report_exec=comm_tracker is not None,
+                           unabbreviated=outopts.unabbreviated(quals))
 
     out: IO[str]
     if ns.output and separately:

@@ -20,6 +20,9 @@ class Memory(Protocol):
 @dataclass
 class DecodeOptions:
     strsize: int = 32
+    # The syscalls strace prints unabbreviated (-v, -e abbrev=SET's complement), None: none.
+    # Their decoders record the full form too (`abbreviable`), arrays whole (`limited`).
+    unabbreviated: Any = None
 
 
 NULL = "NULL"
@@ -55,6 +58,12 @@ class Call:
     def s64(self, i: int) -> int:
         v = self.u(i)
         return v - (1 << 64) if v & (1 << 63) else v
+
+    @property
+    def full(self) -> bool:
+        """strace would print this call unabbreviated (-v): record the full forms."""
+        wanted = self.opts.unabbreviated
+        return wanted is not None and self.name in wanted
 
     @property
     def failed(self) -> bool:
@@ -109,9 +118,20 @@ def vr(before: int, after: int) -> Node:
     return before if before == after else {"$vr": [before, after]}
 
 
+def abbreviable(call: Call, brief: Node, full: Callable[[], Node]) -> Node:
+    """strace's abbreviated form, or with -v for this call both forms (`{"$a": brief, "$v":
+    full}`), so that a record can be shown either way (docs/record-format.md)."""
+    if not call.full:
+        return brief
+    return {"$a": brief, "$v": full()}
+
+
 def limited(count: int, call: Call) -> tuple[int, bool]:
-    """How many array elements to print (strace stops after -s elements, then `...`)."""
+    """How many array elements to print (strace stops after -s elements, then `...`; with -v
+    it prints them all)."""
     limit = call.opts.strsize
+    if call.full:
+        return (count, False)
     return (count, False) if count <= limit else (limit, True)
 
 

@@ -11,7 +11,8 @@ from construct import Array, Bytes, Int16ul, Int32sl, Int32ul, Int64sl, Int64ul,
 
 from sysrec.decode.args import (cstring_arg, dirfd_arg, fd_arg, flags_arg, hex_arg, path_arg,
                                 ptr_arg, uint_arg, ulong_arg)
-from sysrec.decode.common import Call, Node, bytes_node, cstring_node, fd, limited, ptr, read_string
+from sysrec.decode.common import (Call, Node, abbreviable, bytes_node, cstring_node, fd, limited, ptr,
+                                  read_string)
 from sysrec.decode.row import INT, UINT, ULONG, E, Signature, X
 from sysrec.decode.siginfo import decode_siginfo
 from sysrec.decode.sockopt import sock_fprog_node
@@ -178,7 +179,7 @@ def _pointer_words(call: Call, addr: int):
 
 
 def _string_array(call: Call, addr: int) -> Node:
-    """argv: `["ls", "-l"]`, cut after -s elements with `...`."""
+    """argv: `["ls", "-l"]`, cut after -s elements with `...` (not with -v)."""
     if addr == 0:
         return "NULL"
     items: list[Node] = []
@@ -189,7 +190,7 @@ def _string_array(call: Call, addr: int) -> Node:
                 return ptr(addr)
             items.append(f"{MORE} /* {addr + 8 * n:#x} */")
             break
-        if n >= limit:
+        if n >= limit and not call.full:  # -v: every element
             items.append(MORE)
             break
         items.append(cstring_node(call, word))
@@ -207,7 +208,8 @@ def _string_count(call: Call, addr: int) -> Node:
                 return ptr(addr)
             break
         n += 1
-    return f"{addr:#x} /* {n} var{'' if n == 1 else 's'} */"
+    brief = f"{addr:#x} /* {n} var{'' if n == 1 else 's'} */"
+    return abbreviable(call, brief, lambda: _string_array(call, addr))
 
 
 def argv_arg(call: Call, i: int) -> Node:

@@ -36,6 +36,10 @@ class RenderOptions:
     syscall_numbers: bool = False  # -n
     instruction_pointer: bool = False  # -i
     decode_comm: bool = False  # -Y
+    # -v / -e abbrev=SET: the syscalls printed abbreviated (None: all, strace's default); the
+    # renderer sets `unabbreviated` for the event at hand.
+    abbrev: Any = None
+    unabbreviated: bool = False
 
 
 def _hex_wanted(text: str, xflag: int) -> bool:
@@ -131,6 +135,9 @@ def _render_dict(node: dict, opts: RenderOptions, fds: Mapping | None) -> str:
             text = _fd_text(n, fds, opts.fd_decode, opts.xflag) if fds else str(n)
             return _safe(name) + text[len(str(n)):]
         return _fd_text(n, fds, opts.fd_decode, opts.xflag) if fds else str(n)
+    if "$a" in node:  # strace's abbreviated form and, recorded with -v, the full one
+        full = node.get("$v") if opts.unabbreviated else None
+        return render_node(node["$a"] if full is None else full, opts, fds)
     if "$cont" in node:  # continues the previous argument: `[2] => [4]`
         return CONTINUES + render_node(node["$cont"], opts, fds)
     if "$s" in node:
@@ -320,8 +327,14 @@ class StraceRenderer:
         self.alive += 1
         return ""
 
+    def _abbreviation_for(self, name: str) -> None:
+        """-v / -e abbrev=SET: whether this call's structs print in full."""
+        self.opts.unabbreviated = name not in self.opts.abbrev
+
     def _on_enter(self, event: Mapping[str, Any]) -> str:
         pid, name = event["pid"], _safe(event["name"])
+        if self.opts.abbrev is not None:
+            self._abbreviation_for(name)
         args = event.get("args") or []
         fds = event.get("fds")
         text = self._prefix(pid, event.get("t0")) + f"{name}(" + render_args(args, self.opts, fds)
@@ -337,6 +350,8 @@ class StraceRenderer:
         args = event.get("args") or []
         fds = event.get("fds")
         opts = self.opts
+        if opts.abbrev is not None:
+            self._abbreviation_for(name)
         pending = self.pending
         resumed = event.get("resumed") or (pending.get(pid) == name if pending else False)
         if pending:

@@ -53,8 +53,8 @@ P: Any = None
 
 class TraceOptions(namedtuple("TraceOptions", ("trace_set", "follow", "seccomp", "strsize", "fd_decode",
                                                "same_cpu", "handle_signals", "instruction_pointer",
-                                               "report_exec"),
-                              defaults=(DEFAULT_SET, False, True, 32, 0, False, True, False, False))):
+                                               "report_exec", "unabbreviated"),
+                              defaults=(DEFAULT_SET, False, True, 32, 0, False, True, False, False, None))):
     """What to trace and how; mirrors the `sysrec trace` flags.
 
     - trace_set: syscall names to record (default: the network calls plus
@@ -79,6 +79,8 @@ class TraceOptions(namedtuple("TraceOptions", ("trace_set", "follow", "seccomp",
       and signal events.
     - report_exec: -Y, an `exec` event (no strace line) when a traced process runs a new
       program, traced execve or not: its command name changed.
+    - unabbreviated: -v / -e abbrev=SET, the syscalls whose decoders record strace's full
+      forms as well (sysrec.decode.common.abbreviable); None: none.
     """
 
     __slots__ = ()
@@ -91,6 +93,7 @@ class TraceOptions(namedtuple("TraceOptions", ("trace_set", "follow", "seccomp",
     handle_signals: bool  # True
     instruction_pointer: bool  # False
     report_exec: bool  # False
+    unabbreviated: Any  # None
 
 
 class TraceResult(namedtuple("TraceResult", ("end", "exit_status", "pid", "other_children"))):
@@ -495,7 +498,7 @@ class Tracer:
         if dec is None:
             self._preloaded()
             from sysrec import decode as dec
-            self.dopts = dec.DecodeOptions(strsize=self.opts.strsize)
+            self.dopts = dec.DecodeOptions(strsize=self.opts.strsize, unabbreviated=self.opts.unabbreviated)
             self.dec = dec
         return dec
 
