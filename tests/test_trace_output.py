@@ -477,6 +477,43 @@ def test_v_prints_structs_environment_and_entries_in_full(tmp_path, listed_dir, 
         assert '"d", "e"]' in ours[0]  # argv past -s elements
 
 
+TERMINAL_AND_USAGE = """\
+import fcntl, os, pty, resource, termios
+controller, terminal = pty.openpty()
+termios.tcgetattr(terminal)
+try:
+    fcntl.ioctl(terminal, 0x802c542a, bytearray(44))  # TCGETS2
+except OSError:
+    pass
+pid = os.fork()
+if pid == 0:
+    os._exit(3)
+os.wait4(pid, 0)
+resource.getrusage(resource.RUSAGE_SELF)
+"""
+
+
+@pytest.mark.parametrize("flags", [[], ["-v"], ["-e", "abbrev=!getrusage"]], ids=["brief", "v", "abbrev-not-getrusage"])
+def test_v_prints_termios_and_rusage_in_full(tmp_path, flags):
+    """TCGETS/TCGETS2 with c_line, every c_cc slot and termios2's speeds; struct rusage with its
+    fourteen counters (their values differ between runs: compared by name and order)."""
+    script = tmp_path / "terminal_and_usage.py"
+    script.write_text(TERMINAL_AND_USAGE)
+    theirs, ours, their_proc, our_proc = run_both(
+        tmp_path, ["-e", "trace=ioctl,wait4,getrusage", "-e", "status=successful", *flags],
+        ["/usr/bin/python3", str(script)])
+    assert our_proc.returncode == their_proc.returncode == 0
+
+    def counters_out(lines: list[str]) -> list[str]:
+        lines = [line for line in lines if not line.startswith("--- SIGCHLD")]  # races with wait4
+        lines = [re.sub(r"(ru_\w+|tv_usec)=\d+", r"\1=N", line) for line in lines]
+        return [re.sub(r"^(wait4\()\d+(.*= )\d+$", r"\1PID\2PID", line) for line in lines]
+    assert_same(counters_out(normalize(theirs)), counters_out(normalize(ours)))
+    text = "\n".join(ours)
+    assert ("c_line=N_TTY, c_cc=[[VINTR]=0x3" in text) == bool(flags and flags[0] == "-v")
+    assert ("ru_nivcsw=" in text) == bool(flags)
+
+
 def test_show_prints_a_verbose_record_either_way(tmp_path, listed_dir):
     """A record made with -v holds both forms: `show` prints it as traced, and a record made
     without -v comes back abbreviated even with `show -v` (the full data was never read)."""

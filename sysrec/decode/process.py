@@ -4,6 +4,7 @@ src/execve.c, clone.c, wait.c, prctl.c, resource.c, uid.c, sched.c, affinity.c, 
 
 from __future__ import annotations
 
+import struct
 from functools import lru_cache
 from typing import Callable
 
@@ -45,6 +46,10 @@ SET_TID_MAX = 32
 rusage_times = Struct("utime_sec" / Int64sl, "utime_usec" / Int64sl,
                       "stime_sec" / Int64sl, "stime_usec" / Int64sl).compile()
 RUSAGE_SIZE = 144
+# The fourteen counters after the times, printed with -v (strace's printrusage.c order).
+RUSAGE_COUNTERS = ("ru_maxrss", "ru_ixrss", "ru_idrss", "ru_isrss", "ru_minflt", "ru_majflt",
+                   "ru_nswap", "ru_inblock", "ru_oublock", "ru_msgsnd", "ru_msgrcv", "ru_nsignals",
+                   "ru_nvcsw", "ru_nivcsw")
 
 rlimit64 = Struct("cur" / Int64ul, "max" / Int64ul).compile()
 RLIM64_INFINITY = (1 << 64) - 1
@@ -414,8 +419,17 @@ def rusage_node(call: Call, addr: int) -> Node:
     ru = _read_struct(call, addr, RUSAGE_SIZE, rusage_times)
     if ru is None:
         return ptr(addr)
-    return {"ru_utime": _timeval(ru.utime_sec, ru.utime_usec),
-            "ru_stime": _timeval(ru.stime_sec, ru.stime_usec), "$more": True}
+    times = {"ru_utime": _timeval(ru.utime_sec, ru.utime_usec),
+             "ru_stime": _timeval(ru.stime_sec, ru.stime_usec)}
+    return abbreviable(call, {**times, "$more": True}, lambda: _rusage_full(call, addr, times))
+
+
+def _rusage_full(call: Call, addr: int, times: dict[str, Node]) -> Node:
+    data = call.read(addr + 32, 8 * len(RUSAGE_COUNTERS))
+    if data is None:
+        return {**times, "$more": True}
+    counters = struct.unpack(f"<{len(RUSAGE_COUNTERS)}Q", data)
+    return {**times, **dict(zip(RUSAGE_COUNTERS, counters))}
 
 
 def wait4_rusage_arg(call: Call, i: int) -> Node:
