@@ -637,3 +637,62 @@ def test_P_follows_the_path_through_fds_mmap_and_dup(tmp_path, binary_file):
                 [sys.executable, "-I", "-S", str(script)])
     assert any(line.startswith("mmap(NULL, ") for line in ours)
     assert any(line.startswith("close(9)") for line in ours)
+
+
+# --- restart_syscall ---------------------------------------------------------------------------
+
+def _child_sleeping(parent: int, timeout: float = 20.0) -> int:
+    """The pid of `parent`'s child once it sleeps inside clock_nanosleep (syscall 230)."""
+    import time
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+                if int(stat.rsplit(")", 1)[1].split()[1]) != parent:
+                    continue
+                if Path(f"/proc/{entry}/syscall").read_text().split()[0] == "230":
+                    return int(entry)
+            except (OSError, IndexError, ValueError):
+                continue
+        time.sleep(0.02)
+    raise AssertionError("the traced sleep never reached clock_nanosleep")
+
+
+def _stopped_and_continued(cmd: list[str], out: Path) -> list[str]:
+    """Runs `cmd` (a tracer around `sleep 2`), stops the sleep with SIGSTOP inside its
+    nanosleep and continues it: the kernel restarts the call through restart_syscall."""
+    import signal
+    import time
+    tracer = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+    try:
+        sleeper = _child_sleeping(tracer.pid)
+        os.kill(sleeper, signal.SIGSTOP)
+        time.sleep(0.3)
+        os.kill(sleeper, signal.SIGCONT)
+        assert tracer.wait(timeout=30) == 0
+    finally:
+        if tracer.poll() is None:
+            tracer.kill()
+    lines = out.read_text().splitlines()
+    return [re.sub(r"(\{tv_sec=2, tv_nsec=0\}, )\{tv_sec=\d, tv_nsec=\d+\}", r"\1{LEFT}", line) for line in lines]
+
+
+@pytest.mark.parametrize("trace_set", ["trace=clock_nanosleep,restart_syscall", "trace=restart_syscall",
+                                       "trace=restart_syscall,close"], ids=["with-nanosleep", "alone", "with-close"])
+def test_restart_syscall_names_the_interrupted_call(tmp_path, trace_set):
+    """`restart_syscall(<... resuming interrupted clock_nanosleep ...>)`: the task's last traced
+    call, whichever it was; `system call` when none was (strace's s_prev_ent)."""
+    outs = []
+    for tool in ("strace", "sysrec"):
+        out = tmp_path / f"{tool}.out"
+        head = ["strace", "--seccomp-bpf"] if tool == "strace" else SYSREC
+        outs.append(_stopped_and_continued(head + ["-o", str(out), "-e", trace_set, "--", "sleep", "2"], out))
+    theirs, ours = outs
+    assert_same(normalize(theirs), normalize(ours))
+    # with close traced, sleep's last close before its nanosleep is the call "resumed"
+    expected = {"trace=clock_nanosleep,restart_syscall": "clock_nanosleep", "trace=restart_syscall": "system call",
+                "trace=restart_syscall,close": "close"}[trace_set]
+    assert f"restart_syscall(<... resuming interrupted {expected} ...>) = 0" in ours

@@ -40,6 +40,7 @@ class Call:
     ret: int | None = None
     exiting: bool = False
     saved: dict[str, Any] = field(default_factory=dict)
+    previous: str | None = None  # this task's last traced syscall (restart_syscall names it)
 
     def u(self, i: int) -> int:
         """Argument i as an unsigned 64-bit value."""

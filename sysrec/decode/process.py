@@ -158,6 +158,14 @@ def named_arg(name: str, decode: Callable[[Call], Node]):
     return decode_named
 
 
+# --- restart_syscall ----------------------------------------------------------------------------
+
+def resuming_arg(call: Call, i: int) -> Node:
+    """`<... resuming interrupted clock_nanosleep ...>`: the task's last traced call, which a
+    signal interrupted (strace's `system call` when that call was not traced)."""
+    return f"<... resuming interrupted {call.previous or 'system call'} ...>"
+
+
 # --- execve ------------------------------------------------------------------------------------
 
 WORDS_PER_READ = 64
@@ -1058,6 +1066,7 @@ ROWS: dict[str, Signature] = {
     "sched_get_priority_max": Signature((E(scheduler_arg),)),
     "sched_get_priority_min": Signature((E(scheduler_arg),)),
     "sched_yield": NO_ARGS,
+    "restart_syscall": Signature((E(resuming_arg),)),
     "sched_getattr": Signature((PID, X(sched_getattr_arg), X(uint_arg), X(uint_arg))),
     "sched_setattr": Signature((PID, X(sched_setattr_arg), X(uint_arg)),
                                snapshot=_snapshot_sched_setattr),

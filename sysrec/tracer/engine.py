@@ -118,7 +118,7 @@ class _Task:
     """Per-thread tracing state."""
 
     __slots__ = ("tid", "tgid", "mem", "silent", "execd", "in_call", "state", "nr",
-                 "t0", "unfinished", "fds", "adopted", "reprint", "ip")
+                 "t0", "unfinished", "fds", "adopted", "reprint", "ip", "previous")
 
     def __init__(self, tid: int, tgid: int, silent: bool, execd: bool) -> None:
         self.tid = tid
@@ -137,6 +137,7 @@ class _Task:
         # (`NAME(... <unfinished ...>`, `<... NAME resumed>`), its TCB_REPRINT.
         self.reprint = False
         self.ip = 0  # -i: where the current call was made
+        self.previous: str | None = None  # the last traced call that returned (restart_syscall)
 
 
 class Tracer:
@@ -673,7 +674,7 @@ class Tracer:
         dec = self.dec or self._decoders()  # the first call may wait for the import: not its time
         t0 = time.time_ns()
         name = SYSCALL_NAMES.get(nr) or f"syscall_{nr:#x}"
-        state = dec.enter(name, raw, task.mem, self.dopts)
+        state = dec.enter(name, raw, task.mem, self.dopts, task.previous)
         task.in_call = True
         task.state = state
         task.nr = nr
@@ -715,6 +716,7 @@ class Tracer:
         dec = self.dec
         err = dec.errno_name(rval) if rval is not None and is_error else None
         done = dec.leave(state, rval, task.mem, self.dopts)
+        task.previous = state.name if rval is not None else None
         if self.open_task is not task:
             self._close_open_line()
         self.open_task = None
