@@ -696,3 +696,35 @@ def test_restart_syscall_names_the_interrupted_call(tmp_path, trace_set):
     expected = {"trace=clock_nanosleep,restart_syscall": "clock_nanosleep", "trace=restart_syscall": "system call",
                 "trace=restart_syscall,close": "close"}[trace_set]
     assert f"restart_syscall(<... resuming interrupted {expected} ...>) = 0" in ours
+
+
+# --- `Process N attached` for followed children -------------------------------------------------
+
+def _attach_notes(stderr: str, tool: str) -> list[int]:
+    """strace may write its note in the middle of a line it has begun: found anywhere."""
+    return [int(pid) for pid in re.findall(rf"{tool}: Process (\d+) attached$", stderr, re.M)]
+
+
+@pytest.mark.parametrize("flags", [["-f"], ["-f", "-q"], ["-f", "-e", "quiet=attach"], ["-f", "-e", "quiet=exit"],
+                                   ["-f", "-o", "FILE"], ["-f", "-o", "FILE", "-e", "quiet=none"], []],
+                         ids=["f", "q", "quiet-attach", "quiet-exit", "o-implies-q", "o-quiet-none", "no-f"])
+def test_followed_children_are_announced(tmp_path, flags):
+    """strace's `Process N attached` on stderr for each child -f follows (threads too), before
+    that child's first line; none with -q, quiet=attach, -o FILE (which implies -q) or without -f."""
+    script = "import os, threading; t = threading.Thread(target=os.getpid); t.start(); t.join(); os.system('true')"
+    counts = []
+    for tool in ("strace", "sysrec"):
+        args = [str(tmp_path / f"{tool}.out") if a == "FILE" else a for a in flags]
+        cmd = (["strace"] if tool == "strace" else SYSREC) + [*args, "-e", "trace=clone,clone3,execve,exit", "--",
+                                                             "/usr/bin/python3", "-c", script]
+        proc = subprocess.run(cmd, capture_output=True, timeout=60, env=ENV, text=True)
+        assert proc.returncode == 0, proc.stderr
+        notes = _attach_notes(proc.stderr, tool)
+        for pid in notes if tool == "sysrec" else ():  # whole, before any line of that pid
+            lines = proc.stderr.splitlines()
+            first = next((i for i, line in enumerate(lines) if line.startswith(f"[pid {pid:>5}]")), len(lines))
+            assert lines.index(f"{tool}: Process {pid} attached") < first
+        counts.append(len(notes))
+    assert counts[0] == counts[1]
+    assert counts[1] == (0 if not flags or "-q" in flags or "quiet=attach" in flags
+                         or ("-o" in flags and "quiet=none" not in flags) else 2)  # a thread, sh

@@ -219,3 +219,41 @@ def open_output(path: str, append: bool = False) -> Any:
 def warn(messages: list[str]) -> None:
     for text in messages:
         print(f"sysrec: {text}", file=sys.stderr)
+
+
+class ChildNotes:
+    """-f: strace's `Process N attached` for each child or thread it follows. strace prints it
+    at the child's first stop, which races with the parent's return from clone; sysrec prints
+    it after the parent's clone line or before the child's first line, whichever comes first."""
+
+    def __init__(self) -> None:
+        self.waiting: dict[int, int | None] = {}  # child -> the parent whose clone made it
+
+    def before(self, event: Mapping[str, Any]) -> str:
+        pid = event.get("pid")
+        if event.get("ev") == "spawn":
+            self.waiting[pid] = event.get("parent")  # type: ignore[index]
+            return ""
+        if pid in self.waiting:
+            del self.waiting[pid]  # type: ignore[arg-type]
+            return _attached(pid)  # type: ignore[arg-type]
+        return ""
+
+    def after(self, event: Mapping[str, Any]) -> str:
+        child = event.get("ret")
+        if event.get("ev") == "syscall" and child in self.waiting and self.waiting[child] == event.get("pid"):
+            del self.waiting[child]
+            return _attached(child)
+        return ""
+
+
+def _attached(pid: int) -> str:
+    return f"sysrec: Process {pid} attached\n"
+
+
+def child_notes(follow: bool, quals: Qualifiers, attaching: bool) -> ChildNotes | None:
+    """The notes for spawned -f children unless -q / -e quiet=attach (or -o FILE, which implies
+    it); -p prints its own (sysrec.tracer.attach)."""
+    if not follow or attaching or (quals.quiet is not None and "attach" in quals.quiet):
+        return None
+    return ChildNotes()

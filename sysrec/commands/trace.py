@@ -163,6 +163,8 @@ def main(ns: argparse.Namespace) -> int:
         renderer: Any = None
         record_event = writer.event if writer is not None else None
         write = out.write
+        notes = outopts.child_notes(ns.follow, quals, pids is not None)
+        write_note = write if out is sys.stderr else sys.stderr.write
 
         def sink(event: dict[str, Any]) -> None:
             nonlocal renderer
@@ -184,7 +186,17 @@ def main(ns: argparse.Namespace) -> int:
                     quals, ns.output if separately else None, ns.append,
                     colour=not separately and outopts.colour_wanted(ns, out))
                 renderer = with_summary(renderer, summary)
+            if notes is not None:
+                note = notes.before(event)
+                if note:
+                    write_note(note)
             text = renderer.feed(event)
+            if notes is not None:
+                note = notes.after(event)
+                if note and out is sys.stderr:  # after the line that ends the parent's clone
+                    text += note
+                elif note:
+                    write_note(note)
             if text:
                 try:
                     write(text)
