@@ -728,3 +728,65 @@ def test_followed_children_are_announced(tmp_path, flags):
     assert counts[0] == counts[1]
     assert counts[1] == (0 if not flags or "-q" in flags or "quiet=attach" in flags
                          or ("-o" in flags and "quiet=none" not in flags) else 2)  # a thread, sh
+
+
+# --- -X raw|abbrev|verbose -------------------------------------------------------------------
+
+CONSTANTS_PROGRAM = """\
+import os, signal, socket
+signal.signal(signal.SIGUSR1, lambda *a: None)
+server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+server.bind(("127.0.0.1", 0))
+server.listen(5)
+client = socket.socket()
+client.connect(server.getsockname())
+accepted, _ = server.accept()
+client.send(b"hi")
+accepted.recv(10, socket.MSG_PEEK)
+os.kill(os.getpid(), signal.SIGUSR1)
+socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC)
+os.close(os.open(os.devnull, os.O_WRONLY | os.O_APPEND))
+with open("/etc/hostname", "rb") as f:
+    os.fstat(f.fileno())
+"""
+
+
+def _ports_out(lines: list[str]) -> list[str]:
+    """-X prints a port as its two bytes (`sin_port="\\x8b\\xdd" /* htons(35805) */`): ephemeral."""
+    return [re.sub(r'sin_port=("[^"]*"|\d+|htons\(\d+\))( /\* htons\(\d+\) \*/)?', "sin_port=PORT", line)
+            for line in lines]
+
+
+@pytest.mark.parametrize("style", ["raw", "verbose", "abbrev"])
+@pytest.mark.parametrize("program", ["cat", "python"])
+def test_X_prints_constants_as_numbers_or_both(tmp_path, style, program):
+    """-X raw: `mmap(NULL, 8192, 0x3, 0x22, -1, 0)`, `openat(-100, ...)`, `st_mode=0100644`;
+    -X verbose: `0x3 /* PROT_READ|PROT_WRITE */`, `-100 /* AT_FDCWD */`, `10 /* SIGUSR1 */`,
+    sockaddr bytes with the abbrev text in a comment. A record keeps the style for `show`."""
+    if program == "cat":
+        trace_set = "trace=openat,mmap,mprotect,newfstatat,access,arch_prctl,prlimit64,fadvise64,read,close"
+        argv = ["cat", "/etc/hostname"]
+    else:
+        script = tmp_path / "constants.py"
+        script.write_text(CONSTANTS_PROGRAM)
+        trace_set = "trace=%network,rt_sigaction,openat,fcntl,ioctl,fstat,newfstatat,lseek,dup2,pipe2"
+        argv = ["/usr/bin/python3", str(script)]
+    record = tmp_path / "x.jsonl"
+    theirs, ours, their_proc, our_proc = run_both(
+        tmp_path, ["-X", style, "-e", trace_set],
+        argv)
+    assert our_proc.returncode == their_proc.returncode == 0, our_proc.stderr
+    assert_same(_ports_out(normalize(theirs)), _ports_out(normalize(ours)))
+    text = "\n".join(ours)
+    if program == "cat":
+        expect = {"raw": "openat(-100, ", "verbose": "openat(-100 /* AT_FDCWD */, ", "abbrev": "openat(AT_FDCWD, "}
+        assert expect[style] in text
+    elif style == "verbose":
+        assert "si_signo=10 /* SIGUSR1 */" in text and "0x2 /* AF_INET */" in text
+    proc = subprocess.run(SYSREC + ["-o", str(tmp_path / "live.txt"), "--record", str(record), "-X", style,
+                                    "-e", trace_set, "--", *argv], capture_output=True, timeout=60, env=ENV)
+    assert proc.returncode == 0
+    shown = subprocess.run([sys.executable, "-m", "sysrec", "show", str(record)], capture_output=True,
+                           timeout=60, env=ENV, text=True)
+    assert shown.stdout == (tmp_path / "live.txt").read_text()

@@ -35,6 +35,9 @@ def display_values(ns: argparse.Namespace, recorded: Mapping[str, Any] | None = 
     values["instruction_pointer"] = bool(getattr(ns, "instruction_pointer", False)
                                          or recorded.get("instruction_pointer", False))
     values["decode_comm"] = bool(getattr(ns, "decode_comm", False) or recorded.get("decode_comm", False))
+    style = getattr(ns, "xlat_style", None) or recorded.get("xlat_style")
+    if style in ("raw", "verbose"):  # what the decoders printed; the renderer's AT_FDCWD follows
+        values["xlat_style"] = style
     return values
 
 
@@ -61,6 +64,8 @@ def header_values(display: Mapping[str, Any], quals: Qualifiers, separately: boo
         out["instruction_pointer"] = True
     if display.get("decode_comm"):
         out["decode_comm"] = True
+    if display.get("xlat_style"):
+        out["xlat_style"] = display["xlat_style"]
     out.update(quals.to_json())
     if separately:
         out["output_separately"] = True
@@ -78,9 +83,6 @@ def trace_qualifiers(ns: argparse.Namespace) -> tuple[list[str], Qualifiers, lis
     if ns.xlat_style is not None:
         if ns.xlat_style not in ("raw", "abbrev", "verbose"):
             raise InputError(f"invalid -X argument: '{ns.xlat_style}'")
-        if ns.xlat_style != "abbrev":
-            raise InputError(f"-X {ns.xlat_style}: sysrec does not implement -X other than abbrev "
-                             f"(strace's default)")
     if ns.verbose and quals.abbrev is None:  # -v is abbrev=none; an -e abbrev= set wins
         quals.abbrev = TokenSet()
     if not ns.output and ns.append:

@@ -37,9 +37,16 @@ def _render_strace(record: Any, ns: argparse.Namespace) -> None:
         colour=not output and outopts.colour_wanted(ns, sys.stdout))
     renderer = with_summary(renderer, _summary(recorded, ns))
     write = target.write
+    quals = outopts.recorded_qualifiers(recorded)
+    notes = None if recorded.get("to_file") else outopts.child_notes(
+        bool(recorded.get("follow")), quals, "attach" in recorded)  # as they were on stderr
     try:
         for event in record.events():
+            if notes is not None:
+                write(notes.before(event))
             text = renderer.feed(event)
+            if notes is not None:
+                text += notes.after(event)
             if text:
                 write(text)
         tail = renderer.finish() if hasattr(renderer, "finish") else ""

@@ -23,6 +23,11 @@ class DecodeOptions:
     # The syscalls strace prints unabbreviated (-v, -e abbrev=SET's complement), None: none.
     # Their decoders record the full form too (`abbreviable`), arrays whole (`limited`).
     unabbreviated: Any = None
+    xlat_style: str = "abbrev"  # -X raw|abbrev|verbose (sysrec.decode.xlat.styled)
+
+    def __post_init__(self) -> None:
+        from sysrec.decode.xlat import set_style
+        set_style(self.xlat_style)
 
 
 NULL = "NULL"

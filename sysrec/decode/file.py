@@ -16,7 +16,7 @@ from sysrec.decode.args import cstring_arg, dirfd_arg, path_arg, uint_arg, ulong
 from sysrec.decode.common import (PATH_MAX, ArgDecoder, Call, Node, abbreviable, bytes_node,
                                   ptr, read_cstring, read_string)
 from sysrec.decode.row import FD, Signature, E, X
-from sysrec.decode.xlat import c_hex, flags, value
+from sysrec.decode.xlat import c_hex, flags, value, whole_constant
 from sysrec.decode.xlat.file import (ACCESS_MODES, AT_FLAGS, AT_STATX_SYNC_TYPE,
                                      AT_STATX_SYNC_TYPES, FACCESSAT_FLAGS, FS_MAGIC,
                                      MODE_SPECIAL_BITS, MODE_TYPES, O_CREAT, O_TMPFILE_BIT,
@@ -38,6 +38,7 @@ def octal_mode(v: int) -> str:
     return f"0{v:02o}" if v else "000"
 
 
+@whole_constant(lambda v: octal_mode(v))
 def symbolic_mode(v: int) -> str:
     """`S_IFREG|0644`, `S_IFDIR|S_ISVTX|0777`; a mode without a type is just its octal; an
     unknown type prints the whole mode in octal."""
@@ -50,6 +51,7 @@ def symbolic_mode(v: int) -> str:
     return "|".join(names)
 
 
+@whole_constant()
 def makedev(dev: int) -> str:
     """A device number as glibc's major()/minor() split it: `makedev(0x1, 0x3)`."""
     major = ((dev >> 8) & 0xFFF) | ((dev >> 32) & ~0xFFF & 0xFFFFFFFF)
@@ -80,6 +82,7 @@ def time_comment(sec: int, frac: int = 0, digits: int = 0) -> str:
 
 # --- open -----------------------------------------------------------------------------------------
 
+@whole_constant()
 def open_flags(v: int) -> str:
     """`O_RDONLY|O_CLOEXEC`: the access mode always, then the flags in strace's order, unknown
     bits (openat2 has 64 of them) as one hex number."""

@@ -28,7 +28,7 @@ from sysrec.decode.common import (Call, Node, abbreviable, bytes_node, fd, limit
                                    read_string)
 from sysrec.decode.row import AuxFn, E, Signature, X
 from sysrec.decode.sockaddr import decode_sockaddr_bytes, interface
-from sysrec.decode.xlat import c_hex, flags as xlat_flags, value
+from sysrec.decode.xlat import c_hex, flags as xlat_flags, value, whole_constant
 from sysrec.decode.xlat.ioctl import (ABS_AXES, BAUD_RATES, CBAUD, CHAR_SIZES, CIBAUD, CONTROL_CHARS, CSIZE,
                                       LINE_DISCIPLINES,
                                       EV_TYPES, FIEMAP_FLAGS, FS_IOC_FLAGS, FS_XFLAGS, HWADDR_SIZES, IBSHIFT, IFF_FLAGS,
@@ -661,6 +661,7 @@ def numbered_request(code: int) -> str | None:
     return None
 
 
+@whole_constant()
 def request_name(code: int) -> str:
     """`TCGETS`, `SNDCTL_TMR_START or TCSETS`, `EVIOCGNAME(256)`, `MIXER_READ(13) or OTPSELECT`,
     or `_IOC(_IOC_READ, 0x12, 0x34, 0x8)`."""
@@ -681,7 +682,7 @@ def request_arg(call: Call, i: int) -> Node:
 
 
 def request_row(call: Call) -> Request:
-    return REQUESTS.get(request_name(call.u32(1)), UNKNOWN)
+    return REQUESTS.get(request_name.__wrapped__(call.u32(1)), UNKNOWN)  # the name, whatever -X says
 
 
 def _arg_decoder(row: Request):

@@ -17,7 +17,7 @@ from sysrec.decode.common import (Call, Node, abbreviable, bytes_node, cstring_n
 from sysrec.decode.row import INT, UINT, ULONG, E, Signature, X
 from sysrec.decode.siginfo import decode_siginfo
 from sysrec.decode.sockopt import sock_fprog_node
-from sysrec.decode.xlat import c_hex, flags, value
+from sysrec.decode.xlat import c_hex, flags, styled, value, whole_constant
 from sysrec.decode.xlat.process import (
     ARCH_PRCTL_CODES, AT_FLAGS, CAP_MASK0, CAP_MASK1, CAP_VERSIONS, CAPABILITIES, CLONE3_FLAGS,
     CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_FLAGS, CLONE_INTO_CGROUP, CLONE_PARENT_SETTID,
@@ -136,8 +136,9 @@ def _uid_arg(call: Call, i: int) -> Node:
 
 
 def _signal(nr: int) -> Node:
-    """printsignal: the name, or the number."""
-    return signal_name(nr)
+    """printsignal: the name, or the number (-X: `10 /* SIGUSR1 */`)."""
+    name = signal_name(nr)
+    return name if name == str(nr) else styled(str(nr), name)
 
 
 def _timeval(sec: int, usec: int) -> Node:
@@ -472,6 +473,7 @@ def siginfo_out_arg(call: Call, i: int) -> Node:
 
 # --- rlimits, rusage, priorities ---------------------------------------------------------------
 
+@whole_constant(str)
 def _rlim_text(v: int) -> Node:
     if v == RLIM64_INFINITY:
         return "RLIM64_INFINITY"

@@ -40,6 +40,7 @@ class RenderOptions:
     # renderer sets `unabbreviated` for the event at hand.
     abbrev: Any = None
     unabbreviated: bool = False
+    xlat_style: str = "abbrev"  # -X: AT_FDCWD as `-100` (raw), `-100 /* AT_FDCWD */` (verbose)
 
 
 def _hex_wanted(text: str, xflag: int) -> bool:
@@ -133,6 +134,8 @@ def _render_dict(node: dict, opts: RenderOptions, fds: Mapping | None) -> str:
         name = node.get("name")
         if name is not None:  # AT_FDCWD: the name, and the directory with -y
             text = _fd_text(n, fds, opts.fd_decode, opts.xflag) if fds else str(n)
+            if opts.xlat_style != "abbrev":
+                return str(n) + ("" if opts.xlat_style == "raw" else f" /* {_safe(name)} */") + text[len(str(n)):]
             return _safe(name) + text[len(str(n)):]
         return _fd_text(n, fds, opts.fd_decode, opts.xflag) if fds else str(n)
     if "$a" in node:  # strace's abbreviated form and, recorded with -v, the full one

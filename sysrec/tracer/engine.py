@@ -53,8 +53,9 @@ P: Any = None
 
 class TraceOptions(namedtuple("TraceOptions", ("trace_set", "follow", "seccomp", "strsize", "fd_decode",
                                                "same_cpu", "handle_signals", "instruction_pointer",
-                                               "report_exec", "unabbreviated"),
-                              defaults=(DEFAULT_SET, False, True, 32, 0, False, True, False, False, None))):
+                                               "report_exec", "unabbreviated", "xlat_style"),
+                              defaults=(DEFAULT_SET, False, True, 32, 0, False, True, False, False, None,
+                                        "abbrev"))):
     """What to trace and how; mirrors the `sysrec trace` flags.
 
     - trace_set: syscall names to record (default: the network calls plus
@@ -81,6 +82,7 @@ class TraceOptions(namedtuple("TraceOptions", ("trace_set", "follow", "seccomp",
       program, traced execve or not: its command name changed.
     - unabbreviated: -v / -e abbrev=SET, the syscalls whose decoders record strace's full
       forms as well (sysrec.decode.common.abbreviable); None: none.
+    - xlat_style: -X, how constants print (sysrec.decode.xlat.styled).
     """
 
     __slots__ = ()
@@ -94,6 +96,7 @@ class TraceOptions(namedtuple("TraceOptions", ("trace_set", "follow", "seccomp",
     instruction_pointer: bool  # False
     report_exec: bool  # False
     unabbreviated: Any  # None
+    xlat_style: str  # "abbrev"
 
 
 class TraceResult(namedtuple("TraceResult", ("end", "exit_status", "pid", "other_children"))):
@@ -499,7 +502,8 @@ class Tracer:
         if dec is None:
             self._preloaded()
             from sysrec import decode as dec
-            self.dopts = dec.DecodeOptions(strsize=self.opts.strsize, unabbreviated=self.opts.unabbreviated)
+            self.dopts = dec.DecodeOptions(strsize=self.opts.strsize, unabbreviated=self.opts.unabbreviated,
+                                           xlat_style=self.opts.xlat_style)
             self.dec = dec
         return dec
 
