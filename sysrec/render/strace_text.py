@@ -240,7 +240,10 @@ def _injected_negative(event: Mapping[str, Any], ret: int) -> str:
 def tampering_note(event: Mapping[str, Any]) -> str:
     """strace's marks for -e inject=/fault= (sysrec.tracer.inject): after the return value,
     before -T's time."""
-    note = " (INJECTED)" if event.get("injected") else ""
+    if event.get("poked"):  # poke_enter=/poke_exit= changed what the arguments point to
+        note = " (INJECTED: args, retval)" if event.get("injected") else " (INJECTED: args)"
+    else:
+        note = " (INJECTED)" if event.get("injected") else ""
     return note + (" (DELAYED)" if event.get("delayed") else "")
 
 
@@ -389,7 +392,7 @@ class StraceRenderer:
         if exit_fds is not None:
             event = {**event, "fds": exit_fds}
         line = _pad(line, opts.acolumn) + "= " + return_text(event, opts)
-        if "injected" in event or "delayed" in event:
+        if "injected" in event or "delayed" in event or "poked" in event:
             line += tampering_note(event)
         if opts.syscall_times:
             line += self._duration(event)

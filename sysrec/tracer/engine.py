@@ -694,7 +694,8 @@ class Tracer:
             self._close_open_line()
         self.open_task = task
         if self.inject is not None and task.execd:  # strace tampers with nothing before the exec
-            self.inject.entering(task, nr)
+            if self.inject.entering(task, nr):  # poke_enter= wrote where the arguments point
+                task.state = dec.enter(name, raw, task.mem, self.dopts, task.previous)
 
     def _leave(self, task: _Task, rval: int | None, is_error: bool) -> None:
         event = self._finish(task, rval, is_error)
