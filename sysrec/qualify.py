@@ -56,7 +56,7 @@ UNSUPPORTED = ("kvm", "secontext")
 TAMPERING = ("inject", "fault")
 # Accepted only with strace's default value (`all`): the decoders print strace's default
 # abbreviation and cannot yet print every member of every struct, nor skip decoding.
-DEFAULT_ONLY = ("verbose",)
+DEFAULT_ONLY: tuple[str, ...] = ()
 
 
 class TokenSet:

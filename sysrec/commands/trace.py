@@ -130,7 +130,8 @@ def main(ns: argparse.Namespace) -> int:
                            seccomp=ns.seccomp and not (injector and injector.rules.needs_syscall_stops),
                            strsize=display["strsize"], fd_decode=ns.fd_decode,
                            instruction_pointer=ns.instruction_pointer, report_exec=comm_tracker is not None,
-                           unabbreviated=outopts.unabbreviated(quals), xlat_style=ns.xlat_style or "abbrev")
+                           unabbreviated=outopts.unabbreviated(quals), xlat_style=ns.xlat_style or "abbrev",
+                           verbose=quals.verbose if quals.verbose is not None and not quals.verbose.everything else None)
 
     out: IO[str]
     if ns.output and separately:

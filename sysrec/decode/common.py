@@ -24,6 +24,9 @@ class DecodeOptions:
     # Their decoders record the full form too (`abbreviable`), arrays whole (`limited`).
     unabbreviated: Any = None
     xlat_style: str = "abbrev"  # -X raw|abbrev|verbose (sysrec.decode.xlat.styled)
+    # -e verbose=SET: the syscalls whose structs are read (None: all, strace's default); the
+    # others print the addresses, strings still quoted (strace's umove_or_printaddr).
+    verbose: Any = None
 
     def __post_init__(self) -> None:
         from sysrec.decode.xlat import set_style
@@ -77,6 +80,15 @@ class Call:
         return self.ret is None or -4096 < self.ret < 0
 
     def read(self, addr: int, size: int) -> bytes | None:
+        """A struct or array argument's bytes; None (print the address) when unreadable, or
+        when -e verbose= leaves this call out."""
+        verbose = self.opts.verbose
+        if verbose is not None and self.name not in verbose:
+            return None
+        return self.read_bytes(addr, size)
+
+    def read_bytes(self, addr: int, size: int) -> bytes | None:
+        """The bytes of a string the call passes (read whatever -e verbose= says)."""
         if addr == 0 or size <= 0:
             return b"" if size == 0 and addr != 0 else None
         try:
@@ -113,7 +125,7 @@ def read_string(call: Call, addr: int, length: int) -> Node:
         return NULL
     length = max(length, 0)
     shown = min(length, call.opts.strsize)
-    data = call.read(addr, shown)
+    data = call.read_bytes(addr, shown)
     if data is None:
         return ptr(addr)
     return bytes_node(data, length)
@@ -177,7 +189,7 @@ def read_cstring(call: Call, addr: int, limit: int) -> bytes | None:
         size = limit + 1
         while data is None and size > 1:
             size //= 2
-            data = call.read(addr, size)
+            data = call.read_bytes(addr, size)
     if not data:
         return None
     end = data.find(b"\0")

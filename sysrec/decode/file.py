@@ -436,7 +436,7 @@ def _xattr_value(call: Call, addr: int, size: int) -> Node:
     if addr == 0:
         return "NULL"
     shown = min(size, call.opts.strsize)
-    data = call.read(addr, shown)
+    data = call.read_bytes(addr, shown)
     if data is None:
         return ptr(addr)
     if data.endswith(b"\0"):

@@ -652,7 +652,7 @@ def _prctl_name_out(call: Call, i: int) -> Node:
     addr = call.u(i)
     if call.failed:
         return ptr(addr)
-    data = call.read(addr, TASK_COMM_LEN)
+    data = call.read_bytes(addr, TASK_COMM_LEN)
     if data is None:
         return ptr(addr)
     end = data.find(b"\0")

@@ -53,9 +53,9 @@ P: Any = None
 
 class TraceOptions(namedtuple("TraceOptions", ("trace_set", "follow", "seccomp", "strsize", "fd_decode",
                                                "same_cpu", "handle_signals", "instruction_pointer",
-                                               "report_exec", "unabbreviated", "xlat_style"),
+                                               "report_exec", "unabbreviated", "xlat_style", "verbose"),
                               defaults=(DEFAULT_SET, False, True, 32, 0, False, True, False, False, None,
-                                        "abbrev"))):
+                                        "abbrev", None))):
     """What to trace and how; mirrors the `sysrec trace` flags.
 
     - trace_set: syscall names to record (default: the network calls plus
@@ -83,6 +83,7 @@ class TraceOptions(namedtuple("TraceOptions", ("trace_set", "follow", "seccomp",
     - unabbreviated: -v / -e abbrev=SET, the syscalls whose decoders record strace's full
       forms as well (sysrec.decode.common.abbreviable); None: none.
     - xlat_style: -X, how constants print (sysrec.decode.xlat.styled).
+    - verbose: -e verbose=SET, the syscalls whose structs are decoded; None: all.
     """
 
     __slots__ = ()
@@ -97,6 +98,7 @@ class TraceOptions(namedtuple("TraceOptions", ("trace_set", "follow", "seccomp",
     report_exec: bool  # False
     unabbreviated: Any  # None
     xlat_style: str  # "abbrev"
+    verbose: Any  # None
 
 
 class TraceResult(namedtuple("TraceResult", ("end", "exit_status", "pid", "other_children"))):
@@ -503,7 +505,7 @@ class Tracer:
             self._preloaded()
             from sysrec import decode as dec
             self.dopts = dec.DecodeOptions(strsize=self.opts.strsize, unabbreviated=self.opts.unabbreviated,
-                                           xlat_style=self.opts.xlat_style)
+                                           xlat_style=self.opts.xlat_style, verbose=self.opts.verbose)
             self.dec = dec
         return dec
 
