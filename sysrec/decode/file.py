@@ -16,7 +16,7 @@ from sysrec.decode.args import cstring_arg, dirfd_arg, path_arg, uint_arg, ulong
 from sysrec.decode.common import (PATH_MAX, ArgDecoder, Call, Node, abbreviable, bytes_node,
                                   ptr, read_cstring, read_string)
 from sysrec.decode.row import FD, Signature, E, X
-from sysrec.decode.xlat import c_hex, flags, value, whole_constant
+from sysrec.decode.xlat import c_hex, flags, style, value, whole_constant
 from sysrec.decode.xlat.file import (ACCESS_MODES, AT_FLAGS, AT_STATX_SYNC_TYPE,
                                      AT_STATX_SYNC_TYPES, FACCESSAT_FLAGS, FS_MAGIC,
                                      MODE_SPECIAL_BITS, MODE_TYPES, O_CREAT, O_TMPFILE_BIT,
@@ -165,6 +165,8 @@ def statx_flags_arg(call: Call, i: int) -> Node:
     """The sync type (a two-bit field, `AT_STATX_SYNC_AS_STAT` when zero), then AT_* flags."""
     v = call.u32(i)
     text = flags(v & AT_STATX_SYNC_TYPE, AT_STATX_SYNC_TYPES, zero="AT_STATX_SYNC_AS_STAT")
+    if style() == "raw" and not v & AT_STATX_SYNC_TYPE:  # strace's raw printflags: nothing for 0
+        text = ""
     rest = v & ~AT_STATX_SYNC_TYPE
     return f"{text}|{flags(rest, AT_FLAGS)}" if rest else text
 
