@@ -443,7 +443,7 @@ def test_default_abbrev_and_verbose_are_accepted(tmp_path):
 STAT_CALLS = "trace=execve,newfstatat,fstat,statx,getdents64,stat,lstat"
 
 
-def same_quietly(tmp_path: Path, flags: list[str], argv: list[str], cwd: Path) -> list[str]:
+def same_quietly(tmp_path: Path, flags: list[str], argv: list[str], cwd: Path, status: int = 2) -> list[str]:
     """As same(), with the program's output and working directory where no run changes their
     times (full stat structs show them)."""
     lines = []
@@ -452,7 +452,7 @@ def same_quietly(tmp_path: Path, flags: list[str], argv: list[str], cwd: Path) -
         cmd = (["strace"] if tool == "strace" else SYSREC) + ["-o", str(out), *flags, "--", *argv]
         proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
                               timeout=60, cwd=cwd, env=ENV)
-        assert proc.returncode == 2  # ls: the missing files
+        assert proc.returncode == status  # ls: 2, the missing files
         lines.append(out.read_text(encoding="utf-8", errors="surrogateescape").splitlines())
     assert_same(normalize(lines[0]), normalize(lines[1]))
     return lines[1]
@@ -487,6 +487,17 @@ def test_v_prints_structs_environment_and_entries_in_full(tmp_path, listed_dir, 
     assert ("vars */" in ours[0]) == ("abbrev=execve" in flags)
     if "-s" in flags:
         assert '"d", "e"]' in ours[0]  # argv past -s elements
+
+
+@pytest.mark.parametrize("flags", [["--verbose=!newfstatat"], ["--abbrev=none", "--verbose=execve,newfstatat"],
+                                   ["--abbrev=newfstatat", "-v"], ["-v", "-e", "abbrev=newfstatat"]],
+                         ids=["verbose", "abbrev-verbose", "v-after-abbrev", "abbrev-after-v"])
+def test_abbrev_and_verbose_long_options(tmp_path, flags):
+    """--abbrev=SET and --verbose=SET are -e abbrev= and -e verbose=; of -v (abbrev=none) and
+    an abbrev set, the later wins, as strace reads its options in order."""
+    ours = same_quietly(tmp_path, [*flags, "-e", "trace=execve,newfstatat,openat"], ["cat", "/etc/hostname"],
+                        cwd=Path("/"), status=0)
+    assert any(line.startswith("newfstatat(") for line in ours)
 
 
 TERMINAL_AND_USAGE = """\

@@ -83,8 +83,6 @@ def trace_qualifiers(ns: argparse.Namespace) -> tuple[list[str], Qualifiers, lis
     if ns.xlat_style is not None:
         if ns.xlat_style not in ("raw", "abbrev", "verbose"):
             raise InputError(f"invalid -X argument: '{ns.xlat_style}'")
-    if ns.verbose and quals.abbrev is None:  # -v is abbrev=none; an -e abbrev= set wins
-        quals.abbrev = TokenSet()
     if not ns.output and ns.append:
         warnings.append("-A/--output-append-mode has no effect without -o/--output")
     return trace_exprs, quals, warnings
@@ -100,7 +98,8 @@ def unabbreviated(quals: Qualifiers) -> TokenSet | None:
 
 
 def abbrev_values(ns: argparse.Namespace, quals: Qualifiers) -> dict[str, Any]:
-    """RenderOptions' `abbrev` (-v, -e abbrev=SET); on `show`, -v overrides the record's set."""
+    """RenderOptions' `abbrev` (-e abbrev=SET, -v on `trace`); on `show`, -v overrides the
+    record's set."""
     if getattr(ns, "verbose", False):
         return {"abbrev": TokenSet()}
     return {"abbrev": quals.abbrev} if quals.abbrev is not None and not quals.abbrev.everything else {}
