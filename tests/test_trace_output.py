@@ -477,8 +477,8 @@ def listed_dir(tmp_path: Path) -> Path:
 def test_v_prints_structs_environment_and_entries_in_full(tmp_path, listed_dir, flags):
     """stat/statx with every member and dates, getdents64's entries, execve's environment as
     strings and argv past -s elements, each only for the calls outside the abbrev set."""
-    ours = same_quietly(tmp_path, ["-e", STAT_CALLS, *flags], ["ls", "-la", "-i", str(listed_dir), "a", "b", "c", "d", "e"],
-                        cwd=listed_dir.parent)
+    argv = ["ls", "-la", "-i", str(listed_dir), "a", "b", "c", "d", "e"]
+    ours = same_quietly(tmp_path, ["-e", STAT_CALLS, *flags], argv, cwd=listed_dir.parent)
     text = "\n".join(ours)
     stat_in_full = "abbrev=!execve,getdents64" not in flags
     assert ("st_nlink=" in text and "stx_nlink=" in text) == stat_in_full

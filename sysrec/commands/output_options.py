@@ -97,6 +97,12 @@ def unabbreviated(quals: Qualifiers) -> TokenSet | None:
     return TokenSet(abbrev.members, not abbrev.inverted)
 
 
+def dereferenced(quals: Qualifiers) -> TokenSet | None:
+    """-e verbose=SET: the syscalls whose structs are decoded; None: all (strace's default)."""
+    verbose = quals.verbose
+    return None if verbose is None or verbose.everything else verbose
+
+
 def abbrev_values(ns: argparse.Namespace, quals: Qualifiers) -> dict[str, Any]:
     """RenderOptions' `abbrev` (-e abbrev=SET, -v on `trace`); on `show`, -v overrides the
     record's set."""

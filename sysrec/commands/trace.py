@@ -131,7 +131,7 @@ def main(ns: argparse.Namespace) -> int:
                            strsize=display["strsize"], fd_decode=ns.fd_decode,
                            instruction_pointer=ns.instruction_pointer, report_exec=comm_tracker is not None,
                            unabbreviated=outopts.unabbreviated(quals), xlat_style=ns.xlat_style or "abbrev",
-                           verbose=quals.verbose if quals.verbose is not None and not quals.verbose.everything else None)
+                           verbose=outopts.dereferenced(quals))
 
     out: IO[str]
     if ns.output and separately:

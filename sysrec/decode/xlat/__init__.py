@@ -13,7 +13,6 @@ from typing import Any, Callable, Mapping
 # -X: how constants print: "abbrev" (names, strace's default), "raw" (numbers), "verbose"
 # (`0x3 /* PROT_READ|PROT_WRITE */`). One trace per process: set once by DecodeOptions.
 _STYLE = {"now": "abbrev"}
-STYLES = ("raw", "abbrev", "verbose")
 
 
 def set_style(style: str) -> None:
