@@ -502,6 +502,7 @@ def test_abbrev_and_verbose_long_options(tmp_path, flags):
 
 TERMINAL_AND_USAGE = """\
 import fcntl, os, pty, resource, termios
+os.uname()
 controller, terminal = pty.openpty()
 termios.tcgetattr(terminal)
 try:
@@ -517,13 +518,14 @@ resource.getrusage(resource.RUSAGE_SELF)
 
 
 @pytest.mark.parametrize("flags", [[], ["-v"], ["-e", "abbrev=!getrusage"]], ids=["brief", "v", "abbrev-not-getrusage"])
-def test_v_prints_termios_and_rusage_in_full(tmp_path, flags):
+def test_v_prints_termios_rusage_and_uname_in_full(tmp_path, flags):
     """TCGETS/TCGETS2 with c_line, every c_cc slot and termios2's speeds; struct rusage with its
-    fourteen counters (their values differ between runs: compared by name and order)."""
+    fourteen counters (their values differ between runs: compared by name and order); uname's
+    six members."""
     script = tmp_path / "terminal_and_usage.py"
     script.write_text(TERMINAL_AND_USAGE)
     theirs, ours, their_proc, our_proc = run_both(
-        tmp_path, ["-e", "trace=ioctl,wait4,getrusage", "-e", "status=successful", *flags],
+        tmp_path, ["-e", "trace=ioctl,wait4,getrusage,uname", "-e", "status=successful", *flags],
         ["/usr/bin/python3", str(script)])
     assert our_proc.returncode == their_proc.returncode == 0
 
@@ -535,6 +537,7 @@ def test_v_prints_termios_and_rusage_in_full(tmp_path, flags):
     text = "\n".join(ours)
     assert ("c_line=N_TTY, c_cc=[[VINTR]=0x3" in text) == bool(flags and flags[0] == "-v")
     assert ("ru_nivcsw=" in text) == bool(flags)
+    assert ("machine=" in text) == bool(flags)  # uname's members after nodename
 
 
 def test_show_prints_a_verbose_record_either_way(tmp_path, listed_dir):

@@ -944,8 +944,19 @@ def uname_arg(call: Call, i: int) -> Node:
     uts = _read_struct(call, call.u(i), 2 * UTS_FIELD, utsname)
     if uts is None:
         return ptr(call.u(i))
-    return {"sysname": _uts_field(uts.sysname), "nodename": _uts_field(uts.nodename),
-            "$more": True}
+    brief = {"sysname": _uts_field(uts.sysname), "nodename": _uts_field(uts.nodename), "$more": True}
+    return abbreviable(call, brief, lambda: _uname_full(call, call.u(i), brief))
+
+
+UTS_MEMBERS = ("sysname", "nodename", "release", "version", "machine", "domainname")
+
+
+def _uname_full(call: Call, addr: int, brief: Node) -> Node:
+    """-v: all six members."""
+    data = call.read(addr, len(UTS_MEMBERS) * UTS_FIELD)
+    if data is None:
+        return brief
+    return {name: _uts_field(data[k * UTS_FIELD:(k + 1) * UTS_FIELD]) for k, name in enumerate(UTS_MEMBERS)}
 
 
 def sysinfo_arg(call: Call, i: int) -> Node:
