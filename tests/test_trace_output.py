@@ -789,7 +789,7 @@ def _ports_out(lines: list[str]) -> list[str]:
 
 
 @pytest.mark.parametrize("style", ["raw", "verbose", "abbrev"])
-@pytest.mark.parametrize("program", ["cat", "python"])
+@pytest.mark.parametrize("program", ["cat", "python", "sh"])
 def test_X_prints_constants_as_numbers_or_both(tmp_path, style, program):
     """-X raw: `mmap(NULL, 8192, 0x3, 0x22, -1, 0)`, `openat(-100, ...)`, `st_mode=0100644`;
     -X verbose: `0x3 /* PROT_READ|PROT_WRITE */`, `-100 /* AT_FDCWD */`, `10 /* SIGUSR1 */`,
@@ -797,24 +797,31 @@ def test_X_prints_constants_as_numbers_or_both(tmp_path, style, program):
     if program == "cat":
         trace_set = "trace=openat,mmap,mprotect,newfstatat,access,arch_prctl,prlimit64,fadvise64,read,close"
         argv = ["cat", "/etc/hostname"]
-    else:
+    elif program == "python":
         script = tmp_path / "constants.py"
         script.write_text(CONSTANTS_PROGRAM)
         trace_set = "trace=%network,rt_sigaction,openat,fcntl,ioctl,fstat,newfstatat,lseek,dup2,pipe2"
         argv = ["/usr/bin/python3", str(script)]
+    else:  # signal masks (`[2 /* INT */]`), wait4's options
+        trace_set = "trace=rt_sigaction,rt_sigprocmask,wait4,kill,execve,pipe2,dup2"
+        argv = ["sh", "-c", "sleep 0 & wait; cat /etc/hostname | wc -c >/dev/null; trap '' INT; kill -0 0"]
     record = tmp_path / "x.jsonl"
-    theirs, ours, their_proc, our_proc = run_both(
-        tmp_path, ["-X", style, "-e", trace_set],
-        argv)
+    follow = ["-f", "-e", "signal=!SIGCHLD"] if program == "sh" else []  # two exits may make one SIGCHLD
+    theirs, ours, their_proc, our_proc = run_both(tmp_path, [*follow, "-X", style, "-e", trace_set], argv)
     assert our_proc.returncode == their_proc.returncode == 0, our_proc.stderr
-    assert_same(_ports_out(normalize(theirs)), _ports_out(normalize(ours)))
+    if follow:
+        assert_same(_child_pids(joined(theirs)), _child_pids(joined(ours)))
+    else:
+        assert_same(_ports_out(normalize(theirs)), _ports_out(normalize(ours)))
     text = "\n".join(ours)
     if program == "cat":
         expect = {"raw": "openat(-100, ", "verbose": "openat(-100 /* AT_FDCWD */, ", "abbrev": "openat(AT_FDCWD, "}
         assert expect[style] in text
-    elif style == "verbose":
+    elif style == "verbose" and program == "python":
         assert "si_signo=10 /* SIGUSR1 */" in text and "0x2 /* AF_INET */" in text
-    proc = subprocess.run(SYSREC + ["-o", str(tmp_path / "live.txt"), "--record", str(record), "-X", style,
+    elif style == "verbose":
+        assert "[2 /* INT */]" in text
+    proc = subprocess.run(SYSREC + ["-o", str(tmp_path / "live.txt"), "--record", str(record), *follow, "-X", style,
                                     "-e", trace_set, "--", *argv], capture_output=True, timeout=60, env=ENV)
     assert proc.returncode == 0
     shown = subprocess.run([sys.executable, "-m", "sysrec", "show", str(record)], capture_output=True,

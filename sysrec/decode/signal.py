@@ -44,7 +44,7 @@ def signo_arg(call: Call, i: int) -> Node:
 
 def _mask_name(nr: int) -> str:
     name = SIGNALS.get(nr)
-    return name[3:] if name else str(nr)
+    return styled(str(nr), name[3:]) if name else str(nr)  # -X: `2 /* INT */`
 
 
 def sigset_bits(data: bytes) -> Node:
