@@ -38,8 +38,10 @@ def _render_strace(record: Any, ns: argparse.Namespace) -> None:
     renderer = with_summary(renderer, _summary(recorded, ns))
     write = target.write
     quals = outopts.recorded_qualifiers(recorded)
-    notes = None if recorded.get("to_file") else outopts.child_notes(
-        bool(recorded.get("follow")), quals, "attach" in recorded)  # as they were on stderr
+    # `sysrec trace` to stderr printed its `Process N attached` notes among the lines (a
+    # scenario's record, without `to_file`, printed nothing)
+    live_on_stderr = recorded.get("to_file") is False
+    notes = outopts.child_notes(bool(recorded.get("follow")), quals, "attach" in recorded) if live_on_stderr else None
     try:
         for event in record.events():
             if notes is not None:
