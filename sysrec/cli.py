@@ -86,6 +86,20 @@ def _add_summary_options(p: argparse.ArgumentParser) -> None:
                    help="subtract OVERHEAD (default unit: us; s, ms, us, ns) from each call's time")
 
 
+class _NoAbbrev(argparse.Action):
+    """-v: on `trace`, strace's `-e abbrev=none` in its place among the -e arguments (a later
+    -e abbrev= overrides it, an earlier one is overridden); on `show`, print the record's full
+    forms."""
+
+    def __call__(self, parser: argparse.ArgumentParser, ns: argparse.Namespace, values: object,
+                 option: str | None = None) -> None:
+        expressions = getattr(ns, "expr", None)
+        if isinstance(expressions, list):
+            ns.expr = [*expressions, "abbrev=none"]
+        else:
+            ns.verbose = True
+
+
 def _add_output_options(p: argparse.ArgumentParser) -> None:
     """strace's output-form flags (sysrec.render.filters, issue #12), shared by trace and show."""
     p.add_argument("-x", dest="xflag", action="count", default=0,
@@ -94,6 +108,8 @@ def _add_output_options(p: argparse.ArgumentParser) -> None:
                    help="alignment COLUMN for the return value (default 40)")
     p.add_argument("-n", dest="syscall_numbers", action="store_true",
                    help="print the syscall number")
+    p.add_argument("-v", "--no-abbrev", dest="verbose", action=_NoAbbrev, nargs=0, default=False,
+                   help="print structs, arrays and environments unabbreviated (show: what the record holds)")
     p.add_argument("--color", "--colour", dest="color", choices=["auto", "always", "never"], default=None,
                    help="colour failed calls, signals and exits (auto: on a terminal without NO_COLOR)")
 
@@ -116,10 +132,8 @@ def _add_output_trace_options(p: argparse.ArgumentParser) -> None:
                    help="print command names beside pids (--decode-pids=comm)")
     p.add_argument("--decode-pids", dest="decode_pids", metavar="comm",
                    help="comm: as -Y")
-    p.add_argument("-X", dest="xlat_style", metavar="FORMAT", default=None,
-                   help="constants and flags: abbrev (the default; raw and verbose are not implemented)")
-    p.add_argument("-v", dest="verbose", action="store_true",
-                   help="unabbreviated structs (not implemented: refused)")
+    p.add_argument("-X", "--const-print-style", dest="xlat_style", metavar="FORMAT", default=None,
+                   help="constants and flags: raw (numbers), abbrev (names, the default), verbose (both)")
     p.add_argument("-u", dest="username", metavar="USERNAME",
                    help="run the command as USERNAME (root only)")
     p.add_argument("-P", dest="paths", action="append", default=[], metavar="PATH",
@@ -138,11 +152,15 @@ def _add_inject_options(p: argparse.ArgumentParser) -> None:
     """strace's syscall tampering (sysrec.tracer.inject), for trace only."""
     p.add_argument("--inject", dest="expr", action=_PrefixedExpression, const="inject",
                    metavar="SET:...",
-                   help="as -e inject=SET:error=ERRNO|retval=N[:signal=SIG][:delay_enter=D]"
-                        "[:delay_exit=D][:when=EXPR]")
+                   help="as -e inject=SET:error=ERRNO|retval=N[:signal=SIG][:syscall=NAME][:delay_enter=D]"
+                        "[:delay_exit=D][:poke_enter=@argN=HEX,...][:poke_exit=...][:when=EXPR]")
     p.add_argument("--fault", dest="expr", action=_PrefixedExpression, const="fault",
                    metavar="SET:...",
                    help="as -e fault=SET[:error=ERRNO][:when=EXPR] (default error ENOSYS)")
+    p.add_argument("--abbrev", dest="expr", action=_PrefixedExpression, const="abbrev", metavar="SET",
+                   help="as -e abbrev=SET: abbreviate the structs of these syscalls only (-v: none)")
+    p.add_argument("--verbose", dest="expr", action=_PrefixedExpression, const="verbose", metavar="SET",
+                   help="as -e verbose=SET: decode the structs of these syscalls only (others: addresses)")
 
 
 def _add_attach_options(p: argparse.ArgumentParser) -> None:

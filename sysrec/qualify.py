@@ -54,9 +54,6 @@ DECODE_PIDS = ("pidns", "comm")
 UNSUPPORTED = ("kvm", "secontext")
 # Parsed by sysrec.tracer.inject (the tracer tampers with the calls).
 TAMPERING = ("inject", "fault")
-# Accepted only with strace's default value (`all`): the decoders print strace's default
-# abbreviation and cannot yet print every member of every struct, nor skip decoding.
-DEFAULT_ONLY = ("abbrev", "verbose")
 
 
 class TokenSet:
@@ -239,9 +236,6 @@ def split_expressions(exprs: Iterable[str]) -> tuple[list[str], Qualifiers]:
             continue
         attr, parse = _PARSERS[kind]
         parsed = parse(value)
-        if kind in DEFAULT_ONLY and not parsed.everything:
-            raise InputError(f"-e {expr}: sysrec does not implement -e {kind}= other than {kind}=all "
-                             f"(strace's default)")
         setattr(quals, attr, parsed)
         quals.given.append(attr)
     return trace_exprs, quals

@@ -81,9 +81,14 @@ def test_delay_units(text, ns):
     assert parse_delay(text) == ns
 
 
-def test_unimplemented_tokens_are_refused():
-    with pytest.raises(InputError, match="does not implement poke_enter="):
-        parse_rule("read:error=EIO:poke_enter=@arg1=00", "inject")
+def test_syscall_and_poke_tokens():
+    from sysrec.syscalls import SYSCALL_NUMBERS
+    _, rule, _ = parse_rule("getppid:syscall=getpid:retval=7", "inject")
+    assert rule.substitute == SYSCALL_NUMBERS["getpid"] and rule.retval == 7
+    _, rule, _ = parse_rule("write:poke_enter=@arg2=41424344,@arg1=00:poke_exit=@arg7=beef", "inject")
+    assert rule.poke_enter == [(2, b"ABCD"), (1, b"\0")] and rule.poke_exit == [(7, b"\xbe\xef")]
+    _, rule, _ = parse_rule("getuid:syscall=gettid", "fault")  # fault= takes syscall= too
+    assert rule.substitute == SYSCALL_NUMBERS["gettid"] and rule.error == 38
 
 
 BAD = ["inject=read", "inject=read:error=FOO", "inject=foo:error=EIO", "inject=read:when=0:error=EIO",
@@ -94,7 +99,13 @@ BAD = ["inject=read", "inject=read:error=FOO", "inject=foo:error=EIO", "inject=r
        "inject=read:delay_exit=1:delay_exit=2", "inject=read:error=EIO:when=", "inject=read:error=EIO:when=1.5",
        "inject=read:when=3.:error=EIO", "inject=read:when=3..4x:error=EIO", "inject=read:when=3+-1:error=EIO",
        "inject=read:retval=08", "inject=read:retval=0x", "inject=read:retval=18446744073709551616",
-       "inject=read:signal=65", "inject=read:signal=+5", "inject=read:error=EIO:syscall"]
+       "inject=read:signal=65", "inject=read:signal=+5", "inject=read:error=EIO:syscall",
+       "inject=write:syscall=getpid", "inject=write:syscall=write:error=EIO",
+       "inject=write:syscall=getpid:syscall=getuid:error=EIO", "inject=write:syscall=nosuch:error=EIO",
+       "inject=write:poke_enter=@arg0=00", "inject=write:poke_enter=@arg8=00", "inject=write:poke_enter=@arg1=0",
+       "inject=write:poke_enter=@arg1=", "inject=write:poke_enter=", "inject=write:poke_enter=arg1=00",
+       "inject=write:poke_enter=@arg1=zz", "inject=write:poke_exit=@arg1=00:poke_exit=@arg2=00",
+       "fault=write:poke_enter=@arg1=00", "inject=write:poke_enter=@arg1=" + "00" * 1025]
 
 
 # Odd spellings strace takes (strtoll's blanks and signs, any case for errno names)
@@ -155,6 +166,29 @@ def test_each_form_as_strace(tmp_path, text_file, spec, seccomp):
     ours = compare(tmp_path, args, ["cat", str(text_file)], sysrec_args=seccomp)
     marks = "(DELAYED)" if "delay" in spec else "(INJECTED)"
     assert any(marks in line for line in ours)
+
+
+@needs_strace
+@pytest.mark.parametrize("seccomp", [[], ["--no-seccomp"]], ids=["seccomp", "no-seccomp"])
+@pytest.mark.parametrize("spec, argv, mark", [
+    # the bytes written at entry show in the line and reach the output: `write(1, "ABCDo\n", 6)`
+    ("inject=write:poke_enter=@arg2=41424344", ["echo", "hello"], "= 6 (INJECTED: args)"),
+    # at exit: the next write starts inside the changed buffer
+    ("inject=write:poke_exit=@arg2=41424344:retval=3", ["echo", "hello"], '"Do\\n", 3) '),
+    ("inject=read:poke_exit=@arg2=5a5a:when=1", ["cat", "INPUT"], '"ZZLF\\2'),  # ld.so's read of libc
+    ("inject=read:poke_enter=@arg2=5a:error=EIO:when=2", ["cat", "INPUT"], "(INJECTED: args, retval)"),
+    ("inject=getppid:syscall=getpid:retval=7", ["/usr/bin/python3", "-c", "import os; print(os.getppid())"],
+     "getppid()                               = 7 (INJECTED)"),
+    ("fault=getppid:syscall=getuid:when=1", ["/usr/bin/python3", "-c", "import os; os.getppid()"],
+     "= -1 ENOSYS (Function not implemented) (INJECTED)"),
+], ids=["poke-enter", "poke-exit-retval", "poke-exit-read", "poke-enter-error", "syscall-retval", "syscall-fault"])
+def test_pokes_and_substitutes_as_strace(tmp_path, text_file, spec, argv, mark, seccomp):
+    """poke_enter=/poke_exit= write the tracee's memory (strace's `(INJECTED: args)`); syscall=
+    runs a side-effect-free call in place of the skipped one."""
+    argv = [str(text_file) if a == "INPUT" else a for a in argv]
+    name = spec.split("=")[1].split(":")[0]
+    ours = compare(tmp_path, ["-e", f"trace={name}", "-e", spec], argv, sysrec_args=seccomp)
+    assert any(mark in line for line in ours), ours
 
 
 @needs_strace

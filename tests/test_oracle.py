@@ -72,9 +72,10 @@ def _trace(tool: str, trace_set: str, argv: list[str], tmp_path: Path, extra: li
                           env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
     if to_stderr:
         text = proc.stderr.decode("utf-8", errors="surrogateescape")
-        # strace's notes can land in the middle of a half-written line: cut them out whole.
-        text = re.sub(r"strace: Process \d+ (attached|detached)\n", "", text)
-        return [line for line in text.splitlines() if not line.startswith("strace: ")]
+        # strace's notes can land in the middle of a half-written line: cut them out whole
+        # (sysrec prints its own `sysrec: Process N attached` between lines).
+        text = re.sub(r"(strace|sysrec): Process \d+ (attached|detached)\n", "", text)
+        return [line for line in text.splitlines() if not line.startswith(f"{tool}: ")]
     assert out.exists(), f"{tool} wrote nothing: {proc.stderr.decode(errors='replace')[-2000:]}"
     return out.read_text(encoding="utf-8", errors="surrogateescape").splitlines()
 

@@ -264,9 +264,11 @@ def test_P_keeps_the_calls_that_touch_the_path(tmp_path, binary_file, which):
     assert_same(joined(theirs), joined(ours))
     assert any(line.startswith("read(3, ") for line in joined(ours))
     assert not any('"/etc/hostname"' in line for line in ours)
-    # sysrec prints no `Process N attached` notes (strace does when no -q is implied)
-    note = re.sub(r"strace: Process \d+ attached\n", "", their_proc.stderr.decode()).replace("strace: ", "sysrec: ")
-    assert our_proc.stderr.decode() == note
+    # `-e quiet=path-resolution` given: -o no longer implies -q, both announce the children
+    notes = re.compile(r"(strace|sysrec): Process \d+ attached\n")
+    note = notes.sub("", their_proc.stderr.decode()).replace("strace: ", "sysrec: ")
+    assert notes.sub("", our_proc.stderr.decode()) == note
+    assert len(notes.findall(our_proc.stderr.decode())) == len(notes.findall(their_proc.stderr.decode()))
     assert ("resolved into" in note) == (which == "link")
 
 
@@ -414,11 +416,21 @@ def test_u_refuses_unknown_users_and_non_root(monkeypatch):
         credentials_for("nobody", "/bin/true")
 
 
-@pytest.mark.parametrize("expr", ["inject=read:error=EIO:poke_enter=@arg1=00", "abbrev=none", "verbose=!connect"])
-def test_qualifiers_sysrec_lacks_are_refused_not_ignored(expr):
-    proc = subprocess.run(SYSREC + ["-e", expr, "--", "true"], capture_output=True, timeout=60, env=ENV)
-    assert proc.returncode == 2 and proc.stderr.startswith(f"sysrec: -e {expr}: sysrec does not implement".encode())
-    assert proc.stderr.count(b"\n") == 1
+@pytest.mark.parametrize("expr", ["verbose=none", "verbose=!getsockname,rt_sigaction,read", "verbose=%network"])
+def test_verbose_set_prints_other_calls_structs_as_addresses(tmp_path, expr):
+    """-e verbose=SET: calls outside it print their structs and arrays as addresses (argv,
+    sockaddrs, stat, rt_sigaction…), their strings still quoted (read's data, paths)."""
+    script = tmp_path / "constants.py"
+    script.write_text(CONSTANTS_PROGRAM)
+    trace_set = ("trace=execve,read,newfstatat,fstat,rt_sigaction,socket,connect,getsockname,bind,accept4,"
+                 "sendto,recvfrom,getpeername,setsockopt,ioctl,prlimit64,readlink")
+    theirs, ours, their_proc, our_proc = run_both(tmp_path, ["-e", expr, "-e", trace_set],
+                                                  ["/usr/bin/python3", str(script)])
+    assert our_proc.returncode == their_proc.returncode == 0
+    assert_same(normalize(theirs), normalize(ours))
+    text = "\n".join(ours)
+    assert ('connect(4, {sa_family=AF_INET' in text) == (expr != "verbose=none")
+    assert 'read(3, "' in text
 
 
 def test_default_abbrev_and_verbose_are_accepted(tmp_path):
@@ -426,11 +438,123 @@ def test_default_abbrev_and_verbose_are_accepted(tmp_path):
          ["cat", "/etc/hostname"])
 
 
-@pytest.mark.parametrize("flags", [["-v"], ["-X", "raw"], ["-X", "verbose"]])
-def test_v_and_other_xlat_styles_are_refused_not_ignored(flags):
-    proc = subprocess.run(SYSREC + [*flags, "--", "true"], capture_output=True, timeout=60, env=ENV)
-    assert proc.returncode == 2 and b"sysrec does not implement" in proc.stderr
-    assert proc.stderr.count(b"\n") == 1
+# --- -v, -e abbrev= ------------------------------------------------------------------------------
+
+STAT_CALLS = "trace=execve,newfstatat,fstat,statx,getdents64,stat,lstat"
+
+
+def same_quietly(tmp_path: Path, flags: list[str], argv: list[str], cwd: Path, status: int = 2) -> list[str]:
+    """As same(), with the program's output and working directory where no run changes their
+    times (full stat structs show them)."""
+    lines = []
+    for tool in ("strace", "sysrec"):
+        out = tmp_path / f"{tool}.out"
+        cmd = (["strace"] if tool == "strace" else SYSREC) + ["-o", str(out), *flags, "--", *argv]
+        proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                              timeout=60, cwd=cwd, env=ENV)
+        assert proc.returncode == status  # ls: 2, the missing files
+        lines.append(out.read_text(encoding="utf-8", errors="surrogateescape").splitlines())
+    assert_same(normalize(lines[0]), normalize(lines[1]))
+    return lines[1]
+
+
+@pytest.fixture
+def listed_dir(tmp_path: Path) -> Path:
+    """A directory with a file, a subdirectory and a symlink, listed once so that its access
+    time no longer moves (relatime) and both tracers see the same stat data."""
+    top = tmp_path / "quiet" / "listed"  # its `..` is not where the tracers write
+    (top / "sub").mkdir(parents=True)
+    (top / "file").write_text("twelve bytes")
+    (top / "link").symlink_to("file")
+    subprocess.run(["ls", "-la", str(top), str(top.parent)], capture_output=True, check=True)
+    return top
+
+
+@pytest.mark.parametrize("flags", [["-v"], ["--no-abbrev"], ["-e", "abbrev=none"], ["-e", "abbrev=execve"],
+                                   ["-e", "abbrev=!execve,getdents64"], ["-v", "-s", "4"]],
+                         ids=["v", "no-abbrev", "abbrev-none", "abbrev-execve", "abbrev-not-execve-getdents",
+                              "v-s4"])
+def test_v_prints_structs_environment_and_entries_in_full(tmp_path, listed_dir, flags):
+    """stat/statx with every member and dates, getdents64's entries, execve's environment as
+    strings and argv past -s elements, each only for the calls outside the abbrev set."""
+    argv = ["ls", "-la", "-i", str(listed_dir), "a", "b", "c", "d", "e"]
+    ours = same_quietly(tmp_path, ["-e", STAT_CALLS, *flags], argv, cwd=listed_dir.parent)
+    text = "\n".join(ours)
+    stat_in_full = "abbrev=!execve,getdents64" not in flags
+    assert ("st_nlink=" in text and "stx_nlink=" in text) == stat_in_full
+    assert ("st_size=4096, ...}" in text) != stat_in_full
+    assert 'd_name="file"' in text and "d_type=DT_LNK" in text  # getdents64 is never abbreviated here
+    assert ("vars */" in ours[0]) == ("abbrev=execve" in flags)
+    if "-s" in flags:
+        assert '"d", "e"]' in ours[0]  # argv past -s elements
+
+
+@pytest.mark.parametrize("flags", [["--verbose=!newfstatat"], ["--abbrev=none", "--verbose=execve,newfstatat"],
+                                   ["--abbrev=newfstatat", "-v"], ["-v", "-e", "abbrev=newfstatat"]],
+                         ids=["verbose", "abbrev-verbose", "v-after-abbrev", "abbrev-after-v"])
+def test_abbrev_and_verbose_long_options(tmp_path, flags):
+    """--abbrev=SET and --verbose=SET are -e abbrev= and -e verbose=; of -v (abbrev=none) and
+    an abbrev set, the later wins, as strace reads its options in order."""
+    ours = same_quietly(tmp_path, [*flags, "-e", "trace=execve,newfstatat,openat"], ["cat", "/etc/hostname"],
+                        cwd=Path("/"), status=0)
+    assert any(line.startswith("newfstatat(") for line in ours)
+
+
+TERMINAL_AND_USAGE = """\
+import fcntl, os, pty, resource, termios
+os.uname()
+controller, terminal = pty.openpty()
+termios.tcgetattr(terminal)
+try:
+    fcntl.ioctl(terminal, 0x802c542a, bytearray(44))  # TCGETS2
+except OSError:
+    pass
+pid = os.fork()
+if pid == 0:
+    os._exit(3)
+os.wait4(pid, 0)
+resource.getrusage(resource.RUSAGE_SELF)
+"""
+
+
+@pytest.mark.parametrize("flags", [[], ["-v"], ["-e", "abbrev=!getrusage"]], ids=["brief", "v", "abbrev-not-getrusage"])
+def test_v_prints_termios_rusage_and_uname_in_full(tmp_path, flags):
+    """TCGETS/TCGETS2 with c_line, every c_cc slot and termios2's speeds; struct rusage with its
+    fourteen counters (their values differ between runs: compared by name and order); uname's
+    six members."""
+    script = tmp_path / "terminal_and_usage.py"
+    script.write_text(TERMINAL_AND_USAGE)
+    theirs, ours, their_proc, our_proc = run_both(
+        tmp_path, ["-e", "trace=ioctl,wait4,getrusage,uname", "-e", "status=successful", *flags],
+        ["/usr/bin/python3", str(script)])
+    assert our_proc.returncode == their_proc.returncode == 0
+
+    def counters_out(lines: list[str]) -> list[str]:
+        lines = [line for line in lines if not line.startswith("--- SIGCHLD")]  # races with wait4
+        lines = [re.sub(r"(ru_\w+|tv_usec)=\d+", r"\1=N", line) for line in lines]
+        return [re.sub(r"^(wait4\()\d+(.*= )\d+$", r"\1PID\2PID", line) for line in lines]
+    assert_same(counters_out(normalize(theirs)), counters_out(normalize(ours)))
+    text = "\n".join(ours)
+    assert ("c_line=N_TTY, c_cc=[[VINTR]=0x3" in text) == bool(flags and flags[0] == "-v")
+    assert ("ru_nivcsw=" in text) == bool(flags)
+    assert ("machine=" in text) == (flags == ["-v"])  # uname's members after nodename
+
+
+def test_show_prints_a_verbose_record_either_way(tmp_path, listed_dir):
+    """A record made with -v holds both forms: `show` prints it as traced, and a record made
+    without -v comes back abbreviated even with `show -v` (the full data was never read)."""
+    verbose, brief = tmp_path / "v.jsonl", tmp_path / "b.jsonl"
+    for record, flags in ((verbose, ["-v"]), (brief, [])):
+        proc = subprocess.run(SYSREC + ["-o", str(tmp_path / f"{record.stem}.txt"), "--record", str(record),
+                                        "-e", STAT_CALLS, *flags, "--", "ls", "-la", str(listed_dir)],
+                              capture_output=True, timeout=60, env=ENV)
+        assert proc.returncode == 0, proc.stderr
+    show = [sys.executable, "-m", "sysrec", "show"]
+    again = subprocess.run(show + [str(verbose)], capture_output=True, timeout=60, env=ENV, text=True)
+    assert again.stdout == (tmp_path / "v.txt").read_text()
+    assert "st_ino=" in again.stdout or "stx_ino=" in again.stdout
+    plain = subprocess.run(show + ["-v", str(brief)], capture_output=True, timeout=60, env=ENV, text=True)
+    assert plain.stdout == (tmp_path / "b.txt").read_text() and "vars */" in plain.stdout
 
 
 SENDMSG_RECVMSG = """\
@@ -539,3 +663,167 @@ def test_P_follows_the_path_through_fds_mmap_and_dup(tmp_path, binary_file):
                 [sys.executable, "-I", "-S", str(script)])
     assert any(line.startswith("mmap(NULL, ") for line in ours)
     assert any(line.startswith("close(9)") for line in ours)
+
+
+# --- restart_syscall ---------------------------------------------------------------------------
+
+def _child_sleeping(parent: int, timeout: float = 20.0) -> int:
+    """The pid of `parent`'s child once it sleeps inside clock_nanosleep (syscall 230)."""
+    import time
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+                if int(stat.rsplit(")", 1)[1].split()[1]) != parent:
+                    continue
+                if Path(f"/proc/{entry}/syscall").read_text().split()[0] == "230":
+                    return int(entry)
+            except (OSError, IndexError, ValueError):
+                continue
+        time.sleep(0.02)
+    raise AssertionError("the traced sleep never reached clock_nanosleep")
+
+
+def _stopped_and_continued(cmd: list[str], out: Path) -> list[str]:
+    """Runs `cmd` (a tracer around `sleep 2`), stops the sleep with SIGSTOP inside its
+    nanosleep and continues it: the kernel restarts the call through restart_syscall."""
+    import signal
+    import time
+    tracer = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+    try:
+        sleeper = _child_sleeping(tracer.pid)
+        os.kill(sleeper, signal.SIGSTOP)
+        # a SIGCONT sent before the tracee took the SIGSTOP would discard it: wait for the line
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and "stopped by SIGSTOP" not in (out.read_text() if out.exists() else ""):
+            time.sleep(0.05)
+        time.sleep(0.1)
+        os.kill(sleeper, signal.SIGCONT)
+        assert tracer.wait(timeout=30) == 0
+    finally:
+        if tracer.poll() is None:
+            tracer.kill()
+    lines = out.read_text().splitlines()
+    return [re.sub(r"(\{tv_sec=2, tv_nsec=0\}, )\{tv_sec=\d, tv_nsec=\d+\}", r"\1{LEFT}", line) for line in lines]
+
+
+@pytest.mark.parametrize("trace_set", ["trace=clock_nanosleep,restart_syscall", "trace=restart_syscall",
+                                       "trace=restart_syscall,close"], ids=["with-nanosleep", "alone", "with-close"])
+def test_restart_syscall_names_the_interrupted_call(tmp_path, trace_set):
+    """`restart_syscall(<... resuming interrupted clock_nanosleep ...>)`: the task's last traced
+    call, whichever it was; `system call` when none was (strace's s_prev_ent)."""
+    outs = []
+    for tool in ("strace", "sysrec"):
+        out = tmp_path / f"{tool}.out"
+        head = ["strace", "--seccomp-bpf"] if tool == "strace" else SYSREC
+        outs.append(_stopped_and_continued(head + ["-o", str(out), "-e", trace_set, "--", "sleep", "2"], out))
+    theirs, ours = outs
+    assert_same(normalize(theirs), normalize(ours))
+    # with close traced, sleep's last close before its nanosleep is the call "resumed"
+    expected = {"trace=clock_nanosleep,restart_syscall": "clock_nanosleep", "trace=restart_syscall": "system call",
+                "trace=restart_syscall,close": "close"}[trace_set]
+    assert f"restart_syscall(<... resuming interrupted {expected} ...>) = 0" in ours
+
+
+# --- `Process N attached` for followed children -------------------------------------------------
+
+def _attach_notes(stderr: str, tool: str) -> list[int]:
+    """strace may write its note in the middle of a line it has begun: found anywhere."""
+    return [int(pid) for pid in re.findall(rf"{tool}: Process (\d+) attached$", stderr, re.M)]
+
+
+@pytest.mark.parametrize("flags", [["-f"], ["-f", "-q"], ["-f", "-e", "quiet=attach"], ["-f", "-e", "quiet=exit"],
+                                   ["-f", "-o", "FILE"], ["-f", "-o", "FILE", "-e", "quiet=none"], []],
+                         ids=["f", "q", "quiet-attach", "quiet-exit", "o-implies-q", "o-quiet-none", "no-f"])
+def test_followed_children_are_announced(tmp_path, flags):
+    """strace's `Process N attached` on stderr for each child -f follows (threads too), before
+    that child's first line; none with -q, quiet=attach, -o FILE (which implies -q) or without -f."""
+    script = "import os, threading; t = threading.Thread(target=os.getpid); t.start(); t.join(); os.system('true')"
+    counts = []
+    for tool in ("strace", "sysrec"):
+        args = [str(tmp_path / f"{tool}.out") if a == "FILE" else a for a in flags]
+        cmd = (["strace"] if tool == "strace" else SYSREC) + [*args, "-e", "trace=clone,clone3,execve,exit", "--",
+                                                             "/usr/bin/python3", "-c", script]
+        proc = subprocess.run(cmd, capture_output=True, timeout=60, env=ENV, text=True)
+        assert proc.returncode == 0, proc.stderr
+        notes = _attach_notes(proc.stderr, tool)
+        for pid in notes if tool == "sysrec" else ():  # whole, before any line of that pid
+            lines = proc.stderr.splitlines()
+            first = next((i for i, line in enumerate(lines) if line.startswith(f"[pid {pid:>5}]")), len(lines))
+            assert lines.index(f"{tool}: Process {pid} attached") < first
+        counts.append(len(notes))
+    assert counts[0] == counts[1]
+    assert counts[1] == (0 if not flags or "-q" in flags or "quiet=attach" in flags
+                         or ("-o" in flags and "quiet=none" not in flags) else 2)  # a thread, sh
+
+
+# --- -X raw|abbrev|verbose -------------------------------------------------------------------
+
+CONSTANTS_PROGRAM = """\
+import os, signal, socket
+signal.signal(signal.SIGUSR1, lambda *a: None)
+server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+server.bind(("127.0.0.1", 0))
+server.listen(5)
+client = socket.socket()
+client.connect(server.getsockname())
+accepted, _ = server.accept()
+client.send(b"hi")
+accepted.recv(10, socket.MSG_PEEK)
+os.kill(os.getpid(), signal.SIGUSR1)
+socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC)
+os.close(os.open(os.devnull, os.O_WRONLY | os.O_APPEND))
+with open("/etc/hostname", "rb") as f:
+    os.fstat(f.fileno())
+"""
+
+
+def _ports_out(lines: list[str]) -> list[str]:
+    """-X prints a port as its two bytes (`sin_port="\\x8b\\xdd" /* htons(35805) */`): ephemeral."""
+    return [re.sub(r'sin_port=("[^"]*"|\d+|htons\(\d+\))( /\* htons\(\d+\) \*/)?', "sin_port=PORT", line)
+            for line in lines]
+
+
+@pytest.mark.parametrize("style", ["raw", "verbose", "abbrev"])
+@pytest.mark.parametrize("program", ["cat", "python", "sh"])
+def test_X_prints_constants_as_numbers_or_both(tmp_path, style, program):
+    """-X raw: `mmap(NULL, 8192, 0x3, 0x22, -1, 0)`, `openat(-100, ...)`, `st_mode=0100644`;
+    -X verbose: `0x3 /* PROT_READ|PROT_WRITE */`, `-100 /* AT_FDCWD */`, `10 /* SIGUSR1 */`,
+    sockaddr bytes with the abbrev text in a comment. A record keeps the style for `show`."""
+    if program == "cat":
+        trace_set = "trace=openat,mmap,mprotect,newfstatat,access,arch_prctl,prlimit64,fadvise64,read,close"
+        argv = ["cat", "/etc/hostname"]
+    elif program == "python":
+        script = tmp_path / "constants.py"
+        script.write_text(CONSTANTS_PROGRAM)
+        trace_set = "trace=%network,rt_sigaction,openat,fcntl,ioctl,fstat,newfstatat,lseek,dup2,pipe2"
+        argv = ["/usr/bin/python3", str(script)]
+    else:  # signal masks (`[2 /* INT */]`), wait4's options
+        trace_set = "trace=rt_sigaction,rt_sigprocmask,wait4,kill,execve,pipe2,dup2"
+        argv = ["sh", "-c", "sleep 0 & wait; cat /etc/hostname | wc -c >/dev/null; trap '' INT; kill -0 0"]
+    record = tmp_path / "x.jsonl"
+    follow = ["-f", "-e", "signal=!SIGCHLD"] if program == "sh" else []  # two exits may make one SIGCHLD
+    theirs, ours, their_proc, our_proc = run_both(tmp_path, [*follow, "-X", style, "-e", trace_set], argv)
+    assert our_proc.returncode == their_proc.returncode == 0, our_proc.stderr
+    if follow:
+        assert_same(_child_pids(joined(theirs)), _child_pids(joined(ours)))
+    else:
+        assert_same(_ports_out(normalize(theirs)), _ports_out(normalize(ours)))
+    text = "\n".join(ours)
+    if program == "cat":
+        expect = {"raw": "openat(-100, ", "verbose": "openat(-100 /* AT_FDCWD */, ", "abbrev": "openat(AT_FDCWD, "}
+        assert expect[style] in text
+    elif style == "verbose" and program == "python":
+        assert "si_signo=10 /* SIGUSR1 */" in text and "0x2 /* AF_INET */" in text
+    elif style == "verbose":
+        assert "[2 /* INT */]" in text
+    proc = subprocess.run(SYSREC + ["-o", str(tmp_path / "live.txt"), "--record", str(record), *follow, "-X", style,
+                                    "-e", trace_set, "--", *argv], capture_output=True, timeout=60, env=ENV)
+    assert proc.returncode == 0
+    shown = subprocess.run([sys.executable, "-m", "sysrec", "show", str(record)], capture_output=True,
+                           timeout=60, env=ENV, text=True)
+    assert shown.stdout == (tmp_path / "live.txt").read_text()

@@ -35,6 +35,9 @@ def display_values(ns: argparse.Namespace, recorded: Mapping[str, Any] | None = 
     values["instruction_pointer"] = bool(getattr(ns, "instruction_pointer", False)
                                          or recorded.get("instruction_pointer", False))
     values["decode_comm"] = bool(getattr(ns, "decode_comm", False) or recorded.get("decode_comm", False))
+    style = getattr(ns, "xlat_style", None) or recorded.get("xlat_style")
+    if style in ("raw", "verbose"):  # what the decoders printed; the renderer's AT_FDCWD follows
+        values["xlat_style"] = style
     return values
 
 
@@ -61,6 +64,8 @@ def header_values(display: Mapping[str, Any], quals: Qualifiers, separately: boo
         out["instruction_pointer"] = True
     if display.get("decode_comm"):
         out["decode_comm"] = True
+    if display.get("xlat_style"):
+        out["xlat_style"] = display["xlat_style"]
     out.update(quals.to_json())
     if separately:
         out["output_separately"] = True
@@ -78,15 +83,32 @@ def trace_qualifiers(ns: argparse.Namespace) -> tuple[list[str], Qualifiers, lis
     if ns.xlat_style is not None:
         if ns.xlat_style not in ("raw", "abbrev", "verbose"):
             raise InputError(f"invalid -X argument: '{ns.xlat_style}'")
-        if ns.xlat_style != "abbrev":
-            raise InputError(f"-X {ns.xlat_style}: sysrec does not implement -X other than abbrev "
-                             f"(strace's default)")
-    if ns.verbose:
-        raise InputError("-v: sysrec does not implement -v (its decoders print strace's "
-                         "abbreviated structs)")
     if not ns.output and ns.append:
         warnings.append("-A/--output-append-mode has no effect without -o/--output")
     return trace_exprs, quals, warnings
+
+
+def unabbreviated(quals: Qualifiers) -> TokenSet | None:
+    """The syscalls strace prints in full (not in the abbrev set), whose decoders record the
+    full forms too; None: every call is abbreviated (the default)."""
+    abbrev = quals.abbrev
+    if abbrev is None or abbrev.everything:
+        return None
+    return TokenSet(abbrev.members, not abbrev.inverted)
+
+
+def dereferenced(quals: Qualifiers) -> TokenSet | None:
+    """-e verbose=SET: the syscalls whose structs are decoded; None: all (strace's default)."""
+    verbose = quals.verbose
+    return None if verbose is None or verbose.everything else verbose
+
+
+def abbrev_values(ns: argparse.Namespace, quals: Qualifiers) -> dict[str, Any]:
+    """RenderOptions' `abbrev` (-e abbrev=SET, -v on `trace`); on `show`, -v overrides the
+    record's set."""
+    if getattr(ns, "verbose", False):
+        return {"abbrev": TokenSet()}
+    return {"abbrev": quals.abbrev} if quals.abbrev is not None and not quals.abbrev.everything else {}
 
 
 def recorded_qualifiers(options: Mapping[str, Any]) -> Qualifiers:
@@ -204,3 +226,41 @@ def open_output(path: str, append: bool = False) -> Any:
 def warn(messages: list[str]) -> None:
     for text in messages:
         print(f"sysrec: {text}", file=sys.stderr)
+
+
+class ChildNotes:
+    """-f: strace's `Process N attached` for each child or thread it follows. strace prints it
+    at the child's first stop, which races with the parent's return from clone; sysrec prints
+    it after the parent's clone line or before the child's first line, whichever comes first."""
+
+    def __init__(self) -> None:
+        self.waiting: dict[int, int | None] = {}  # child -> the parent whose clone made it
+
+    def before(self, event: Mapping[str, Any]) -> str:
+        pid = event.get("pid")
+        if event.get("ev") == "spawn":
+            self.waiting[pid] = event.get("parent")  # type: ignore[index]
+            return ""
+        if pid in self.waiting:
+            del self.waiting[pid]  # type: ignore[arg-type]
+            return _attached(pid)  # type: ignore[arg-type]
+        return ""
+
+    def after(self, event: Mapping[str, Any]) -> str:
+        child = event.get("ret")
+        if event.get("ev") == "syscall" and child in self.waiting and self.waiting[child] == event.get("pid"):
+            del self.waiting[child]
+            return _attached(child)
+        return ""
+
+
+def _attached(pid: int) -> str:
+    return f"sysrec: Process {pid} attached\n"
+
+
+def child_notes(follow: bool, quals: Qualifiers, attaching: bool) -> ChildNotes | None:
+    """The notes for spawned -f children unless -q / -e quiet=attach (or -o FILE, which implies
+    it); -p prints its own (sysrec.tracer.attach)."""
+    if not follow or attaching or (quals.quiet is not None and "attach" in quals.quiet):
+        return None
+    return ChildNotes()

@@ -24,6 +24,7 @@ def _render_strace(record: Any, ns: argparse.Namespace) -> None:
         relative=ns.relative or recorded.get("relative", False),
         follow=bool(recorded.get("follow", False)),
         **outopts.display_values(ns, recorded),
+        **outopts.abbrev_values(ns, outopts.recorded_qualifiers(recorded)),
     )
     import dataclasses
 
@@ -36,9 +37,18 @@ def _render_strace(record: Any, ns: argparse.Namespace) -> None:
         colour=not output and outopts.colour_wanted(ns, sys.stdout))
     renderer = with_summary(renderer, _summary(recorded, ns))
     write = target.write
+    quals = outopts.recorded_qualifiers(recorded)
+    # `sysrec trace` to stderr printed its `Process N attached` notes among the lines (a
+    # scenario's record, without `to_file`, printed nothing)
+    live_on_stderr = recorded.get("to_file") is False
+    notes = outopts.child_notes(bool(recorded.get("follow")), quals, "attach" in recorded) if live_on_stderr else None
     try:
         for event in record.events():
+            if notes is not None:
+                write(notes.before(event))
             text = renderer.feed(event)
+            if notes is not None:
+                text += notes.after(event)
             if text:
                 write(text)
         tail = renderer.finish() if hasattr(renderer, "finish") else ""

@@ -122,13 +122,16 @@ def main(ns: argparse.Namespace) -> int:
     display = render_values(ns, ns.follow or (pids is not None and len(pids) > 1))
     comm_tracker = outopts.comm_tracker(outopts.decode_comm_wanted(ns, quals))
     display.update(outopts.display_values(ns))
+    display.update(outopts.abbrev_values(ns, quals))
     path_filter = outopts.path_filter(ns.paths, quals)
     outopts.warn(warnings)
     injector = _injector(quals, path_filter)
     options = TraceOptions(trace_set=names, follow=ns.follow,
                            seccomp=ns.seccomp and not (injector and injector.rules.needs_syscall_stops),
                            strsize=display["strsize"], fd_decode=ns.fd_decode,
-                           instruction_pointer=ns.instruction_pointer, report_exec=comm_tracker is not None)
+                           instruction_pointer=ns.instruction_pointer, report_exec=comm_tracker is not None,
+                           unabbreviated=outopts.unabbreviated(quals), xlat_style=ns.xlat_style or "abbrev",
+                           verbose=outopts.dereferenced(quals))
 
     out: IO[str]
     if ns.output and separately:
@@ -161,6 +164,8 @@ def main(ns: argparse.Namespace) -> int:
         renderer: Any = None
         record_event = writer.event if writer is not None else None
         write = out.write
+        notes = outopts.child_notes(ns.follow, quals, pids is not None)
+        write_note = write if out is sys.stderr else sys.stderr.write
 
         def sink(event: dict[str, Any]) -> None:
             nonlocal renderer
@@ -182,7 +187,17 @@ def main(ns: argparse.Namespace) -> int:
                     quals, ns.output if separately else None, ns.append,
                     colour=not separately and outopts.colour_wanted(ns, out))
                 renderer = with_summary(renderer, summary)
+            if notes is not None:
+                note = notes.before(event)
+                if note:
+                    write_note(note)
             text = renderer.feed(event)
+            if notes is not None:
+                note = notes.after(event)
+                if note and out is sys.stderr:  # after the line that ends the parent's clone
+                    text += note
+                elif note:
+                    write_note(note)
             if text:
                 try:
                     write(text)

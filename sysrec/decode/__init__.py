@@ -56,9 +56,11 @@ def _signature(call: Call) -> Signature:
     return signature_for(call) or raw_signature(call.name)
 
 
-def enter(name: str, raw: Sequence[int], mem: Memory, opts: DecodeOptions) -> EntryState:
-    """Decode what strace prints at entry; remember what the kernel will overwrite."""
-    call = Call(name, raw if type(raw) is tuple else tuple(raw), mem, opts)
+def enter(name: str, raw: Sequence[int], mem: Memory, opts: DecodeOptions,
+          previous: str | None = None) -> EntryState:
+    """Decode what strace prints at entry; remember what the kernel will overwrite. `previous`:
+    the task's last traced syscall, which restart_syscall resumes."""
+    call = Call(name, raw if type(raw) is tuple else tuple(raw), mem, opts, previous=previous)
     sig = signature_for(call) or raw_signature(name)  # _signature(), inlined: every call comes here
     if sig.snapshot is not None:
         sig.snapshot(call)

@@ -20,6 +20,17 @@ class Memory(Protocol):
 @dataclass
 class DecodeOptions:
     strsize: int = 32
+    # The syscalls strace prints unabbreviated (-v, -e abbrev=SET's complement), None: none.
+    # Their decoders record the full form too (`abbreviable`), arrays whole (`limited`).
+    unabbreviated: Any = None
+    xlat_style: str = "abbrev"  # -X raw|abbrev|verbose (sysrec.decode.xlat.styled)
+    # -e verbose=SET: the syscalls whose structs are read (None: all, strace's default); the
+    # others print the addresses, strings still quoted (strace's umove_or_printaddr).
+    verbose: Any = None
+
+    def __post_init__(self) -> None:
+        from sysrec.decode.xlat import set_style
+        set_style(self.xlat_style)
 
 
 NULL = "NULL"
@@ -37,6 +48,7 @@ class Call:
     ret: int | None = None
     exiting: bool = False
     saved: dict[str, Any] = field(default_factory=dict)
+    previous: str | None = None  # this task's last traced syscall (restart_syscall names it)
 
     def u(self, i: int) -> int:
         """Argument i as an unsigned 64-bit value."""
@@ -57,11 +69,26 @@ class Call:
         return v - (1 << 64) if v & (1 << 63) else v
 
     @property
+    def full(self) -> bool:
+        """strace would print this call unabbreviated (-v): record the full forms."""
+        wanted = self.opts.unabbreviated
+        return wanted is not None and self.name in wanted
+
+    @property
     def failed(self) -> bool:
         """The call returned an error (or never returned)."""
         return self.ret is None or -4096 < self.ret < 0
 
     def read(self, addr: int, size: int) -> bytes | None:
+        """A struct or array argument's bytes; None (print the address) when unreadable, or
+        when -e verbose= leaves this call out."""
+        verbose = self.opts.verbose
+        if verbose is not None and self.name not in verbose:
+            return None
+        return self.read_bytes(addr, size)
+
+    def read_bytes(self, addr: int, size: int) -> bytes | None:
+        """The bytes of a string the call passes (read whatever -e verbose= says)."""
         if addr == 0 or size <= 0:
             return b"" if size == 0 and addr != 0 else None
         try:
@@ -111,7 +138,7 @@ def read_string(call: Call, addr: int, length: int) -> Node:
         return NULL
     length = max(length, 0)
     shown = min(length, call.opts.strsize)
-    data = call.read(addr, shown)
+    data = call.read_bytes(addr, shown)
     if data is None:
         return ptr(addr)
     return bytes_node(data, length)
@@ -122,9 +149,20 @@ def vr(before: int, after: int) -> Node:
     return before if before == after else {"$vr": [before, after]}
 
 
+def abbreviable(call: Call, brief: Node, full: Callable[[], Node]) -> Node:
+    """strace's abbreviated form, or with -v for this call both forms (`{"$a": brief, "$v":
+    full}`), so that a record can be shown either way (docs/record-format.md)."""
+    if not call.full:
+        return brief
+    return {"$a": brief, "$v": full()}
+
+
 def limited(count: int, call: Call) -> tuple[int, bool]:
-    """How many array elements to print (strace stops after -s elements, then `...`)."""
+    """How many array elements to print (strace stops after -s elements, then `...`; with -v
+    it prints them all)."""
     limit = call.opts.strsize
+    if call.full:
+        return (count, False)
     return (count, False) if count <= limit else (limit, True)
 
 
@@ -164,7 +202,7 @@ def read_cstring(call: Call, addr: int, limit: int) -> bytes | None:
         size = limit + 1
         while data is None and size > 1:
             size //= 2
-            data = call.read(addr, size)
+            data = call.read_bytes(addr, size)
     if not data:
         return None
     end = data.find(b"\0")

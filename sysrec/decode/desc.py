@@ -51,7 +51,7 @@ def data_node(call: Call, addr: int, length: int) -> Node:
     if addr == 0:
         return "NULL"
     length &= MASK64
-    data = call.read(addr, min(length, call.opts.strsize + 1))
+    data = call.read_bytes(addr, min(length, call.opts.strsize + 1))
     if data is None:
         return ptr(addr)
     return bytes_node(data[:call.opts.strsize], length)

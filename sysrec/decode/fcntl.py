@@ -157,5 +157,5 @@ def fcntl_row(call: Call) -> tuple[Node, FcntlRow]:
     """The printed command and its row."""
     cmd = call.s32(1)
     name = value(cmd, FCNTL_COMMANDS, "F_???")
-    row = FCNTL_ROWS.get(name, UNKNOWN_COMMAND) if isinstance(name, str) else UNKNOWN_COMMAND
+    row = FCNTL_ROWS.get(FCNTL_COMMANDS.get(cmd, ""), UNKNOWN_COMMAND)  # by name, whatever -X prints
     return name, row

@@ -13,10 +13,10 @@ from typing import Callable
 
 from sysrec.decode import file_structs as fs
 from sysrec.decode.args import cstring_arg, dirfd_arg, path_arg, uint_arg, ulong_arg
-from sysrec.decode.common import (PATH_MAX, ArgDecoder, Call, Node, bytes_node, ptr,
-                                  read_cstring, read_string, struct_at)
+from sysrec.decode.common import (PATH_MAX, ArgDecoder, Call, Node, abbreviable, bytes_node,
+                                  ptr, read_cstring, read_string, struct_at)
 from sysrec.decode.row import FD, Signature, E, X
-from sysrec.decode.xlat import c_hex, flags
+from sysrec.decode.xlat import c_hex, flags, style, value, whole_constant
 from sysrec.decode.xlat.file import (ACCESS_MODES, AT_FLAGS, AT_STATX_SYNC_TYPE,
                                      AT_STATX_SYNC_TYPES, FACCESSAT_FLAGS, FS_MAGIC,
                                      MODE_SPECIAL_BITS, MODE_TYPES, O_CREAT, O_TMPFILE_BIT,
@@ -24,7 +24,9 @@ from sysrec.decode.xlat.file import (ACCESS_MODES, AT_FLAGS, AT_STATX_SYNC_TYPE,
                                      OPEN_RESOLVE_FLAGS, RENAME_FLAGS, S_IFBLK, S_IFCHR, S_IFMT,
                                      ST_VALID, STATFS_FLAGS, STATX_ATTRS, STATX_MASKS, STATX_MODE,
                                      STATX_SIZE, STATX_TYPE, UTIME_SPECIAL, XATTR_FLAGS,
-                                     XATTR_SIZE_MAX)
+                                     XATTR_SIZE_MAX, DIRENT_TYPES, STATX_BLOCKS, STATX_DIOALIGN,
+                                     STATX_GID, STATX_INO, STATX_MNT_ID, STATX_NLINK,
+                                     STATX_TIMES, STATX_UID)
 
 PAGE_SIZE = 4096  # strace looks at most one page into a struct larger than it knows
 
@@ -36,6 +38,7 @@ def octal_mode(v: int) -> str:
     return f"0{v:02o}" if v else "000"
 
 
+@whole_constant(lambda v: octal_mode(v))
 def symbolic_mode(v: int) -> str:
     """`S_IFREG|0644`, `S_IFDIR|S_ISVTX|0777`; a mode without a type is just its octal; an
     unknown type prints the whole mode in octal."""
@@ -48,6 +51,7 @@ def symbolic_mode(v: int) -> str:
     return "|".join(names)
 
 
+@whole_constant()
 def makedev(dev: int) -> str:
     """A device number as glibc's major()/minor() split it: `makedev(0x1, 0x3)`."""
     major = ((dev >> 8) & 0xFFF) | ((dev >> 32) & ~0xFFF & 0xFFFFFFFF)
@@ -78,6 +82,7 @@ def time_comment(sec: int, frac: int = 0, digits: int = 0) -> str:
 
 # --- open -----------------------------------------------------------------------------------------
 
+@whole_constant()
 def open_flags(v: int) -> str:
     """`O_RDONLY|O_CLOEXEC`: the access mode always, then the flags in strace's order, unknown
     bits (openat2 has 64 of them) as one hex number."""
@@ -161,6 +166,8 @@ def statx_flags_arg(call: Call, i: int) -> Node:
     """The sync type (a two-bit field, `AT_STATX_SYNC_AS_STAT` when zero), then AT_* flags."""
     v = call.u32(i)
     text = flags(v & AT_STATX_SYNC_TYPE, AT_STATX_SYNC_TYPES, zero="AT_STATX_SYNC_AS_STAT")
+    if style() == "raw" and not v & AT_STATX_SYNC_TYPE:  # strace's raw printflags: nothing for 0
+        text = ""
     rest = v & ~AT_STATX_SYNC_TYPE
     return f"{text}|{flags(rest, AT_FLAGS)}" if rest else text
 
@@ -184,19 +191,35 @@ def device_arg(call: Call, i: int) -> Node:
 
 # --- stat, statx, statfs ----------------------------------------------------------------------
 
-def _stat(data: bytes) -> Node:
+def _stat(call: Call, data: bytes) -> Node:
     st = fs.stat.parse(data)
     node: dict[str, Node] = {"st_mode": symbolic_mode(st.st_mode)}
+    node.update(_stat_size_or_device(st))
+    return abbreviable(call, with_more(node), lambda: _stat_full(st))
+
+
+def _stat_size_or_device(st) -> dict[str, Node]:
     if st.st_mode & S_IFMT in (S_IFCHR, S_IFBLK):
-        node["st_rdev"] = makedev(st.st_rdev)
-    else:
-        node["st_size"] = st.st_size
-    return with_more(node)
+        return {"st_rdev": makedev(st.st_rdev)}
+    return {"st_size": st.st_size}
+
+
+def _stat_full(st) -> Node:
+    """-v: every member, in strace's order, each time with its date in a comment."""
+    node: dict[str, Node] = {
+        "st_dev": makedev(st.st_dev), "st_ino": st.st_ino, "st_mode": symbolic_mode(st.st_mode),
+        "st_nlink": st.st_nlink, "st_uid": st.st_uid, "st_gid": st.st_gid,
+        "st_blksize": st.st_blksize, "st_blocks": st.st_blocks, **_stat_size_or_device(st)}
+    for name in ("st_atime", "st_mtime", "st_ctime"):
+        sec, nsec = getattr(st, name), getattr(st, name + "_nsec")
+        node[name] = f"{sec}{time_comment(sec, nsec, 9)}"
+        node[name + "_nsec"] = nsec
+    return node
 
 
 def stat_out(call: Call, i: int) -> Node:
     """`{st_mode=S_IFREG|0644, st_size=1234, ...}`; a device shows st_rdev instead of the size."""
-    return struct_at(call, call.u(i), fs.STAT_SIZE, _stat, written=True)
+    return struct_at(call, call.u(i), fs.STAT_SIZE, lambda data: _stat(call, data), written=True)
 
 
 def with_more(node: dict[str, Node]) -> Node:
@@ -205,7 +228,7 @@ def with_more(node: dict[str, Node]) -> Node:
     return node
 
 
-def _statx(data: bytes) -> Node:
+def _statx(call: Call, data: bytes) -> Node:
     stx = fs.statx.parse(data)
     node: dict[str, Node] = {
         "stx_mask": flags(stx.stx_mask, STATX_MASKS, "STATX_???"),
@@ -215,13 +238,43 @@ def _statx(data: bytes) -> Node:
         node["stx_mode"] = symbolic_mode(stx.stx_mode)
     if stx.stx_mask & STATX_SIZE:
         node["stx_size"] = stx.stx_size
-    return with_more(node)
+    return abbreviable(call, with_more(node), lambda: _statx_full(stx))
+
+
+def _statx_full(stx) -> Node:
+    """-v: strace's statx.c order; members the mask does not fill in are left out."""
+    mask = stx.stx_mask
+    node: dict[str, Node] = {"stx_mask": flags(mask, STATX_MASKS, "STATX_???"),
+                             "stx_blksize": stx.stx_blksize,
+                             "stx_attributes": flags(stx.stx_attributes, STATX_ATTRS, "STATX_ATTR_???")}
+    for bit, name in ((STATX_NLINK, "stx_nlink"), (STATX_UID, "stx_uid"), (STATX_GID, "stx_gid")):
+        if mask & bit:
+            node[name] = getattr(stx, name)
+    if mask & (STATX_TYPE | STATX_MODE):
+        node["stx_mode"] = symbolic_mode(stx.stx_mode)
+    for bit, name in ((STATX_INO, "stx_ino"), (STATX_SIZE, "stx_size"), (STATX_BLOCKS, "stx_blocks")):
+        if mask & bit:
+            node[name] = getattr(stx, name)
+    node["stx_attributes_mask"] = flags(stx.stx_attributes_mask, STATX_ATTRS, "STATX_ATTR_???")
+    for name, bit in STATX_TIMES:
+        if mask & bit:
+            stamp = getattr(stx, name)
+            node[name] = (f"{{tv_sec={stamp.tv_sec}, tv_nsec={stamp.tv_nsec}}}"
+                          f"{time_comment(stamp.tv_sec, stamp.tv_nsec, 9)}")
+    for name in ("stx_rdev_major", "stx_rdev_minor", "stx_dev_major", "stx_dev_minor"):
+        node[name] = getattr(stx, name)
+    if mask & STATX_MNT_ID:
+        node["stx_mnt_id"] = c_hex(stx.stx_mnt_id)
+    if mask & STATX_DIOALIGN:
+        node["stx_dio_mem_align"] = stx.stx_dio_mem_align
+        node["stx_dio_offset_align"] = stx.stx_dio_offset_align
+    return node
 
 
 def statx_out(call: Call, i: int) -> Node:
     """`{stx_mask=STATX_ALL|STATX_MNT_ID, stx_attributes=0, stx_mode=S_IFDIR|0755,
     stx_size=4096, ...}`: mode and size only when the mask says they are filled in."""
-    return struct_at(call, call.u(i), fs.STATX_SIZE, _statx, written=True)
+    return struct_at(call, call.u(i), fs.STATX_SIZE, lambda data: _statx(call, data), written=True)
 
 
 def statfs_out(call: Call, i: int) -> Node:
@@ -294,8 +347,40 @@ def dirents_out(header_size: int):
                 pos += reclen
         start = f"{addr:#x}" if addr else "NULL"
         notes.append(f"{entries}{'+' if left else ''} entries")
-        return start + "".join(f" /* {note} */" for note in notes)
+        brief = start + "".join(f" /* {note} */" for note in notes)
+        if data is None or not call.full:
+            return brief
+        return abbreviable(call, brief, lambda: _dirents_full(data, header_size))
     return decode
+
+
+def _dirents_full(data: bytes, header_size: int) -> Node:
+    """-v: `[{d_ino=2, d_off=1, d_reclen=24, d_type=DT_DIR, d_name="."}, ...]` for
+    getdents64; getdents' linux_dirent has its type in the record's last byte, after the name.
+    Bytes left that do not hold a header print in hex; a bad d_reclen ends the list."""
+    entries: list[Node] = []
+    pos = 0
+    is64 = header_size == fs.DIRENT64_HEADER_SIZE
+    while len(data) - pos >= header_size:
+        head = fs.dirent_head.parse(data[pos:pos + header_size])
+        reclen = head.d_reclen
+        if reclen < header_size or reclen > len(data) - pos:
+            break
+        entry: dict[str, Node] = {"d_ino": head.d_ino, "d_off": head.d_off, "d_reclen": reclen}
+        tail = data[pos + header_size:pos + reclen]
+        name_len = len(tail) - (0 if is64 else 1)  # getdents: the type byte follows the name
+        if is64:
+            entry["d_type"] = value(data[pos + header_size - 1], DIRENT_TYPES, "DT_???")
+        if name_len > 0:
+            name = tail[:min(name_len, 256) - 1]
+            entry["d_name"] = {"$path": name.split(b"\0", 1)[0].decode("latin-1")}
+        if not is64 and tail:
+            entry["d_type"] = value(tail[-1], DIRENT_TYPES, "DT_???")
+        entries.append(entry)
+        pos += reclen
+    if pos < len(data) and len(data) - pos < header_size:
+        entries.append(bytes_node(data[pos:], hexa=True))
+    return entries
 
 
 # --- times ----------------------------------------------------------------------------------------
@@ -345,7 +430,7 @@ def _xattr_value(call: Call, addr: int, size: int) -> Node:
     if addr == 0:
         return "NULL"
     shown = min(size, call.opts.strsize)
-    data = call.read(addr, shown)
+    data = call.read_bytes(addr, shown)
     if data is None:
         return ptr(addr)
     if data.endswith(b"\0"):

@@ -24,12 +24,13 @@ from construct import (Array, Bytes, Int8ul, Int16ul, Int32sl, Int32ul, Int64sl,
 
 from sysrec.cstring import quote_bytes
 from sysrec.decode.args import fd_arg
-from sysrec.decode.common import (Call, Node, bytes_node, fd, limited, ptr, read_cstring,
+from sysrec.decode.common import (Call, Node, abbreviable, bytes_node, fd, limited, ptr, read_cstring,
                                    read_string, struct_at)
 from sysrec.decode.row import AuxFn, E, Signature, X
 from sysrec.decode.sockaddr import decode_sockaddr_bytes, interface
-from sysrec.decode.xlat import flags as xlat_flags, value
-from sysrec.decode.xlat.ioctl import (ABS_AXES, BAUD_RATES, CBAUD, CHAR_SIZES, CIBAUD, CSIZE,
+from sysrec.decode.xlat import c_hex, flags as xlat_flags, value, whole_constant
+from sysrec.decode.xlat.ioctl import (ABS_AXES, BAUD_RATES, CBAUD, CHAR_SIZES, CIBAUD, CONTROL_CHARS, CSIZE,
+                                      LINE_DISCIPLINES,
                                       EV_TYPES, FIEMAP_FLAGS, FS_IOC_FLAGS, FS_XFLAGS, HWADDR_SIZES, IBSHIFT, IFF_FLAGS,
                                       IOC_DIRS, MODEM_FLAGS, NAMESPACE_TYPES, REQUEST_NAMES,
                                       TCFLSH_QUEUES, TCXONC_ACTIONS, TERM_CFLAGS, TERM_IFLAGS,
@@ -127,10 +128,29 @@ def _termios_node(fl) -> Node:
             "$more": True}
 
 
+def _termios_full(fl, data: bytes) -> Node:
+    """-v: the flags, c_line, every c_cc slot (`[VINTR]=0x3`, `[17]=0`), and termios2's
+    speeds."""
+    node = _termios_node(fl)
+    del node["$more"]
+    node["c_line"] = value(data[16], LINE_DISCIPLINES, "N_???")
+    node["c_cc"] = "[" + ", ".join(f"[{CONTROL_CHARS.get(i, i)}]={c_hex(c)}"
+                                   for i, c in enumerate(data[17:36])) + "]"
+    if len(data) >= TERMIOS2_SIZE:
+        node["c_ispeed"] = int.from_bytes(data[36:40], "little")
+        node["c_ospeed"] = int.from_bytes(data[40:44], "little")
+    return node
+
+
 def _termios(size: int, layout) -> ArgFn:
     def decode(call: Call) -> Node:
         data = _fetch(call, size)
-        return _termios_node(layout.parse(data)) if isinstance(data, bytes) else data
+        if not isinstance(data, bytes):
+            return data
+        fl = layout.parse(data)
+        if size < TERMIOS_SIZE:  # struct termio: sysrec prints it abbreviated only
+            return _termios_node(fl)
+        return abbreviable(call, _termios_node(fl), lambda: _termios_full(fl, data))
     return decode
 
 
@@ -635,6 +655,7 @@ def numbered_request(code: int) -> str | None:
     return None
 
 
+@whole_constant()
 def request_name(code: int) -> str:
     """`TCGETS`, `SNDCTL_TMR_START or TCSETS`, `EVIOCGNAME(256)`, `MIXER_READ(13) or OTPSELECT`,
     or `_IOC(_IOC_READ, 0x12, 0x34, 0x8)`."""
@@ -655,7 +676,7 @@ def request_arg(call: Call, i: int) -> Node:
 
 
 def request_row(call: Call) -> Request:
-    return REQUESTS.get(request_name(call.u32(1)), UNKNOWN)
+    return REQUESTS.get(request_name.__wrapped__(call.u32(1)), UNKNOWN)  # the name, whatever -X says
 
 
 def _arg_decoder(row: Request):

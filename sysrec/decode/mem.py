@@ -14,7 +14,7 @@ from sysrec.decode.common import ArgDecoder, Call, Node, fd, ptr
 from sysrec.decode.poll import sigset_node, timespec_arg
 from sysrec.decode.process import cpu_set_node
 from sysrec.decode.row import FD, INT, UINT, ULONG, E, Signature, X
-from sysrec.decode.xlat import c_hex, flags, value
+from sysrec.decode.xlat import c_hex, flags, styled, value, whole_constant
 from sysrec.decode.xlat.mem import (
     CLOCK_IDS, FUTEX_BITSETS, FUTEX_CMD_MASK, FUTEX_CMP_REQUEUE,
     FUTEX_CMP_REQUEUE_PI, FUTEX_FD, FUTEX_LOCK_PI, FUTEX_LOCK_PI2, FUTEX_OP_OPARG_SHIFT,
@@ -148,6 +148,7 @@ def prot_arg(call: Call, i: int) -> Node:
     return flags(call.u(i), PROT_FLAGS, "PROT_???", zero="PROT_NONE")
 
 
+@whole_constant()
 def map_flags(v: int) -> str:
     """`MAP_PRIVATE|MAP_ANONYMOUS|21<<MAP_HUGE_SHIFT`: the mapping type by name, then the flag
     bits, then a MAP_HUGETLB page size (log2) in its own bit field."""
@@ -252,7 +253,8 @@ def futex_op_name(op: int) -> str:
     """The op by name (`FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME`), else its 32 bits in
     hex."""
     op &= 0xFFFFFFFF
-    return FUTEX_OPS.get(op) or f"{op:#x} /* FUTEX_??? */"
+    name = FUTEX_OPS.get(op)
+    return styled(c_hex(op), name) if name else f"{op:#x} /* FUTEX_??? */"
 
 
 def futex_op_arg(call: Call, i: int) -> Node:

@@ -19,7 +19,7 @@ from sysrec.decode import netlink_diag, netlink_netfilter, netlink_route  # noqa
 from sysrec.decode.poll import timespec_arg
 from sysrec.decode.sockaddr import (SOCKADDR_STORAGE_SIZE, decode_sockaddr_bytes, interface,
                                     sockaddr_at)
-from sysrec.decode.xlat import c_hex, flags, value
+from sysrec.decode.xlat import c_hex, flags, value, styled
 from sysrec.decode.xlat.net import (
     ADDRESS_FAMILIES, AX25_PROTOCOLS, BLUETOOTH_PROTOCOLS, CAIF_PROTOCOLS, CAN_PROTOCOLS,
     ETHERNET_PROTOCOLS, INET_PROTOCOLS, IP_CHECKSUM, IP_CMSG_TYPES, IP_ORIGDSTADDR, IP_PKTINFO,
@@ -43,6 +43,7 @@ def socket_type(v: int) -> str:
     kind = SOCKET_TYPES.get(v & SOCKET_TYPE_MASK)
     if kind is None:
         return flags(v, SOCKET_FLAGS, "SOCK_???")
+    kind = styled(c_hex(v & SOCKET_TYPE_MASK), kind)  # -X: the type and the flags apart
     rest = v & ~SOCKET_TYPE_MASK
     return kind if rest == 0 else f"{kind}|{flags(rest, SOCKET_FLAGS, 'SOCK_???')}"
 

@@ -4,6 +4,7 @@ src/execve.c, clone.c, wait.c, prctl.c, resource.c, uid.c, sched.c, affinity.c, 
 
 from __future__ import annotations
 
+import struct
 from functools import lru_cache
 from typing import Callable
 
@@ -11,12 +12,12 @@ from construct import Array, Bytes, Int16ul, Int32sl, Int32ul, Int64sl, Int64ul,
 
 from sysrec.decode.args import (cstring_arg, dirfd_arg, fd_arg, flags_arg, hex_arg, path_arg,
                                 ptr_arg, uint_arg, ulong_arg)
-from sysrec.decode.common import (Call, Node, bytes_node, cstring_node, fd, limited, ptr, read_string,
-                                   struct_at)
+from sysrec.decode.common import (Call, Node, abbreviable, bytes_node, cstring_node, fd, limited, ptr,
+                                   read_string, struct_at)
 from sysrec.decode.row import INT, UINT, ULONG, E, Signature, X
 from sysrec.decode.siginfo import decode_siginfo
 from sysrec.decode.sockopt import sock_fprog_node
-from sysrec.decode.xlat import c_hex, flags, value
+from sysrec.decode.xlat import c_hex, flags, styled, value, whole_constant
 from sysrec.decode.xlat.process import (
     ARCH_PRCTL_CODES, AT_FLAGS, CAP_MASK0, CAP_MASK1, CAP_VERSIONS, CAPABILITIES, CLONE3_FLAGS,
     CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_FLAGS, CLONE_INTO_CGROUP, CLONE_PARENT_SETTID,
@@ -45,6 +46,10 @@ SET_TID_MAX = 32
 rusage_times = Struct("utime_sec" / Int64sl, "utime_usec" / Int64sl,
                       "stime_sec" / Int64sl, "stime_usec" / Int64sl).compile()
 RUSAGE_SIZE = 144
+# The fourteen counters after the times, printed with -v (strace's printrusage.c order).
+RUSAGE_COUNTERS = ("ru_maxrss", "ru_ixrss", "ru_idrss", "ru_isrss", "ru_minflt", "ru_majflt",
+                   "ru_nswap", "ru_inblock", "ru_oublock", "ru_msgsnd", "ru_msgrcv", "ru_nsignals",
+                   "ru_nvcsw", "ru_nivcsw")
 
 rlimit64 = Struct("cur" / Int64ul, "max" / Int64ul).compile()
 RLIM64_INFINITY = (1 << 64) - 1
@@ -123,8 +128,9 @@ def _uid_arg(call: Call, i: int) -> Node:
 
 
 def _signal(nr: int) -> Node:
-    """printsignal: the name, or the number."""
-    return signal_name(nr)
+    """printsignal: the name, or the number (-X: `10 /* SIGUSR1 */`)."""
+    name = signal_name(nr)
+    return name if name == str(nr) else styled(str(nr), name)
 
 
 def _timeval(sec: int, usec: int) -> Node:
@@ -136,6 +142,14 @@ def named_arg(name: str, decode: Callable[[Call], Node]):
     def decode_named(call: Call, i: int) -> Node:
         return {"$named": name, "v": decode(call)}
     return decode_named
+
+
+# --- restart_syscall ----------------------------------------------------------------------------
+
+def resuming_arg(call: Call, i: int) -> Node:
+    """`<... resuming interrupted clock_nanosleep ...>`: the task's last traced call, which a
+    signal interrupted (strace's `system call` when that call was not traced)."""
+    return f"<... resuming interrupted {call.previous or 'system call'} ...>"
 
 
 # --- execve ------------------------------------------------------------------------------------
@@ -164,7 +178,7 @@ def _pointer_words(call: Call, addr: int):
 
 
 def _string_array(call: Call, addr: int) -> Node:
-    """argv: `["ls", "-l"]`, cut after -s elements with `...`."""
+    """argv: `["ls", "-l"]`, cut after -s elements with `...` (not with -v)."""
     if addr == 0:
         return "NULL"
     items: list[Node] = []
@@ -175,7 +189,7 @@ def _string_array(call: Call, addr: int) -> Node:
                 return ptr(addr)
             items.append(f"{MORE} /* {addr + 8 * n:#x} */")
             break
-        if n >= limit:
+        if n >= limit and not call.full:  # -v: every element
             items.append(MORE)
             break
         items.append(cstring_node(call, word))
@@ -193,7 +207,8 @@ def _string_count(call: Call, addr: int) -> Node:
                 return ptr(addr)
             break
         n += 1
-    return f"{addr:#x} /* {n} var{'' if n == 1 else 's'} */"
+    brief = f"{addr:#x} /* {n} var{'' if n == 1 else 's'} */"
+    return abbreviable(call, brief, lambda: _string_array(call, addr))
 
 
 def argv_arg(call: Call, i: int) -> Node:
@@ -393,15 +408,24 @@ def wait_status_arg(call: Call, i: int) -> Node:
     return ptr(addr) if v is None else [wait_status_text(v)]
 
 
-def _rusage(data: bytes) -> Node:
+def _rusage(call: Call, addr: int, data: bytes) -> Node:
     ru = rusage_times.parse(data)
-    return {"ru_utime": _timeval(ru.utime_sec, ru.utime_usec),
-            "ru_stime": _timeval(ru.stime_sec, ru.stime_usec), "$more": True}
+    times = {"ru_utime": _timeval(ru.utime_sec, ru.utime_usec),
+             "ru_stime": _timeval(ru.stime_sec, ru.stime_usec)}
+    return abbreviable(call, {**times, "$more": True}, lambda: _rusage_full(call, addr, times))
+
+
+def _rusage_full(call: Call, addr: int, times: dict[str, Node]) -> Node:
+    data = call.read(addr + 32, 8 * len(RUSAGE_COUNTERS))
+    if data is None:
+        return {**times, "$more": True}
+    counters = struct.unpack(f"<{len(RUSAGE_COUNTERS)}Q", data)
+    return {**times, **dict(zip(RUSAGE_COUNTERS, counters))}
 
 
 def rusage_node(call: Call, addr: int) -> Node:
     """`{ru_utime={tv_sec=0, tv_usec=1234}, ru_stime={...}, ...}` (strace's abbreviated form)."""
-    return struct_at(call, addr, RUSAGE_SIZE, _rusage, written=True)
+    return struct_at(call, addr, RUSAGE_SIZE, lambda data: _rusage(call, addr, data), written=True)
 
 
 def wait4_rusage_arg(call: Call, i: int) -> Node:
@@ -436,6 +460,7 @@ def siginfo_out_arg(call: Call, i: int) -> Node:
 
 # --- rlimits, rusage, priorities ---------------------------------------------------------------
 
+@whole_constant(str)
 def _rlim_text(v: int) -> Node:
     if v == RLIM64_INFINITY:
         return "RLIM64_INFINITY"
@@ -615,7 +640,7 @@ def _prctl_name_out(call: Call, i: int) -> Node:
     addr = call.u(i)
     if call.failed:
         return ptr(addr)
-    data = call.read(addr, TASK_COMM_LEN)
+    data = call.read_bytes(addr, TASK_COMM_LEN)
     if data is None:
         return ptr(addr)
     end = data.find(b"\0")
@@ -902,15 +927,26 @@ def _uts_field(raw: bytes) -> Node:
     return {"$path": (raw[:end] if end >= 0 else raw).decode("latin-1")}
 
 
-def _uname(data: bytes) -> Node:
+def _uname(call: Call, addr: int, data: bytes) -> Node:
     uts = utsname.parse(data)
-    return {"sysname": _uts_field(uts.sysname), "nodename": _uts_field(uts.nodename),
-            "$more": True}
+    brief = {"sysname": _uts_field(uts.sysname), "nodename": _uts_field(uts.nodename), "$more": True}
+    return abbreviable(call, brief, lambda: _uname_full(call, addr, brief))
+
+
+UTS_MEMBERS = ("sysname", "nodename", "release", "version", "machine", "domainname")
+
+
+def _uname_full(call: Call, addr: int, brief: Node) -> Node:
+    """-v: all six members."""
+    data = call.read(addr, len(UTS_MEMBERS) * UTS_FIELD)
+    if data is None:
+        return brief
+    return {name: _uts_field(data[k * UTS_FIELD:(k + 1) * UTS_FIELD]) for k, name in enumerate(UTS_MEMBERS)}
 
 
 def uname_arg(call: Call, i: int) -> Node:
     """`{sysname="Linux", nodename="host", ...}`."""
-    return struct_at(call, call.u(i), 2 * UTS_FIELD, _uname, written=True)
+    return struct_at(call, call.u(i), 2 * UTS_FIELD, lambda data: _uname(call, call.u(i), data), written=True)
 
 
 def sysinfo_arg(call: Call, i: int) -> Node:
@@ -1036,6 +1072,7 @@ ROWS: dict[str, Signature] = {
     "sched_get_priority_max": Signature((E(scheduler_arg),)),
     "sched_get_priority_min": Signature((E(scheduler_arg),)),
     "sched_yield": NO_ARGS,
+    "restart_syscall": Signature((E(resuming_arg),)),
     "sched_getattr": Signature((PID, X(sched_getattr_arg), X(uint_arg), X(uint_arg))),
     "sched_setattr": Signature((PID, X(sched_setattr_arg), X(uint_arg)),
                                snapshot=_snapshot_sched_setattr),

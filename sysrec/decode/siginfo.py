@@ -13,7 +13,7 @@ from typing import Callable
 from construct import Int16ul, Int32sl, Int32ul, Int64sl, Int64ul, Padding, Struct
 
 from sysrec.decode.common import Call, Node, fd, ptr
-from sysrec.decode.xlat import c_hex, value
+from sysrec.decode.xlat import c_hex, value, styled
 from sysrec.decode.xlat.errnos import ERRNO
 from sysrec.decode.xlat.signals import (AUDIT_ARCH_X86_64, AUDIT_ARCHES, BUS_MCEERR_AO,
                                         BUS_MCEERR_AR, CLD_EXITED, SEGV_BNDERR, SEGV_PKUERR,
@@ -39,7 +39,8 @@ sigsys = Struct(Padding(16), "call_addr" / Int64ul, "syscall" / Int32sl, "arch" 
 
 def signal_node(nr: int) -> Node:
     """strace's printsignal: `SIGUSR1`, or the number when it names no signal."""
-    return SIGNALS.get(nr, nr)
+    name = SIGNALS.get(nr)
+    return nr if name is None else styled(str(nr), name)  # -X: `10 /* SIGUSR1 */`
 
 
 def _clock_ticks() -> int:
@@ -65,7 +66,7 @@ def clock_t_node(ticks: int) -> Node:
 
 def _code_node(signo: int, code: int) -> Node:
     name = SI_CODES.get(code) or SIGNAL_CODES.get(signo, {}).get(code)
-    return name if name is not None else c_hex(code & 0xFFFFFFFF)
+    return styled(c_hex(code & 0xFFFFFFFF), name) if name is not None else c_hex(code & 0xFFFFFFFF)
 
 
 def _source(data: bytes) -> dict:

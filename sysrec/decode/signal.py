@@ -15,7 +15,7 @@ from sysrec.decode.common import Call, Node, ptr, struct_at
 from sysrec.decode.row import FD, INT, ULONG, E, Signature, X
 from sysrec.decode.siginfo import siginfo_at, signal_node
 from sysrec.decode.time import timespec_at
-from sysrec.decode.xlat import c_hex, flags, value
+from sysrec.decode.xlat import c_hex, flags, value, styled
 from sysrec.decode.xlat.signals import (SA_FLAGS, SA_HANDLERS, SA_RESTORER, SIGALTSTACK_FLAGS,
                                         SIGNALS, SIGPROCMASK_HOWS)
 
@@ -44,7 +44,7 @@ def signo_arg(call: Call, i: int) -> Node:
 
 def _mask_name(nr: int) -> str:
     name = SIGNALS.get(nr)
-    return name[3:] if name else str(nr)
+    return styled(str(nr), name[3:]) if name else str(nr)  # -X: `2 /* INT */`
 
 
 def sigset_bits(data: bytes) -> Node:
@@ -88,7 +88,7 @@ def sigaction_node(call: Call, addr: int, written: bool = False) -> Node:
 def _sigaction(data: bytes) -> Node:
     sa = kernel_sigaction.parse(data)
     handler = SA_HANDLERS.get(sa.handler)
-    node: dict = {"sa_handler": handler if handler is not None else ptr(sa.handler),
+    node: dict = {"sa_handler": styled(c_hex(sa.handler), handler) if handler is not None else ptr(sa.handler),
                   "sa_mask": sigset_bits(data[24:32]),
                   "sa_flags": flags(sa.flags, SA_FLAGS, "SA_???")}
     if sa.flags & SA_RESTORER:

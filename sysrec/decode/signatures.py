@@ -106,7 +106,8 @@ def _fcntl_signature(name: Node) -> Signature:
 
 
 def _fcntl_row(call: Call) -> Signature:
-    return _fcntl_signature(fcntl_mod.fcntl_row(call)[0])
+    cmd = call.s32(1)  # the row by the command's name, whatever -X prints
+    return _fcntl_signature(fcntl_mod.FCNTL_COMMANDS.get(cmd) or fcntl_mod.fcntl_row(call)[0])
 
 
 # Syscalls whose row depends on an argument (fcntl's command, futex's op): how many arguments

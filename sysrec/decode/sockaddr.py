@@ -13,7 +13,7 @@ from construct import (Bytes, Int8ul, Int16ub, Int16ul, Int32sl, Int32ub, Int32u
 from sysrec.cstring import escape
 from sysrec.decode import structs
 from sysrec.decode.common import Call, Node, bytes_node, ptr, vr
-from sysrec.decode.xlat import c_hex, flags, value
+from sysrec.decode.xlat import c_hex, flags, value, styled, style
 from sysrec.decode.xlat.net import (
     ADDRESS_FAMILIES, ALG_SOCKADDR_FLAGS, ARP_HARDWARE, BDADDR_TYPES, ETHERNET_PROTOCOLS,
     HCI_CHANNELS, IEEE802154_ADDR_TYPES, IEEE802154_ADDRS, IEEE802154_PAN_IDS, L2CAP_CID_DYN_START,
@@ -489,7 +489,21 @@ def decode_sockaddr_bytes(data: bytes, strsize: int = 32) -> Node:
     """A sockaddr of exactly len(data) bytes (>= 2) as a struct node; arrays inside it (AX.25's
     digipeaters) end after `strsize` (-s) elements."""
     fam = structs.sockaddr_family.parse(data).family
-    return FAMILY_DECODERS.get(fam, _generic)(data, strsize)
+    node = FAMILY_DECODERS.get(fam, _generic)(data, strsize)
+    if style() != "abbrev" and isinstance(node, dict):
+        _constant_style(node, fam, data)
+    return node
+
+
+def _constant_style(node: dict[str, Node], fam: int, data: bytes) -> None:
+    """-X raw|verbose: the family as a number; an AF_INET port and address as their bytes
+    (`sin_port="\\x1f\\x90" /* htons(8080) */`)."""
+    family = node.get("sa_family")
+    if isinstance(family, str) and family == ADDRESS_FAMILIES.get(fam):
+        node["sa_family"] = styled(c_hex(fam), family)
+    if fam == socket.AF_INET and "sin_port" in node and len(data) >= 8:
+        for key, raw in (("sin_port", data[2:4]), ("sin_addr", data[4:8])):
+            node[key] = styled('"' + "".join(f"\\x{b:02x}" for b in raw) + '"', str(node[key]))
 
 
 def sockaddr_at(call: Call, addr: int, length: int) -> Node:

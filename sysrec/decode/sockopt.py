@@ -104,7 +104,7 @@ def _int_at(call: Call, addr: int) -> Node:
 
 def _hex_string(call: Call, addr: int, length: int) -> Node:
     """`length` bytes in \\x hex, cut at -s (a value shorter than its type)."""
-    data = call.read(addr, min(length, call.opts.strsize))
+    data = call.read_bytes(addr, min(length, call.opts.strsize))
     return ptr(addr) if data is None else bytes_node(data, length, hexa=True)
 
 

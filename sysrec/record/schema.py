@@ -147,7 +147,7 @@ EVENTS: dict[str, dict[str, tuple[bool, Check]]] = {
                 "rtext": (False, node), "raux": (False, node), "t0": (False, _optional(_int)),
                 "t1": (False, _optional(_int)), "resumed": (False, _bool), "more": (False, _bool),
                 "fds": (False, _map_of(_fd_info)), "fds_exit": (False, _map_of(_fd_info)), "ctx": (False, _ctx),
-                "injected": (False, _injected), "delayed": (False, _bool)},
+                "injected": (False, _injected), "delayed": (False, _bool), "poked": (False, _bool)},
     "enter": {"pid": (True, _int), "name": (True, _str), "args": (False, nodes), "more": (False, _bool),
               "t0": (False, _optional(_int)), "fds": (False, _map_of(_fd_info))},
     "signal": {"pid": (True, _int), "sig": (True, _str), "info": (False, node),

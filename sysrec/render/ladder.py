@@ -35,7 +35,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
-from sysrec.annotate.engine import server_ports, socket_port
+from sysrec.annotate.engine import socket_port
 from sysrec.annotate.facts import syscall_outcome
 from sysrec.cstring import terminal_safe
 from sysrec.record import Record

@@ -36,6 +36,11 @@ class RenderOptions:
     syscall_numbers: bool = False  # -n
     instruction_pointer: bool = False  # -i
     decode_comm: bool = False  # -Y
+    # -v / -e abbrev=SET: the syscalls printed abbreviated (None: all, strace's default); the
+    # renderer sets `unabbreviated` for the event at hand.
+    abbrev: Any = None
+    unabbreviated: bool = False
+    xlat_style: str = "abbrev"  # -X: AT_FDCWD as `-100` (raw), `-100 /* AT_FDCWD */` (verbose)
 
 
 def _hex_wanted(text: str, xflag: int) -> bool:
@@ -129,8 +134,13 @@ def _render_dict(node: dict, opts: RenderOptions, fds: Mapping | None) -> str:
         name = node.get("name")
         if name is not None:  # AT_FDCWD: the name, and the directory with -y
             text = _fd_text(n, fds, opts.fd_decode, opts.xflag) if fds else str(n)
+            if opts.xlat_style != "abbrev":
+                return str(n) + ("" if opts.xlat_style == "raw" else f" /* {_safe(name)} */") + text[len(str(n)):]
             return _safe(name) + text[len(str(n)):]
         return _fd_text(n, fds, opts.fd_decode, opts.xflag) if fds else str(n)
+    if "$a" in node:  # strace's abbreviated form and, recorded with -v, the full one
+        full = node.get("$v") if opts.unabbreviated else None
+        return render_node(node["$a"] if full is None else full, opts, fds)
     if "$cont" in node:  # continues the previous argument: `[2] => [4]`
         return CONTINUES + render_node(node["$cont"], opts, fds)
     if "$named" in node:  # an argument printed with its name: `child_stack=NULL`
@@ -232,7 +242,10 @@ def _injected_negative(event: Mapping[str, Any], ret: int) -> str:
 def tampering_note(event: Mapping[str, Any]) -> str:
     """strace's marks for -e inject=/fault= (sysrec.tracer.inject): after the return value,
     before -T's time."""
-    note = " (INJECTED)" if event.get("injected") else ""
+    if event.get("poked"):  # poke_enter=/poke_exit= changed what the arguments point to
+        note = " (INJECTED: args, retval)" if event.get("injected") else " (INJECTED: args)"
+    else:
+        note = " (INJECTED)" if event.get("injected") else ""
     return note + (" (DELAYED)" if event.get("delayed") else "")
 
 
@@ -322,8 +335,14 @@ class StraceRenderer:
         self.alive += 1
         return ""
 
+    def _abbreviation_for(self, name: str) -> None:
+        """-v / -e abbrev=SET: whether this call's structs print in full."""
+        self.opts.unabbreviated = name not in self.opts.abbrev
+
     def _on_enter(self, event: Mapping[str, Any]) -> str:
         pid, name = event["pid"], _safe(event["name"])
+        if self.opts.abbrev is not None:
+            self._abbreviation_for(name)
         args = event.get("args") or []
         fds = event.get("fds")
         text = self._prefix(pid, event.get("t0")) + f"{name}(" + render_args(args, self.opts, fds)
@@ -339,6 +358,8 @@ class StraceRenderer:
         args = event.get("args") or []
         fds = event.get("fds")
         opts = self.opts
+        if opts.abbrev is not None:
+            self._abbreviation_for(name)
         pending = self.pending
         resumed = event.get("resumed") or (pending.get(pid) == name if pending else False)
         if pending:
@@ -373,7 +394,7 @@ class StraceRenderer:
         if exit_fds is not None:
             event = {**event, "fds": exit_fds}
         line = _pad(line, opts.acolumn) + "= " + return_text(event, opts)
-        if "injected" in event or "delayed" in event:
+        if "injected" in event or "delayed" in event or "poked" in event:
             line += tampering_note(event)
         if opts.syscall_times:
             line += self._duration(event)

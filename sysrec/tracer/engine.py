@@ -55,8 +55,9 @@ P: Any = None
 
 class TraceOptions(namedtuple("TraceOptions", ("trace_set", "follow", "seccomp", "strsize", "fd_decode",
                                                "same_cpu", "handle_signals", "instruction_pointer",
-                                               "report_exec"),
-                              defaults=(DEFAULT_SET, False, True, 32, 0, False, True, False, False))):
+                                               "report_exec", "unabbreviated", "xlat_style", "verbose"),
+                              defaults=(DEFAULT_SET, False, True, 32, 0, False, True, False, False, None,
+                                        "abbrev", None))):
     """What to trace and how; mirrors the `sysrec trace` flags.
 
     - trace_set: syscall names to record (default: the network calls plus
@@ -81,6 +82,10 @@ class TraceOptions(namedtuple("TraceOptions", ("trace_set", "follow", "seccomp",
       and signal events.
     - report_exec: -Y, an `exec` event (no strace line) when a traced process runs a new
       program, traced execve or not: its command name changed.
+    - unabbreviated: -v / -e abbrev=SET, the syscalls whose decoders record strace's full
+      forms as well (sysrec.decode.common.abbreviable); None: none.
+    - xlat_style: -X, how constants print (sysrec.decode.xlat.styled).
+    - verbose: -e verbose=SET, the syscalls whose structs are decoded; None: all.
     """
 
     __slots__ = ()
@@ -93,6 +98,9 @@ class TraceOptions(namedtuple("TraceOptions", ("trace_set", "follow", "seccomp",
     handle_signals: bool  # True
     instruction_pointer: bool  # False
     report_exec: bool  # False
+    unabbreviated: Any  # None
+    xlat_style: str  # "abbrev"
+    verbose: Any  # None
 
 
 class TraceResult(namedtuple("TraceResult", ("end", "exit_status", "pid", "other_children"))):
@@ -117,7 +125,7 @@ class _Task:
     """Per-thread tracing state."""
 
     __slots__ = ("tid", "tgid", "mem", "silent", "execd", "in_call", "state", "nr",
-                 "t0", "unfinished", "fds", "adopted", "reprint", "ip", "arch")
+                 "t0", "unfinished", "fds", "adopted", "reprint", "ip", "arch", "previous")
 
     def __init__(self, tid: int, tgid: int, silent: bool, execd: bool) -> None:
         self.tid = tid
@@ -137,6 +145,7 @@ class _Task:
         # (`NAME(... <unfinished ...>`, `<... NAME resumed>`), its TCB_REPRINT.
         self.reprint = False
         self.ip = 0  # -i: where the current call was made
+        self.previous: str | None = None  # the last traced call that returned (restart_syscall)
 
 
 class Tracer:
@@ -499,7 +508,8 @@ class Tracer:
         if dec is None:
             self._preloaded()
             from sysrec import decode as dec
-            self.dopts = dec.DecodeOptions(strsize=self.opts.strsize)
+            self.dopts = dec.DecodeOptions(strsize=self.opts.strsize, unabbreviated=self.opts.unabbreviated,
+                                           xlat_style=self.opts.xlat_style, verbose=self.opts.verbose)
             self.dec = dec
         return dec
 
@@ -685,7 +695,7 @@ class Tracer:
         task.mem.stack_pointer = self.info.sp  # rt_sigreturn reads its signal frame there
         if enter_i386 is None:
             name = SYSCALL_NAMES.get(nr) or f"syscall_{nr:#x}"
-            state = dec.enter(name, raw, task.mem, self.dopts)
+            state = dec.enter(name, raw, task.mem, self.dopts, task.previous)
         else:
             state = enter_i386(nr, raw, task.mem, self.dopts)
         task.in_call = True
@@ -703,7 +713,8 @@ class Tracer:
             self._close_open_line()
         self.open_task = task
         if self.inject is not None and task.execd and enter_i386 is None:  # nothing before the exec
-            self.inject.entering(task, nr)
+            if self.inject.entering(task, nr):  # poke_enter= wrote where the arguments point
+                task.state = dec.enter(name, raw, task.mem, self.dopts, task.previous)
 
     def _personality(self, task: _Task, arch: int) -> None:
         """The task now makes its syscalls through another ABI: strace's `[ Process PID=N runs
@@ -746,6 +757,7 @@ class Tracer:
         dec = self.dec
         err = dec.errno_name(rval) if rval is not None and is_error else None
         done = dec.leave(state, rval, task.mem, self.dopts)
+        task.previous = state.name if rval is not None else None
         if self.open_task is not task:
             self._close_open_line()
         self.open_task = None

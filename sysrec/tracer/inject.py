@@ -14,6 +14,10 @@ Two halves:
   stop the return register gets the injected value and `delay_exit=` sleeps. The syscall event
   then carries `injected` ("error" or "retval") and/or `delayed` (docs/record-format.md), which
   the renderer prints as strace's ` (INJECTED)` / ` (DELAYED)`.
+  `syscall=NAME` runs that side-effect-free call (getpid, getuid…) in place of the skipped one;
+  `poke_enter=@argN=HEX,…` / `poke_exit=…` write bytes where argument N points, at entry (before
+  the arguments are decoded: the line shows the new bytes) or at exit (before the exit-time
+  arguments are decoded); the event then carries `poked`, strace's ` (INJECTED: args)`.
 
 Only traced calls are tampered with (and only those -P lets through), and none before the
 program's first execve: strace checks the trace set before its inject set (`strace -e
@@ -22,8 +26,7 @@ stops at every call that can be tampered with. Counting is per thread (strace's 
 for each new one.
 
 One difference: a delay sleeps in the tracer, so every tracee waits with the delayed one;
-strace arms a timer and serves the others meanwhile. Not implemented: `syscall=`,
-`poke_enter=`, `poke_exit=` (refused in one line).
+strace arms a timer and serves the others meanwhile.
 """
 
 from __future__ import annotations
@@ -42,8 +45,9 @@ NO_LAST = 0xFFFF
 MAX_ERRNO = 4095
 # strace's delay suffixes (case-insensitive) -> nanoseconds; none means microseconds.
 DELAY_UNITS = {"s": 1_000_000_000, "ms": 1_000_000, "us": 1000, "ns": 1, "": 1000}
-# Tokens strace has that sysrec does not implement: refused in one line, not ignored.
-UNIMPLEMENTED = ("syscall=", "poke_enter=", "poke_exit=")
+# syscall=: the calls strace 6.1 lets run in place of another (its TRACE_PURE ones, x86-64).
+PURE_SYSCALLS = ("getpid", "getuid", "getgid", "geteuid", "getegid", "getppid", "getpgrp", "gettid")
+POKE_MAX_HEX = 2048  # hex digits of one poke's data
 # x86-64 `struct user` offsets of the registers written (PTRACE_POKEUSER).
 _RAX_OFFSET = 10 * 8
 _ORIG_RAX_OFFSET = 15 * 8
@@ -55,7 +59,7 @@ class Rule:
     """One `inject=`/`fault=` expression's action and its `when=` window."""
 
     __slots__ = ("text", "kind", "first", "last", "step", "error", "retval", "signal",
-                 "delay_enter", "delay_exit")
+                 "delay_enter", "delay_exit", "substitute", "poke_enter", "poke_exit")
 
     def __init__(self, text: str, kind: str) -> None:
         self.text = text
@@ -66,6 +70,9 @@ class Rule:
         self.signal: int | None = None
         self.delay_enter: int | None = None  # nanoseconds
         self.delay_exit: int | None = None
+        self.substitute: int | None = None  # syscall=: the number run instead of -1
+        self.poke_enter: list[tuple[int, bytes]] | None = None  # (argument 1..7, bytes)
+        self.poke_exit: list[tuple[int, bytes]] | None = None
 
     @property
     def tampers(self) -> bool:
@@ -197,6 +204,8 @@ def _parse_token(token: str, rule: Rule, fault_only: bool) -> bool:
         return False
     if key == "when":
         return _parse_when(value, rule)
+    if key == "syscall":  # fault= takes it too
+        return _parse_substitute(value, rule)
     if key == "error":
         if rule.tampers:
             return False
@@ -229,7 +238,40 @@ def _parse_token(token: str, rule: Rule, fault_only: bool) -> bool:
             return False
         setattr(rule, key, delay)
         return True
+    if key in ("poke_enter", "poke_exit"):
+        pokes = _parse_pokes(value)
+        if getattr(rule, key) is not None or pokes is None:
+            return False
+        setattr(rule, key, pokes)
+        return True
     return False
+
+
+_POKE = re.compile(r"@arg([1-7])=((?:[0-9a-fA-F]{2})+)")
+
+
+def _parse_pokes(text: str) -> list[tuple[int, bytes]] | None:
+    """`@arg1=0000DEAD,@arg2=41`: argument numbers 1..7 and an even number of hex digits (at
+    most 2048) each; None when any part is not."""
+    pokes = []
+    for item in text.split(","):
+        if not item:
+            continue
+        m = _POKE.fullmatch(item)
+        if m is None or len(m.group(2)) > POKE_MAX_HEX:
+            return None
+        pokes.append((int(m.group(1)), bytes.fromhex(m.group(2))))
+    return pokes or None
+
+
+def _parse_substitute(value: str, rule: Rule) -> bool:
+    """syscall=NAME: one of strace's side-effect-free calls, given once."""
+    from sysrec.syscalls import SYSCALL_NUMBERS
+
+    if rule.substitute is not None or value not in PURE_SYSCALLS:
+        return False
+    rule.substitute = SYSCALL_NUMBERS[value]
+    return True
 
 
 def parse_rule(text: str, kind: str) -> tuple[tuple[str, ...] | None, Rule, list[str]]:
@@ -245,12 +287,11 @@ def parse_rule(text: str, kind: str) -> tuple[tuple[str, ...] | None, Rule, list
     for token in tokens:
         if not token:
             continue
-        if token.startswith(UNIMPLEMENTED) and (not fault_only or token.startswith("syscall=")):
-            raise InputError(f"-e {kind}={text}: sysrec does not implement {token.partition('=')[0]}=")
         if not _parse_token(token, rule, fault_only):
             raise InputError(f"invalid {what} '{text}'")
     names = parse_trace_expressions([f"trace={name}"])  # "invalid system call '…'"
-    if not (rule.tampers or rule.signal or rule.delay_enter is not None or rule.delay_exit is not None):
+    if not (rule.tampers or rule.signal or rule.delay_enter is not None or rule.delay_exit is not None
+            or rule.poke_enter or rule.poke_exit):
         if not fault_only:
             raise InputError(f"invalid {what} '{text}'")
         rule.error = 38  # ENOSYS: fault='s default
@@ -311,6 +352,28 @@ class Rules:
         return rules, warnings
 
 
+def _poke_memory(tid: int, args: tuple[int, ...], pokes: list[tuple[int, bytes]]) -> bool:
+    """poke_enter=/poke_exit=: each poke's bytes where its argument points; True if one was
+    written (strace's `(INJECTED: args)`)."""
+    import os
+
+    written = False
+    try:
+        fd = os.open(f"/proc/{tid}/mem", os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        for argno, data in pokes:
+            addr = args[argno - 1] if argno <= len(args) else 0
+            try:
+                written = os.pwrite(fd, data, addr & _U64) == len(data) or written
+            except (OSError, OverflowError):
+                continue
+    finally:
+        os.close(fd)
+    return written
+
+
 def _poke_user(pid: int, offset: int, value: int) -> bool:
     from ptrace.binding import func
 
@@ -320,11 +383,13 @@ def _poke_user(pid: int, offset: int, value: int) -> bool:
 class _Done:
     """What was done at a call's entry, for its exit."""
 
-    __slots__ = ("rule", "delayed")
+    __slots__ = ("rule", "delayed", "poked", "args")
 
-    def __init__(self, rule: Rule, delayed: bool) -> None:
+    def __init__(self, rule: Rule, delayed: bool, poked: bool = False, args: tuple[int, ...] = ()) -> None:
         self.rule = rule
         self.delayed = delayed
+        self.poked = poked
+        self.args = args
 
 
 class Injector:
@@ -339,36 +404,42 @@ class Injector:
         self.in_flight: dict[int, _Done] = {}
         self.signals: dict[int, int] = {}  # tid -> signal for the restart of its entry stop
 
-    def entering(self, task: Any, nr: int) -> None:
-        """At a traced call's entry stop (the engine's _Task, after decoding its arguments)."""
+    def entering(self, task: Any, nr: int) -> bool:
+        """At a traced call's entry stop (the engine's _Task, after decoding its arguments).
+        True: poke_enter= changed memory the arguments point to (decode them again)."""
         rule = self.rules.rule_for(nr)
         if rule is None:
-            return
+            return False
         tid = task.tid
         if self.selects is not None and task.state is not None and not self.selects(
                 {"ev": "enter", "pid": tid, "t0": task.t0, "name": task.state.name, "args": task.state.args,
                  "raw": list(task.state.raw), "fds": task.fds or {}}):
-            return
+            return False
         counter = self.counters.get((tid, nr))
         if counter is None:
             counter = self.counters[(tid, nr)] = [rule.first, rule.last]
         countdown, left = counter
         if countdown == 0 or left == 0:
-            return
+            return False
         if left != NO_LAST:
             counter[1] = left - 1
         counter[0] = countdown - 1
         if counter[0]:
-            return
+            return False
         counter[0] = rule.step
         if rule.signal is not None:
             self.signals[tid] = rule.signal
-        if rule.tampers and not _poke_user(tid, _ORIG_RAX_OFFSET, -1):
-            return
+        args = tuple(task.state.raw) if task.state is not None else ()
+        poked = bool(rule.poke_enter) and _poke_memory(tid, args, rule.poke_enter)  # type: ignore[arg-type]
+        skip_to = rule.substitute if rule.substitute is not None else -1
+        if rule.tampers and not _poke_user(tid, _ORIG_RAX_OFFSET, skip_to):
+            return poked
         if rule.delay_enter is not None:
             time.sleep(rule.delay_enter / 1e9)
-        if rule.tampers or rule.delay_exit is not None or rule.delay_enter is not None:
-            self.in_flight[tid] = _Done(rule, rule.delay_enter is not None)
+        if (rule.tampers or rule.delay_exit is not None or rule.delay_enter is not None or poked
+                or rule.poke_exit):
+            self.in_flight[tid] = _Done(rule, rule.delay_enter is not None, poked, args)
+        return poked
 
     def exiting(self, tid: int, rval: int | None, is_error: bool) -> tuple[int | None, bool, dict[str, Any] | None]:
         """(rval, is_error) as the program sees them now, and the event's marks."""
@@ -382,6 +453,10 @@ class Injector:
             done.delayed = True
         if done.delayed:
             marks["delayed"] = True
+        if rule.poke_exit and rval is not None and _poke_memory(tid, done.args, rule.poke_exit):
+            done.poked = True
+        if done.poked:
+            marks["poked"] = True
         if rule.tampers and rval is not None:
             value = -rule.error if rule.error is not None else rule.retval
             if _poke_user(tid, _RAX_OFFSET, value):  # type: ignore[arg-type]

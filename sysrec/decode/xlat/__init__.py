@@ -7,12 +7,52 @@ sibling modules, one per family.
 
 from __future__ import annotations
 
-from typing import Mapping
+from functools import wraps
+from typing import Any, Callable, Mapping
+
+# -X: how constants print: "abbrev" (names, strace's default), "raw" (numbers), "verbose"
+# (`0x3 /* PROT_READ|PROT_WRITE */`). One trace per process: set once by DecodeOptions.
+_STYLE = {"now": "abbrev"}
+
+
+def set_style(style: str) -> None:
+    _STYLE["now"] = style
+
+
+def style() -> str:
+    return _STYLE["now"]
 
 
 def c_hex(v: int) -> str:
     """C's `%#x`: `0x2e`, but plain `0` for zero."""
     return f"{v:#x}" if v else "0"
+
+
+def styled(number: str, text: str) -> str:
+    """A constant's abbrev `text` as -X asks: the `number` (raw), or both (verbose); a text that
+    is only the number, or already carries its comment, stays as it is."""
+    now = _STYLE["now"]
+    if now == "abbrev" or text == number or text.endswith("*/"):
+        return text
+    return number if now == "raw" else f"{number} /* {text} */"
+
+
+def whole_constant(number: Callable[[int], str] = c_hex) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """For a function that builds one constant's text from several tables (open flags with
+    their access mode, a file mode): -X styles the whole text once, printed as `number(v)`."""
+    def wrap(build: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(build)
+        def styled_build(v: int, *args: Any, **kwargs: Any) -> Any:
+            if _STYLE["now"] == "abbrev":
+                return build(v, *args, **kwargs)
+            saved, _STYLE["now"] = _STYLE["now"], "abbrev"
+            try:
+                text = build(v, *args, **kwargs)
+            finally:
+                _STYLE["now"] = saved
+            return styled(number(v), str(text))
+        return styled_build
+    return wrap
 
 
 def value(v: int, table: Mapping[int, str], unknown: str | None = None) -> str | int:
@@ -22,7 +62,7 @@ def value(v: int, table: Mapping[int, str], unknown: str | None = None) -> str |
     """
     name = table.get(v)
     if name is not None:
-        return name
+        return name if _STYLE["now"] == "abbrev" else styled(c_hex(v) if v >= 0 else str(v), name)
     if unknown is None:
         return v
     return f"{c_hex(v)} /* {unknown} */" if v >= 0 else f"{v} /* {unknown} */"
@@ -30,6 +70,12 @@ def value(v: int, table: Mapping[int, str], unknown: str | None = None) -> str |
 
 def flags(v: int, table: Mapping[int, str], unknown: str | None = None, zero: str = "0") -> str:
     """Bits by name in table order, leftover bits as one hex number; 0 prints as `zero`."""
+    if _STYLE["now"] != "abbrev":
+        return styled(c_hex(v), _flag_names(v, table, unknown, zero))
+    return _flag_names(v, table, unknown, zero)
+
+
+def _flag_names(v: int, table: Mapping[int, str], unknown: str | None, zero: str) -> str:
     if v == 0:
         return zero
     names = []

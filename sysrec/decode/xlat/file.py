@@ -53,6 +53,16 @@ STATX_MASKS: dict[int, str] = {
     0x1000: "STATX_MNT_ID", 0x2000: "STATX_DIOALIGN",
 }
 STATX_TYPE, STATX_MODE, STATX_SIZE = 0x1, 0x2, 0x200
+# The stx_mask bits that say which members -v prints (strace's statx.c).
+STATX_NLINK, STATX_UID, STATX_GID, STATX_INO, STATX_BLOCKS = 0x4, 0x8, 0x10, 0x100, 0x400
+STATX_MNT_ID, STATX_DIOALIGN = 0x1000, 0x2000
+# stx_atime, stx_btime, stx_ctime, stx_mtime, in strace's order, and the bit that fills each.
+STATX_TIMES = (("stx_atime", 0x20), ("stx_btime", 0x800), ("stx_ctime", 0x80), ("stx_mtime", 0x40))
+# d_type of a directory entry (dirent.h).
+DIRENT_TYPES: dict[int, str] = {
+    0: "DT_UNKNOWN", 1: "DT_FIFO", 2: "DT_CHR", 4: "DT_DIR", 6: "DT_BLK", 8: "DT_REG",
+    10: "DT_LNK", 12: "DT_SOCK", 14: "DT_WHT",
+}
 
 STATX_ATTRS: dict[int, str] = {
     0x4: "STATX_ATTR_COMPRESSED", 0x10: "STATX_ATTR_IMMUTABLE", 0x20: "STATX_ATTR_APPEND",

@@ -14,6 +14,17 @@ IOC_DIRS: dict[int, str] = {0: "_IOC_NONE", 2: "_IOC_READ", 1: "_IOC_WRITE"}
 
 # --- struct termios ---------------------------------------------------------------------------
 
+# c_line: the line discipline (linux/tty.h), printed with -v.
+LINE_DISCIPLINES: dict[int, str] = dict(enumerate((
+    "N_TTY", "N_SLIP", "N_MOUSE", "N_PPP", "N_STRIP", "N_AX25", "N_X25", "N_6PACK", "N_MASC",
+    "N_R3964", "N_PROFIBUS_FDL", "N_IRDA", "N_SMSBLOCK", "N_HDLC", "N_SYNC_PPP", "N_HCI",
+    "N_GIGASET_M101", "N_SLCAN", "N_PPS", "N_V253", "N_CAIF", "N_GSM0710", "N_TI_WL",
+    "N_TRACESINK", "N_TRACEROUTER", "N_NCI", "N_SPEAKUP", "N_NULL")))
+# c_cc's indices on x86-64 (asm-generic/termbits.h); the others print as numbers.
+CONTROL_CHARS: dict[int, str] = dict(enumerate((
+    "VINTR", "VQUIT", "VERASE", "VKILL", "VEOF", "VTIME", "VMIN", "VSWTC", "VSTART", "VSTOP",
+    "VSUSP", "VEOL", "VREPRINT", "VDISCARD", "VWERASE", "VLNEXT", "VEOL2")))
+
 TERM_IFLAGS: dict[int, str] = {
     0x1: "IGNBRK", 0x2: "BRKINT", 0x4: "IGNPAR", 0x8: "PARMRK", 0x10: "INPCK", 0x20: "ISTRIP",
     0x40: "INLCR", 0x80: "IGNCR", 0x100: "ICRNL", 0x200: "IUCLC", 0x400: "IXON", 0x800: "IXANY",
