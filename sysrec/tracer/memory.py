@@ -56,6 +56,10 @@ class ProcMemory:
             # pread stops at the first unreadable page only when something was read before it
             return None
 
+    def fileno(self) -> int:
+        """The open /proc/PID/mem fd (-1: cannot be opened), for the C stop loop's reads."""
+        return self._fd if self._ensure_open() else -1
+
     def reopen(self, pid: int | None = None) -> None:
         """Forget the open file (after execve, or when the process now has another pid)."""
         self.close()
