@@ -12,8 +12,10 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <structmember.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
@@ -91,15 +93,26 @@ typedef struct {
 } region_t;
 
 typedef struct {
+    rec_t *recs;
+    int nrecs;
+    unsigned char *arena;
+    size_t arena_len, arena_cap;
+} batch_t;
+
+typedef struct {
     PyObject_HEAD
     nr_spec_t spec[MAX_NR];
     task_t *tasks;
     int seccomp; /* exit stops are held until Python has written the event */
     int batch_max;
-    rec_t *recs;
-    int nrecs;
-    unsigned char *arena;
-    size_t arena_len, arena_cap;
+    batch_t bufs[2], *prod, *cons; /* run() fills prod; take() swaps it for cons */
+    /* Threaded: run() never returns a batch; a decoder thread take()s them meanwhile. A stop
+     * that needs the lines before it out waits here (GIL released) until the decoder has
+     * handled every record produced: `consumed` is what it had taken when it came back. */
+    int threaded, closed, aborted;
+    uint64_t produced, taken, consumed;
+    pthread_mutex_t mu;
+    pthread_cond_t more, caught_up;
 } Loop;
 
 static task_t *task_find(Loop *self, int tid, int create)
@@ -122,16 +135,16 @@ static task_t *task_find(Loop *self, int tid, int create)
 
 static int arena_reserve(Loop *self, size_t more)
 {
-    if (self->arena_len + more <= self->arena_cap)
+    if (self->prod->arena_len + more <= self->prod->arena_cap)
         return 0;
-    size_t cap = self->arena_cap ? self->arena_cap : 1 << 16;
-    while (cap < self->arena_len + more)
+    size_t cap = self->prod->arena_cap ? self->prod->arena_cap : 1 << 16;
+    while (cap < self->prod->arena_len + more)
         cap *= 2;
-    unsigned char *p = realloc(self->arena, cap);
+    unsigned char *p = realloc(self->prod->arena, cap);
     if (p == NULL)
         return -1;
-    self->arena = p;
-    self->arena_cap = cap;
+    self->prod->arena = p;
+    self->prod->arena_cap = cap;
     return 0;
 }
 
@@ -140,7 +153,7 @@ static int capture(Loop *self, int fd, uint64_t addr, uint32_t len, int *count)
 {
     if (arena_reserve(self, sizeof(region_t) + len) < 0)
         return -1;
-    region_t *r = (region_t *)(self->arena + self->arena_len);
+    region_t *r = (region_t *)(self->prod->arena + self->prod->arena_len);
     unsigned char *data = (unsigned char *)(r + 1);
     ssize_t got = 0;
     if (addr != 0 && len > 0 && fd >= 0 && addr + len > addr && addr + len <= (uint64_t)INT64_MAX) {
@@ -151,9 +164,9 @@ static int capture(Loop *self, int fd, uint64_t addr, uint32_t len, int *count)
     r->addr = addr;
     r->req = len;
     r->got = (uint32_t)got;
-    self->arena_len += sizeof(region_t) + (size_t)got;
+    self->prod->arena_len += sizeof(region_t) + (size_t)got;
     /* keep regions 8-byte aligned */
-    self->arena_len = (self->arena_len + 7) & ~(size_t)7;
+    self->prod->arena_len = (self->prod->arena_len + 7) & ~(size_t)7;
     (*count)++;
     return 0;
 }
@@ -176,13 +189,13 @@ static int capture_all(Loop *self, task_t *t, const nr_spec_t *s, const uint64_t
         if (c->kind == CAP_STR) {
             /* read_cstring: the page the string starts on first, PATH_MAX bytes if no NUL there */
             uint32_t head = PAGE - (uint32_t)(addr & (PAGE - 1));
-            size_t mark = self->arena_len;
+            size_t mark = self->prod->arena_len;
             int n = 0;
             if (capture(self, t->memfd, addr, head, &n) < 0)
                 return -1;
-            region_t *r = (region_t *)(self->arena + mark);
+            region_t *r = (region_t *)(self->prod->arena + mark);
             if (r->got == r->req && memchr(r + 1, 0, r->got) == NULL) {
-                self->arena_len = mark; /* replaced by the longer read */
+                self->prod->arena_len = mark; /* replaced by the longer read */
                 if (capture(self, t->memfd, addr, PATH_BYTES, &n) < 0)
                     return -1;
             }
@@ -222,6 +235,24 @@ static int64_t now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* Threaded: wait (mu held) until the decoder has handled every record produced; -1: aborted. */
+static int wait_caught_up(Loop *self)
+{
+    while (!self->aborted && self->consumed < self->produced)
+        pthread_cond_wait(&self->caught_up, &self->mu);
+    return self->aborted ? -1 : 0;
+}
+
+/* A record is complete: count it, wake the decoder. */
+static void publish(Loop *self)
+{
+    self->prod->nrecs++;
+    if (self->threaded) {
+        self->produced++;
+        pthread_cond_signal(&self->more);
+    }
+}
+
 static int gate_ok(const nr_spec_t *s, const uint64_t *args)
 {
     if (!s->ngate)
@@ -235,19 +266,22 @@ static int gate_ok(const nr_spec_t *s, const uint64_t *args)
 
 static rec_t *new_rec(Loop *self)
 {
-    if (self->nrecs >= self->batch_max)
+    while (self->threaded && self->prod->nrecs >= self->batch_max && !self->aborted)
+        pthread_cond_wait(&self->caught_up, &self->mu);
+    if (self->prod->nrecs >= self->batch_max)
         return NULL;
-    rec_t *r = &self->recs[self->nrecs];
+    rec_t *r = &self->prod->recs[self->prod->nrecs];
     memset(r, 0, sizeof *r);
-    r->cap_off = self->arena_len;
+    r->cap_off = self->prod->arena_len;
     return r;
 }
 
 /* What run() tells Python besides the batch. */
-enum { STOP_NONE = 0, STOP_SLOW, STOP_HELD, STOP_NOCHILD, STOP_EINTR, STOP_NOMEM };
+enum { STOP_NONE = 0, STOP_SLOW, STOP_HELD, STOP_NOCHILD, STOP_EINTR, STOP_ABORTED, STOP_NOMEM };
 
 /* One stop, answered here when it can be: 1 answered, 0 for Python, 2 held (the exit is in the
- * batch, the tracee stays stopped until Python has written its event), -1 out of memory. */
+ * batch, the tracee stays stopped until Python has written its event), -1 out of memory,
+ * -3 aborted by the decoder thread (threaded). */
 static int answer(Loop *self, int pid, int status)
 {
     if ((status & 0xff) != 0x7f)
@@ -281,11 +315,15 @@ static int answer(Loop *self, int pid, int status)
         r->sp = info.sp;
         if (capture_all(self, t, &self->spec[t->nr], t->args, 1, info.u.exit.rval, &r->ncaps) < 0)
             return -1;
-        r->cap_len = self->arena_len - r->cap_off;
-        self->nrecs++;
+        r->cap_len = self->prod->arena_len - r->cap_off;
+        publish(self);
         t->state = T_IDLE;
-        if (self->seccomp)
-            return 2;
+        if (self->seccomp) {
+            if (!self->threaded)
+                return 2;
+            if (wait_caught_up(self) < 0)
+                return -3;
+        }
         ptrace(request, pid, 0, 0);
         return 1;
     }
@@ -297,7 +335,11 @@ static int answer(Loop *self, int pid, int status)
     if (!(s->flags & NR_TRACED)) {
         /* untraced (no seccomp filter): let it run unless it could show something before the
          * batch's lines are out */
-        if (syscall_stop && (self->nrecs == 0 || (s->flags & NR_QUIET))) {
+        if (!syscall_stop)
+            return 0;
+        if (self->threaded && !(s->flags & NR_QUIET) && wait_caught_up(self) < 0)
+            return -3;
+        if (self->threaded || self->prod->nrecs == 0 || (s->flags & NR_QUIET)) {
             ptrace(PTRACE_SYSCALL, pid, 0, 0);
             return 1;
         }
@@ -317,15 +359,15 @@ static int answer(Loop *self, int pid, int status)
     r->t = now_ns();
     if (capture_all(self, t, s, r->args, 0, 0, &r->ncaps) < 0)
         return -1;
-    r->cap_len = self->arena_len - r->cap_off;
-    self->nrecs++;
+    r->cap_len = self->prod->arena_len - r->cap_off;
+    publish(self);
     t->state = T_FAST_CALL;
     t->nr = (long)info.u.entry.nr;
     ptrace(PTRACE_SYSCALL, pid, 0, 0);
     return 1;
 }
 
-static PyObject *captures_of(Loop *self, const rec_t *r)
+static PyObject *captures_of(batch_t *self, const rec_t *r)
 {
     if (r->ncaps == 0)
         Py_RETURN_NONE;
@@ -347,7 +389,7 @@ static PyObject *captures_of(Loop *self, const rec_t *r)
     return caps;
 }
 
-static PyObject *batch_of(Loop *self)
+static PyObject *batch_of(batch_t *self)
 {
     PyObject *list = PyList_New(self->nrecs);
     if (list == NULL)
@@ -386,9 +428,11 @@ PyDoc_STRVAR(run_doc,
 "run() -> (batch, why, pid, status)\n\n"
 "Answer stops until one needs Python. batch: raw calls in stop order, entries\n"
 "(0, tid, nr, args, t, ip, sp, captures) and exits (1, tid, rval, is_error, t, ip, sp,\n"
-"captures), captures a tuple of (addr, requested, bytes) or None. why: 0 the batch only,\n"
-"1 a stop for Python (pid, status from waitpid, tracee stopped), 2 an exit held (resume pid\n"
-"once its event is out), 3 no child left (ECHILD), 4 interrupted by a signal (EINTR).");
+"captures), captures a tuple of (addr, requested, bytes) or None; threaded, always empty\n"
+"(take() has them) and every record taken and handled before run() returns. why: 0 the\n"
+"batch only, 1 a stop for Python (pid, status from waitpid, tracee stopped), 2 an exit held\n"
+"(resume pid once its event is out), 3 no child left (ECHILD), 4 interrupted by a signal\n"
+"(EINTR), 5 the decoder thread gave up (abort()).");
 
 static PyObject *Loop_run(Loop *self, PyObject *Py_UNUSED(ignored))
 {
@@ -396,37 +440,100 @@ static PyObject *Loop_run(Loop *self, PyObject *Py_UNUSED(ignored))
     Py_BEGIN_ALLOW_THREADS
     for (;;) {
         int flags = __WALL;
-        if (self->nrecs)
+        if (!self->threaded && self->prod->nrecs)
             flags |= WNOHANG; /* never keep lines back while no stop is waiting */
         pid = waitpid(-1, &status, flags);
         if (pid == 0) {
             why = STOP_NONE;
             break;
         }
+        int got;
         if (pid < 0) {
             why = errno == EINTR ? STOP_EINTR : STOP_NOCHILD;
             pid = 0;
-            break;
+            got = 0;
         }
-        int got = answer(self, pid, status);
+        if (self->threaded)
+            pthread_mutex_lock(&self->mu);
+        if (pid > 0) {
+            got = answer(self, pid, status);
+            why = got == 2 ? STOP_HELD : got == -1 ? STOP_NOMEM : got == -3 ? STOP_ABORTED : STOP_SLOW;
+        }
+        if (self->threaded) {
+            if (got == 0 && wait_caught_up(self) < 0)
+                why = STOP_ABORTED;
+            pthread_mutex_unlock(&self->mu);
+        }
         if (got == 1) {
-            if (self->nrecs >= self->batch_max) {
+            if (!self->threaded && self->prod->nrecs >= self->batch_max) {
                 why = STOP_NONE;
                 pid = 0;
                 break;
             }
             continue;
         }
-        why = got == 2 ? STOP_HELD : got < 0 ? STOP_NOMEM : STOP_SLOW;
         break;
     }
     Py_END_ALLOW_THREADS
     if (why == STOP_NOMEM)
         return PyErr_NoMemory();
-    PyObject *batch = batch_of(self);
+    PyObject *batch = self->threaded ? PyList_New(0) : batch_of(self->prod);
     if (batch == NULL)
         return NULL;
     return Py_BuildValue("(Niii)", batch, why, pid, status);
+}
+
+PyDoc_STRVAR(take_doc,
+"take() -> list | None\n\n"
+"Threaded: the records run() produced since the last take(), in order (waits for some, GIL\n"
+"released); calling it again says the previous ones are handled. None once closed.");
+
+static PyObject *Loop_take(Loop *self, PyObject *Py_UNUSED(ignored))
+{
+    int got = 0;
+    Py_BEGIN_ALLOW_THREADS
+    pthread_mutex_lock(&self->mu);
+    self->consumed = self->taken;
+    pthread_cond_broadcast(&self->caught_up);
+    while (self->prod->nrecs == 0 && !self->closed)
+        pthread_cond_wait(&self->more, &self->mu);
+    if (self->prod->nrecs) {
+        batch_t *full = self->prod;
+        self->prod = self->cons;
+        self->cons = full;
+        self->taken += (uint64_t)full->nrecs;
+        got = 1;
+        pthread_cond_broadcast(&self->caught_up); /* room again */
+    }
+    pthread_mutex_unlock(&self->mu);
+    Py_END_ALLOW_THREADS
+    if (!got)
+        Py_RETURN_NONE;
+    return batch_of(self->cons);
+}
+
+static void finish(Loop *self, int aborted)
+{
+    Py_BEGIN_ALLOW_THREADS
+    pthread_mutex_lock(&self->mu);
+    self->closed = 1;
+    self->aborted |= aborted;
+    pthread_cond_broadcast(&self->more);
+    pthread_cond_broadcast(&self->caught_up);
+    pthread_mutex_unlock(&self->mu);
+    Py_END_ALLOW_THREADS
+}
+
+static PyObject *Loop_close(Loop *self, PyObject *Py_UNUSED(ignored))
+{
+    finish(self, 0);
+    Py_RETURN_NONE;
+}
+
+static PyObject *Loop_abort(Loop *self, PyObject *Py_UNUSED(ignored))
+{
+    finish(self, 1);
+    Py_RETURN_NONE;
 }
 
 PyDoc_STRVAR(set_task_doc,
@@ -502,41 +609,62 @@ static PyObject *Loop_set_call(Loop *self, PyObject *args)
 
 static int Loop_init(Loop *self, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {"seccomp", "batch_max", NULL};
-    int seccomp = 0, batch_max = 256;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|pi", kwlist, &seccomp, &batch_max))
+    static char *kwlist[] = {"seccomp", "threaded", "batch_max", NULL};
+    int seccomp = 0, threaded = 0, batch_max = 4096;
+    if (self->tasks != NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "Loop is set up once");
+        return -1;
+    }
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|ppi", kwlist, &seccomp, &threaded, &batch_max))
         return -1;
     if (batch_max < 1)
         batch_max = 1;
     self->seccomp = seccomp;
+    self->threaded = threaded;
     self->batch_max = batch_max;
-    free(self->tasks);
-    free(self->recs);
     self->tasks = calloc(TASK_SLOTS, sizeof(task_t));
-    self->recs = calloc((size_t)batch_max, sizeof(rec_t));
-    if (self->tasks == NULL || self->recs == NULL) {
+    for (int i = 0; i < 2; i++)
+        self->bufs[i].recs = calloc((size_t)batch_max, sizeof(rec_t));
+    if (self->tasks == NULL || self->bufs[0].recs == NULL || self->bufs[1].recs == NULL) {
         PyErr_NoMemory();
         return -1;
     }
-    memset(self->spec, 0, sizeof self->spec);
-    self->nrecs = 0;
-    self->arena_len = 0;
+    self->prod = &self->bufs[0];
+    self->cons = &self->bufs[1];
+    pthread_mutex_init(&self->mu, NULL);
+    pthread_cond_init(&self->more, NULL);
+    pthread_cond_init(&self->caught_up, NULL);
     return 0;
 }
 
 static void Loop_dealloc(Loop *self)
 {
     free(self->tasks);
-    free(self->recs);
-    free(self->arena);
+    if (self->prod != NULL) {
+        pthread_mutex_destroy(&self->mu);
+        pthread_cond_destroy(&self->more);
+        pthread_cond_destroy(&self->caught_up);
+    }
+    for (int i = 0; i < 2; i++) {
+        free(self->bufs[i].recs);
+        free(self->bufs[i].arena);
+    }
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
 static PyMethodDef Loop_methods[] = {
     {"run", (PyCFunction)Loop_run, METH_NOARGS, run_doc},
+    {"take", (PyCFunction)Loop_take, METH_NOARGS, take_doc},
+    {"close", (PyCFunction)Loop_close, METH_NOARGS, "Threaded: no more records; take() returns None."},
+    {"abort", (PyCFunction)Loop_abort, METH_NOARGS, "Threaded: the decoder failed; run() returns 5."},
     {"set_task", (PyCFunction)Loop_set_task, METH_VARARGS, set_task_doc},
     {"set_call", (PyCFunction)Loop_set_call, METH_VARARGS, set_call_doc},
     {NULL, NULL, 0, NULL},
+};
+
+static PyMemberDef Loop_members[] = {
+    {"threaded", T_INT, offsetof(Loop, threaded), READONLY, "records are take()n by another thread"},
+    {NULL, 0, 0, 0, NULL},
 };
 
 static PyTypeObject LoopType = {
@@ -549,10 +677,12 @@ static PyTypeObject LoopType = {
     .tp_init = (initproc)Loop_init,
     .tp_dealloc = (destructor)Loop_dealloc,
     .tp_methods = Loop_methods,
+    .tp_members = Loop_members,
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_stoploop", "sysrec's ptrace stop loop in C (optional).", -1, NULL,
+    PyModuleDef_HEAD_INIT, "_stoploop", "sysrec's ptrace stop loop in C (optional).", -1,
+    NULL, NULL, NULL, NULL, NULL,
 };
 
 PyMODINIT_FUNC PyInit__stoploop(void)

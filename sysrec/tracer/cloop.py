@@ -1,14 +1,17 @@
 """The C stop loop's glue: whether it is there and wanted, and a loop set up for one trace.
 
 `_stoploop` is built by `pip install` where a C compiler and Python's headers are (setup.py,
-optional); without it, or with SYSREC_PY_LOOP=1 in the environment, the engine's loop in
-Python answers every stop.
+optional). SYSREC_LOOP in the environment picks the loop: `python` (the engine's own loop, for
+every stop; also what runs where the extension is not built), `c` (the C loop, its batches
+decoded between its runs), `threaded` (the C loop runs on while a second thread decodes its
+batches; the default where the process may use more than one CPU).
 """
 
 from __future__ import annotations
 
 import os
 
+from sysrec.errors import InputError
 from sysrec.tracer import capture_spec
 
 try:
@@ -16,20 +19,30 @@ try:
 except ImportError:  # not built: the Python loop
     Loop = None
 
-FORCE_PYTHON_ENV = "SYSREC_PY_LOOP"
+LOOP_ENV = "SYSREC_LOOP"
+LOOPS = ("python", "c", "threaded")
 
 # Why run() handed control back (besides its batch), as _stoploop.c numbers them.
-BATCH, SLOW, HELD, NO_CHILD, INTERRUPTED = 0, 1, 2, 3, 4
+BATCH, SLOW, HELD, NO_CHILD, INTERRUPTED, ABORTED = 0, 1, 2, 3, 4, 5
 
 
-def available() -> bool:
-    return Loop is not None and os.environ.get(FORCE_PYTHON_ENV, "") in ("", "0")
+def chosen() -> str:
+    """The loop to run: SYSREC_LOOP, else the fastest one available here."""
+    wanted = os.environ.get(LOOP_ENV, "")
+    if wanted and wanted not in LOOPS:
+        raise InputError(f"{LOOP_ENV}={wanted}: expected one of {', '.join(LOOPS)}")
+    if Loop is None:
+        return "python"
+    if wanted:
+        return wanted
+    return "threaded" if len(os.sched_getaffinity(0)) > 1 else "c"
 
 
 def new_loop(seccomp: bool, untraced_nrs: frozenset[int]) -> object | None:
     """A loop for one trace; None: use the Python loop."""
-    if not available():
+    kind = chosen()
+    if kind == "python":
         return None
-    loop = Loop(seccomp=seccomp)
+    loop = Loop(seccomp=seccomp, threaded=kind == "threaded")
     capture_spec.configure(loop, untraced_nrs)
     return loop

@@ -467,30 +467,55 @@ class Tracer:
     c_loop_allowed = True  # subclasses that answer stops their own way turn it off
 
     def _c_loop(self, loop: Any) -> None:
-        """Let the C loop answer the quiet calls; decode its batches here, in stop order, and
-        answer every other stop as _loop does. Each task's state in C follows its state here."""
+        """Let the C loop answer the quiet calls; decode its batches (here between its runs, or
+        in a second thread while it runs on), in stop order, and answer every other stop as
+        _loop does. Each task's state in C follows its state here."""
         from sysrec.tracer import cloop
         tasks = self.tasks
         known: set[int] = set()
         self._sync_all(loop, known)
-        while tasks:
-            batch, why, pid, status = loop.run()
-            if batch:
-                self._replay(batch)
-            if why == cloop.SLOW:
-                self._dispatch(pid, status)
-                if status & 0xFF == 0x7F and status >> 16 == 0:
+        decoder = failure = None
+        if loop.threaded:
+            import threading
+            failure = []
+            decoder = threading.Thread(target=self._decode_batches, args=(loop, failure),
+                                       name="sysrec-decode", daemon=True)
+            decoder.start()
+        try:
+            while tasks:
+                batch, why, pid, status = loop.run()
+                if batch:
+                    self._replay(batch)
+                if why == cloop.SLOW:
+                    self._dispatch(pid, status)
+                    if status & 0xFF == 0x7F and status >> 16 == 0:
+                        task = tasks.get(pid)
+                        if task is not None:
+                            self._sync(loop, task, known)
+                    else:  # fork, exec, end: tasks came, went or moved
+                        self._sync_all(loop, known)
+                elif why == cloop.HELD:
                     task = tasks.get(pid)
                     if task is not None:
-                        self._sync(loop, task, known)
-                else:  # fork, exec, end: tasks came, went or moved
-                    self._sync_all(loop, known)
-            elif why == cloop.HELD:
-                task = tasks.get(pid)
-                if task is not None:
-                    self._resume(task)
-            elif why == cloop.NO_CHILD:
-                break
+                        self._resume(task)
+                elif why in (cloop.NO_CHILD, cloop.ABORTED):
+                    break
+        finally:
+            if decoder is not None:
+                loop.close()
+                decoder.join()
+        if failure:
+            raise failure[0]
+
+    def _decode_batches(self, loop: Any, failure: list[BaseException]) -> None:
+        """The decoder thread: the C loop's batches, in order, until it is closed."""
+        try:
+            take = loop.take
+            while (batch := take()) is not None:
+                self._replay(batch)
+        except BaseException as err:  # handed to the tracing thread, which raises it
+            failure.append(err)
+            loop.abort()
 
     @staticmethod
     def _sync(loop: Any, task: _Task, known: set[int]) -> None:
