@@ -103,7 +103,8 @@ typedef struct {
     PyObject_HEAD
     nr_spec_t spec[MAX_NR];
     task_t *tasks;
-    int seccomp; /* exit stops are held until Python has written the event */
+    int seccomp; /* stops at traced calls only: an exit resumes with PTRACE_CONT */
+    int hold; /* exit stops are held until Python has written the event */
     int batch_max;
     batch_t bufs[2], *prod, *cons; /* run() fills prod; take() swaps it for cons */
     /* Threaded: run() never returns a batch; a decoder thread take()s them meanwhile. A stop
@@ -318,7 +319,7 @@ static int answer(Loop *self, int pid, int status)
         r->cap_len = self->prod->arena_len - r->cap_off;
         publish(self);
         t->state = T_IDLE;
-        if (self->seccomp) {
+        if (self->hold) {
             if (!self->threaded)
                 return 2;
             if (wait_caught_up(self) < 0)
@@ -609,17 +610,18 @@ static PyObject *Loop_set_call(Loop *self, PyObject *args)
 
 static int Loop_init(Loop *self, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {"seccomp", "threaded", "batch_max", NULL};
-    int seccomp = 0, threaded = 0, batch_max = 4096;
+    static char *kwlist[] = {"seccomp", "threaded", "hold", "batch_max", NULL};
+    int seccomp = 0, threaded = 0, hold = -1, batch_max = 4096;
     if (self->tasks != NULL) {
         PyErr_SetString(PyExc_RuntimeError, "Loop is set up once");
         return -1;
     }
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|ppi", kwlist, &seccomp, &threaded, &batch_max))
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|ppii", kwlist, &seccomp, &threaded, &hold, &batch_max))
         return -1;
     if (batch_max < 1)
         batch_max = 1;
     self->seccomp = seccomp;
+    self->hold = hold < 0 ? seccomp : hold; /* by default as the Python loop does */
     self->threaded = threaded;
     self->batch_max = batch_max;
     self->tasks = calloc(TASK_SLOTS, sizeof(task_t));

@@ -4,7 +4,8 @@
 optional). SYSREC_LOOP in the environment picks the loop: `python` (the engine's own loop, for
 every stop; also what runs where the extension is not built), `c` (the C loop, its batches
 decoded between its runs), `threaded` (the C loop runs on while a second thread decodes its
-batches; the default where the process may use more than one CPU).
+batches; the default where the process may use more than one CPU, except when every traced
+call's exit waits for its line: then a second thread only adds a hand-over per call).
 """
 
 from __future__ import annotations
@@ -38,11 +39,16 @@ def chosen() -> str:
     return "threaded" if len(os.sched_getaffinity(0)) > 1 else "c"
 
 
-def new_loop(seccomp: bool, untraced_nrs: frozenset[int]) -> object | None:
-    """A loop for one trace; None: use the Python loop."""
+
+def new_loop(seccomp: bool, untraced_nrs: frozenset[int], live_output: bool = True) -> object | None:
+    """A loop for one trace; None: use the Python loop. Under seccomp the tracee runs freely
+    between traced calls: with `live_output` (lines written as they come, to where the program
+    may write too) a call's exit waits for its line, as in the Python loop; otherwise the
+    tracee runs on while the line is made."""
     kind = chosen()
     if kind == "python":
         return None
-    loop = Loop(seccomp=seccomp, threaded=kind == "threaded")
+    hold = seccomp and live_output
+    loop = Loop(seccomp=seccomp, threaded=kind == "threaded" and not hold, hold=hold)
     capture_spec.configure(loop, untraced_nrs)
     return loop

@@ -145,8 +145,11 @@ class Tracer:
                  env: Mapping[str, str] | None = None, cwd: str | None = None,
                  stdin: StdSpec = None, stdout: StdSpec = None, stderr: StdSpec = None,
                  timeout: float | None = None, preload: Sequence[str] = (),
-                 credentials: Any = None, inject: Any = None) -> None:
+                 credentials: Any = None, inject: Any = None, live_output: bool = True) -> None:
         self.argv = list(argv)
+        # The lines go where the program may write too, as they come (a terminal, stderr):
+        # under seccomp, a call's exit then waits for its line (see sink_while_running).
+        self.live_output = live_output
         self.inject = inject  # -e inject=/fault=: sysrec.tracer.inject.Injector
         self.credentials = credentials  # -u: sysrec.tracer.credentials.Credentials
         self.preload = ("sysrec.tracer.ptrace_ops", "sysrec.decode", *preload)
@@ -457,12 +460,13 @@ class Tracer:
     def _stop_loop(self) -> Any:
         """The C loop, set up for this trace; None where it does not apply: not built, turned
         off (SYSREC_PY_LOOP=1), or a trace whose calls need the live tracee at every stop
-        (-y lookups, injection, a context hook, attaching)."""
+        (-y lookups, injection, a context hook, attaching, -Y: the sink reads the tracee's name
+        in /proc when a process first shows up)."""
         if (self.fd_resolver is not None or self.inject is not None or self.context_hook is not None
-                or not self.c_loop_allowed):
+                or self.opts.report_exec or not self.c_loop_allowed):
             return None
         from sysrec.tracer import cloop
-        return cloop.new_loop(self.use_seccomp, self.untraced_nrs)
+        return cloop.new_loop(self.use_seccomp, self.untraced_nrs, self.live_output)
 
     c_loop_allowed = True  # subclasses that answer stops their own way turn it off
 
