@@ -37,6 +37,10 @@
 #define PAGE 4096u
 #define PATH_BYTES 4096u
 #define TASK_SLOTS 65536u
+/* Threaded: the decoder is woken when this many records wait, or when a stop waits for it;
+ * otherwise it looks every POLL_NS (lines are never held back longer than that). */
+#define WAKE_AT 64
+#define POLL_NS 1000000L
 
 /* Capture kinds (sysrec.tracer.capture_spec spells them). */
 enum { CAP_STR = 1, CAP_FIXED = 2, CAP_RETBUF = 3, CAP_LEN_AT = 4 };
@@ -239,18 +243,21 @@ static int64_t now_ns(void)
 /* Threaded: wait (mu held) until the decoder has handled every record produced; -1: aborted. */
 static int wait_caught_up(Loop *self)
 {
+    if (self->consumed < self->produced)
+        pthread_cond_signal(&self->more);
     while (!self->aborted && self->consumed < self->produced)
         pthread_cond_wait(&self->caught_up, &self->mu);
     return self->aborted ? -1 : 0;
 }
 
-/* A record is complete: count it, wake the decoder. */
+/* A record is complete: count it; wake the decoder once a batch is worth it. */
 static void publish(Loop *self)
 {
     self->prod->nrecs++;
     if (self->threaded) {
         self->produced++;
-        pthread_cond_signal(&self->more);
+        if (self->prod->nrecs == WAKE_AT)
+            pthread_cond_signal(&self->more);
     }
 }
 
@@ -267,6 +274,8 @@ static int gate_ok(const nr_spec_t *s, const uint64_t *args)
 
 static rec_t *new_rec(Loop *self)
 {
+    if (self->threaded && self->prod->nrecs >= self->batch_max)
+        pthread_cond_signal(&self->more);
     while (self->threaded && self->prod->nrecs >= self->batch_max && !self->aborted)
         pthread_cond_wait(&self->caught_up, &self->mu);
     if (self->prod->nrecs >= self->batch_max)
@@ -496,8 +505,16 @@ static PyObject *Loop_take(Loop *self, PyObject *Py_UNUSED(ignored))
     pthread_mutex_lock(&self->mu);
     self->consumed = self->taken;
     pthread_cond_broadcast(&self->caught_up);
-    while (self->prod->nrecs == 0 && !self->closed)
-        pthread_cond_wait(&self->more, &self->mu);
+    while (self->prod->nrecs == 0 && !self->closed) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += POLL_NS;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&self->more, &self->mu, &until);
+    }
     if (self->prod->nrecs) {
         batch_t *full = self->prod;
         self->prod = self->cons;

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 
 from sysrec.errors import InputError
-from sysrec.tracer import capture_spec
 
 try:
     from sysrec.tracer._stoploop import Loop
@@ -50,5 +49,6 @@ def new_loop(seccomp: bool, untraced_nrs: frozenset[int], live_output: bool = Tr
         return None
     hold = seccomp and live_output
     loop = Loop(seccomp=seccomp, threaded=kind == "threaded" and not hold, hold=hold)
+    from sysrec.tracer import capture_spec
     capture_spec.configure(loop, untraced_nrs)
     return loop

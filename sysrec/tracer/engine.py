@@ -150,6 +150,8 @@ class Tracer:
         # The lines go where the program may write too, as they come (a terminal, stderr):
         # under seccomp, a call's exit then waits for its line (see sink_while_running).
         self.live_output = live_output
+        from sysrec.tracer import cloop
+        cloop.chosen()  # SYSREC_LOOP checked before anything runs
         self.inject = inject  # -e inject=/fault=: sysrec.tracer.inject.Injector
         self.credentials = credentials  # -u: sysrec.tracer.credentials.Credentials
         self.preload = ("sysrec.tracer.ptrace_ops", "sysrec.decode", *preload)
