@@ -494,7 +494,7 @@ class Tracer:
                     self._replay(batch)
                 if why == cloop.SLOW:
                     self._dispatch(pid, status)
-                    if status & 0xFF == 0x7F and status >> 16 == 0:
+                    if status & 0xFF == 0x7F and status >> 16 in (0, A.EVENT_SECCOMP):
                         task = tasks.get(pid)
                         if task is not None:
                             self._sync(loop, task, known)
