@@ -461,7 +461,7 @@ class Tracer:
     # ---- the C stop loop (sysrec/tracer/_stoploop.c) --------------------------------------
     def _stop_loop(self) -> Any:
         """The C loop, set up for this trace; None where it does not apply: not built, turned
-        off (SYSREC_PY_LOOP=1), or a trace whose calls need the live tracee at every stop
+        off (SYSREC_LOOP=python), or a trace whose calls need the live tracee at every stop
         (-y lookups, injection, a context hook, attaching, -Y: the sink reads the tracee's name
         in /proc when a process first shows up)."""
         if (self.fd_resolver is not None or self.inject is not None or self.context_hook is not None
