@@ -61,5 +61,5 @@ class CapturedMemory:
             raise CaptureMiss(text)
         if self.nr not in CapturedMemory.warned:
             CapturedMemory.warned.add(self.nr)
-            print(text + " (set SYSREC_PY_LOOP=1 to trace without the C loop)", file=sys.stderr)
+            print(text + " (SYSREC_LOOP=python traces without the C loop)", file=sys.stderr)
         return None
