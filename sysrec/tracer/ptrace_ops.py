@@ -54,13 +54,14 @@ class SyscallInfoReader:
         self._buf = ctypes.create_string_buffer(_INFO_SIZE)
         self._addr = ctypes.addressof(self._buf)
         self.ip = 0  # the instruction pointer at the last stop read (strace -i)
+        self.sp = 0  # the stack pointer at the last stop read (the C loop sets both from its records)
 
     def read(self, pid: int) -> tuple[int, int, tuple[int, ...] | tuple[int, int]]:
         """Return (op, arch, payload): payload is (nr, a0..a5) at entry/seccomp, (rval, is_error) at exit."""
         if _fast(PTRACE_GET_SYSCALL_INFO, pid, _INFO_SIZE, self._addr) == _FAILED:
             raise PtraceError(f"PTRACE_GET_SYSCALL_INFO failed for pid {pid}", pid=pid)
         buf = self._buf
-        op, arch, self.ip, _sp = _INFO_HEAD.unpack_from(buf, 0)
+        op, arch, self.ip, self.sp = _INFO_HEAD.unpack_from(buf, 0)
         if op == INFO_EXIT:
             return op, arch, _INFO_EXIT.unpack_from(buf, 24)
         if op == INFO_ENTRY or op == INFO_SECCOMP:
