@@ -31,7 +31,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-PY = sys.executable
+# The repository's own environment when there is one (install.sh makes it): another Python may
+# lack sysrec's dependencies, and every sysrec run would fail at once.
+PY = str(REPO / ".venv" / "bin" / "python") if (REPO / ".venv" / "bin" / "python").exists() else sys.executable
 ENV = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
 # Measure sysrec as installed (byte-compiled), even where the environment says not to write
 # bytecode: compiled modules go to a private cache, not into the source tree.
@@ -85,22 +87,25 @@ if mode == "text":
 import sysrec.render.strace_text
 null = open("/dev/null", "w")
 t = time.perf_counter()
-trace(cmd, TraceOptions(trace_set=tset, follow=True), sink, stdout=null)
+trace(cmd, TraceOptions(trace_set=tset, follow=True), sink, stdout=null, live_output=False)
 print((time.perf_counter() - t) / n * 1e6)
 """
 
 
-def breakdown(which: str, calls: int, cmd: list[str], rec: Path, runs: int) -> dict[str, float]:
+def breakdown(which: str, calls: int, cmd: list[str], rec: Path, runs: int,
+              env: dict[str, str] | None = None) -> dict[str, float]:
     """us per traced call for each BREAKDOWN mode, the best of `runs` (in-process)."""
     parts = {}
     for mode in ("engine", "decoders", "record", "text"):
         runs_us = []
         for _ in range(runs):
             out = subprocess.run([PY, "-c", BREAKDOWN, mode, str(rec), which, str(calls), *cmd],
-                                 capture_output=True, text=True, env=ENV)
-            if out.returncode == 0:
-                runs_us.append(float(out.stdout.strip()))
-        parts[mode] = min(runs_us) if runs_us else float("nan")
+                                 capture_output=True, text=True, env=env or ENV)
+            if out.returncode != 0:
+                raise SystemExit(f"bench: the {mode} breakdown failed (exit {out.returncode}):\n"
+                                 f"{out.stderr.strip()}")
+            runs_us.append(float(out.stdout.strip()))
+        parts[mode] = min(runs_us)
     return parts
 
 
@@ -109,23 +114,58 @@ def print_breakdown(parts: dict[str, float], strace_us: float) -> None:
           f"+ record {parts['record']:.1f}, + strace text {parts['text']:.1f}   (strace: {strace_us:.1f})")
 
 
-def wall(argv: list[str], runs: int, **kw) -> float:
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        subprocess.run(argv, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV, **kw)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+# A variant to measure: the command, or (command, environment overrides).
+Variant = "list[str] | tuple[list[str], dict[str, str]]"
 
 
-def compare(variants: dict[str, list[str]], rounds: int) -> dict[str, float]:
-    """Median wall time of each variant; rounds interleave the variants, so that a load change
-    on this shared machine hits them all alike."""
+def run_once(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall time and CPU time (user + system of the command and its children, from wait4) of
+    one run. A command that fails is no measurement: the bench stops and says why."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env=dict(ENV, **(env or {})))
+    err = proc.stderr.read() if proc.stderr is not None else b""
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(argv)} failed (exit {proc.returncode}):\n"
+                         f"{err.decode(errors='replace').strip()[-2000:]}")
+    return seconds, usage.ru_utime + usage.ru_stime
+
+
+def wall(argv: list[str], runs: int) -> float:
+    return statistics.median(run_once(argv)[0] for _ in range(runs))
+
+
+CPU: dict[str, float] = {}  # the median CPU time of each variant of the last compare()
+
+
+def compare(variants: dict[str, Variant], rounds: int) -> dict[str, float]:
+    """Median wall time of each variant (their median CPU time in CPU); rounds interleave the
+    variants, so that a load change on this shared machine hits them all alike."""
     times: dict[str, list[float]] = {name: [] for name in variants}
+    cpus: dict[str, list[float]] = {name: [] for name in variants}
     for _ in range(rounds):
-        for name, argv in variants.items():
-            times[name].append(wall(argv, 1))
+        for name, spec in variants.items():
+            argv, env = spec if isinstance(spec, tuple) else (spec, None)
+            seconds, cpu = run_once(argv, env)
+            times[name].append(seconds)
+            cpus[name].append(cpu)
+    CPU.clear()
+    CPU.update({name: statistics.median(c) for name, c in cpus.items()})
     return {name: statistics.median(ts) for name, ts in times.items()}
+
+
+# The stop loops sysrec can run (sysrec.tracer.cloop): the default, then the others alike.
+LOOPS = {"python": {"SYSREC_LOOP": "python"}, "c": {"SYSREC_LOOP": "c"}}
+
+
+def loop_line(m: dict[str, float], strace: float) -> str:
+    """Wall and CPU time of the loop variants against strace's."""
+    parts = [f"{name} {m[name]:.3f} s ({CPU[name]:.2f} s CPU, {m[name] / strace:.2f}x)"
+             for name in m if name.startswith("sysrec")]
+    return "   ".join(parts)
 
 
 def peak_rss_kb(argv: list[str]) -> int:
@@ -162,16 +202,22 @@ def full_trace(runs: int, tmp: Path, rec: Path) -> None:
     lines = tmp / "find.strace"
     subprocess.run(["strace", "-f", "-o", str(lines), *find], stdout=subprocess.DEVNULL, check=False)
     calls = sum(1 for line in lines.read_text(errors="replace").splitlines() if "(" in line)
-    m = compare({"bare": find, "strace": ["strace", "-f", "-o", "/dev/null", *find],
-                 "sysrec": [*SYSREC, "trace", "-f", "-o", "/dev/null", "--", *find]}, runs)
+    sysrec = [*SYSREC, "trace", "-f", "-o", "/dev/null", "--", *find]
+    m = compare({"bare": find, "strace": ["strace", "-f", "-o", "/dev/null", *find], "sysrec": sysrec,
+                 **{f"sysrec_{name}": (sysrec, env) for name, env in LOOPS.items()}}, runs)
     bare, st, sr = m["bare"], m["strace"], m["sysrec"]
     print(f"full trace (no -e): find {FIND_ROOT} -name '*.gz' ({calls:,} syscalls, all traced and printed)")
-    print(f"  bare {bare:.3f} s   strace -f {st:.3f} s   sysrec trace -f {sr:.3f} s")
+    print(f"  bare {bare:.3f} s   strace -f {st:.3f} s ({CPU['strace']:.2f} s CPU)   sysrec trace -f {sr:.3f} s "
+          f"({CPU['sysrec']:.2f} s CPU)")
+    print(f"  stop loops (SYSREC_LOOP; sysrec = the default): {loop_line(m, st)}")
     print(f"  sysrec/strace = {sr / st:.2f}   (target <= 0.5; #10: <= 1.0)   above bare, per call: "
           f"strace {(st - bare) / calls * 1e6:.1f} us, sysrec {(sr - bare) / calls * 1e6:.1f} us   "
           f"((sysrec - bare)/(strace - bare) = {(sr - bare) / (st - bare):.2f})")
     print("  where a call's time goes (in-process, best of the rounds, us/call, start-up excluded):")
     print_breakdown(breakdown("all", calls, find, rec, runs), (st - bare) / calls * 1e6)
+    print("  the same with the Python stop loop:")
+    print_breakdown(breakdown("all", calls, find, rec, runs, dict(ENV, **LOOPS["python"])),
+                    (st - bare) / calls * 1e6)
 
 
 def big_record(path: Path, events: int, **kw) -> None:
@@ -323,13 +369,18 @@ def main() -> int:
             "strace": [*strace, *gso],
             "strace_pinned": ["taskset", "-c", "0", *strace, *gso],
             "sysrec": [*sysrec, "-f", "--record", str(rec), "--", *gso],
+            **{f"sysrec_{name}": ([*sysrec, "-f", "--record", str(rec), "--", *gso], env)
+               for name, env in LOOPS.items()},
             "sysrec_free": [PY, "-c", UNPINNED, str(rec), *gso],
             "start": [*SYSREC, "trace", "-e", "trace=%network", "-o", "/dev/null", "--", "true"],
         }, runs)
         bare, st, st1, sr, sr_free, start = (m[k] for k in ("bare", "strace", "strace_pinned", "sysrec",
                                                               "sysrec_free", "start"))
         print(f"traced syscalls: {n} getsockopt(SO_ERROR), all traced, sysrec writing a record")
-        print(f"  bare {bare:.3f} s   strace -f --seccomp-bpf {st:.3f} s   sysrec trace -f {sr:.3f} s")
+        print(f"  bare {bare:.3f} s   strace -f --seccomp-bpf {st:.3f} s ({CPU['strace']:.2f} s CPU)   "
+              f"sysrec trace -f {sr:.3f} s ({CPU['sysrec']:.2f} s CPU)")
+        print(f"  stop loops (SYSREC_LOOP; sysrec = the default): "
+              f"{loop_line({k: v for k, v in m.items() if k.startswith('sysrec_') or k == 'sysrec'}, st)}")
         per = 1e6 / int(n)
         print(f"  above bare, per call: strace {(st - bare) * per:.1f} us, sysrec {(sr - bare) * per:.1f} us "
               f"(sysrec start-up alone: {start:.3f} s)")
@@ -342,6 +393,9 @@ def main() -> int:
 
         print("  where a traced call's time goes (in-process, best of the rounds, us/call):")
         print_breakdown(breakdown("network", int(n), [str(prog), n], rec, runs), (st - bare) * per)
+        print("  the same with the Python stop loop:")
+        print_breakdown(breakdown("network", int(n), [str(prog), n], rec, runs, dict(ENV, **LOOPS["python"])),
+                        (st - bare) * per)
 
         if Path(FIND_ROOT).is_dir():
             full_trace(runs, tmp, rec)

@@ -218,7 +218,7 @@ def main(ns: argparse.Namespace) -> int:
             else:
                 result = trace(cmd, options, sink, preload=preload, env=env, credentials=credentials,
                                context_hook=outopts.io_capture_hook(quals), annotate_fds=path_filter is not None,
-                               inject=injector)
+                               inject=injector, live_output=out is sys.stderr)
         except BaseException as err:
             if writer is not None:
                 try:  # the disk may still be full: the record then ends at its last whole line

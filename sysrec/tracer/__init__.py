@@ -39,7 +39,7 @@ def trace(argv: Sequence[str], options: TraceOptions, sink: Sink, *,
           env: Mapping[str, str] | None = None, cwd: str | None = None,
           stdin: StdSpec = None, stdout: StdSpec = None, stderr: StdSpec = None,
           timeout: float | None = None, preload: Sequence[str] = (),
-          credentials: object = None, inject: object = None) -> TraceResult:
+          credentials: object = None, inject: object = None, live_output: bool = True) -> TraceResult:
     """Run `argv` to completion under ptrace, feeding events to `sink`; return how it ended.
 
     - `context_hook(event)` runs at every recorded syscall's exit stop, while the tracee is still
@@ -52,6 +52,9 @@ def trace(argv: Sequence[str], options: TraceOptions, sink: Sink, *,
       decoders always are), e.g. the renderer the sink will use.
     - `credentials` (sysrec.tracer.credentials.credentials_for, -u): run the program as that user.
     - `inject` (sysrec.tracer.inject.Injector): -e inject=/fault=, tamper with traced calls.
+    - `live_output`: the sink writes lines as they come to where the program may write too
+      (a terminal, stderr). Under seccomp a traced call's exit then waits for its event to
+      be handled; False (a file, a record): the program runs on meanwhile.
     - `timeout` seconds: the program is killed (SIGKILL) and `end` is "timeout".
     - SIGINT/SIGTERM/SIGHUP to this process (when `options.handle_signals`, main thread only)
       kill the program; `end` is "interrupted", `exit_status` 128+N for the signal received.
@@ -66,14 +69,17 @@ def trace(argv: Sequence[str], options: TraceOptions, sink: Sink, *,
     `result.other_children`. Start long-lived helpers (servers) so that they are not this
     process's children, or read their status there.
 
-    Everything runs in the calling thread (ptrace requests must come from the tracer thread).
+    The tracing runs in the calling thread (ptrace requests must come from the tracer thread);
+    with the C stop loop (sysrec.tracer.cloop) the events of the calls it answered may reach
+    `sink` from a second thread, never two at once and always in order.
     With `options.same_cpu` the calling thread is pinned to its current CPU while tracing, and
     the tracee inherits that (the program then sees one CPU); the previous affinity is restored
     afterwards.
     """
     return Tracer(argv, options, sink, context_hook=context_hook, annotate_fds=annotate_fds,
                   env=env, cwd=cwd, stdin=stdin, stdout=stdout, stderr=stderr,
-                  timeout=timeout, preload=preload, credentials=credentials, inject=inject).run()
+                  timeout=timeout, preload=preload, credentials=credentials, inject=inject,
+                  live_output=live_output).run()
 
 
 __all__ = ["ContextHook", "Event", "Sink", "TraceOptions", "TraceResult", "resolve_command", "trace"]

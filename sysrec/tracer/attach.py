@@ -69,6 +69,9 @@ def _threads_of(pid: int) -> list[int]:
 class Attacher(Tracer):
     """Traces running processes: the Tracer's loop, an attach start and a detach end."""
 
+    # Detaching at the end needs every stop: the C loop answers some by itself.
+    c_loop_allowed = False
+
     def __init__(self, pids: Sequence[int], options: TraceOptions, sink: Any, *, note: Note,
                  preload: Sequence[str] = (), context_hook: Any = None, annotate_fds: bool = False,
                  inject: Any = None) -> None:

@@ -25,6 +25,7 @@ from sysrec.syscalls import DEFAULT_SET, SYSCALL_NUMBERS
 from sysrec.tracer import abi as A
 from sysrec.tracer import bootstrap
 from sysrec.tracer.bootstrap import prctl
+from sysrec.tracer.captured import CapturedMemory
 from sysrec.tracer.fds import FdResolver
 from sysrec.tracer.memory import ProcMemory
 from sysrec.tracer.seccomp import X32_SYSCALL_BIT, PreparedFilter, build_filter
@@ -156,8 +157,13 @@ class Tracer:
                  env: Mapping[str, str] | None = None, cwd: str | None = None,
                  stdin: StdSpec = None, stdout: StdSpec = None, stderr: StdSpec = None,
                  timeout: float | None = None, preload: Sequence[str] = (),
-                 credentials: Any = None, inject: Any = None) -> None:
+                 credentials: Any = None, inject: Any = None, live_output: bool = True) -> None:
         self.argv = list(argv)
+        # The lines go where the program may write too, as they come (a terminal, stderr):
+        # under seccomp, a call's exit then waits for its line (see sink_while_running).
+        self.live_output = live_output
+        from sysrec.tracer import cloop
+        cloop.chosen()  # SYSREC_LOOP checked before anything runs
         self.inject = inject  # -e inject=/fault=: sysrec.tracer.inject.Injector
         self.credentials = credentials  # -u: sysrec.tracer.credentials.Credentials
         self.preload = ("sysrec.tracer.ptrace_ops", "sysrec.decode", *preload)
@@ -418,6 +424,12 @@ class Tracer:
                     continue
                 self._ready()
                 ready = True
+                self._dispatch(pid, status)
+                stop_loop = self._stop_loop()
+                if stop_loop is not None:
+                    self._c_loop(stop_loop)
+                    return
+                continue
             if status & 0xFF == 0x7F:  # stopped
                 task = tasks.get(pid)
                 if task is None:
@@ -437,6 +449,127 @@ class Tracer:
                     self._signal_stop(task, sig)
             else:
                 self._reap(pid, status)
+
+    def _dispatch(self, pid: int, status: int) -> None:
+        """One stop or end, as the loop above answers it (for the stops outside that loop)."""
+        if status & 0xFF != 0x7F:
+            self._reap(pid, status)
+            return
+        task = self.tasks.get(pid)
+        if task is None:
+            task = self._adopt(pid)
+        if self.end_reason is not None:
+            self._stop_tracing(task, status)
+            return
+        sig = (status >> 8) & 0xFF
+        if sig == A.SYSCALL_TRAP:
+            self._syscall_stop(task)
+        elif status >> 16 == A.EVENT_STOP:
+            self._trap_stop(task, sig)
+        elif status >> 16:
+            self._event_stop(task, status >> 16)
+        else:
+            self._signal_stop(task, sig)
+
+    # ---- the C stop loop (sysrec/tracer/_stoploop.c) --------------------------------------
+    def _stop_loop(self) -> Any:
+        """The C loop, set up for this trace; None where it does not apply: not built, turned
+        off (SYSREC_LOOP=python), or a trace whose calls need the live tracee at every stop
+        (-y lookups, injection, a context hook, attaching, -Y: the sink reads the tracee's name
+        in /proc when a process first shows up; -v: the full forms read more than the capture
+        spec takes)."""
+        if (self.fd_resolver is not None or self.inject is not None or self.context_hook is not None
+                or self.opts.report_exec or self.opts.unabbreviated is not None or not self.c_loop_allowed):
+            return None
+        from sysrec.tracer import cloop
+        return cloop.new_loop(self.use_seccomp, self.untraced_nrs, self.live_output)
+
+    c_loop_allowed = True  # subclasses that answer stops their own way turn it off
+
+    def _c_loop(self, loop: Any) -> None:
+        """Let the C loop answer the quiet calls; decode its batches (here between its runs, or
+        in a second thread while it runs on), in stop order, and answer every other stop as
+        _loop does. Each task's state in C follows its state here."""
+        from sysrec.tracer import cloop
+        tasks = self.tasks
+        known: set[int] = set()
+        self._sync_all(loop, known)
+        decoder = failure = None
+        if loop.threaded:
+            import threading
+            failure = []
+            decoder = threading.Thread(target=self._decode_batches, args=(loop, failure),
+                                       name="sysrec-decode", daemon=True)
+            decoder.start()
+        try:
+            while tasks:
+                batch, why, pid, status = loop.run()
+                if batch:
+                    self._replay(batch)
+                if why == cloop.SLOW:
+                    self._dispatch(pid, status)
+                    if status & 0xFF == 0x7F and status >> 16 in (0, A.EVENT_SECCOMP):
+                        task = tasks.get(pid)
+                        if task is not None:
+                            self._sync(loop, task, known)
+                    else:  # fork, exec, end: tasks came, went or moved
+                        self._sync_all(loop, known)
+                elif why == cloop.HELD:
+                    task = tasks.get(pid)
+                    if task is not None:
+                        self._resume(task)
+                elif why in (cloop.NO_CHILD, cloop.ABORTED):
+                    break
+        finally:
+            if decoder is not None:
+                loop.close()
+                decoder.join()
+        if failure:
+            raise failure[0]
+
+    def _decode_batches(self, loop: Any, failure: list[BaseException]) -> None:
+        """The decoder thread: the C loop's batches, in order, until it is closed."""
+        try:
+            take = loop.take
+            while (batch := take()) is not None:
+                self._replay(batch)
+        except BaseException as err:  # handed to the tracing thread, which raises it
+            failure.append(err)
+            loop.abort()
+
+    @staticmethod
+    def _sync(loop: Any, task: _Task, known: set[int]) -> None:
+        state = 0
+        if not task.silent and task.execd and not task.adopted:
+            state = 3 if task.in_call else 1
+        fd = task.mem.fileno() if state else -1
+        loop.set_task(task.tid, state if fd >= 0 else 0, fd)
+        known.add(task.tid)
+
+    def _sync_all(self, loop: Any, known: set[int]) -> None:
+        for tid in known - self.tasks.keys():
+            loop.set_task(tid, 0, -1)
+        known &= self.tasks.keys()
+        for task in self.tasks.values():
+            self._sync(loop, task, known)
+
+    def _replay(self, batch: list[tuple[Any, ...]]) -> None:
+        """Decode the C loop's calls from what it captured, as if at their stops."""
+        tasks = self.tasks
+        info = self.info
+        memory = CapturedMemory
+        for rec in batch:
+            task = tasks.get(rec[1])
+            if task is None:
+                continue
+            if rec[0] == 0:
+                _, _, nr, args, t, info.ip, info.sp, regions = rec
+                self._enter(task, nr, args, memory(regions, nr), t)
+            else:
+                _, _, rval, is_error, t, info.ip, info.sp, regions = rec
+                event = self._finish(task, rval, is_error, memory(regions, task.nr), t)
+                if event is not None:
+                    self.sink(event)
 
     def _stop_tracing(self, task: _Task, status: int) -> None:
         """A stop after the trace was ended (signal, timeout): the program is killed
@@ -686,16 +819,18 @@ class Tracer:
         self.sink(event)
 
     # ---- syscalls ---------------------------------------------------------------------------
-    def _enter(self, task: _Task, nr: int, raw: tuple[int, ...],
+    def _enter(self, task: _Task, nr: int, raw: tuple[int, ...], mem: Any = None, t0: int = 0,
                enter_i386: Callable | None = None) -> None:
+        """A call's entry; `mem` and `t0` (what the C loop captured, when it was) default to
+        the live tracee and now."""
         if task.silent or (not task.execd and nr not in _EXECVE_NRS):
             return
         dec = self.dec or self._decoders()  # the first call may wait for the import: not its time
-        t0 = time.time_ns()
+        t0 = t0 or time.time_ns()
         task.mem.stack_pointer = self.info.sp  # rt_sigreturn reads its signal frame there
         if enter_i386 is None:
             name = SYSCALL_NAMES.get(nr) or f"syscall_{nr:#x}"
-            state = dec.enter(name, raw, task.mem, self.dopts, task.previous)
+            state = dec.enter(name, raw, mem or task.mem, self.dopts, task.previous)
         else:
             state = enter_i386(nr, raw, task.mem, self.dopts)
         task.in_call = True
@@ -731,14 +866,15 @@ class Tracer:
         from sysrec.decode import i386
         if self.trace_names is not None and i386.syscall_name(nr) not in self.trace_names:
             return
-        self._enter(task, nr, raw, i386.enter)
+        self._enter(task, nr, raw, enter_i386=i386.enter)
 
     def _leave(self, task: _Task, rval: int | None, is_error: bool) -> None:
         event = self._finish(task, rval, is_error)
         if event is not None:
             self.sink(event)
 
-    def _finish(self, task: _Task, rval: int | None, is_error: bool) -> Event | None:
+    def _finish(self, task: _Task, rval: int | None, is_error: bool, mem: Any = None,
+                t1: int = 0) -> Event | None:
         """The call's exit: decoded while the tracee is stopped; the event is the caller's to
         hand to the sink (None: nothing to record)."""
         if task.reprint:
@@ -750,13 +886,13 @@ class Tracer:
         task.state = None
         if state is None:
             return None
-        t1 = time.time_ns()
+        t1 = t1 or time.time_ns()
         marks = None
         if self.inject is not None:  # after t1: strace's -T leaves delay_exit out
             rval, is_error, marks = self.inject.exiting(task.tid, rval, is_error)
         dec = self.dec
         err = dec.errno_name(rval) if rval is not None and is_error else None
-        done = dec.leave(state, rval, task.mem, self.dopts)
+        done = dec.leave(state, rval, mem or task.mem, self.dopts)
         task.previous = state.name if rval is not None else None
         if self.open_task is not task:
             self._close_open_line()

@@ -65,6 +65,10 @@ class ProcMemory:
         """NETLINK_* of this process's fd `fd` (None: no netlink socket), for the decoders."""
         return netlink_protocol(self.pid, fd)
 
+    def fileno(self) -> int:
+        """The open /proc/PID/mem fd (-1: cannot be opened), for the C stop loop's reads."""
+        return self._fd if self._ensure_open() else -1
+
     def reopen(self, pid: int | None = None) -> None:
         """Forget the open file (after execve, or when the process now has another pid)."""
         self.close()

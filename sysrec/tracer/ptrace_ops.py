@@ -54,7 +54,7 @@ class SyscallInfoReader:
         self._buf = ctypes.create_string_buffer(_INFO_SIZE)
         self._addr = ctypes.addressof(self._buf)
         self.ip = 0  # the instruction pointer at the last stop read (strace -i)
-        self.sp = 0  # the stack pointer there (rt_sigreturn's signal frame)
+        self.sp = 0  # the stack pointer there (rt_sigreturn's signal frame; the C loop sets ip and sp from its records)
 
     def read(self, pid: int) -> tuple[int, int, tuple[int, ...] | tuple[int, int]]:
         """Return (op, arch, payload): payload is (nr, a0..a5) at entry/seccomp, (rval, is_error) at exit."""

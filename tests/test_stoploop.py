@@ -1,0 +1,171 @@
+"""The C stop loop (sysrec/tracer/_stoploop.c): the same lines as the Python loop, byte for
+byte, on real programs; its captures answer the decoders as the live tracee would have; sysrec
+still runs where it is not built; SYSREC_LOOP picks the loop and rejects what it does not know.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sysrec.tracer import capture_spec as cs
+from sysrec.tracer import cloop
+from sysrec.tracer.captured import STRICT_ENV, CapturedMemory, CaptureMiss
+
+REPO = Path(__file__).resolve().parent.parent
+needs_c_loop = pytest.mark.skipif(cloop.Loop is None, reason="the C stop loop is not built here")
+LOOPS = ("python", "c", "threaded")
+
+
+def trace_lines(args: list[str], loop: str, tmp_path: Path, record: bool = False) -> tuple[str, str]:
+    """What `sysrec trace ARGS` writes to -o (and to --record), the decoders failing loudly on
+    any read their capture did not cover."""
+    out = tmp_path / f"{loop}.txt"
+    rec = tmp_path / f"{loop}.jsonl"
+    env = dict(os.environ, SYSREC_LOOP=loop, **{STRICT_ENV: "1"})
+    extra = ["--record", str(rec)] if record else []
+    done = subprocess.run([sys.executable, "-m", "sysrec", "trace", "-o", str(out), *extra, *args],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "not captured" not in done.stderr
+    return out.read_text(errors="surrogateescape"), rec.read_text() if record else ""
+
+
+def _tree(root: Path) -> Path:
+    """A directory tree for find: files, .gz names, empty and nested directories, a long name."""
+    for i in range(30):
+        sub = root / f"d{i}" / ("x" * 200) / "deep"
+        sub.mkdir(parents=True)
+        for j in range(i % 4):
+            (sub / f"f{j}.gz").write_bytes(b"z" * j)
+        (root / f"d{i}" / "plain").write_text("p")
+    return root
+
+
+# What differs from one run to the next in a record's event: pids, times, raw pointers.
+VOLATILE_KEYS = {"pid", "tgid", "t0", "t1", "t", "raw"}
+# Lines that differ from one run to the next whatever the loop: random bytes, a pid, free blocks.
+VOLATILE = re.compile(r"^(getrandom|set_tid_address|getpid|gettid|fstatfs|statfs)\(")
+
+
+def _steady(text: str) -> list[str]:
+    """The lines after the last execve (setarch's own run has its address space randomised)."""
+    lines = text.splitlines()
+    start = max((i for i, line in enumerate(lines) if line.startswith("execve(")), default=-1) + 1
+    return [line for line in lines[start:] if not VOLATILE.match(line)]
+
+
+@needs_c_loop
+@pytest.mark.parametrize("flags", [[], ["-e", "trace=newfstatat,openat,getdents64,close,fcntl,write"],
+                                   ["--no-seccomp", "-e", "trace=openat,getdents64"]],
+                         ids=["all", "seccomp-set", "no-seccomp-set"])
+def test_every_loop_prints_the_same_lines(flags: list[str], tmp_path: Path) -> None:
+    """find over a tree, address layout fixed (setarch -R) so that the lines can be compared
+    byte for byte: the Python loop, the C loop, the C loop with its decoder thread."""
+    if shutil.which("setarch") is None:
+        pytest.skip("needs setarch (util-linux)")
+    root = _tree(tmp_path / "tree")
+    argv = ["setarch", "x86_64", "-R", "find", str(root), "-name", "*.gz"]
+    texts = {loop: _steady(trace_lines([*flags, "--", *argv], loop, tmp_path)[0]) for loop in LOOPS}
+    assert len(texts["python"]) > 100
+    assert any(line.startswith("getdents64(") for line in texts["python"]) or "getdents64" not in str(flags)
+    assert texts["c"] == texts["python"]
+    assert texts["threaded"] == texts["python"]
+
+
+@needs_c_loop
+def test_getsockopt_values_and_records_match(tmp_path: Path) -> None:
+    """getsockopt's value and length are read at entry and at exit: the record's events are the
+    same whichever loop made them (times and pids aside)."""
+    if shutil.which("gcc") is None:
+        pytest.skip("needs gcc")
+    prog = tmp_path / "gso"
+    subprocess.run(["gcc", "-O2", "-o", str(prog), str(REPO / "bench" / "getsockopt_loop.c")], check=True)
+    records = {}
+    for loop in LOOPS:
+        text, rec = trace_lines(["-f", "-e", "trace=%network", "--", str(prog), "50"], loop, tmp_path,
+                                record=True)
+        assert text.count("getsockopt(3, SOL_SOCKET, SO_ERROR, [0], [4]) = 0") == 50
+        records[loop] = [{k: v for k, v in json.loads(line).items() if k not in VOLATILE_KEYS}
+                         for line in rec.splitlines()[1:-1]]
+    assert records["c"] == records["python"]
+    assert records["threaded"] == records["python"]
+
+
+@needs_c_loop
+def test_threads_and_children_under_the_c_loop(tmp_path: Path) -> None:
+    """-f over a shell that forks and a program with threads: every call of every task comes
+    out once, and the exits are those of the Python loop."""
+    code = ("import os, threading\n"
+            "def work():\n"
+            "    for _ in range(200): os.stat('/')\n"
+            "ts = [threading.Thread(target=work) for _ in range(3)]\n"
+            "[t.start() for t in ts]; [t.join() for t in ts]\n")
+    argv = ["sh", "-c", f"true; {sys.executable} -S -c \"{code}\"; echo done"]
+    counts = {}
+    for loop in LOOPS:
+        text, _ = trace_lines(["-f", "-e", "trace=newfstatat,clone3,clone,exit_group", "--", *argv],
+                              loop, tmp_path)
+        lines = text.splitlines()
+        counts[loop] = (sum('newfstatat(AT_FDCWD, "/",' in line for line in lines),
+                        sorted(re.sub(r"^\d+ +", "", line) for line in lines if "+++ exited" in line))
+    assert counts["python"][0] >= 600
+    assert counts["c"] == counts["python"]
+    assert counts["threaded"] == counts["python"]
+
+
+def test_captured_memory_answers_as_the_live_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inside a capture: its bytes; past the fault a capture stopped at: unreadable, or the
+    readable prefix for read_upto; outside it: a loud failure, never a silent NULL."""
+    monkeypatch.setenv(STRICT_ENV, "1")
+    mem = CapturedMemory(((0x1000, 16, bytes(range(16))), (0x2000, 100, b"x" * 10)), nr=262)
+    assert mem.read(0x1004, 4) == bytes([4, 5, 6, 7])
+    assert mem.read(0x2000, 10) == b"x" * 10
+    assert mem.read(0x2008, 4) is None                 # runs into the fault at 0x200a
+    assert mem.read_upto(0x2004, 50) == b"x" * 6       # what pread would have returned
+    assert mem.read_upto(0x1008, 8) == bytes(range(8, 16))
+    for outside in ((0x1000, 17), (0x0fff, 2), (0x3000, 1)):
+        with pytest.raises(CaptureMiss):
+            mem.read(*outside)
+    with pytest.raises(CaptureMiss):
+        mem.read_upto(0x1008, 9)  # all 16 bytes were readable: more was never captured
+
+
+def test_captures_come_from_the_signature_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    stat = cs.Capture(cs.CAP_FIXED, 2, at_exit=True, size=144)
+    assert cs.derive("newfstatat") == cs.CallSpec((cs.Capture(cs.CAP_STR, 1), stat))
+    assert cs.derive("close") == cs.CallSpec(())
+    assert cs.derive("getdents64").captures[0].kind == cs.CAP_RETBUF
+    assert cs.derive("write") is None  # not quiet: its line must be out before it runs
+    # a quiet call whose row has a decoder this table does not know stays with the Python loop
+    monkeypatch.setattr(cs, "QUIET_CALLS", cs.QUIET_CALLS | {"rt_sigaction"})
+    assert cs.derive("rt_sigaction") is None
+
+
+def test_sysrec_runs_where_the_extension_is_not_built(tmp_path: Path) -> None:
+    """The import of _stoploop failing (no compiler at install): the Python loop, same lines."""
+    code = ("import sys; sys.modules['sysrec.tracer._stoploop'] = None\n"
+            "from sysrec.tracer import cloop; assert cloop.Loop is None and cloop.chosen() == 'python'\n"
+            "from sysrec.cli import main; sys.exit(main())\n")
+    out = tmp_path / "t.txt"
+    done = subprocess.run([sys.executable, "-c", code, "trace", "-o", str(out), "-e", "trace=openat", "--",
+                           "cat", "/etc/hostname"], capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, SYSREC_LOOP="threaded"))
+    assert done.returncode == 0, done.stderr
+    assert 'openat(AT_FDCWD, "/etc/hostname", O_RDONLY) = 3' in out.read_text()
+
+
+def test_an_unknown_loop_is_bad_input(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    done = subprocess.run([sys.executable, "-m", "sysrec", "trace", "-o", os.devnull, "--", "touch", str(marker)],
+                          capture_output=True, text=True, timeout=120, env=dict(os.environ, SYSREC_LOOP="fast"))
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "SYSREC_LOOP=fast" in done.stderr
+    assert not marker.exists()
