@@ -26,3 +26,18 @@ def addresses(linked: bool) -> dict[str, str]:
 def expand(text: str, names: dict[str, str]) -> str:
     """Replaces the placeholders; KeyError names the first unknown one."""
     return _PLACEHOLDER.sub(lambda m: names[m.group(1)], text)
+
+
+# `{var.NAME}`: a `[matrix] "var.NAME"` value, replaced per cell when the program starts
+VAR_PLACEHOLDER = re.compile(r"(?<!\$)\{var\.([a-z0-9_]+)\}")
+
+
+def var_names(text: str) -> list[str]:
+    """The `var.NAME` settings a command argument refers to."""
+    return ["var." + name for name in VAR_PLACEHOLDER.findall(text)]
+
+
+def expand_vars(text: str, settings: dict[str, object]) -> str:
+    """`--user-timeout {var.user_timeout_ms}` → `--user-timeout 1500` for the cell's settings;
+    a name the cell does not set is left as written (the parser refuses it first)."""
+    return VAR_PLACEHOLDER.sub(lambda m: str(settings.get("var." + m.group(1), m.group(0))), text)
