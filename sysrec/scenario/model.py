@@ -6,6 +6,8 @@ import operator
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from sysrec.scenario.hosts import expand_vars
+
 SysctlValue = int | str
 
 # comparison operator text → function, longest first so ">=" is not read as ">"
@@ -40,7 +42,6 @@ class Command:
         """argv to run; `{var.NAME}` replaced by the cell's value of `var.NAME` (see VAR_PREFIX)."""
         argv = list(self.argv)
         if settings:
-            from sysrec.scenario.hosts import expand_vars
             argv = [expand_vars(arg, settings) for arg in argv]
         if self.probe is None:
             return argv
