@@ -316,6 +316,8 @@ HANDSHAKE_CASES: dict[str, tuple[dict, list[dict]]] = {
     "pkt-rst-synrecv-expired": ({}, [SOCKET_ROOM] + HANDSHAKE + [SYNACK_AGAIN, SERVER_RST]),
     "pkt-synack-retransmit-ack-lost": ({}, [SOCKET_ROOM] + HANDSHAKE + [SYNACK_AGAIN]),
     "pkt-final-ack-lost": ({}, [SOCKET_ROOM] + HANDSHAKE + [SYNACK_AGAIN]),
+    "pkt-final-ack-unheard": ({}, HANDSHAKE[1:] + [at_listener(CONNECTED, synrecv=1),
+                                                   call("getsockname", [{"$fd": 3}], 0) | {"fds": FD3}]),
     "pkt-syn-retransmit-unheard": ({}, [SOCKET_ROOM, CONNECT, packet(1, 40000, 10000, ["SYN"]),
                                         packet(1001, 40000, 10000, ["SYN"])]),
 }

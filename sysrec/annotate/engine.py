@@ -200,6 +200,8 @@ class FlowEvidence:
             if event.get("name") == "connect" and key[1] is not None:
                 delta = (event.get("ctx") or {}).get("counters") or {}
                 facts = {fact for counter, fact in CONNECT_DELTA_EVIDENCE.items() if delta.get(counter)}
+                if event.get("ret") == 0 and _final_ack_unheard((event.get("ctx") or {}).get("listener")):
+                    facts.add("final_ack_unheard")
                 if facts:
                     waiting[key] = facts  # type: ignore[index]
             if port is not None and key in waiting:
@@ -247,6 +249,13 @@ def _listener_readings(listener: Any) -> dict[str, bool]:
     if isinstance(synrecv, int):
         readings["listener_synrecv"] = synrecv > 0
     return readings
+
+
+def _final_ack_unheard(listener: Any) -> bool:
+    """A connect() that returned 0 while the listener, with room, still held a SYN-RECV request:
+    the handshake's final ACK had not reached it."""
+    readings = _listener_readings(listener)
+    return bool(readings.get("listener_synrecv") and readings.get("listener_has_room"))
 
 
 class Annotator:
@@ -353,8 +362,7 @@ class Annotator:
                 self._user_timeout.add(key)
             else:
                 self._user_timeout.discard(key)
-        if (name == "connect" and event.get("ret") == 0 and evidence.get("listener_synrecv")
-                and evidence.get("listener_has_room")):
+        if name == "connect" and event.get("ret") == 0 and _final_ack_unheard((event.get("ctx") or {}).get("listener")):
             self._ack_unheard.add(key)
         if key in self._user_timeout:
             evidence["user_timeout"] = True

@@ -26,7 +26,8 @@ Columns:
   before it — so an unanswered SYN or ACK was not dropped by the listener for want of room),
   `listener_synrecv` (it holds SYN-RECV requests at this stop); from earlier calls on the same fd:
   `user_timeout` (TCP_USER_TIMEOUT > 0 was set), `final_ack_unheard` (connect() returned while the
-  listener, with room, still held a SYN-RECV request: our final ACK had not reached it).
+  listener, with room, still held a SYN-RECV request: our final ACK had not reached it; also known to
+  that connection's packets).
 - `key`: the event explains the outcome; `--around` and the report's excerpts centre on it.
 Text may use `{dt_ms}` (packets: the time since the packet the text refers to) and `{state}`.
 """
@@ -446,6 +447,13 @@ RULES: tuple[Rule, ...] = (
                  "later: this ACK never reached the listener",
          ref="tcp_rcv_synsent_state_process() → tcp_send_ack(); we are ESTABLISHED from here "
              "(tcp_finish_connect()), the server is not"),
+    Rule("pkt-final-ack-unheard", kind="packet", flags=_s("ACK"), from_server=False, role="final-ack",
+         flow=(("final_ack_unheard", True),), counters=NO_OVERFLOW,
+         explain="our final ACK of the handshake, {dt_ms} ms after the SYN-ACK — when connect() returned, the "
+                 "listener still held the request in SYN-RECV: this ACK had not reached it (lost, filtered "
+                 "or still in flight)",
+         ref="tcp_rcv_synsent_state_process() → tcp_send_ack(); the request leaves SYN-RECV only in "
+             "tcp_check_req()"),
     Rule("pkt-final-ack", kind="packet", flags=_s("ACK"), from_server=False, role="final-ack",
          explain="our final ACK of the handshake, {dt_ms} ms after the SYN-ACK",
          ref="tcp_rcv_synsent_state_process() → tcp_send_ack() (held ~200 ms by TCP_DEFER_ACCEPT on the client; a scenario [link] adds its own delay on top)"),
