@@ -209,7 +209,7 @@ def _run_arguments(run: argparse.ArgumentParser) -> None:
                      help="a scenario file, or the name of a shipped scenario (see `sysrec scenarios`); "
                           "several with --kernel (all run in one boot per kernel)")
     run.add_argument("--set", dest="pins", action="append", default=[], metavar="NAME=VALUE",
-                     help="pin a sysctl to one value (shrinks the matrix)")
+                     help="pin a sysctl, or a [matrix] \"var.NAME\", to one value (shrinks the matrix)")
     run.add_argument("--repeat", type=int, default=1, metavar="N", help="runs per cell")
     run.add_argument("--out", metavar="DIR", help="write records and summary.json under DIR")
     run.add_argument("--json", action="store_true", help="print the summary as JSON instead of the table")

@@ -304,6 +304,86 @@ CASES: dict[str, tuple[dict, list[dict]]] = {
 }
 
 
+# --- the handshake catalogue (#13): SYNs and final ACKs lost on the way, TCP_USER_TIMEOUT ---------
+
+def at_listener(event: dict, synrecv: int = 0, queue: int = 0, backlog: int = 4) -> dict:
+    """The event with a reading of the scenario's listener at its stop (ctx.listener)."""
+    listener = {"addr": "127.0.0.1:10000", "queue": queue, "backlog": backlog, "synrecv": synrecv}
+    return dict(event, ctx=dict(event.get("ctx") or {}, listener=listener))
+
+
+USER_TIMEOUT = call("setsockopt", [{"$fd": 3}, "SOL_TCP", "TCP_USER_TIMEOUT", [1500], 4], 0)
+TIMED_OUT = call("connect", [{"$fd": 3}, {"sin_port": "htons(10000)"}, 16], -1, "ETIMEDOUT")
+CONNECTED = with_fd3(call("connect", [{"$fd": 3}, {"sin_port": "htons(10000)"}, 16], 0))
+SOCKET_ROOM = at_listener(call("socket", ["AF_INET"], 3))
+SYNACK_AGAIN = packet(1101, 10000, 40000, ["SYN", "ACK"], 9)
+SEND = with_fd3(call("sendto", [{"$fd": 3}, {"$s": "ping", "n": 4}, 4], 4))
+SERVER_RST = packet(5000, 10000, 40000, ["RST"], 10)
+
+HANDSHAKE_CASES: dict[str, tuple[dict, list[dict]]] = {
+    "setsockopt-user-timeout": ({}, [USER_TIMEOUT]),
+    "connect-timedout-user-timeout": ({}, [USER_TIMEOUT, at_listener(TIMED_OUT)]),
+    "connect-timedout-unheard": ({}, [at_listener(TIMED_OUT)]),
+    "connect-ok-ack-unheard": ({}, [at_listener(CONNECTED, synrecv=1)]),
+    "wait-timeout-ack-lost-held": ({}, [SOCKET_ROOM] + HANDSHAKE + [
+        SYNACK_AGAIN, at_listener(in_state(poll(0, "Timeout"), "ESTABLISHED"), synrecv=1)]),
+    "wait-timeout-ack-lost-expired": ({}, [SOCKET_ROOM] + HANDSHAKE + [
+        SYNACK_AGAIN, at_listener(in_state(poll(0, "Timeout"), "ESTABLISHED"), synrecv=0)]),
+    "io-reset-synrecv-expired": ({}, [SOCKET_ROOM] + HANDSHAKE + [
+        SYNACK_AGAIN, SERVER_RST, at_listener(with_fd3(call("recvfrom", [{"$fd": 3}], -1, "ECONNRESET")))]),
+    "io-send-to-forgotten": ({}, [at_listener(CONNECTED, synrecv=1), at_listener(SEND), SERVER_RST]),
+    "io-send-completes-handshake": ({}, [at_listener(CONNECTED, synrecv=1), at_listener(SEND, synrecv=1)]),
+    "pkt-rst-synrecv-expired": ({}, [SOCKET_ROOM] + HANDSHAKE + [SYNACK_AGAIN, SERVER_RST]),
+    "pkt-synack-retransmit-ack-lost": ({}, [SOCKET_ROOM] + HANDSHAKE + [SYNACK_AGAIN]),
+    "pkt-final-ack-lost": ({}, [SOCKET_ROOM] + HANDSHAKE + [SYNACK_AGAIN]),
+    "pkt-final-ack-unheard": ({}, HANDSHAKE[1:] + [at_listener(CONNECTED, synrecv=1),
+                                                   call("getsockname", [{"$fd": 3}], 0) | {"fds": FD3}]),
+    "pkt-syn-retransmit-unheard": ({}, [SOCKET_ROOM, CONNECT, packet(1, 40000, 10000, ["SYN"]),
+                                        packet(1001, 40000, 10000, ["SYN"])]),
+}
+CASES.update(HANDSHAKE_CASES)
+
+
+def last_ids(events: list[dict], settings: dict | None = None) -> list[str | None]:
+    head = {"ev": "header", "schema": 1, "start_ns": 0, "context": {"settings": settings or {}}}
+    return [a.rule_id if a else None for a in annotate_events(head, events)]
+
+
+@pytest.mark.parametrize("queue, backlog", [(4, 4), (5, 4)])
+def test_a_listener_at_its_backlog_is_no_proof_that_the_packet_was_lost_on_the_way(queue, backlog):
+    """A queue that is (nearly) full may have dropped the SYN or the final ACK itself: the general rows."""
+    full = at_listener(call("socket", ["AF_INET"], 3), queue=queue, backlog=backlog)
+    ids = last_ids([full] + HANDSHAKE + [SYNACK_AGAIN])
+    assert ids[-1] == "pkt-synack-retransmit" and "pkt-final-ack" in ids
+    ids = last_ids([full, CONNECT, packet(1, 40000, 10000, ["SYN"]), packet(1001, 40000, 10000, ["SYN"])])
+    assert ids[-1] == "pkt-syn-retransmit"
+    assert last_ids([at_listener(CONNECTED, synrecv=1, queue=queue, backlog=backlog)]) == ["connect-ok"]
+
+
+def test_listener_drops_counted_in_the_run_keep_the_listener_explanations():
+    dropped = at_listener(dict(TIMED_OUT, ctx={"counters": {"TcpExtListenDrops": 2, "TcpExtListenOverflows": 2}}))
+    assert last_ids([dropped]) == ["connect-timedout-synretries"]
+    overflowed = dict(SOCKET_ROOM, ctx=dict(SOCKET_ROOM["ctx"], counters={"TcpExtListenOverflows": 1}))
+    assert last_ids([overflowed] + HANDSHAKE + [SYNACK_AGAIN])[-1] == "pkt-synack-retransmit"
+
+
+def test_user_timeout_belongs_to_its_socket():
+    """TCP_USER_TIMEOUT 0 restores the default; a close() ends what the fd's setsockopt said."""
+    zero = call("setsockopt", [{"$fd": 3}, "SOL_TCP", "TCP_USER_TIMEOUT", [0], 4], 0)
+    assert last_ids([USER_TIMEOUT, zero, at_listener(TIMED_OUT)])[-1] == "connect-timedout-unheard"
+    closed = call("close", [{"$fd": 3}], 0)
+    assert last_ids([USER_TIMEOUT, closed, TIMED_OUT])[-1] == "connect-timedout"
+    other_fd = call("setsockopt", [{"$fd": 4}, "SOL_TCP", "TCP_USER_TIMEOUT", [1500], 4], 0)
+    assert last_ids([other_fd, TIMED_OUT])[-1] == "connect-timedout"
+
+
+def test_a_send_after_the_lost_ack_says_what_became_of_it():
+    """The same send completes the handshake, or meets a listener that forgot it (the RST proves which)."""
+    assert last_ids([CONNECTED, SEND]) == ["connect-ok", None]
+    assert last_ids([at_listener(CONNECTED, synrecv=1), SEND])[-1] == "io-send-completes-handshake"
+    assert last_ids([at_listener(CONNECTED, synrecv=1), SEND, SERVER_RST])[1] == "io-send-to-forgotten"
+
+
 def test_every_rule_has_a_case():
     assert set(CASES) == set(RULES_BY_ID)
 

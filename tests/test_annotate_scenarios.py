@@ -22,6 +22,12 @@ REAL = Path(__file__).parent / "data" / "real"
 RESET_RULES = {"so-error-reset-overflow", "io-reset-overflow", "io-epipe-after-overflow-reset", "pkt-rst-overflow",
                "wait-reset-overflow", "so-error-ok-reset-later"}
 
+# a final ACK lost on the way (not dropped by a full listener)
+ACK_LOST_RULES = {"pkt-final-ack-lost", "pkt-final-ack-unheard", "pkt-synack-retransmit-ack-lost", "wait-timeout-ack-lost-held",
+                  "wait-timeout-ack-lost-expired", "connect-ok-ack-unheard", "io-send-completes-handshake",
+                  "io-send-to-forgotten", "io-reset-synrecv-expired", "pkt-rst-synrecv-expired"}
+USER_TIMEOUT_RULES = {"setsockopt-user-timeout", "connect-timedout-user-timeout"}
+
 # scenario → cell → (rules that must fire, rules that must not)
 EXPECTED: dict[str, dict[str, tuple[set[str], set[str]]]] = {
     "accept-queue-overflow": {
@@ -42,7 +48,8 @@ EXPECTED: dict[str, dict[str, tuple[set[str], set[str]]]] = {
     },
     "connection-refused": {"default": ({"pkt-rst-refused", "so-error-refused"}, RESET_RULES)},
     "syn-drop-timeout": {
-        cell: ({"connect-timedout-synretries", "pkt-syn-retransmit"}, RESET_RULES | {"pkt-synack"})
+        cell: ({"connect-timedout-synretries", "pkt-syn-retransmit"},
+               RESET_RULES | {"pkt-synack", "pkt-syn-retransmit-unheard", "connect-timedout-unheard"})
         for cell in ("tcp_syn_retries=1", "tcp_syn_retries=2")
     },
     "syn-queue-cookies": {
@@ -71,9 +78,9 @@ EXPECTED: dict[str, dict[str, tuple[set[str], set[str]]]] = {
     "injected-reset": {"default": ({"pkt-rst", "io-reset-abort", "injected"}, RESET_RULES)},
     # the listener is up behind the firewall: refusals are blamed on the firewall, never on a missing listener
     "firewall-reject": {
-        "server_input=-p_tcp_-j_DROP": ({"connect-inprogress", "so-error-timedout", "pkt-syn-retransmit"},
+        "server_input=-p_tcp_-j_DROP": ({"connect-inprogress", "so-error-timedout", "pkt-syn-retransmit-unheard"},
                                         RESET_RULES | {"so-error-refused", "so-error-refused-firewall",
-                                                       "so-error-hostunreach"}),
+                                                       "so-error-hostunreach", "pkt-syn-retransmit"}),
         "server_input=-p_tcp_-j_REJECT_--reject-with_icmp-port-unreachable": (
             {"connect-inprogress", "so-error-refused-firewall", "pkt-icmp-port-unreachable"},
             {"so-error-refused", "pkt-rst-refused", "pkt-rst-refused-firewall", "pkt-syn-retransmit"}),
@@ -97,9 +104,37 @@ EXPECTED: dict[str, dict[str, tuple[set[str], set[str]]]] = {
     },
     "burst-over-latency": {
         "tcp_abort_on_overflow=0": ({"wait-timeout-syn-unanswered", "so-error-ok-ack-dropped",
-                                     "pkt-synack-retransmit"}, RESET_RULES),
+                                     "pkt-synack-retransmit"}, RESET_RULES | ACK_LOST_RULES),
         "tcp_abort_on_overflow=1": ({"wait-timeout-syn-unanswered", "pkt-rst-overflow", "wait-reset-overflow"},
                                     {"so-error-ok-ack-dropped", "wait-timeout-half-open"}),
+    },
+    # SYNs dropped on the way: never blamed on the listener; the user timeout explains the end where set
+    "syn-sent-user-timeout": {
+        "user_timeout_ms=0": ({"pkt-syn-retransmit-unheard", "connect-timedout-unheard"},
+                              USER_TIMEOUT_RULES | RESET_RULES | {"pkt-syn-retransmit", "connect-timedout-synretries",
+                                                                  "pkt-synack"}),
+        **{cell: ({"setsockopt-user-timeout", "pkt-syn-retransmit-unheard", "connect-timedout-user-timeout"},
+                  RESET_RULES | {"pkt-syn-retransmit", "connect-timedout-synretries", "connect-timedout-unheard",
+                                 "pkt-synack"})
+           for cell in ("user_timeout_ms=1500", "user_timeout_ms=5000")},
+    },
+    # the final ACK lost on the way: SYN-ACKs retransmitted; expired (RST) or completed by the data
+    "synack-retries-ack-lost": {
+        "tcp_synack_retries=1": ({"connect-ok-ack-unheard", "pkt-final-ack-lost", "pkt-synack-retransmit-ack-lost",
+                                  "wait-timeout-ack-lost-expired", "io-send-to-forgotten", "pkt-rst-synrecv-expired",
+                                  "io-reset-synrecv-expired"},
+                                 RESET_RULES | {"wait-timeout-half-open", "pkt-synack-retransmit",
+                                                "io-send-completes-handshake", "wait-timeout-ack-lost-held"}),
+        "tcp_synack_retries=2": ({"connect-ok-ack-unheard", "pkt-final-ack-lost", "pkt-synack-retransmit-ack-lost",
+                                  "wait-timeout-ack-lost-held", "io-send-completes-handshake"},
+                                 RESET_RULES | {"wait-timeout-half-open", "pkt-synack-retransmit", "io-send-to-forgotten",
+                                                "wait-timeout-ack-lost-expired", "io-reset-synrecv-expired"}),
+    },
+    # the final ACK lost, the client's data completes the handshake: no SYN-ACK retransmitted, no error
+    "final-ack-lost-client-first": {
+        "default": ({"connect-ok-ack-unheard", "io-send-completes-handshake", "pkt-final-ack-unheard"},
+                    RESET_RULES | {"pkt-synack-retransmit", "pkt-synack-retransmit-ack-lost", "pkt-final-ack-lost",
+                                   "io-send-to-forgotten", "connect-ok", "pkt-final-ack"}),
     },
 }
 

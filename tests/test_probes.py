@@ -76,3 +76,30 @@ def test_talker_rejects_an_unknown_step(step):
     result = subprocess.run([sys.executable, *probe_argv("talker", ["--port", "1", step])[1:]],
                             capture_output=True, text=True, timeout=10)
     assert result.returncode == 2 and step in result.stderr
+
+
+def test_talker_polls_with_a_bound_and_goes_on(procs):
+    """poll:MS waits for the peer's first words at most MS: a silent server times out, a greeting wakes it."""
+    silent, port = start("server", "--read", "2")
+    procs.append(silent)
+    result = talk(port, "connect", "poll:200", "send:hi", "close")
+    assert result.stdout.splitlines()[1:3] == ["poll:200: timeout", "send:hi: sent 2"], result.stdout
+    greeting, port = start("server", "--reply", "hello\\n", "--wait-eof")
+    procs.append(greeting)
+    result = talk(port, "connect", "poll:5000", "recv")
+    assert result.stdout.splitlines()[1:] == ["poll:5000: revents 0x1", "recv: received 6"], result.stdout
+
+
+@pytest.mark.parametrize("user_timeout, expected", [("1500", "TCP_USER_TIMEOUT, [1500], 4) = 0"), ("0", None)])
+def test_talker_sets_tcp_user_timeout_before_connect_only_when_asked(procs, user_timeout, expected):
+    server, port = start("server", "--wait-eof")
+    procs.append(server)
+    argv = probe_argv("talker", ["--port", str(port), "--user-timeout", user_timeout, "connect", "close"])
+    traced = subprocess.run(["strace", "-qq", "-e", "trace=setsockopt,connect", *argv], capture_output=True,
+                            text=True, timeout=20)
+    calls = [line for line in traced.stderr.splitlines() if line.startswith(("setsockopt", "connect"))]
+    if expected is None:
+        assert [c.split("(")[0] for c in calls] == ["connect"], calls
+    else:
+        assert calls[0].startswith("setsockopt(") and calls[0].endswith(expected), calls
+        assert calls[1].startswith("connect("), calls

@@ -20,7 +20,10 @@ SCENARIOS = ["accept-queue-overflow", "accept-queue-overflow-send", "connection-
              # the failure-mode catalogue (#13)
              "listener-closed-queue", "close-unread-data", "linger-abort", "half-close-epipe",
              "ephemeral-port-exhaustion", "time-wait-same-port", "firewall-reject",
-             "pmtu-blackhole"]
+             "syn-sent-user-timeout", "synack-retries-ack-lost", "final-ack-lost-client-first", "pmtu-blackhole"]
+
+# scenarios whose expectations read the packet capture (`[[expect]] packets`)
+NEEDS_CAPTURE = {"syn-sent-user-timeout", "synack-retries-ack-lost", "final-ack-lost-client-first"}
 
 
 def sysrec(*args, **kw):
@@ -45,7 +48,8 @@ def check_summary(summary, out, name, repeat):
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_shipped_scenario_passes(tmp_path, name):
     out = str(tmp_path / "out")
-    proc = sysrec("run", f"scenarios/{name}.toml", "--out", out, "--json", "--jobs", "2", "--no-capture")
+    capture = [] if name in NEEDS_CAPTURE else ["--no-capture"]
+    proc = sysrec("run", f"scenarios/{name}.toml", "--out", out, "--json", "--jobs", "2", *capture)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     summary = json.loads(proc.stdout)
     check_summary(summary, out, name, 1)

@@ -25,6 +25,7 @@ SCENARIOS = ["accept-queue-overflow", "accept-queue-overflow-send", "connection-
              # the failure-mode catalogue (#13)
              "listener-closed-queue", "close-unread-data", "linger-abort", "half-close-epipe",
              "ephemeral-port-exhaustion", "time-wait-same-port", "firewall-reject",
+             "syn-sent-user-timeout", "synack-retries-ack-lost", "final-ack-lost-client-first",
              "pmtu-blackhole"]
 DEPENDENCIES = ("rich", "construct", "ptrace", "pygments", "markdown_it", "mdurl", "typing_extensions")
 

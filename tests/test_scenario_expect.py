@@ -121,3 +121,45 @@ def test_truncated_record_has_no_exit_status_to_satisfy(tmp_path):
     path.write_text("".join(lines[:-1]) + lines[-1][:10])
     facts = load_facts(str(path))
     assert facts.end == "truncated" and len(facts.syscalls) == len(RESET_RUN)
+
+
+def packet(t_s: float, flags: list[str], direction: str = "out", length: int = 0) -> dict:
+    return {"ev": "packet", "t": int(t_s * 1e9), "ifname": "veth-client", "dir": direction, "family": "inet",
+            "proto": "tcp", "src": "10.0.0.2", "dst": "10.0.0.1", "sport": 40000, "dport": 10000,
+            "flags": flags, "seq_no": 1, "ack_no": 0, "win": 0, "len": length, "opts": []}
+
+
+SYN_SCHEDULE = [packet(10.0, ["SYN"]), packet(11.02, ["SYN"]), packet(12.05, ["SYN"]),
+                packet(12.06, ["SYN", "ACK"], "in"), packet(12.07, ["ACK"]), packet(12.08, ["ACK", "PSH"], length=4)]
+
+
+def test_packets_are_counted_by_direction_flags_and_length(tmp_path):
+    assert check(tmp_path, {"packets": {"dir": "out", "flags": "SYN"}, "times": 3}, SYN_SCHEDULE).passed
+    assert check(tmp_path, {"packets": {"flags": "SYN|ACK"}, "times": 1}, SYN_SCHEDULE).passed
+    assert check(tmp_path, {"packets": {"flags": "ACK", "len": 0}, "times": 1}, SYN_SCHEDULE).passed
+    verdict = check(tmp_path, {"packets": {"dir": "in", "flags": "RST"}, "times": ">= 1"}, SYN_SCHEDULE)
+    assert not verdict.passed and "0 packets match {dir=in, flags=RST}" in verdict.reason
+
+
+def test_packet_times_are_seconds_after_the_first_within_the_tolerance(tmp_path):
+    syns = {"packets": {"dir": "out", "flags": "SYN"}, "at": [0, 1, 2], "tolerance": 0.1}
+    verdict = check(tmp_path, syns, SYN_SCHEDULE)
+    assert verdict.passed and "at 0.000, 1.020, 2.050 s" in verdict.reason
+    late = check(tmp_path, dict(syns, tolerance=0.04), SYN_SCHEDULE)
+    assert not late.passed and "2.050 s is more than 0.04 s from 2 s" in late.reason
+    fewer = check(tmp_path, dict(syns, at=[0, 1]), SYN_SCHEDULE)
+    assert not fewer.passed and fewer.reason.startswith("3 packets {dir=out, flags=SYN} at")
+    none = check(tmp_path, dict(syns, packets={"flags": "RST"}), SYN_SCHEDULE)
+    assert not none.passed and "expected 3 at 0, 1, 2 s" in none.reason
+
+
+def test_took_is_the_calls_duration_and_a_miss_says_how_long_it_took(tmp_path):
+    timed_out = dict(syscall("connect", -1, "ETIMEDOUT"), t0=1_000_000_000, t1=4_020_000_000)
+    expect = {"sequence": [{"syscall": "connect", "errno": "ETIMEDOUT", "took": [2.8, 3.5]}]}
+    verdict = check(tmp_path, expect, [timed_out])
+    assert verdict.passed and verdict.reason.endswith("= -1 ETIMEDOUT in 3.020 s")
+    short = {"sequence": [{"syscall": "connect", "errno": "ETIMEDOUT", "took": [1.4, 2]}]}
+    verdict = check(tmp_path, short, [timed_out])
+    assert not verdict.passed and "(the calls that match all but took lasted 3.020 s)" in verdict.reason
+    unfinished = dict(timed_out, ret=None, errno=None)
+    assert not check(tmp_path, {"count": {"syscall": "connect", "took": [0, 10]}, "times": 1}, [unfinished]).passed

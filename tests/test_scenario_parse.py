@@ -253,3 +253,74 @@ def test_an_icmp_axis_needs_a_router(tmp_path):
     assert "key 'matrix.link.icmp': expected a [link] table with path_mtu" in message
     message = load_error(tmp_path, ROUTER.replace('["allowed", "blocked"]', '["allowed", "open"]'))
     assert "key 'matrix.link.icmp[1]'" in message
+
+
+# --- a value per cell for the programs: [matrix] "var.NAME" and {var.NAME} ------------------------
+
+VARIABLE = GOOD.replace('"net.ipv4.tcp_syncookies" = [0, 1, 2]', '"var.user_timeout_ms" = [0, 1500]').replace(
+    'command = ["nc", "-w", "1", "127.0.0.1", "10000"]',
+    'probe = "talker"\nargs = ["--port", "10000", "--user-timeout", "{var.user_timeout_ms}", "connect"]')
+
+
+def test_a_variable_axis_fills_the_programs_arguments_and_is_no_sysctl(tmp_path):
+    scenario = load_scenario(write(tmp_path, VARIABLE.replace(
+        'when = { "net.ipv4.tcp_abort_on_overflow" = 1 }', 'when = { "var.user_timeout_ms" = 1500 }')))
+    cells = expand(scenario)
+    assert [c.name for c in cells][:2] == ["tcp_abort_on_overflow=0,user_timeout_ms=0",
+                                           "tcp_abort_on_overflow=0,user_timeout_ms=1500"]
+    argv = scenario.client.command.resolve(cells[1].settings)
+    assert argv[-3:] == ["--user-timeout", "1500", "connect"]
+    assert scenario.client.command.argv[-2] == "{var.user_timeout_ms}", "the parsed scenario keeps the placeholder"
+    from sysrec.sandbox.worker import _sysctls
+    assert set(_sysctls(cells[1].settings)) == {"net.core.somaxconn", "net.ipv4.tcp_abort_on_overflow"}
+    assert scenario.expectations[0].applies_to(cells[1].settings)
+    assert not scenario.expectations[0].applies_to(cells[0].settings)
+    pinned = expand(scenario, ["var.user_timeout_ms=800"])
+    assert {c.settings["var.user_timeout_ms"] for c in pinned} == {800}
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ('"{var.user_timeout_ms}"', '"{var.user_timeout}"',
+     "key 'client.args[3]': expected a {var.NAME} placeholder whose \"var.NAME\" is a [matrix] key, got '{var.user_timeout}'"),
+    ('"var.user_timeout_ms" = [0, 1500]', '"var.User-Timeout" = [0, 1500]',
+     "key 'matrix.var.User-Timeout': expected a variable named var.NAME"),
+    ('"var.user_timeout_ms" = [0, 1500]', '"var.user_timeout_ms" = []',
+     "key 'matrix.var.user_timeout_ms': expected a non-empty list of values"),
+])
+def test_a_bad_variable_names_its_key(tmp_path, old, new, expected):
+    assert old in VARIABLE
+    assert expected in load_error(tmp_path, VARIABLE.replace(old, new))
+
+
+def test_a_pin_names_only_the_scenarios_variables(tmp_path):
+    scenario = load_scenario(write(tmp_path, VARIABLE))
+    with pytest.raises(InputError, match=r"--set var.nope=1: expected a variable of the scenario's \[matrix\] "
+                                         r"\(var.user_timeout_ms\)"):
+        expand(scenario, ["var.nope=1"])
+
+
+# --- packets and durations in expectations ------------------------------------------------------
+
+@pytest.mark.parametrize("expect, expected", [
+    ('packets = { dir = "out", flags = "SYN" }\ntimes = 3', None),
+    ('packets = { dir = "in", flags = ["SYN", "ACK"], len = 0 }\nat = [0, 1, 3]\ntolerance = 0.3', None),
+    ('sequence = [ { syscall = "connect", took = [2.5, 3.5] } ]', None),
+    ('packets = { dir = "sideways" }\ntimes = 1', "key 'expect[2].packets.dir': expected one of 'in', 'out', 'host'"),
+    ('packets = { flags = "SYN|ACKK" }\ntimes = 1', "key 'expect[2].packets.flags': expected TCP flags"),
+    ('packets = { port = 1 }\ntimes = 1', "key 'expect[2].packets.port': expected one of the known keys"),
+    ('packets = { dir = "in" }', "key 'expect[2]': expected exactly one of times = N or at = [SECONDS, ...]"),
+    ('packets = { dir = "in" }\ntimes = 1\nat = [0]', "key 'expect[2]': expected exactly one of times"),
+    ('packets = { dir = "in" }\nat = [1, 2]', "key 'expect[2].at': expected a list of seconds after the first"),
+    ('packets = { dir = "in" }\nat = [0, 2, 1]', "key 'expect[2].at': expected a list of seconds"),
+    ('packets = { dir = "in" }\nat = [0]\ntolerance = 0', "key 'expect[2].tolerance': expected seconds (> 0"),
+    ('packets = { dir = "in" }\ntimes = 1\ntolerance = 1', "key 'expect[2].tolerance': expected tolerance only together with at"),
+    ('exit = 0\nat = [0]', "key 'expect[2].at': expected at only together with packets"),
+    ('sequence = [ { syscall = "connect", took = 3 } ]', "key 'expect[2].sequence[0].took': expected [LOW, HIGH]"),
+    ('sequence = [ { syscall = "connect", took = [3, 2] } ]', "key 'expect[2].sequence[0].took': expected [LOW, HIGH]"),
+])
+def test_packet_and_duration_checks_are_validated(tmp_path, expect, expected):
+    text = GOOD + "[[expect]]\n" + expect + "\n"
+    if expected is None:
+        assert load_scenario(write(tmp_path, text)).expectations[2]
+    else:
+        assert expected in load_error(tmp_path, text)

@@ -200,6 +200,8 @@ class FlowEvidence:
             if event.get("name") == "connect" and key[1] is not None:
                 delta = (event.get("ctx") or {}).get("counters") or {}
                 facts = {fact for counter, fact in CONNECT_DELTA_EVIDENCE.items() if delta.get(counter)}
+                if event.get("ret") == 0 and _final_ack_unheard((event.get("ctx") or {}).get("listener")):
+                    facts.add("final_ack_unheard")
                 if facts:
                     waiting[key] = facts  # type: ignore[index]
             if port is not None and key in waiting:
@@ -234,6 +236,28 @@ class FlowEvidence:
                 flow["data_acked"] = True
 
 
+def _listener_readings(listener: Any) -> dict[str, bool]:
+    """What one listener reading (ctx.listener) says: its accept queue has room — below its backlog,
+    a margin over the kernel's sk_acceptq_is_full() (queue > backlog), since a queue at the limit
+    may have been full a moment earlier — and whether it holds SYN-RECV requests."""
+    if not isinstance(listener, dict):
+        return {}
+    readings: dict[str, bool] = {}
+    queue, backlog, synrecv = listener.get("queue"), listener.get("backlog"), listener.get("synrecv")
+    if isinstance(queue, int) and isinstance(backlog, int):
+        readings["listener_has_room"] = queue < backlog
+    if isinstance(synrecv, int):
+        readings["listener_synrecv"] = synrecv > 0
+    return readings
+
+
+def _final_ack_unheard(listener: Any) -> bool:
+    """A connect() that returned 0 while the listener, with room, still held a SYN-RECV request:
+    the handshake's final ACK had not reached it."""
+    readings = _listener_readings(listener)
+    return bool(readings.get("listener_synrecv") and readings.get("listener_has_room"))
+
+
 class Annotator:
     """Feed events in time order; `annotate()` returns the first matching rule's explanation.
 
@@ -261,6 +285,13 @@ class Annotator:
         self._listener_seen = False  # an earlier stop found the scenario's listener in the namespace
         self._listener_addr: str | None = None   # its "ADDR:PORT" at the last stop that saw it
         self._destinations: dict[tuple[Any, int], str | None] = {}   # (tgid, fd) → where connect() aimed
+        # whether the listener's accept queue had room at the last stop that read it: a SYN or ACK
+        # that goes unanswered then was not dropped by the listener for want of room
+        self._listener_room: bool | None = None
+        self._user_timeout: set[tuple[Any, int]] = set()   # (tgid, fd) with TCP_USER_TIMEOUT > 0
+        # (tgid, fd) whose connect() returned while the listener (with room) still held a SYN-RECV
+        # request: the final ACK had not reached it
+        self._ack_unheard: set[tuple[Any, int]] = set()
         self.last_facts: Facts | None = None
 
     @classmethod
@@ -299,11 +330,14 @@ class Annotator:
         if listener is not None:
             self._listener_seen = True
             self._listener_addr = str(listener.get("addr")) if isinstance(listener, dict) else None
+            evidence.update(_listener_readings(listener))
+            self._listener_room = evidence.get("listener_has_room")
         elif self._listener_seen and ctx:
             evidence["listener_closed"] = True
         key = (event.get("tgid"), _first_fd(event.get("args") or []))
         if event.get("name") == "connect" and key[1] is not None:
             self._destinations[key] = connect_destination(event)  # type: ignore[index]
+        self._track_socket(event, key, evidence)  # type: ignore[arg-type]
         if listener is not None and self._listener_addr is not None \
                 and self._destinations.get(key) == self._listener_addr:  # type: ignore[arg-type]
             evidence["listening"] = True
@@ -311,6 +345,29 @@ class Annotator:
         if port is None:
             return evidence
         return {"captured": self.captured, **self.flows.get(port, {}), **evidence}
+
+    def _track_socket(self, event: Mapping[str, Any], key: tuple[Any, int], evidence: dict[str, bool]) -> None:
+        """Per-socket facts that later calls on the same fd need: a user timeout was set on it,
+        its connect() returned before the listener had seen the final ACK."""
+        name = event.get("name")
+        if name == "close":
+            self._user_timeout.discard(key)
+            self._ack_unheard.discard(key)
+            return
+        if name == "setsockopt" and sockopt_name(event) == "TCP_USER_TIMEOUT" and event.get("ret") == 0:
+            args = event.get("args") or []
+            value = args[3] if len(args) > 3 else None
+            value = value[0] if isinstance(value, list) and value else value
+            if isinstance(value, int) and value > 0:
+                self._user_timeout.add(key)
+            else:
+                self._user_timeout.discard(key)
+        if name == "connect" and event.get("ret") == 0 and _final_ack_unheard((event.get("ctx") or {}).get("listener")):
+            self._ack_unheard.add(key)
+        if key in self._user_timeout:
+            evidence["user_timeout"] = True
+        if key in self._ack_unheard:
+            evidence["final_ack_unheard"] = True
 
     def _packet_facts(self, event: Mapping[str, Any]) -> Facts:
         t = int(event.get("t") or 0)
@@ -358,6 +415,8 @@ class Annotator:
         flow = dict(self.flows.get(client_port, {})) if isinstance(client_port, int) else {}
         if from_server and self._listener_addr is not None and self._listener_addr.endswith(f":{sport}"):
             flow["listening"] = True
+        if self._listener_room is not None:
+            flow["listener_has_room"] = self._listener_room
         return Facts(kind="packet", name="packet", outcome=flags, settings=self.settings,
                      counters_total=dict(self.counters_total), flags=flags,
                      from_server=from_server, retransmit=retransmit, dt_ms=dt_ms, role=role, flow=flow,

@@ -21,7 +21,13 @@ Columns:
   `syn_queue_full_drop` (SYN dropped on a full SYN queue, no cookies); from the listener readings:
   `listener_closed` (the scenario's listener was there at an earlier stop and is gone now),
   `listening` (it is there at this stop and the socket connected to its address; for a packet from
-  the server: it comes from the listener's port while the listener was last seen up).
+  the server: it comes from the listener's port while the listener was last seen up),
+  `listener_has_room` (its accept queue was below its backlog at this stop — for a packet: at the last stop
+  before it — so an unanswered SYN or ACK was not dropped by the listener for want of room),
+  `listener_synrecv` (it holds SYN-RECV requests at this stop); from earlier calls on the same fd:
+  `user_timeout` (TCP_USER_TIMEOUT > 0 was set), `final_ack_unheard` (connect() returned while the
+  listener, with room, still held a SYN-RECV request: our final ACK had not reached it; also known to
+  that connection's packets).
 - `key`: the event explains the outcome; `--around` and the report's excerpts centre on it.
 Text may use `{dt_ms}` (packets: the time since the packet the text refers to) and `{state}`.
 """
@@ -73,6 +79,15 @@ SYN_DROPPED = (
     "whatever tcp_abort_on_overflow says)"
 )
 
+NO_OVERFLOW = (("TcpExtListenOverflows", "==", 0),)   # no final ACK met a full accept queue in the run
+ACK_LOST = ("our final ACK of the handshake never reached the listener (its accept queue has room, so "
+            "it did not drop it): lost or filtered on the way")
+SYN_RETRIES_VS_USER_TIMEOUT = (
+    "tcp_write_timeout(): gives up when the retransmissions reach tcp_syn_retries (+ "
+    "tcp_syn_linear_timeouts, 6.7+) or when retransmits_timed_out() finds the budget spent — "
+    "TCP_USER_TIMEOUT when set, else the time tcp_syn_retries exponential retransmissions take; "
+    "tcp_clamp_rto_to_user_timeout() cuts the last timer short; tcp_write_err(ETIMEDOUT)")
+
 RULES: tuple[Rule, ...] = (
     # --- the connection attempt -------------------------------------------------------------
     Rule("connect-tw-recycled", calls=CONNECT, outcome=_s("ok", "EINPROGRESS"), key=True,
@@ -97,6 +112,15 @@ RULES: tuple[Rule, ...] = (
          explain="the port is taken: another socket holds it — a TIME_WAIT socket of an earlier connection "
                  "counts too, unless both it and this socket set SO_REUSEADDR",
          ref="inet_csk_get_port() → inet_csk_bind_conflict()"),
+    Rule("connect-ok-ack-unheard", calls=CONNECT, outcome=_s("ok"), key=True,
+         flow=(("listener_synrecv", True), ("listener_has_room", True)),
+         counters=NO_OVERFLOW,
+         explain="connected, as far as the client knows: the SYN-ACK arrived and our socket is ESTABLISHED, "
+                 "but the listener still holds this connection as a SYN-RECV request — our final ACK has "
+                 "not reached it (lost, filtered, or still in flight). A client that sends first completes "
+                 "the handshake anyway: its data segment carries the same ACK",
+         ref="tcp_rcv_synsent_state_process() → tcp_finish_connect() on our side; the server's request "
+             "stays in SYN-RECV until tcp_check_req() accepts an ACK for it"),
     Rule("connect-ok", calls=CONNECT, outcome=_s("ok"),
          explain="connected: the handshake finished before connect() returned",
          ref="__inet_stream_connect() waits in inet_wait_for_connect()"),
@@ -111,14 +135,33 @@ RULES: tuple[Rule, ...] = (
          explain="no such socket file: glibc's name lookup asks nscd first and, without it, falls back "
                  "to /etc/hosts and DNS (harmless)",
          ref="glibc __nscd_open_socket(); kernel unix_find_bsd() → -ENOENT"),
+    Rule("connect-timedout-user-timeout", calls=CONNECT, outcome=_s("ETIMEDOUT"), key=True,
+         flow=(("user_timeout", True),),
+         explain="no answer to the SYN before TCP_USER_TIMEOUT ran out: a user timeout replaces the time "
+                 "budget of tcp_syn_retries — shorter or longer — while the number of retransmissions "
+                 "tcp_syn_retries (+ tcp_syn_linear_timeouts) allows still caps it",
+         ref=SYN_RETRIES_VS_USER_TIMEOUT),
     Rule("connect-timedout-synretries", calls=CONNECT, outcome=_s("ETIMEDOUT"), key=True,
          counters=(("TcpExtListenOverflows", ">", 0),),
          explain="every SYN was dropped by the full listener until tcp_syn_retries ran out",
          ref="tcp_conn_request() drops SYNs on sk_acceptq_is_full() (5ea8ea2cb7f1, 4.10); "
              "tcp_write_timeout() gives up after tcp_syn_retries"),
+    Rule("connect-timedout-unheard", calls=CONNECT, outcome=_s("ETIMEDOUT"), key=True,
+         flow=(("listener_has_room", True),),
+         counters=(("TcpExtListenDrops", "==", 0), ("TcpExtTCPReqQFullDrop", "==", 0)),
+         explain="no answer to any SYN before tcp_syn_retries ran out, although the listener has room in "
+                 "its accept queue: the SYNs never reached it (dropped on the way — a firewall's DROP, a "
+                 "host that is gone)",
+         ref=SYN_RETRIES_VS_USER_TIMEOUT),
     Rule("connect-timedout", calls=CONNECT, outcome=_s("ETIMEDOUT"), key=True,
          explain="no answer to the SYN before tcp_syn_retries ran out",
          ref="tcp_write_timeout(): retransmits >= tcp_syn_retries → tcp_write_err(ETIMEDOUT)"),
+    Rule("setsockopt-user-timeout", calls=_s("setsockopt"), sockopt="TCP_USER_TIMEOUT", outcome=_s("ok"),
+         explain="TCP_USER_TIMEOUT: how long a SYN or sent data may go unacknowledged before the kernel "
+                 "gives up with ETIMEDOUT, instead of the budget tcp_syn_retries / tcp_retries2 give; "
+                 "0 restores the default",
+         ref="do_tcp_setsockopt() → tcp_sock_set_user_timeout(); read by tcp_write_timeout() and "
+             "tcp_clamp_rto_to_user_timeout()"),
     Rule("client-defer-accept", calls=_s("setsockopt"), sockopt="TCP_DEFER_ACCEPT",
          explain="on a client socket TCP_DEFER_ACCEPT delays the handshake's final ACK (~200 ms), "
                  "so the SYN is answered while the ACK lands later",
@@ -144,6 +187,22 @@ RULES: tuple[Rule, ...] = (
          counters=(("TcpExtListenOverflows", ">", 0), ("TcpExtEmbryonicRsts", "==", 0)),
          explain="timed out waiting for the handshake: " + SYN_DROPPED,
          ref="tcp_conn_request(): sk_acceptq_is_full() → drop (commit 5ea8ea2cb7f1, Linux 4.10)"),
+    Rule("wait-timeout-ack-lost-held", calls=READINESS, outcome=_s("Timeout"), key=True,
+         states=_s("ESTABLISHED", None),
+         flow=(("synack_retransmitted", True), ("listener_synrecv", True), ("listener_has_room", True)),
+         counters=NO_OVERFLOW,
+         explain="timed out on a connection that is ESTABLISHED for us and still a SYN-RECV request on the "
+                 "server: " + ACK_LOST + "; it retransmits its SYN-ACK until tcp_synack_retries runs out, "
+                 "and has not accepted the connection, so a server that speaks first says nothing",
+         ref="reqsk_timer_handler() → inet_rtx_syn_ack(), 1 s then doubling, net.ipv4.tcp_synack_retries"),
+    Rule("wait-timeout-ack-lost-expired", calls=READINESS, outcome=_s("Timeout"), key=True,
+         states=_s("ESTABLISHED", None),
+         flow=(("synack_retransmitted", True), ("listener_synrecv", False), ("listener_has_room", True)),
+         counters=NO_OVERFLOW,
+         explain="timed out on a connection the server has forgotten: " + ACK_LOST + "; the listener "
+                 "retransmitted its SYN-ACK tcp_synack_retries times, then dropped the request without a "
+                 "word (no RST). Our socket stays ESTABLISHED; the first segment we send will be reset",
+         ref="reqsk_timer_handler(): num_timeout >= tcp_synack_retries → inet_csk_reqsk_queue_drop_and_put()"),
     Rule("wait-timeout-half-open", calls=READINESS, outcome=_s("Timeout"), key=True,
          states=_s("ESTABLISHED", None), flow=(("synack_retransmitted", True),),
          explain="timed out on a connection that looks ESTABLISHED but that the server still holds in "
@@ -271,6 +330,14 @@ RULES: tuple[Rule, ...] = (
          settings=((ABORT, "1"),), counters=(("TcpExtEmbryonicRsts", ">", 0),),
          explain="ECONNRESET: " + RESET_BY_OVERFLOW,
          ref="tcp_check_req() → embryonic_reset (EmbryonicRsts +1); client tcp_reset()"),
+    Rule("io-reset-synrecv-expired", calls=IO_CALLS, outcome=_s("ECONNRESET"), key=True,
+         flow=(("synack_retransmitted", True), ("reset_by_server", True), ("listener_has_room", True)),
+         counters=NO_OVERFLOW,
+         explain="ECONNRESET: the server never completed this handshake — " + ACK_LOST + ", and its SYN-RECV "
+                 "request expired after tcp_synack_retries — so our data reached a listener that knew "
+                 "nothing of it, and a listener answers an ACK with RST",
+         ref="reqsk_timer_handler() drops the request; tcp_v4_rcv() → tcp_rcv_state_process() in LISTEN: "
+             "th->ack → tcp_v4_send_reset(); client tcp_reset()"),
     Rule("io-reset-listener-closed", calls=IO_CALLS, outcome=_s("ECONNRESET"), key=True,
          flow=(("listener_closed", True),),
          explain="ECONNRESET: the server closed its listening socket (a restart, a deploy) while this "
@@ -314,6 +381,20 @@ RULES: tuple[Rule, ...] = (
                  "connection in SYN-RECV with a full accept queue: it counts as the handshake's final ACK "
                  "again, overflows again (ListenOverflows +1) and is dropped; the data waits in our send queue",
          ref="tcp_v4_rcv() → tcp_check_req(): syn_recv_sock() fails on sk_acceptq_is_full(), abort_on_overflow=0"),
+    Rule("io-send-to-forgotten", calls=_s("sendto", "sendmsg"), outcome=_s("ok"), key=True,
+         flow=(("final_ack_unheard", True), ("reset_by_server", True)),
+         explain="sent — into our own send queue: the server never heard our final ACK and has dropped its "
+                 "SYN-RECV request (tcp_synack_retries), so this segment reaches a listener that answers "
+                 "it with RST",
+         ref="tcp_sendmsg_locked() queues and returns; the listener's tcp_rcv_state_process(): ACK in "
+             "LISTEN → tcp_v4_send_reset()"),
+    Rule("io-send-completes-handshake", calls=_s("sendto", "sendmsg"), outcome=_s("ok"), key=True,
+         flow=(("final_ack_unheard", True), ("reset_by_server", False)),
+         explain="sent: the listener had not seen our final ACK when connect() returned; this data segment "
+                 "carries the same acknowledgement, so the server takes it as the end of the handshake "
+                 "(and keeps the data for the accepted socket) — the lost ACK costs nothing",
+         ref="tcp_v4_rcv() → tcp_check_req(): the ACK of the SYN-ACK → syn_recv_sock(); "
+             "tcp_child_process() queues the data"),
     # send calls only: they name a socket for certain (a write() may go to a file)
     Rule("io-write-after-fin", calls=_s("sendto", "sendmsg"), outcome=_s("ok"), key=True,
          states=_s("CLOSE_WAIT", "CLOSE"),
@@ -342,6 +423,13 @@ RULES: tuple[Rule, ...] = (
     Rule("pkt-rst-refused", kind="packet", flags=_s("RST|ACK"), from_server=True, role="syn-refused",
          explain="RST answering our SYN: no listener on that port",
          ref="tcp_v4_rcv(): no socket → tcp_v4_send_reset()"),
+    Rule("pkt-rst-synrecv-expired", kind="packet", flags=_s("RST", "RST|ACK"), from_server=True, key=True,
+         flow=(("synack_retransmitted", True), ("listener_has_room", True)),
+         counters=NO_OVERFLOW,
+         explain="RST from the listener, for a segment of a connection the server no longer knows — its SYN-RECV request expired after tcp_synack_retries "
+                 "without our final ACK",
+         ref="reqsk_timer_handler() → inet_csk_reqsk_queue_drop_and_put(); then tcp_rcv_state_process() in "
+             "LISTEN: ACK → tcp_v4_send_reset()"),
     Rule("pkt-rst", kind="packet", flags=_s("RST", "RST|ACK"), from_server=True,
          explain="RST from the server",
          ref="tcp_v4_send_reset()"),
@@ -358,14 +446,42 @@ RULES: tuple[Rule, ...] = (
     Rule("pkt-icmp-host-unreachable", kind="packet", flags=_s("ICMP host-unreachable"), key=True,
          explain="ICMP host unreachable for our SYN: in SYN_SENT the attempt ends at once with EHOSTUNREACH",
          ref="icmp_unreach() → tcp_v4_err(): icmp_err_convert[ICMP_HOST_UNREACH] = EHOSTUNREACH, tcp_done()"),
+    Rule("pkt-syn-retransmit-unheard", kind="packet", flags=_s("SYN"), from_server=False, retransmit=True,
+         key=True, flow=(("listener_has_room", True),),
+         counters=(("TcpExtListenDrops", "==", 0), ("TcpExtTCPReqQFullDrop", "==", 0)),
+         explain="SYN retransmitted {dt_ms} ms after the previous one: nothing answered, yet the listener "
+                 "has room in its accept queue — the SYN never reached it (dropped on the way: a "
+                 "firewall, a host that is gone)",
+         ref="tcp_retransmit_timer() in SYN_SENT: 1 s apart for the first tcp_syn_linear_timeouts "
+             "retransmissions (6.7+), then doubling (TCP_TIMEOUT_INIT << n)"),
     Rule("pkt-syn-retransmit", kind="packet", flags=_s("SYN"), from_server=False, retransmit=True,
          key=True,
          explain="SYN retransmitted {dt_ms} ms after the previous one: the listener did not answer",
          ref="tcp_retransmit_timer() in SYN_SENT; the listener dropped the SYN in tcp_conn_request()"),
+    Rule("pkt-synack-retransmit-ack-lost", kind="packet", flags=_s("SYN|ACK"), from_server=True,
+         retransmit=True, key=True, flow=(("listener_has_room", True),),
+         counters=NO_OVERFLOW,
+         explain="SYN-ACK retransmitted {dt_ms} ms after the previous one: " + ACK_LOST + "; the server "
+                 "still holds the request in SYN-RECV",
+         ref="reqsk_timer_handler() → inet_rtx_syn_ack(): 1 s, then doubling, up to tcp_synack_retries"),
     Rule("pkt-synack-retransmit", kind="packet", flags=_s("SYN|ACK"), from_server=True, retransmit=True,
          key=True,
          explain="SYN-ACK retransmitted: the listener dropped our final ACK and still holds SYN-RECV",
          ref="reqsk_timer_handler() → inet_rtx_syn_ack() (tcp_synack_retries)"),
+    Rule("pkt-final-ack-lost", kind="packet", flags=_s("ACK"), from_server=False, role="final-ack",
+         flow=(("synack_retransmitted", True), ("listener_has_room", True)),
+         counters=NO_OVERFLOW,
+         explain="our final ACK of the handshake, {dt_ms} ms after the SYN-ACK — the SYN-ACK comes again "
+                 "later: this ACK never reached the listener",
+         ref="tcp_rcv_synsent_state_process() → tcp_send_ack(); we are ESTABLISHED from here "
+             "(tcp_finish_connect()), the server is not"),
+    Rule("pkt-final-ack-unheard", kind="packet", flags=_s("ACK"), from_server=False, role="final-ack",
+         flow=(("final_ack_unheard", True),), counters=NO_OVERFLOW,
+         explain="our final ACK of the handshake, {dt_ms} ms after the SYN-ACK — when connect() returned, the "
+                 "listener still held the request in SYN-RECV: this ACK had not reached it (lost, filtered "
+                 "or still in flight)",
+         ref="tcp_rcv_synsent_state_process() → tcp_send_ack(); the request leaves SYN-RECV only in "
+             "tcp_check_req()"),
     Rule("pkt-final-ack", kind="packet", flags=_s("ACK"), from_server=False, role="final-ack",
          explain="our final ACK of the handshake, {dt_ms} ms after the SYN-ACK",
          ref="tcp_rcv_synsent_state_process() → tcp_send_ack() (held ~200 ms by TCP_DEFER_ACCEPT on the client; a scenario [link] adds its own delay on top)"),

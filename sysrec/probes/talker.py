@@ -1,6 +1,7 @@
 """A TCP client that performs a list of steps, one socket call each, and prints every result.
 
-Usage: talker.py --port P [--host H] [--bind PORT] [--sigpipe default|ignore] STEP...
+Usage: talker.py --port P [--host H] [--bind PORT] [--sigpipe default|ignore] [--user-timeout MS]
+                 STEP...
 
 Steps, in order, on the current connection:
   connect          a new socket (bound to 127.0.0.1:PORT first with --bind), then a blocking
@@ -8,12 +9,16 @@ Steps, in order, on the current connection:
   connect:reuseaddr  the same with SO_REUSEADDR set before bind()
   send:TEXT        one send() of TEXT
   recv             one blocking recv() of up to 4096 bytes (0: the peer's FIN)
+  poll:MS          one poll() for POLLIN of at most MS ms: a read that would wait for the peer,
+                   bounded, so a silent peer shows as `= 0 (Timeout)` and the steps go on
   shutdown         shutdown(SHUT_WR)
   close            close()
   sleep:MS         sleep
 A failing call is printed with its errno and the run goes on (steps on a connection whose connect
 failed are skipped). With `--sigpipe default` (the default) a send on a broken connection kills
 the talker with SIGPIPE, as it kills most programs; `ignore` shows the EPIPE instead.
+`--user-timeout MS` sets TCP_USER_TIMEOUT on each new socket before connect() (0, the default:
+no setsockopt call, the kernel's own limits apply).
 
 Exit status: 0 when every call succeeded, 1 otherwise (128+13 when SIGPIPE killed it).
 """
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import select
 import signal
 import socket
 import time
@@ -33,10 +39,10 @@ def _errname(code: int) -> str:
 
 def _check_step(step: str) -> str:
     name = step.split(":", 1)[0]
-    if name not in ("connect", "send", "recv", "shutdown", "close", "sleep"):
+    if name not in ("connect", "send", "recv", "poll", "shutdown", "close", "sleep"):
         raise argparse.ArgumentTypeError(f"unknown step {step!r}")
-    if name == "sleep" and not step[len("sleep:"):].isdigit():
-        raise argparse.ArgumentTypeError(f"step {step!r}: expected sleep:MS")
+    if name in ("sleep", "poll") and not step[len(name) + 1:].isdigit():
+        raise argparse.ArgumentTypeError(f"step {step!r}: expected {name}:MS")
     if name == "connect" and step not in ("connect", "connect:reuseaddr"):
         raise argparse.ArgumentTypeError(f"step {step!r}: expected connect or connect:reuseaddr")
     return step
@@ -52,6 +58,8 @@ class Talker:
 
     def connect(self, reuseaddr: bool) -> str:
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        if self.opts.user_timeout:
+            self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, self.opts.user_timeout)
         if reuseaddr:
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         if self.opts.bind:
@@ -76,6 +84,11 @@ class Talker:
             return f"sent {self.sock.send(arg.encode())}"
         if name == "recv":
             return f"received {len(self.sock.recv(4096))}"
+        if name == "poll":
+            poller = select.poll()
+            poller.register(self.sock, select.POLLIN)
+            ready = poller.poll(int(arg))
+            return f"revents {ready[0][1]:#x}" if ready else "timeout"
         if name == "shutdown":
             self.sock.shutdown(socket.SHUT_WR)
             return "ok"
@@ -90,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--bind", type=int, default=0, metavar="PORT")
     parser.add_argument("--sigpipe", choices=["default", "ignore"], default="default")
+    parser.add_argument("--user-timeout", type=int, default=0, metavar="MS")
     parser.add_argument("steps", nargs="+", type=_check_step, metavar="STEP")
     opts = parser.parse_args(argv)
     # Python starts with SIGPIPE ignored; a real program gets the kernel's default (terminate).

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sysrec.errors import SysrecError, raise_interrupted
-from sysrec.scenario.model import LINK_ICMP, LINK_MATRIX_KEYS, SERVER_INPUT, Cell, PreloadStep, Scenario
+from sysrec.scenario.model import LINK_ICMP, SERVER_INPUT, Cell, PreloadStep, Scenario, is_sysctl
 from sysrec.sandbox import procs
 from sysrec.sandbox.netns import enter_private_netns, entered, netns_id, open_netns, setns
 from sysrec.sandbox.sockets import is_listening, listener_info
@@ -193,8 +193,9 @@ def _build_client_host(job: RunJob, initial_netns: str) -> ClientHost:
 
 
 def _sysctls(settings: dict[str, Any]) -> dict[str, Any]:
-    """A cell's settings without its link keys (`link.server_input`, `link.icmp`), which are no sysctls."""
-    return {name: value for name, value in settings.items() if name not in LINK_MATRIX_KEYS}
+    """A cell's settings without its link keys (`link.server_input`, `link.icmp`) and its
+    `var.NAME` values, which are no sysctls."""
+    return {name: value for name, value in settings.items() if is_sysctl(name)}
 
 
 def _add_firewall(job: RunJob, interface: str) -> Any:
@@ -232,7 +233,7 @@ def _start_link(scenario: Scenario, interface: str) -> Any:
 def _start_server(job: RunJob, started: list[procs.Started]) -> None:
     server = job.scenario.server
     assert server is not None
-    item = procs.start("server", server.command.resolve(), job.log_path("server"))
+    item = procs.start("server", server.command.resolve(job.cell.settings), job.log_path("server"))
     started.append(item)
     deadline = time.monotonic() + server.start_timeout
     ready_at = time.monotonic() + server.ready_delay
@@ -257,7 +258,7 @@ def _start_server(job: RunJob, started: list[procs.Started]) -> None:
 def _run_preload(job: RunJob, index: int, step: PreloadStep, listener: tuple[str, int] | None,
                  started: list[procs.Started]) -> None:
     role = f"preload[{index}]"
-    item = procs.start(role, step.command.resolve(), job.log_path(f"preload-{index}"))
+    item = procs.start(role, step.command.resolve(job.cell.settings), job.log_path(f"preload-{index}"))
     started.append(item)
     deadline = time.monotonic() + step.timeout
     if not step.keep:
@@ -377,7 +378,7 @@ def _stop_tracer(pid: int) -> None:
 
 
 def client_argv(job: RunJob) -> list[str]:
-    argv = job.scenario.client.command.resolve()
+    argv = job.scenario.client.command.resolve(job.cell.settings)
     count = job.scenario.client.count
     if count > 1:
         from sysrec.probes import probe_interpreter

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
-from sysrec.scenario.model import Expectation, Matcher
+from sysrec.scenario.model import Expectation, Matcher, PacketMatcher
+
+NS_PER_S = 1_000_000_000
 
 
 @dataclass(frozen=True)
@@ -25,25 +27,31 @@ class RunFacts:
     counters_end: dict[str, int] | None
     end: str
     exit_status: int | None
+    packets: list[dict[str, Any]] = field(default_factory=list)   # captured, in time order
 
 
 def load_facts(record_path: str) -> RunFacts:
     from sysrec.record import open_record
     record = open_record(record_path)
     syscalls: list[dict[str, Any]] = []
+    packets: list[dict[str, Any]] = []
     start = end = None
     for event in record.events():
         kind = event.get("ev")
         if kind == "syscall":
             syscalls.append(event)
+        elif kind == "packet":
+            packets.append(event)
         elif kind == "counters":
             if event.get("phase") == "start":
                 start = event.get("values")
             elif event.get("phase") == "end":
                 end = event.get("values")
     footer = record.footer or {}
+    packets.sort(key=lambda p: p.get("t", 0))
     return RunFacts(syscalls=syscalls, counters_start=start, counters_end=end,
-                    end=str(footer.get("end", "truncated")), exit_status=footer.get("exit_status"))
+                    end=str(footer.get("end", "truncated")), exit_status=footer.get("exit_status"),
+                    packets=packets)
 
 
 def so_error_of(event: dict[str, Any]) -> str | None:
@@ -81,6 +89,13 @@ def matches(matcher: Matcher, event: dict[str, Any]) -> bool:
             return False
     if matcher.injected is not None and bool(event.get("injected")) != matcher.injected:
         return False
+    if matcher.took is not None:
+        t0, t1 = event.get("t0"), event.get("t1")
+        if not isinstance(t0, int) or not isinstance(t1, int) or ret is None:
+            return False
+        low, high = matcher.took
+        if not low <= (t1 - t0) / NS_PER_S <= high:
+            return False
     ctx = event.get("ctx") or {}
     if matcher.tcp_state and ctx.get("tcp_state") not in matcher.tcp_state:
         return False
@@ -92,6 +107,15 @@ def matches(matcher: Matcher, event: dict[str, Any]) -> bool:
     return True
 
 
+def packet_matches(matcher: PacketMatcher, packet: dict[str, Any]) -> bool:
+    if matcher.dir is not None and packet.get("dir") != matcher.dir:
+        return False
+    if matcher.flags is not None and frozenset(packet.get("flags") or ()) != matcher.flags:
+        return False
+    length = packet.get("len")
+    return matcher.len is None or (isinstance(length, int) and matcher.len.holds(length))
+
+
 def describe(event: dict[str, Any]) -> str:
     """`seq 12 connect = -1 EINPROGRESS` — enough to find the line in `sysrec show`."""
     ret = event.get("ret")
@@ -101,6 +125,14 @@ def describe(event: dict[str, Any]) -> str:
     so_error = so_error_of(event)
     extra = f" [SO_ERROR {so_error}]" if so_error is not None else ""
     return f"seq {event.get('seq')} pid {event.get('pid')} {event.get('name')}(){extra} = {result}"
+
+
+def describe_for(matcher: Matcher, event: dict[str, Any]) -> str:
+    """describe(), with how long the call took when the pattern asked about it."""
+    text = describe(event)
+    if matcher.took is not None and isinstance(event.get("t0"), int) and isinstance(event.get("t1"), int):
+        text += f" in {(event['t1'] - event['t0']) / NS_PER_S:.3f} s"
+    return text
 
 
 def evaluate(expectation: Expectation, facts: RunFacts) -> Verdict:
@@ -120,6 +152,8 @@ def evaluate(expectation: Expectation, facts: RunFacts) -> Verdict:
         return Verdict(expectation, ok, f"{len(found)} events match {expectation.count}, expected {expectation.times}")
     if kind == "counters":
         return _counters(expectation, facts)
+    if kind == "packets":
+        return _packets(expectation, facts.packets)
     assert expectation.exit is not None
     if facts.exit_status is None:
         return Verdict(expectation, False, f"the record has no exit status (run ended: {facts.end})")
@@ -137,10 +171,45 @@ def _sequence(expectation: Expectation, syscalls: list[dict[str, Any]]) -> Verdi
         if hit is None:
             after = f" after {describe(found[-1])}" if found else ""
             return Verdict(expectation, False,
-                           f"step {step + 1} of {len(expectation.sequence)}: no event matching {matcher}{after}")
+                           f"step {step + 1} of {len(expectation.sequence)}: no event matching {matcher}{after}"
+                           + _durations_of_near_misses(matcher, syscalls[position:]))
         found.append(syscalls[hit])
         position = hit + 1
-    return Verdict(expectation, True, "; ".join(describe(e) for e in found))
+    return Verdict(expectation, True, "; ".join(describe_for(m, e) for m, e in zip(expectation.sequence, found)))
+
+
+def _durations_of_near_misses(matcher: Matcher, syscalls: list[dict[str, Any]]) -> str:
+    """` (the calls that match all but took lasted 1.52 s)`: why a timed pattern missed."""
+    if matcher.took is None:
+        return ""
+    untimed = replace(matcher, took=None)
+    lasted = [f"{(e['t1'] - e['t0']) / NS_PER_S:.3f}" for e in syscalls
+              if matches(untimed, e) and isinstance(e.get("t0"), int) and isinstance(e.get("t1"), int)]
+    return f" (the calls that match all but took lasted {', '.join(lasted)} s)" if lasted else ""
+
+
+def _packets(expectation: Expectation, packets: list[dict[str, Any]]) -> Verdict:
+    """How many captured packets match, or whether they came at the times written (seconds after
+    the first of them, within the tolerance): a retransmission schedule."""
+    assert expectation.packets is not None
+    found = [p for p in packets if packet_matches(expectation.packets, p)]
+    times = [(p["t"] - found[0]["t"]) / NS_PER_S for p in found]
+    seen = ", ".join(f"{t:.3f}" for t in times)
+    if expectation.times is not None:
+        ok = expectation.times.holds(len(found))
+        return Verdict(expectation, ok, f"{len(found)} packets match {expectation.packets} (at {seen or '-'} s), "
+                                        f"expected {expectation.times}")
+    wanted = expectation.at
+    shown = f"packets {expectation.packets} at {seen or '-'} s"
+    if len(found) != len(wanted):
+        return Verdict(expectation, False, f"{len(found)} {shown}, expected {len(wanted)} at "
+                       f"{', '.join(f'{t:g}' for t in wanted)} s")
+    off = [(t, w) for t, w in zip(times, wanted) if abs(t - w) > expectation.tolerance]
+    if off:
+        t, w = off[0]
+        return Verdict(expectation, False, f"{shown}: {t:.3f} s is more than {expectation.tolerance:g} s "
+                                           f"from {w:g} s")
+    return Verdict(expectation, True, f"{shown} (each within {expectation.tolerance:g} s)")
 
 
 def _counters(expectation: Expectation, facts: RunFacts) -> Verdict:

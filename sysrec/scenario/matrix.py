@@ -7,7 +7,7 @@ import re
 from typing import Iterable
 
 from sysrec.errors import InputError
-from sysrec.scenario.model import Cell, Scenario, SysctlValue
+from sysrec.scenario.model import VAR_PREFIX, Cell, Scenario, SysctlValue
 
 
 def parse_pin(text: str) -> tuple[str, SysctlValue]:
@@ -17,7 +17,7 @@ def parse_pin(text: str) -> tuple[str, SysctlValue]:
     name, value = name.strip(), value.strip()
     if not sep or not name or not value:
         raise InputError(f"--set {text}: expected NAME=VALUE, e.g. net.ipv4.tcp_abort_on_overflow=1")
-    problem = check_sysctl_name(name)
+    problem = None if name.startswith(VAR_PREFIX) else check_sysctl_name(name)
     if problem:
         raise InputError(f"--set {text}: expected {problem}")
     return name, int(value) if re.fullmatch(r"-?\d+", value) else value
@@ -42,6 +42,9 @@ def expand(scenario: Scenario, pins: Iterable[str] = ()) -> list[Cell]:
     axes: dict[str, tuple[SysctlValue, ...]] = dict(scenario.matrix)
     for text in pins:
         name, value = parse_pin(text)
+        if name.startswith(VAR_PREFIX) and name not in axes:
+            known = ", ".join(n for n in axes if n.startswith(VAR_PREFIX)) or "none"
+            raise InputError(f"--set {text}: expected a variable of the scenario's [matrix] ({known})")
         if name in axes:
             axes[name] = (value,)
         else:

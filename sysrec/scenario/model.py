@@ -6,6 +6,8 @@ import operator
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from sysrec.scenario.hosts import expand_vars
+
 SysctlValue = int | str
 
 # comparison operator text → function, longest first so ">=" is not read as ">"
@@ -36,11 +38,15 @@ class Command:
     argv: tuple[str, ...] = ()
     probe: str | None = None
 
-    def resolve(self) -> list[str]:
+    def resolve(self, settings: dict[str, SysctlValue] | None = None) -> list[str]:
+        """argv to run; `{var.NAME}` replaced by the cell's value of `var.NAME` (see VAR_PREFIX)."""
+        argv = list(self.argv)
+        if settings:
+            argv = [expand_vars(arg, settings) for arg in argv]
         if self.probe is None:
-            return list(self.argv)
+            return argv
         from sysrec.probes import probe_argv
-        return probe_argv(self.probe, list(self.argv))
+        return probe_argv(self.probe, argv)
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,14 @@ SERVER_INPUT = "link.server_input"   # a [matrix] key that is no sysctl: a firew
 LINK_ICMP = "link.icmp"              # another: whether the router's "too big" ICMP gets through, per cell
 LINK_MATRIX_KEYS = frozenset({SERVER_INPUT, LINK_ICMP})
 ICMP_CHOICES = ("allowed", "blocked")
+# `[matrix] "var.NAME"`: no sysctl either, a value per cell that `{var.NAME}` in a command or its
+# args stands for (a socket option the client sets, a step it takes), so a cell can vary a program
+VAR_PREFIX = "var."
+
+
+def is_sysctl(setting: str) -> bool:
+    """Whether a cell setting is written under /proc/sys (the link keys and variables are not)."""
+    return setting not in LINK_MATRIX_KEYS and not setting.startswith(VAR_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -112,7 +126,21 @@ class Matcher:
     queue: Comparison | None = None   # ctx.listener.queue at this stop
     synrecv: Comparison | None = None  # ctx.listener.synrecv at this stop
     injected: bool | None = None      # the call's result was (true) / was not (false) injected
+    took: tuple[float, float] | None = None  # the call lasted (t1 - t0) between these seconds
     text: str = ""                    # how the file wrote it, for messages
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class PacketMatcher:
+    """What one captured packet must look like (`[[expect]] packets = {...}`)."""
+
+    dir: str | None = None              # "in", "out", "host"
+    flags: frozenset[str] | None = None  # exactly these TCP flags
+    len: Comparison | None = None       # payload bytes
+    text: str = ""
 
     def __str__(self) -> str:
         return self.text
@@ -131,12 +159,19 @@ class Expectation:
     times: Comparison | None = None
     counters: tuple[tuple[str, Comparison], ...] = ()
     exit: Comparison | None = None
+    # `packets`: how many captured packets match (`times`), or when (`at`: seconds after the first
+    # matching one, each within `tolerance`)
+    packets: PacketMatcher | None = None
+    at: tuple[float, ...] = ()
+    tolerance: float = 0.0
 
     @property
     def kind(self) -> str:
         for kind in ("sequence", "absent", "counters"):
             if getattr(self, kind):
                 return kind
+        if self.packets is not None:
+            return "packets"
         return "count" if self.count is not None else "exit"
 
     def applies_to(self, settings: dict[str, SysctlValue]) -> bool:

@@ -12,11 +12,10 @@ import tomllib
 from typing import Any
 
 from sysrec.errors import InputError
-from sysrec.scenario.hosts import addresses, expand
+from sysrec.scenario.hosts import addresses, expand, var_names
 from sysrec.scenario.model import (
-    ICMP_CHOICES, LINK_ICMP, OPERATORS, SERVER_INPUT, Client, Command, Comparison, Expectation, Link, Matcher,
-    PreloadStep, Requires, Scenario, Server,
-    SysctlValue,
+    ICMP_CHOICES, LINK_ICMP, OPERATORS, SERVER_INPUT, VAR_PREFIX, Client, Command, Comparison, Expectation, Link,
+    Matcher, PacketMatcher, PreloadStep, Requires, Scenario, Server, SysctlValue,
 )
 
 TOP_KEYS = {"name", "description", "sysctl", "matrix", "server", "preload", "client", "expect", "link", "requires"}
@@ -38,9 +37,14 @@ READY_KEYS = {"listen", "delay"}
 PRELOAD_KEYS = {"command", "probe", "args", "keep", "until_queue", "delay", "timeout"}
 CLIENT_KEYS = {"command", "probe", "args", "count", "stagger_ms", "timeout", "trace", "follow", "same_cpu",
                "inject"}
-EXPECT_KINDS = ("sequence", "absent", "count", "counters", "exit")
-EXPECT_KEYS = {"when", "says", "times", *EXPECT_KINDS}
-MATCHER_KEYS = {"syscall", "ret", "errno", "so_error", "raux", "tcp_state", "queue", "synrecv", "injected"}
+EXPECT_KINDS = ("sequence", "absent", "count", "counters", "exit", "packets")
+EXPECT_KEYS = {"when", "says", "times", "at", "tolerance", *EXPECT_KINDS}
+MATCHER_KEYS = {"syscall", "ret", "errno", "so_error", "raux", "tcp_state", "queue", "synrecv", "injected", "took"}
+PACKET_KEYS = {"dir", "flags", "len"}
+PACKET_DIRS = ("in", "out", "host")
+TCP_FLAGS = ("SYN", "ACK", "RST", "FIN", "PSH", "URG", "ECE", "CWR", "AE")
+DEFAULT_TOLERANCE = 0.2   # seconds either side of each `at` time
+_VAR_KEY = re.compile(r"^var\.[a-z0-9_]+$")
 TCP_STATES = ("ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT",
               "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING", "NEW_SYN_RECV")
 ERRNO_NAMES = set(errno_mod.errorcode.values()) | {
@@ -60,9 +64,15 @@ class _Ctx:
         self.path = path
         self.hosts = addresses(linked=False)
         self.may_be_absent: set[str] = set()   # [requires] names: judged per kernel when a cell runs
+        self.variables: set[str] = set()       # `var.NAME` keys of [matrix]: `{var.NAME}` in commands
 
     def expand(self, key: str, text: str) -> str:
-        """`{server_ip}` and the like → this scenario's address (see sysrec.scenario.hosts)."""
+        """`{server_ip}` and the like → this scenario's address (see sysrec.scenario.hosts);
+        `{var.NAME}` stays for the cell to fill in, and must name a `[matrix] "var.NAME"`."""
+        for name in var_names(text):
+            if name not in self.variables:
+                raise self.error(key, "a {var.NAME} placeholder whose \"var.NAME\" is a [matrix] key",
+                                 "{" + name + "}")
         try:
             return expand(text, self.hosts)
         except KeyError as err:
@@ -130,6 +140,11 @@ def parse_scenario(data: dict[str, Any], path: str, *, check_programs: bool = Tr
             if not isinstance(data.get("link"), dict) or "path_mtu" not in data["link"]:
                 raise ctx.error(f"matrix.{key}", "a [link] table with path_mtu alongside (the ICMP is "
                                 "the router's)", show_got=False)
+        elif key.startswith(VAR_PREFIX):
+            if not _VAR_KEY.match(key):
+                raise ctx.error(f"matrix.{key}", "a variable named var.NAME, NAME of lowercase letters, digits "
+                                "and '_'", key)
+            ctx.variables.add(key)
         else:
             _check_sysctl_name(ctx, f"matrix.{key}", key)
         if not isinstance(values, list) or not values:
@@ -433,11 +448,67 @@ def _expectation(ctx: _Ctx, raw: dict[str, Any], key: str, settings: dict[str, S
                                 f"e.g. TcpExtListenOverflows{hint}", name)
             checks.append((name, _comparison(ctx, f"{key}.counters.{name}", cmp)))
         fields["counters"] = tuple(checks)
+    elif kind == "packets":
+        fields.update(_packets(ctx, key, raw))
     else:
         fields["exit"] = _comparison(ctx, f"{key}.exit", value)
-    if "times" in raw and kind != "count":
-        raise ctx.error(f"{key}.times", "times only together with count", show_got=False)
+    if "times" in raw and kind not in ("count", "packets"):
+        raise ctx.error(f"{key}.times", "times only together with count or packets", show_got=False)
+    for name in ("at", "tolerance"):
+        if name in raw and kind != "packets":
+            raise ctx.error(f"{key}.{name}", f"{name} only together with packets", show_got=False)
     return Expectation(**fields)
+
+
+def _packets(ctx: _Ctx, key: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """`packets = { dir = "in", flags = "SYN|ACK" }` with `times = N` (how many were captured) or
+    `at = [0, 1, 3]` (when: seconds after the first of them, each within `tolerance`)."""
+    fields: dict[str, Any] = {"packets": _packet_matcher(ctx, f"{key}.packets", raw["packets"])}
+    if ("times" in raw) == ("at" in raw):
+        raise ctx.error(key, "exactly one of times = N or at = [SECONDS, ...] alongside packets", show_got=False)
+    if "times" in raw:
+        fields["times"] = _comparison(ctx, f"{key}.times", raw["times"])
+        if "tolerance" in raw:
+            raise ctx.error(f"{key}.tolerance", "tolerance only together with at", show_got=False)
+        return fields
+    at = raw["at"]
+    if (not isinstance(at, list) or not at or not all(_is_number(t) and 0 <= t <= MAX_SECONDS for t in at)
+            or at[0] != 0 or any(b < a for a, b in zip(at, at[1:]))):
+        raise ctx.error(f"{key}.at", "a list of seconds after the first matching packet, from 0, ascending "
+                        "(e.g. [0, 1, 3])", at)
+    fields["at"] = tuple(float(t) for t in at)
+    tolerance = raw.get("tolerance", DEFAULT_TOLERANCE)
+    if not _is_number(tolerance) or not 0 < tolerance <= 60:
+        raise ctx.error(f"{key}.tolerance", "seconds (> 0, at most 60) each time may be off by", tolerance)
+    fields["tolerance"] = float(tolerance)
+    return fields
+
+
+def _packet_matcher(ctx: _Ctx, key: str, raw: Any) -> PacketMatcher:
+    if not isinstance(raw, dict) or not raw:
+        raise ctx.error(key, "a packet pattern such as { dir = \"out\", flags = \"SYN\" }", raw)
+    _no_unknown(ctx, raw, PACKET_KEYS, key)
+    fields: dict[str, Any] = {}
+    if "dir" in raw:
+        if raw["dir"] not in PACKET_DIRS:
+            raise ctx.error(f"{key}.dir", f"one of {', '.join(repr(d) for d in PACKET_DIRS)}", raw["dir"])
+        fields["dir"] = raw["dir"]
+    if "flags" in raw:
+        value = raw["flags"]
+        names = value.split("|") if isinstance(value, str) else value
+        if (not isinstance(names, list) or not names
+                or not all(isinstance(n, str) and n in TCP_FLAGS for n in names)):
+            raise ctx.error(f"{key}.flags", f"TCP flags such as \"SYN|ACK\" or [\"SYN\", \"ACK\"] "
+                            f"(of {', '.join(TCP_FLAGS)}): exactly the flags set", value)
+        fields["flags"] = frozenset(names)
+    if "len" in raw:
+        fields["len"] = _comparison(ctx, f"{key}.len", raw["len"])
+    text = "{" + ", ".join(f"{k}={_fmt(v)}" for k, v in raw.items()) + "}"
+    return PacketMatcher(text=text, **fields)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _matcher(ctx: _Ctx, key: str, raw: Any) -> Matcher:
@@ -493,7 +564,14 @@ def _matcher(ctx: _Ctx, key: str, raw: Any) -> Matcher:
             raise ctx.error(f"{key}.injected", "true or false (whether [client] inject made the result)",
                             raw["injected"])
         fields["injected"] = raw["injected"]
-    text = "{" + ", ".join(f"{k}={_fmt(v)}" for k, v in raw.items()) + "}"
+    if "took" in raw:
+        value = raw["took"]
+        if (not isinstance(value, list) or len(value) != 2 or not all(_is_number(v) and v >= 0 for v in value)
+                or value[0] > value[1]):
+            raise ctx.error(f"{key}.took", "[LOW, HIGH]: the seconds the call lasted (entry to return), "
+                            "LOW <= HIGH", value)
+        fields["took"] = (float(value[0]), float(value[1]))
+    text = "{" + ", ".join(f"{k}={_fmt_range(v) if k == 'took' else _fmt(v)}" for k, v in raw.items()) + "}"
     return Matcher(text=text, **fields)
 
 
@@ -501,6 +579,10 @@ def _fmt(value: Any) -> str:
     if isinstance(value, list):
         return "|".join(map(str, value))
     return str(value)
+
+
+def _fmt_range(value: list[float]) -> str:
+    return f"{value[0]:g}..{value[1]:g}s"
 
 
 # -- scalars --------------------------------------------------------------------------------
