@@ -146,6 +146,15 @@ class Requires:
 
 
 @dataclass(frozen=True)
+class Pacing:
+    """`[pacing]`: timing the scenario relies on, each a measure (sysrec.scenario.pacing) and the
+    most milliseconds it may take; a run that misses one is inconclusive, not failed."""
+
+    says: str
+    bounds: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
 class Scenario:
     path: str
     name: str
@@ -158,6 +167,7 @@ class Scenario:
     expectations: tuple[Expectation, ...]
     link: Link | None = None
     requires: Requires = Requires()
+    pacing: Pacing | None = None
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,13 @@ from typing import Any
 from sysrec.errors import InputError
 from sysrec.scenario.hosts import addresses, expand
 from sysrec.scenario.model import (
-    OPERATORS, SERVER_INPUT, Client, Command, Comparison, Expectation, Link, Matcher, PreloadStep, Requires, Scenario,
-    Server,
+    OPERATORS, SERVER_INPUT, Client, Command, Comparison, Expectation, Link, Matcher, Pacing, PreloadStep, Requires,
+    Scenario, Server,
     SysctlValue,
 )
 
-TOP_KEYS = {"name", "description", "sysctl", "matrix", "server", "preload", "client", "expect", "link", "requires"}
+TOP_KEYS = {"name", "description", "sysctl", "matrix", "server", "preload", "client", "expect", "link", "requires",
+            "pacing"}
 REQUIRES_KEYS = {"sysctls", "optional", "privilege"}
 PRIVILEGES = ("user", "root")
 ABSENT = "absent"   # the value an optional sysctl has in a cell on a kernel without it
@@ -162,9 +163,30 @@ def parse_scenario(data: dict[str, Any], path: str, *, check_programs: bool = Tr
         raise ctx.error("expect", "an array of tables ([[expect]])", expect_raw)
     expectations = tuple(_expectation(ctx, e, f"expect[{i}]", known_settings, counter_names)
                          for i, e in enumerate(expect_raw))
+    pacing = _pacing(ctx, data["pacing"]) if "pacing" in data else None
     return Scenario(path=path, name=name, description=description, sysctl=tuple(sysctl),
                     matrix=tuple(matrix), server=server, preload=preload, client=client,
-                    expectations=expectations, link=link, requires=requires)
+                    expectations=expectations, link=link, requires=requires, pacing=pacing)
+
+
+def _pacing(ctx: _Ctx, raw: Any) -> Pacing:
+    """`[pacing]`: `says` and one bound in milliseconds per measure (sysrec.scenario.pacing.MEASURES)."""
+    from sysrec.scenario.pacing import MEASURES
+    if not isinstance(raw, dict):
+        raise ctx.error("pacing", "a table (says, and bounds such as connect_spread_ms)", raw)
+    _no_unknown(ctx, raw, {"says", *MEASURES}, "pacing")
+    says = _str(ctx, raw, "says", required=False, key="pacing.says")
+    bounds = []
+    for key in MEASURES:
+        if key not in raw:
+            continue
+        value = raw[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= MAX_SECONDS * 1000:
+            raise ctx.error(f"pacing.{key}", "a number of milliseconds (> 0)", value)
+        bounds.append((key, float(value)))
+    if not bounds:
+        raise ctx.error("pacing", f"at least one bound ({', '.join(sorted(MEASURES))})", show_got=False)
+    return Pacing(says=says, bounds=tuple(bounds))
 
 
 def _requires(ctx: _Ctx, raw: Any) -> Requires:
