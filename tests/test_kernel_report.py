@@ -192,3 +192,57 @@ def test_the_run_records_its_kernel_order_and_the_report_follows_it(kernel_out, 
     assert "on 3 kernels (run 1" in text and "syn-drop-timeout on `6.1`" in text  # sections: the first kernel
     (kernel_out / run_kernels.KERNEL_ORDER_FILE).write_text("[not json")
     assert [d.name for d in kernel_dirs(kernel_out)] == ["host", "6.1", "6.12"]
+
+
+def _table_rows(text: str) -> dict[str, list[str]]:
+    table = text[text.index("## What the client sees on each kernel"):]
+    table = table[:table.index("\n## ")]
+    return {line.split(" | ")[0]: line.removesuffix(" |").split(" | ")[1:] for line in table.splitlines()
+            if line.startswith("| connection-refused") or line.startswith("| syn-drop-timeout")}
+
+
+def test_a_compact_copy_keeps_the_table_without_records(kernel_out, tmp_path):
+    """docs/data/kernels: summaries only, each cell with run 1's client-visible outcome; `report
+    --from HOST_RUN --kernels COMPACT` puts the same table above the host's sections."""
+    from sysrec.kernels.compact import compact
+    dest = tmp_path / "compact"
+    written = compact(str(kernel_out), str(dest))
+    assert sorted(written) == ["6.1/connection-refused/summary.json", "6.1/syn-drop-timeout/summary.json",
+                               "6.12/connection-refused/summary.json", "host/connection-refused/summary.json",
+                               "host/syn-drop-timeout/summary.json"]
+    assert not list(dest.rglob("*.jsonl"))
+    kept = json.loads((dest / "host" / "syn-drop-timeout" / "summary.json").read_text())
+    assert all(c["records"] == [] and c["client"].startswith("connect ETIMEDOUT") for c in kept["cells"])
+    full = _table_rows(build_report(runs_from_dir([str(p) for p in SCENARIOS], kernel_out)))
+    md = tmp_path / "report.md"
+    proc = subprocess.run([sys.executable, "-m", "sysrec", "report", *map(str, SCENARIOS), "--from", str(REAL),
+                           "--kernels", str(dest), "-o", str(md)], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert _table_rows(md.read_text()) == full
+    assert "connection-refused on `" in md.read_text()   # the sections: the --from run's kernel
+
+
+def test_kernels_option_bad_directory_is_one_line(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "sysrec", "report", str(SCENARIOS[0]), "--from", str(REAL),
+                           "--kernels", str(REAL)], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 2 and len(proc.stderr.splitlines()) == 1 and "--kernels" in proc.stderr
+
+
+def test_an_inconclusive_cell_shows_why_in_the_table_and_the_html_page(kernel_out):
+    from sysrec.render.html import build_html
+    path = kernel_out / "6.1" / "syn-drop-timeout" / "summary.json"
+    summary = json.loads(path.read_text())
+    cell = summary["cells"][1]
+    cell.update(state="inconclusive", passed=False)
+    cell["outcomes"][0].update(state="inconclusive", inconclusive="the clients' connect() calls spread over 2700 ms")
+    path.write_text(json.dumps(summary))
+    runs = runs_from_dir([str(p) for p in SCENARIOS], kernel_out)
+    entry = _table_rows(build_report(runs))["| syn-drop-timeout / `tcp_syn_retries=2`"][1]
+    assert entry.startswith("? connect ETIMEDOUT") and entry.endswith("inconclusive: the clients' connect() calls spread over 2700 ms")
+    page = build_html(runs, {})
+    section = page[page.index('<section id="kernels">'):page.index("</section>")]
+    assert "6.1<br>6.1.0-56-amd64<br>6.1.192-2 · tcg" in section
+    assert section.count("<tr>") == 4   # the heading and three cells
+    assert '<span class="inconclusive">? connect ETIMEDOUT' in section
+    assert f'<span class="skipped">skipped: {SKIP_REASON}</span>' in section
+    assert '<span class="pass">✔ connect EINPROGRESS' in section and '<span class="fail">✘ connect ETIMEDOUT' in section

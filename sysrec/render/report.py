@@ -26,6 +26,7 @@ from sysrec.record import Record, open_record
 from sysrec.render.diff import diff_lines, diff_records
 from sysrec.annotate.engine import fd_endpoint
 from sysrec.render.stream import scan_record
+from sysrec.scenario.pacing import state_of
 from sysrec.render.timeline import (
     NON_NETWORK_ENDPOINTS, TimelineRow, iter_collapsed, iter_timeline_lines, shown_events, timeline_rows,
     timeline_title,
@@ -212,7 +213,10 @@ def read_summary(path: Path) -> dict[str, Any]:
     return data
 
 
-def load_run(scenario_path: str | os.PathLike[str], summary_path: str | os.PathLike[str]) -> ScenarioRun:
+def load_run(scenario_path: str | os.PathLike[str], summary_path: str | os.PathLike[str], *,
+             need_records: bool = True) -> ScenarioRun:
+    """With need_records=False (a kernel column, whose table entry a compact summary's `client`
+    text can give) cells may come without records."""
     summary_path = Path(summary_path)
     summary = read_summary(summary_path)
     cells = []
@@ -221,8 +225,9 @@ def load_run(scenario_path: str | os.PathLike[str], summary_path: str | os.PathL
             continue
         records = []
         for rel in cell.get("records") or []:
-            records.append(open_record(summary_path.parent / rel))
-        if not records:
+            if need_records or (summary_path.parent / rel).is_file():
+                records.append(open_record(summary_path.parent / rel))
+        if not records and need_records:
             raise InputError(f"{summary_path}: cell {cell.get('name')!r} lists no records")
         cells.append(CellRecords(str(cell.get("name")), dict(cell.get("settings") or {}), cell, records))
     return ScenarioRun(os.fspath(scenario_path), summary, cells, leading_comment(scenario_path))
@@ -362,7 +367,10 @@ def expectations_summary(cell: dict[str, Any]) -> str:
     runs = int(cell.get("runs") or 0)
     held = sum(1 for c in checks if not c.get("failed_runs"))
     text = f"{held}/{len(checks)} held in {cell.get('passed_runs', 0)}/{runs} runs"
-    return ("✔ " if cell.get("passed") else "✘ ") + text
+    state = state_of(cell)
+    if state == "inconclusive":
+        text += " (inconclusive: a run missed the scenario's [pacing])"
+    return KERNEL_MARKS.get(state, KERNEL_MARKS["failed"]) + " " + text
 
 
 def counter_rows(run: ScenarioRun) -> list[tuple[str, list[int], str, str]]:
@@ -504,8 +512,20 @@ def kernel_cell_text(run: ScenarioRun | None, cell_name: str) -> str:
         return "— (no such cell)"
     if summary_cell.get("state") == "skipped":
         return f"skipped: {summary_cell.get('reason', '')}"
-    cell = next(c for c in run.cells if c.name == cell_name)
-    return ("✔ " if summary_cell.get("passed") else "✘ ") + cell.digest().outcome
+    mark = KERNEL_MARKS.get(state_of(summary_cell), KERNEL_MARKS["failed"])
+    seen = summary_cell.get("client")   # a compact summary (sysrec.kernels.compact) keeps run 1's outcome
+    if not isinstance(seen, str):
+        cell = next((c for c in run.cells if c.name == cell_name and c.records), None)
+        seen = cell.digest().outcome if cell is not None else "(no record)"
+    text = f"{mark} {seen}"
+    reason = next((o.get("inconclusive") for o in summary_cell.get("outcomes") or [] if o.get("inconclusive")), None)
+    if state_of(summary_cell) == "inconclusive" and reason:
+        text += f" — inconclusive: {reason}"
+    return text
+
+
+# ✔ the expectations held, ✘ they did not, ? the run missed the pacing the scenario relies on
+KERNEL_MARKS = {"passed": "✔", "failed": "✘", "inconclusive": "?"}
 
 
 def kernel_table(runs: Sequence[ScenarioRun], columns: Sequence[KernelColumn]) -> list[tuple[str, str, list[str]]]:
@@ -529,7 +549,8 @@ def kernel_table_section(runs: Sequence[ScenarioRun], columns: Sequence[KernelCo
     out = ["## What the client sees on each kernel", "",
            f"The same scenarios run with `sysrec run --kernel` on {len(columns)} kernel{'s' if len(columns) != 1 else ''} "
            "(run 1 of each cell; "
-           "✔/✘: the scenario's expectations held or not). The sections below show "
+           "✔/✘: the scenario's expectations held or not; ?: inconclusive, the run missed the timing the "
+           "scenario relies on). The sections below show "
            + ", ".join(f"{r.name} on `{_kernel_label(r, columns)}`" for r in runs) + ".", "",
            "| scenario / cell | " + " | ".join("<br>".join(map(_md_escape, c.heading())) for c in columns) + " |",
            "|---|" + "---|" * len(columns)]
@@ -540,7 +561,25 @@ def kernel_table_section(runs: Sequence[ScenarioRun], columns: Sequence[KernelCo
 
 
 def _kernel_label(run: ScenarioRun, columns: Sequence[KernelColumn]) -> str:
-    return next((c.label for c in columns if c.runs.get(run.name) is run), "?")
+    """The column a section's run came from; with `--kernels DIR` the sections come from `--from`."""
+    return next((c.label for c in columns if c.runs.get(run.name) is run), str(run.summary.get("kernel", "?")))
+
+
+def load_kernel_columns(scenario_paths: Iterable[str], kernels_dir: str | os.PathLike[str]) -> list[KernelColumn]:
+    """`report --kernels DIR`: the kernel columns of a `run --kernel … --out DIR`, or of its compact
+    copy (summaries only, e.g. docs/data/kernels); scenarios that ran on no kernel there get "—"."""
+    dirs = kernel_dirs(kernels_dir)
+    if not dirs:
+        raise InputError(f"--kernels {kernels_dir}: expected the --out directory of `sysrec run --kernel` "
+                         "(DIR/<kernel>/<scenario>/summary.json)")
+    columns = [KernelColumn(d.name) for d in dirs]
+    for path in scenario_paths:
+        name = scenario_name(path)
+        for column, directory in zip(columns, dirs):
+            summary = _summary_in(directory, name)
+            if summary is not None:
+                column.runs[name] = load_run(path, summary, need_records=False)
+    return columns
 
 
 def _natural_key(text: str) -> list[Any]:
