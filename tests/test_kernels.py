@@ -205,3 +205,29 @@ def test_debian_6_1_under_tcg_sends_3_syns_where_this_kernel_sends_6(tmp_path):
         assert header["context"]["kernel"]["accel"] == result["context"]["accel"]
         syns[result["label"]] = (_syns(record), cell["settings"]["net.ipv4.tcp_syn_linear_timeouts"])
     assert syns == {"host": (6, 4), "6.1": (3, "absent")}
+
+
+def test_the_guest_command_line_stays_short_with_many_scenarios(tmp_path, monkeypatch):
+    """virtme-ng puts the command on the kernel's command line (2048 bytes on x86): fifteen
+    scenario paths overflowed it and the guest hung idle. The arguments travel in a file."""
+    from sysrec.kernels.boot import guest_command
+    from sysrec.kernels import guest
+    scenarios = [str(ROOT / "scenarios" / f"{'x' * 60}-{i}.toml") for i in range(40)]
+    context = {"spec": "6.1", "accel": "tcg", "package": "linux-image-6.1.0-56-amd64", "package_version": "6.1.192-2"}
+    line = guest_command(sys.executable, str(tmp_path), context, 5.0, scenarios, ["net.ipv4.tcp_syn_retries=2"],
+                         3, False)
+    assert len(line) < 400 and "--args-from" in line
+    seen = {}
+    monkeypatch.setattr(guest, "run_all", lambda ns: seen.setdefault("ns", ns) and 0)
+    guest.main(["--args-from", str(tmp_path / "guest-args.json")])
+    ns = seen["ns"]
+    assert (ns.out, json.loads(ns.context), ns.scale, ns.repeat, ns.pins, ns.capture, ns.scenarios) == \
+        (str(tmp_path), context, 5.0, 3, ["net.ipv4.tcp_syn_retries=2"], False, scenarios)
+
+
+def test_paths_the_guest_hides_are_passed_read_only():
+    from sysrec.kernels.boot import guest_mounts, hidden_in_guest, user_arguments
+    assert hidden_in_guest("/var/tmp/x/y.toml") and hidden_in_guest("/run/user/1000/a")
+    assert not hidden_in_guest("/var/tmpx/y") and not hidden_in_guest(str(ROOT)) and not hidden_in_guest("/tmp/a")
+    assert guest_mounts(["/var/tmp", str(ROOT), "/var/tmp/"]) == ["--rodir=/var/tmp=/var/tmp"]
+    assert user_arguments(0) == [] and user_arguments(65534) == ["--user", "root"]

@@ -74,8 +74,10 @@ def run_all(ns: argparse.Namespace) -> int:
             scenario = scaled(load_scenario(path), ns.scale)
             out = os.path.join(ns.out, scenario.name)
             os.makedirs(out, exist_ok=True)
+            # The guest runs as root (also for an ordinary user's --kernel), and OUT is the caller's
+            # own directory shared over 9p, so it shows the caller's uid: the VM is the caller's.
             summary = run_scenario(path, pins=ns.pins, repeat=ns.repeat, out_dir=out, capture=ns.capture,
-                                   scenario=scenario)
+                                   scenario=scenario, allow_foreign_out=True)
         except SysrecError as err:
             with atomic_output(os.path.join(out, "error.json")) as fh:
                 json.dump({"scenario": path, "error": str(err), "status": err.exit_status}, fh)
@@ -87,6 +89,10 @@ def run_all(ns: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) == 2 and argv[0] == "--args-from":  # written by the host (boot.guest_command)
+        with open(argv[1], encoding="utf-8") as fh:
+            argv = json.load(fh)
     parser = argparse.ArgumentParser(prog="python -m sysrec.kernels.guest")
     parser.add_argument("--out", required=True)
     parser.add_argument("--context", required=True, help="JSON: spec, accel, package, package_version")
