@@ -143,3 +143,15 @@ def test_syn_queue_cookies_declares_its_pacing():
     from sysrec.scenario.parse import load_scenario
     scenario = load_scenario(os.path.join(ROOT, "scenarios", "syn-queue-cookies.toml"), check_programs=False)
     assert dict(scenario.pacing.bounds) == {"connect_spread_ms": 150.0, "connect_to_end_ms": 1000.0}
+    # cookies for every SYN (2) do not hang on the timing
+    late = facts(*(connect(i * 100) for i in range(6)))
+    assert not check_pacing(scenario.pacing, late, {"net.ipv4.tcp_syncookies": 1}).achieved
+    cookies = check_pacing(scenario.pacing, late, {"net.ipv4.tcp_syncookies": 2})
+    assert cookies.achieved and cookies.measured == {}
+
+
+def test_pacing_when_names_a_setting_of_the_scenario():
+    with pytest.raises(InputError) as err:
+        parse_scenario({**BASE, "pacing": {"connect_gap_ms": 5, "when": {"net.ipv4.tcp_syncookies": 1}}}, "x.toml",
+                       check_programs=False)
+    assert "key 'pacing.when.net.ipv4.tcp_syncookies'" in str(err.value)

@@ -285,12 +285,12 @@ def summarize(scenario: Scenario, cells: list[Cell], planned: list[RunJob],
             outcome = outcomes.get(job.record_path, {})
             facts = load_facts(job.record_path)
             verdicts = [evaluate(e, facts) for e in scenario.expectations if e.applies_to(cell.settings)]
-            pacing = check_pacing(scenario.pacing, facts)
+            pacing = check_pacing(scenario.pacing, facts, cell.settings)
             run_state = state_of_run(all(v.passed for v in verdicts), pacing)
             row = {"run": job.run, "end": outcome.get("end"), "exit_status": outcome.get("exit_status"),
                    "passed": run_state == "passed", "record": os.path.relpath(job.record_path, out_dir),
                    "state": run_state}
-            if scenario.pacing is not None:
+            if pacing.measured:
                 row["pacing"] = pacing.measured
             if pacing.reason:
                 row["inconclusive"] = pacing.reason

@@ -152,6 +152,10 @@ class Pacing:
 
     says: str
     bounds: tuple[tuple[str, float], ...]
+    when: tuple[tuple[str, tuple[SysctlValue, ...]], ...] = ()   # the cells that rely on it; empty: all
+
+    def applies_to(self, settings: dict[str, SysctlValue]) -> bool:
+        return all(str(settings.get(name)) in {str(v) for v in values} for name, values in self.when)
 
 
 @dataclass(frozen=True)

@@ -80,10 +80,11 @@ class PacingVerdict:
     reason: str   # empty when achieved
 
 
-def check_pacing(pacing: Pacing | None, facts: RunFacts) -> PacingVerdict:
-    """Whether one run achieved every bound of `[pacing]`. A measure that finds nothing to measure
-    (the client never connected) is not a miss: the expectations judge such a run."""
-    if pacing is None:
+def check_pacing(pacing: Pacing | None, facts: RunFacts, settings: dict[str, Any] | None = None) -> PacingVerdict:
+    """Whether one run achieved every bound of `[pacing]` (a cell its `when` leaves out relies on
+    none). A measure that finds nothing to measure (the client never connected) is not a miss:
+    the expectations judge such a run."""
+    if pacing is None or (settings is not None and not pacing.applies_to(settings)):
         return PacingVerdict(True, {}, "")
     measured: dict[str, float | None] = {}
     misses = []
