@@ -155,3 +155,29 @@ def test_pacing_when_names_a_setting_of_the_scenario():
         parse_scenario({**BASE, "pacing": {"connect_gap_ms": 5, "when": {"net.ipv4.tcp_syncookies": 1}}}, "x.toml",
                        check_programs=False)
     assert "key 'pacing.when.net.ipv4.tcp_syncookies'" in str(err.value)
+
+
+def test_a_stored_run_is_judged_again_under_the_current_pacing(tmp_path):
+    """sysrec.kernels.compact re-checks a stored run against the scenario's [pacing] as it reads
+    now: here a burst whose connects spread over 2.7 s (as under TCG) that was stored as failed."""
+    from sysrec.kernels.compact import rejudge_pacing
+    from sysrec.scenario.parse import load_scenario
+    pacing = load_scenario(os.path.join(ROOT, "scenarios", "burst-over-latency.toml"), check_programs=False).pacing
+    record = tmp_path / "c" / "run-1.jsonl"
+    record.parent.mkdir()
+    events = [{"ev": "header", "schema": 1, "kernel": "6.1.0-56-amd64", "argv": ["sh"], "start_ns": 0}]
+    events += [dict(connect(i * 180, tgid=100 + i), seq=i) for i in range(16)]
+    events.append({"ev": "footer", "seq": 99, "end": "exited", "exit_status": 28})
+    record.write_text("".join(json.dumps(e) + "\n" for e in events))
+    fast = tmp_path / "c" / "run-2.jsonl"
+    fast.write_text("".join(json.dumps(e) + "\n" for e in
+                            [events[0], *(dict(connect(i * 10, tgid=100 + i), seq=i) for i in range(16)), events[-1]]))
+    cell = {"name": "c", "settings": {"net.ipv4.tcp_abort_on_overflow": 1}, "state": "failed", "passed": False,
+            "runs": 2, "passed_runs": 1, "failed": [{"expectation": "expect[6]", "run": 1, "reason": "exit 28"}],
+            "outcomes": [{"run": 1, "passed": False, "record": "c/run-1.jsonl"},
+                         {"run": 2, "passed": True, "record": "c/run-2.jsonl"}]}
+    summary = {"scenario": "burst-over-latency", "passed": False, "cells": [cell]}
+    rejudge_pacing(summary, tmp_path, pacing)
+    assert [o["state"] for o in cell["outcomes"]] == ["inconclusive", "passed"]
+    assert "spread over 2700 ms" in cell["outcomes"][0]["inconclusive"] and "inconclusive" not in cell["outcomes"][1]
+    assert (cell["state"], cell["passed_runs"], summary["state"], summary["passed"]) == ("inconclusive", 1, "inconclusive", False)

@@ -4,6 +4,7 @@
 DEST/<kernel>/<scenario>/summary.json is the run's summary without records: `records` empty,
 each ran cell's `client` the client-visible outcome of run 1 (what `sysrec report` puts in the
 table, read from the record before it is left behind), plus DEST/kernels.json, the column order.
+A shipped scenario's runs are judged again against its current `[pacing]` on the way.
 `sysrec report … --kernels DEST` renders the table from it.
 """
 
@@ -20,11 +21,56 @@ from typing import Any
 from sysrec.errors import InputError
 
 
+def rejudge_pacing(summary: dict[str, Any], base: Path, pacing: Any) -> None:
+    """Each run's state again under the scenario's current `[pacing]` (a bound or `when` may have
+    changed since the run; the expectations' verdicts stay as recorded in `failed`)."""
+    from sysrec.scenario.expect import load_facts
+    from sysrec.scenario.pacing import check_pacing, combined_state, state_of, state_of_run
+
+    for cell in summary.get("cells") or []:
+        if cell.get("state") == "skipped":
+            continue
+        failed_runs = {f.get("run") for f in cell.get("failed") or []}
+        for outcome in cell.get("outcomes") or []:
+            record = base / str(outcome.get("record", ""))
+            if not record.is_file():
+                continue
+            verdict = check_pacing(pacing, load_facts(str(record)), cell.get("settings") or {})
+            outcome["state"] = state_of_run(outcome.get("run") not in failed_runs, verdict)
+            outcome["passed"] = outcome["state"] == "passed"
+            for key, value in (("pacing", verdict.measured), ("inconclusive", verdict.reason)):
+                if value:
+                    outcome[key] = value
+                else:
+                    outcome.pop(key, None)
+        cell["state"] = combined_state([state_of(o) for o in cell.get("outcomes") or []])
+        cell["passed"] = cell["state"] == "passed"
+        cell["passed_runs"] = sum(1 for o in cell.get("outcomes") or [] if o.get("passed"))
+    summary["state"] = combined_state([state_of(c) for c in summary.get("cells") or []])
+    summary["passed"] = summary["state"] == "passed"
+    if pacing is not None:
+        summary["pacing"] = {"says": pacing.says, "bounds_ms": dict(pacing.bounds)}
+
+
+def _current_pacing(name: str) -> tuple[bool, Any]:
+    """(found, [pacing]) of the shipped scenario `name` as it reads now."""
+    from sysrec.scenario.catalog import resolve_scenario
+    from sysrec.scenario.parse import load_scenario
+
+    path = resolve_scenario(name)
+    if not os.path.isfile(path):
+        return False, None
+    return True, load_scenario(path, check_programs=False).pacing
+
+
 def compact_summary(summary_path: Path) -> dict[str, Any]:
     from sysrec.record import open_record
     from sysrec.render.report import digest_record, read_summary
 
     summary = read_summary(summary_path)
+    found, pacing = _current_pacing(str(summary.get("scenario")))
+    if found:
+        rejudge_pacing(summary, summary_path.parent, pacing)
     for cell in summary.get("cells") or []:
         records = cell.get("records") or []
         if records and (summary_path.parent / records[0]).is_file():
