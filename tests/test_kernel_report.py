@@ -246,3 +246,28 @@ def test_an_inconclusive_cell_shows_why_in_the_table_and_the_html_page(kernel_ou
     assert '<span class="inconclusive">? connect ETIMEDOUT' in section
     assert f'<span class="skipped">skipped: {SKIP_REASON}</span>' in section
     assert '<span class="pass">✔ connect EINPROGRESS' in section and '<span class="fail">✘ connect ETIMEDOUT' in section
+
+
+def test_kernel_runs_exit_3_when_only_inconclusive(kernel_out, monkeypatch, capsys):
+    import sysrec.kernels.runs as runs
+    results = _results(kernel_out)
+    for result in results:
+        for summary in result.summaries.values():
+            for cell in summary["cells"]:
+                if cell.get("state") != "skipped":
+                    cell.update(state="passed", passed=True)
+            summary.update(state="passed", passed=True)
+    monkeypatch.setattr(runs, "parse_specs", lambda texts: [])
+    monkeypatch.setattr(runs, "run_on_kernels", lambda *a, **k: results)
+    assert run_kernels.main_kernels(_namespace(diff=False), lambda *a: None, lambda *a: None) == 0
+    drop = results[1].summaries["syn-drop-timeout"]
+    drop["cells"][0].update(state="inconclusive", passed=False)
+    drop["cells"][0]["outcomes"][0]["inconclusive"] = "the clients' connect() calls spread over 2700 ms"
+    drop.update(state="inconclusive", passed=False)
+    assert run_kernels.main_kernels(_namespace(diff=False), lambda *a: None, lambda *a: None) == 3
+    drop["cells"][1].update(state="failed", passed=False)
+    drop["state"] = "failed"
+    assert run_kernels.main_kernels(_namespace(diff=False), lambda *a: None, lambda *a: None) == 1
+    text, style = run_kernels.cell_text(drop["cells"][0])
+    assert text.startswith("? ") and "inconclusive: the clients' connect() calls spread over 2700 ms" in text
+    assert style == "magenta"
