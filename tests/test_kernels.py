@@ -275,12 +275,17 @@ def test_paths_the_guest_hides_are_passed_read_only():
 
 
 def test_a_guest_allows_set_up_and_teardown_its_time_scale(monkeypatch):
-    """A run's set-up allowance (30 s on the host) × the guest's scale: under TCG on a loaded
-    machine a traced nc took 31 s to start, and connection-refused was stopped at 45 s."""
-    from sysrec.kernels.guest import scale_worker_slack
+    """Set-up allowances × the guest's scale: under TCG on a loaded machine a traced nc took 31 s
+    to start (connection-refused was stopped at 45 s) and the delay link's helper missed 15 s."""
+    from sysrec import link
+    from sysrec.kernels import guest
     from sysrec.sandbox import runner
     monkeypatch.setattr(runner, "WORKER_SLACK", runner.WORKER_SLACK)
+    monkeypatch.setattr(link, "READY_TIMEOUT_S", link.READY_TIMEOUT_S)
+    monkeypatch.setattr(guest, "_HOST_VALUES", {})
     scenario = load_scenario(str(ROOT / "scenarios" / "connection-refused.toml"))
-    host = runner._time_budget(scenario)
-    scale_worker_slack(5)
-    assert runner._time_budget(scenario) == host + 4 * runner.HOST_WORKER_SLACK
+    host_budget, host_slack, host_link = runner._time_budget(scenario), runner.WORKER_SLACK, link.READY_TIMEOUT_S
+    guest.scale_allowances(5)
+    guest.scale_allowances(5)   # from the host's values, not compounded
+    assert runner._time_budget(scenario) == host_budget + 4 * host_slack
+    assert link.READY_TIMEOUT_S == 5 * host_link

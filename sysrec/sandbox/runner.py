@@ -33,7 +33,7 @@ from sysrec.sandbox.outdir import OutDir
 from sysrec.sandbox.worker import RunJob, start_worker
 
 # Generous bound on set-up + teardown around the client's own timeout before a worker is killed.
-WORKER_SLACK = HOST_WORKER_SLACK = 30.0   # a --kernel guest scales WORKER_SLACK (kernels.guest)
+WORKER_SLACK = 30.0   # a --kernel guest scales it (kernels.guest.SCALED_ALLOWANCES)
 
 ProgressHook = Callable[[RunJob, dict[str, Any]], None]
 TickHook = Callable[[], None]
