@@ -84,6 +84,8 @@ def test_report_has_a_kernel_by_cell_table_of_what_the_client_sees(kernel_out):
     host, v61, v612 = rows["| syn-drop-timeout / `tcp_syn_retries=1`"]
     assert host.startswith("✔ connect ETIMEDOUT") and v61.startswith("✘ connect ETIMEDOUT")
     assert v612.startswith("— (did not run)")
+    # what the calls alone do not show: the counters that differ between the kernels
+    assert "TcpExtTCPSynRetrans +2" in host and "TcpExtTCPSynRetrans +5" in v61
     assert len(rows) == 3
     # the sections below come from the first kernel a scenario ran on, and say which kernel that was
     section = text[text.index("## syn-drop-timeout"):]
@@ -189,7 +191,7 @@ def test_the_run_records_its_kernel_order_and_the_report_follows_it(kernel_out, 
     capsys.readouterr()
     assert [d.name for d in kernel_dirs(kernel_out)] == ["6.1", "host", "6.12"]
     text = build_report(runs_from_dir([str(SCENARIOS[1])], kernel_out))
-    assert "on 3 kernels (run 1" in text and "syn-drop-timeout on `6.1`" in text  # sections: the first kernel
+    assert "on 3 kernels (run 1" in text and "this kernel: `6.1`" in text  # sections: the first kernel
     (kernel_out / run_kernels.KERNEL_ORDER_FILE).write_text("[not json")
     assert [d.name for d in kernel_dirs(kernel_out)] == ["host", "6.1", "6.12"]
 
@@ -219,7 +221,7 @@ def test_a_compact_copy_keeps_the_table_without_records(kernel_out, tmp_path):
                            "--kernels", str(dest), "-o", str(md)], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert _table_rows(md.read_text()) == full
-    assert "connection-refused on `" in md.read_text()   # the sections: the --from run's kernel
+    assert "The sections below show this kernel: `" in md.read_text()   # the --from run's
 
 
 def test_kernels_option_bad_directory_is_one_line(tmp_path):

@@ -2,8 +2,8 @@
 `sysrec run --kernel … --out RUN_DIR`, small enough to keep in the repository (docs/data/kernels).
 
 DEST/<kernel>/<scenario>/summary.json is the run's summary without records: `records` empty,
-each ran cell's `client` the client-visible outcome of run 1 (what `sysrec report` puts in the
-table, read from the record before it is left behind), plus DEST/kernels.json, the column order.
+each ran cell's `client` the client-visible outcome of run 1 and `counters` its key counter
+deltas (what `sysrec report` puts in the table, read from the record before it is left behind), plus DEST/kernels.json, the column order.
 A shipped scenario's runs are judged again against its current `[pacing]` on the way.
 `sysrec report … --kernels DEST` renders the table from it.
 """
@@ -66,6 +66,7 @@ def _current_pacing(name: str) -> tuple[bool, Any]:
 
 
 def compact_summary(summary_path: Path) -> dict[str, Any]:
+    from sysrec.annotate.counters import key_counters
     from sysrec.record import open_record
     from sysrec.render.report import digest_record, read_summary
 
@@ -76,7 +77,9 @@ def compact_summary(summary_path: Path) -> dict[str, Any]:
     for cell in summary.get("cells") or []:
         records = cell.get("records") or []
         if records and (summary_path.parent / records[0]).is_file():
-            cell["client"] = digest_record(open_record(summary_path.parent / records[0])).outcome
+            digest = digest_record(open_record(summary_path.parent / records[0]))
+            cell["client"] = digest.outcome
+            cell["counters"] = key_counters(digest.deltas)
         cell["records"] = []
         for outcome in cell.get("outcomes") or []:
             outcome.pop("record", None)

@@ -540,8 +540,46 @@ def kernel_table(runs: Sequence[ScenarioRun], columns: Sequence[KernelColumn]) -
                 if cell.get("name") not in names:
                     names.append(str(cell.get("name")))
         for name in names:
-            rows.append((run.name, name, [kernel_cell_text(c.runs.get(run.name), name) for c in columns]))
+            entries = [kernel_cell_text(c.runs.get(run.name), name) for c in columns]
+            rows.append((run.name, name, _with_differing_counters(entries, [
+                kernel_cell_counters(c.runs.get(run.name), name) for c in columns])))
     return rows
+
+
+def kernel_cell_counters(run: ScenarioRun | None, cell_name: str) -> dict[str, int] | None:
+    """Run 1's key counter deltas in one cell on one kernel (a compact summary keeps them as
+    `counters`); None when the cell did not run there."""
+    from sysrec.annotate.counters import key_counters
+    if run is None:
+        return None
+    summary_cell = next((c for c in run.summary.get("cells") or [] if c.get("name") == cell_name), None)
+    if summary_cell is None or summary_cell.get("state") == "skipped":
+        return None
+    kept = summary_cell.get("counters")
+    if isinstance(kept, dict):
+        return {str(k): int(v) for k, v in kept.items()}
+    cell = next((c for c in run.cells if c.name == cell_name and c.records), None)
+    return key_counters(cell.digest().deltas) if cell is not None else None
+
+
+def _with_differing_counters(entries: list[str], counters: list[dict[str, int] | None]) -> list[str]:
+    """Each entry with the key counters that differ between the kernels that ran the cell: what
+    the client's calls alone do not show (syn-drop-timeout: the same ETIMEDOUT, 3 SYNs or 6)."""
+    ran = [c for c in counters if c is not None]
+    if len(ran) < 2:
+        return entries
+    names = [n for n in dict.fromkeys(n for c in ran for n in c) if len({c.get(n, 0) for c in ran}) > 1]
+    if not names:
+        return entries
+    out = []
+    for entry, values in zip(entries, counters):
+        if values is None:
+            out.append(entry)
+            continue
+        shown = ", ".join(f"{n} {values.get(n, 0):+d}" for n in names)
+        outcome, sep, why = entry.partition(" — ")   # the counters before an inconclusive's reason
+        out.append(f"{outcome} [{shown}]{sep}{why}")
+    return out
 
 
 def kernel_table_section(runs: Sequence[ScenarioRun], columns: Sequence[KernelColumn]) -> list[str]:
@@ -550,14 +588,25 @@ def kernel_table_section(runs: Sequence[ScenarioRun], columns: Sequence[KernelCo
            f"The same scenarios run with `sysrec run --kernel` on {len(columns)} kernel{'s' if len(columns) != 1 else ''} "
            "(run 1 of each cell; "
            "✔/✘: the scenario's expectations held or not; ?: inconclusive, the run missed the timing the "
-           "scenario relies on). The sections below show "
-           + ", ".join(f"{r.name} on `{_kernel_label(r, columns)}`" for r in runs) + ".", "",
+           "scenario relies on; [counters]: key counters that differ between the kernels). "
+           + _sections_sentence(runs, columns), "",
            "| scenario / cell | " + " | ".join("<br>".join(map(_md_escape, c.heading())) for c in columns) + " |",
            "|---|" + "---|" * len(columns)]
     for scenario, cell, entries in kernel_table(runs, columns):
         out.append(f"| {_md_escape(scenario)} / `{cell}` | " + " | ".join(map(_md_escape, entries)) + " |")
     out.append("")
     return out
+
+
+def _sections_sentence(runs: Sequence[ScenarioRun], columns: Sequence[KernelColumn]) -> str:
+    """Which kernel the sections below come from, once per kernel rather than once per scenario."""
+    by_label: dict[str, list[str]] = {}
+    for run in runs:
+        by_label.setdefault(_kernel_label(run, columns), []).append(run.name)
+    if len(by_label) == 1:
+        return f"The sections below show this kernel: `{next(iter(by_label))}`."
+    return "The sections below show " + "; ".join(f"{', '.join(names)} on `{label}`"
+                                                   for label, names in by_label.items()) + "."
 
 
 def _kernel_label(run: ScenarioRun, columns: Sequence[KernelColumn]) -> str:
