@@ -273,3 +273,13 @@ def test_kernel_runs_exit_3_when_only_inconclusive(kernel_out, monkeypatch, caps
     text, style = run_kernels.cell_text(drop["cells"][0])
     assert text.startswith("? ") and "inconclusive: the clients' connect() calls spread over 2700 ms" in text
     assert style == "magenta"
+
+
+def test_an_inconclusive_cell_adds_no_counters_to_compare(kernel_out):
+    path = kernel_out / "6.1" / "syn-drop-timeout" / "summary.json"
+    summary = json.loads(path.read_text())
+    summary["cells"][0].update(state="inconclusive", passed=False)
+    path.write_text(json.dumps(summary))
+    rows = _table_rows(build_report(runs_from_dir([str(p) for p in SCENARIOS], kernel_out)))
+    host, v61, _ = rows["| syn-drop-timeout / `tcp_syn_retries=1`"]
+    assert "[" not in host and "[" not in v61   # one comparable kernel left: nothing differs

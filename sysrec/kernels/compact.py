@@ -54,15 +54,15 @@ def rejudge_pacing(summary: dict[str, Any], base: Path, pacing: Any) -> None:
         summary.pop("pacing", None)
 
 
-def _current_pacing(name: str) -> tuple[bool, Any]:
-    """(found, [pacing]) of the shipped scenario `name` as it reads now."""
+def _current_pacing(name: str) -> tuple[str | None, Any]:
+    """(the shipped scenario's file, its [pacing] as it reads now); (None, None) for another."""
     from sysrec.scenario.catalog import resolve_scenario
     from sysrec.scenario.parse import load_scenario
 
     path = resolve_scenario(name)
     if not os.path.isfile(path):
-        return False, None
-    return True, load_scenario(path, check_programs=False).pacing
+        return None, None
+    return f"scenarios/{os.path.basename(path)}", load_scenario(path, check_programs=False).pacing
 
 
 def compact_summary(summary_path: Path) -> dict[str, Any]:
@@ -71,9 +71,11 @@ def compact_summary(summary_path: Path) -> dict[str, Any]:
     from sysrec.render.report import digest_record, read_summary
 
     summary = read_summary(summary_path)
-    found, pacing = _current_pacing(str(summary.get("scenario")))
-    if found and (pacing is not None or "pacing" in summary):   # untouched where pacing never mattered
+    shipped, pacing = _current_pacing(str(summary.get("scenario")))
+    if shipped and (pacing is not None or "pacing" in summary):   # untouched where pacing never mattered
         rejudge_pacing(summary, summary_path.parent, pacing)
+    if shipped:
+        summary["file"] = shipped   # not the path of whatever checkout ran it
     for cell in summary.get("cells") or []:
         records = cell.get("records") or []
         if records and (summary_path.parent / records[0]).is_file():

@@ -548,12 +548,13 @@ def kernel_table(runs: Sequence[ScenarioRun], columns: Sequence[KernelColumn]) -
 
 def kernel_cell_counters(run: ScenarioRun | None, cell_name: str) -> dict[str, int] | None:
     """Run 1's key counter deltas in one cell on one kernel (a compact summary keeps them as
-    `counters`); None when the cell did not run there."""
+    `counters`); None when the cell did not run there, or ran without its pacing (inconclusive:
+    its counters tell the timing, not the kernel)."""
     from sysrec.annotate.counters import key_counters
     if run is None:
         return None
     summary_cell = next((c for c in run.summary.get("cells") or [] if c.get("name") == cell_name), None)
-    if summary_cell is None or summary_cell.get("state") == "skipped":
+    if summary_cell is None or state_of(summary_cell) in ("skipped", "inconclusive"):
         return None
     kept = summary_cell.get("counters")
     if isinstance(kept, dict):
