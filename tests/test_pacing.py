@@ -17,7 +17,8 @@ from sysrec.errors import InputError
 from sysrec.scenario.expect import RunFacts
 from sysrec.scenario.model import Pacing
 from sysrec.scenario.pacing import (
-    STATE_EXIT, check_pacing, combined_state, connect_gap_ms, connect_spread_ms, connect_to_end_ms, state_of, state_of_run,
+    STATE_EXIT, check_pacing, combined_state, connect_gap_ms, connect_spread_ms, connect_to_end_ms, fifth_connect_ms,
+    state_of, state_of_run,
 )
 from sysrec.scenario.parse import parse_scenario
 
@@ -83,7 +84,16 @@ def test_bad_pacing_names_the_key(pacing, key):
 def test_burst_declares_its_pacing():
     from sysrec.scenario.parse import load_scenario
     scenario = load_scenario(os.path.join(ROOT, "scenarios", "burst-over-latency.toml"), check_programs=False)
-    assert dict(scenario.pacing.bounds) == {"connect_gap_ms": 100.0, "connect_spread_ms": 600.0}
+    assert dict(scenario.pacing.bounds) == {"connect_spread_ms": 600.0, "fifth_connect_ms": 120.0}
+
+
+def test_the_fifth_connect_measures_the_head_of_a_burst():
+    # this host, quiet: the run that failed (two handshakes, no curl reset) and one that held
+    failed = [0, 30, 91, 105, 139, 160]
+    held = [0, 25, 49, 88, 108, 117]
+    for starts, ms in ((failed, 139), (held, 108)):
+        assert fifth_connect_ms(facts(*(connect(t, tgid=100 + i) for i, t in enumerate(starts)))) == pytest.approx(ms)
+    assert fifth_connect_ms(facts(*(connect(t) for t in (0, 1, 2, 3)))) is None
 
 
 def test_the_longest_pause_between_connects():

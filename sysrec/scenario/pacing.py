@@ -40,6 +40,15 @@ def connect_gap_ms(facts: RunFacts) -> float | None:
     return max(b - a for a, b in zip(starts, starts[1:])) / 1e6
 
 
+def fifth_connect_ms(facts: RunFacts) -> float | None:
+    """Milliseconds from the first connect() to the fifth: how much of a burst's head arrives
+    within a round trip (five SYNs fill a SYN queue of five before the first final ACK is back)."""
+    starts = _connect_starts(facts)
+    if len(starts) < 5:
+        return None
+    return (starts[4] - starts[0]) / 1e6
+
+
 def connect_to_end_ms(facts: RunFacts) -> float | None:
     """Milliseconds from the first connect() to an IP address to the exit of the last traced
     call: how long the client took to look at what it started (e.g. before a dropped SYN's
@@ -69,6 +78,7 @@ class Measure:
 MEASURES: dict[str, Measure] = {
     "connect_spread_ms": Measure(connect_spread_ms, "the clients' connect() calls spread over"),
     "connect_gap_ms": Measure(connect_gap_ms, "the longest pause between two connect() calls was"),
+    "fifth_connect_ms": Measure(fifth_connect_ms, "the fifth connect() came"),
     "connect_to_end_ms": Measure(connect_to_end_ms, "from the first connect() to the client's last call took"),
 }
 
