@@ -243,6 +243,9 @@ def _report_arguments(report: argparse.ArgumentParser) -> None:
                              "timelines and diffs")
     report.add_argument("--from", dest="from_dir", metavar="DIR",
                         help="read records of an earlier `sysrec run --out DIR` (with --kernel: a kernel × cell table)")
+    report.add_argument("--kernels", dest="kernels_dir", metavar="DIR",
+                        help="add the kernel × cell table of a `sysrec run --kernel … --out DIR` (or of its "
+                             "compact copy, docs/data/kernels) to the report")
     report.add_argument("--repeat", type=int, default=1, metavar="N", help="runs per cell when running")
 
 

@@ -84,6 +84,8 @@ def test_report_has_a_kernel_by_cell_table_of_what_the_client_sees(kernel_out):
     host, v61, v612 = rows["| syn-drop-timeout / `tcp_syn_retries=1`"]
     assert host.startswith("✔ connect ETIMEDOUT") and v61.startswith("✘ connect ETIMEDOUT")
     assert v612.startswith("— (did not run)")
+    # what the calls alone do not show: the counters that differ between the kernels
+    assert "TcpExtTCPSynRetrans +2" in host and "TcpExtTCPSynRetrans +5" in v61
     assert len(rows) == 3
     # the sections below come from the first kernel a scenario ran on, and say which kernel that was
     section = text[text.index("## syn-drop-timeout"):]
@@ -189,6 +191,95 @@ def test_the_run_records_its_kernel_order_and_the_report_follows_it(kernel_out, 
     capsys.readouterr()
     assert [d.name for d in kernel_dirs(kernel_out)] == ["6.1", "host", "6.12"]
     text = build_report(runs_from_dir([str(SCENARIOS[1])], kernel_out))
-    assert "on 3 kernels (run 1" in text and "syn-drop-timeout on `6.1`" in text  # sections: the first kernel
+    assert "on 3 kernels (run 1" in text and "this kernel: `6.1`" in text  # sections: the first kernel
     (kernel_out / run_kernels.KERNEL_ORDER_FILE).write_text("[not json")
     assert [d.name for d in kernel_dirs(kernel_out)] == ["host", "6.1", "6.12"]
+
+
+def _table_rows(text: str) -> dict[str, list[str]]:
+    table = text[text.index("## What the client sees on each kernel"):]
+    table = table[:table.index("\n## ")]
+    return {line.split(" | ")[0]: line.removesuffix(" |").split(" | ")[1:] for line in table.splitlines()
+            if line.startswith("| connection-refused") or line.startswith("| syn-drop-timeout")}
+
+
+def test_a_compact_copy_keeps_the_table_without_records(kernel_out, tmp_path):
+    """docs/data/kernels: summaries only, each cell with run 1's client-visible outcome; `report
+    --from HOST_RUN --kernels COMPACT` puts the same table above the host's sections."""
+    from sysrec.kernels.compact import compact
+    dest = tmp_path / "compact"
+    written = compact(str(kernel_out), str(dest))
+    assert sorted(written) == ["6.1/connection-refused/summary.json", "6.1/syn-drop-timeout/summary.json",
+                               "6.12/connection-refused/summary.json", "host/connection-refused/summary.json",
+                               "host/syn-drop-timeout/summary.json"]
+    assert not list(dest.rglob("*.jsonl"))
+    kept = json.loads((dest / "host" / "syn-drop-timeout" / "summary.json").read_text())
+    assert all(c["records"] == [] and c["client"].startswith("connect ETIMEDOUT") for c in kept["cells"])
+    full = _table_rows(build_report(runs_from_dir([str(p) for p in SCENARIOS], kernel_out)))
+    md = tmp_path / "report.md"
+    proc = subprocess.run([sys.executable, "-m", "sysrec", "report", *map(str, SCENARIOS), "--from", str(REAL),
+                           "--kernels", str(dest), "-o", str(md)], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert _table_rows(md.read_text()) == full
+    assert "The sections below show this kernel: `" in md.read_text()   # the --from run's
+
+
+def test_kernels_option_bad_directory_is_one_line(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "sysrec", "report", str(SCENARIOS[0]), "--from", str(REAL),
+                           "--kernels", str(REAL)], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 2 and len(proc.stderr.splitlines()) == 1 and "--kernels" in proc.stderr
+
+
+def test_an_inconclusive_cell_shows_why_in_the_table_and_the_html_page(kernel_out):
+    from sysrec.render.html import build_html
+    path = kernel_out / "6.1" / "syn-drop-timeout" / "summary.json"
+    summary = json.loads(path.read_text())
+    cell = summary["cells"][1]
+    cell.update(state="inconclusive", passed=False)
+    cell["outcomes"][0].update(state="inconclusive", inconclusive="the clients' connect() calls spread over 2700 ms")
+    path.write_text(json.dumps(summary))
+    runs = runs_from_dir([str(p) for p in SCENARIOS], kernel_out)
+    entry = _table_rows(build_report(runs))["| syn-drop-timeout / `tcp_syn_retries=2`"][1]
+    assert entry.startswith("? connect ETIMEDOUT") and entry.endswith("inconclusive: the clients' connect() calls spread over 2700 ms")
+    page = build_html(runs, {})
+    section = page[page.index('<section id="kernels">'):page.index("</section>")]
+    assert "6.1<br>6.1.0-56-amd64<br>6.1.192-2 · tcg" in section
+    assert section.count("<tr>") == 4   # the heading and three cells
+    assert '<span class="inconclusive">? connect ETIMEDOUT' in section
+    assert f'<span class="skipped">skipped: {SKIP_REASON}</span>' in section
+    assert '<span class="pass">✔ connect EINPROGRESS' in section and '<span class="fail">✘ connect ETIMEDOUT' in section
+
+
+def test_kernel_runs_exit_3_when_only_inconclusive(kernel_out, monkeypatch, capsys):
+    import sysrec.kernels.runs as runs
+    results = _results(kernel_out)
+    for result in results:
+        for summary in result.summaries.values():
+            for cell in summary["cells"]:
+                if cell.get("state") != "skipped":
+                    cell.update(state="passed", passed=True)
+            summary.update(state="passed", passed=True)
+    monkeypatch.setattr(runs, "parse_specs", lambda texts: [])
+    monkeypatch.setattr(runs, "run_on_kernels", lambda *a, **k: results)
+    assert run_kernels.main_kernels(_namespace(diff=False), lambda *a: None, lambda *a: None) == 0
+    drop = results[1].summaries["syn-drop-timeout"]
+    drop["cells"][0].update(state="inconclusive", passed=False)
+    drop["cells"][0]["outcomes"][0]["inconclusive"] = "the clients' connect() calls spread over 2700 ms"
+    drop.update(state="inconclusive", passed=False)
+    assert run_kernels.main_kernels(_namespace(diff=False), lambda *a: None, lambda *a: None) == 3
+    drop["cells"][1].update(state="failed", passed=False)
+    drop["state"] = "failed"
+    assert run_kernels.main_kernels(_namespace(diff=False), lambda *a: None, lambda *a: None) == 1
+    text, style = run_kernels.cell_text(drop["cells"][0])
+    assert text.startswith("? ") and "inconclusive: the clients' connect() calls spread over 2700 ms" in text
+    assert style == "magenta"
+
+
+def test_an_inconclusive_cell_adds_no_counters_to_compare(kernel_out):
+    path = kernel_out / "6.1" / "syn-drop-timeout" / "summary.json"
+    summary = json.loads(path.read_text())
+    summary["cells"][0].update(state="inconclusive", passed=False)
+    path.write_text(json.dumps(summary))
+    rows = _table_rows(build_report(runs_from_dir([str(p) for p in SCENARIOS], kernel_out)))
+    host, v61, _ = rows["| syn-drop-timeout / `tcp_syn_retries=1`"]
+    assert "[" not in host and "[" not in v61   # one comparable kernel left: nothing differs

@@ -170,9 +170,38 @@ def _syns(record_path):
     return max(per_port.values(), default=0)
 
 
+NOBODY = 65534
+
+
+def _as_user(tmp_path):
+    """(argv prefix, env, work directory, uid) for the guest run: as root, an ordinary user
+    (uid 65534, no /dev/kvm, a home of its own) when setpriv and a world-readable checkout allow,
+    so the one boot also shows what an unprivileged user gets; else this user."""
+    import tempfile
+    from sysrec.kernels.fetch import cache_root
+    if os.geteuid() != 0 or shutil.which("setpriv") is None or os.stat(ROOT).st_mode & 0o005 != 0o005 or \
+            subprocess.run(["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", sys.executable,
+                            "-c", "import rich, sysrec"], capture_output=True, cwd="/").returncode != 0:
+        return [], {}, tmp_path, os.geteuid()
+    work = Path(tempfile.mkdtemp(prefix="sysrec-kernel-user-", dir="/tmp"))   # tmp_path is root's 0700
+    (work / "home").mkdir()
+    cache = work / "cache" / "sysrec" / "kernels"
+    cache.mkdir(parents=True)
+    for tree in Path(cache_root()).glob("linux-image-6.1.*"):   # root's download, linked, not copied
+        if (tree / "kernel.json").is_file():
+            subprocess.run(["cp", "-al", str(tree), str(cache)], check=True)
+    for directory in [work, *(p for p in work.rglob("*") if p.is_dir())]:
+        os.chown(directory, NOBODY, NOBODY)   # directories only: the linked files stay root's
+    env = {"HOME": str(work / "home"), "XDG_CACHE_HOME": str(work / "cache"),
+           "PATH": os.path.dirname(sys.executable) + ":/usr/bin:/bin"}
+    return ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"], env, work, NOBODY
+
+
 @pytest.mark.kernel
 @pytest.mark.slow
 def test_debian_6_1_under_tcg_sends_3_syns_where_this_kernel_sends_6(tmp_path):
+    """One boot: Debian 6.1 against this kernel, run by an ordinary user when this test is root
+    (TCG without /dev/kvm; every file under --out must be that user's)."""
     from sysrec.kernels.boot import find_vng
     missing = [what for what, ok in (("qemu-system-x86_64", shutil.which("qemu-system-x86_64")),
                                       ("virtme-ng", find_vng()), ("apt-get", shutil.which("apt-get"))) if not ok]
@@ -180,28 +209,83 @@ def test_debian_6_1_under_tcg_sends_3_syns_where_this_kernel_sends_6(tmp_path):
         pytest.skip("cannot boot a guest here: no " + ", ".join(missing))
     if not os.path.exists("/proc/sys/net/ipv4/tcp_syn_linear_timeouts"):
         pytest.skip(f"this machine's kernel ({platform.release()}) has no linear SYN timeouts to compare with")
-    out = tmp_path / "out"
-    proc = sysrec("run", "connection-refused", "syn-drop-timeout", "--set", "net.ipv4.tcp_syn_retries=2",
-                  "--kernel", "host", "--kernel", "6.1", "--out", str(out), "--json", timeout=900)
-    if proc.returncode == 2 and "download failed" in proc.stderr:
-        pytest.skip("the Debian 6.1 package cannot be fetched: " + proc.stderr.strip())
-    if "did not start sysrec" in proc.stderr:
-        pytest.skip("the guest did not start: " + proc.stderr.strip())
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr
-    host, guest = json.loads(proc.stdout)
-    assert guest["context"]["accel"] in ("kvm", "tcg") and guest["context"]["release"].startswith("6.1.")
-    assert guest["context"]["package"].startswith("linux-image-6.1.") and guest["context"]["package_version"]
-    assert host["context"]["release"] == platform.release()
-    for result in (host, guest):
-        assert set(result["scenarios"]) == {"connection-refused", "syn-drop-timeout"}, result["errors"]
-        assert all(s["passed"] for s in result["scenarios"].values())
-    syns = {}
-    for result in (host, guest):
-        summary = result["scenarios"]["syn-drop-timeout"]
-        cell, = summary["cells"]
-        record = out / result["label"] / "syn-drop-timeout" / cell["records"][0]
-        header = json.loads(record.open().readline())
-        assert header["kernel"] == result["context"]["release"]
-        assert header["context"]["kernel"]["accel"] == result["context"]["accel"]
-        syns[result["label"]] = (_syns(record), cell["settings"]["net.ipv4.tcp_syn_linear_timeouts"])
-    assert syns == {"host": (6, 4), "6.1": (3, "absent")}
+    prefix, env, work, uid = _as_user(tmp_path)
+    out = work / "out"
+    try:
+        proc = subprocess.run([*prefix, sys.executable, "-m", "sysrec", "run", "connection-refused", "syn-drop-timeout",
+                               "--set", "net.ipv4.tcp_syn_retries=2", "--kernel", "host", "--kernel", "6.1",
+                               "--out", str(out), "--json"], capture_output=True, text=True, cwd=ROOT,
+                              env={**os.environ, **env}, timeout=1200)
+        if proc.returncode == 2 and "download failed" in proc.stderr:
+            pytest.skip("the Debian 6.1 package cannot be fetched: " + proc.stderr.strip())
+        if "did not start sysrec" in proc.stderr:
+            pytest.skip("the guest did not start: " + proc.stderr.strip())
+        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr
+        host, guest = json.loads(proc.stdout)
+        assert guest["context"]["accel"] in ("kvm", "tcg") and guest["context"]["release"].startswith("6.1.")
+        if uid != 0:
+            assert guest["context"]["accel"] == "tcg"   # no /dev/kvm for that user
+        assert guest["context"]["package"].startswith("linux-image-6.1.") and guest["context"]["package_version"]
+        assert host["context"]["release"] == platform.release()
+        for result in (host, guest):
+            assert set(result["scenarios"]) == {"connection-refused", "syn-drop-timeout"}, result["errors"]
+            assert all(s["passed"] for s in result["scenarios"].values())
+        syns = {}
+        for result in (host, guest):
+            summary = result["scenarios"]["syn-drop-timeout"]
+            cell, = summary["cells"]
+            record = out / result["label"] / "syn-drop-timeout" / cell["records"][0]
+            header = json.loads(record.open().readline())
+            assert header["kernel"] == result["context"]["release"]
+            assert header["context"]["kernel"]["accel"] == result["context"]["accel"]
+            syns[result["label"]] = (_syns(record), cell["settings"]["net.ipv4.tcp_syn_linear_timeouts"])
+        assert syns == {"host": (6, 4), "6.1": (3, "absent")}
+        files = [out, *out.rglob("*")]
+        assert len(files) > 10 and {(p.relative_to(out).as_posix(), p.stat().st_uid) for p in files
+                                    if p.stat().st_uid != uid} == set()
+    finally:
+        if work != tmp_path:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def test_the_guest_command_line_stays_short_with_many_scenarios(tmp_path, monkeypatch):
+    """virtme-ng puts the command on the kernel's command line (2048 bytes on x86): fifteen
+    scenario paths overflowed it and the guest hung idle. The arguments travel in a file."""
+    from sysrec.kernels.boot import guest_command
+    from sysrec.kernels import guest
+    scenarios = [str(ROOT / "scenarios" / f"{'x' * 60}-{i}.toml") for i in range(40)]
+    context = {"spec": "6.1", "accel": "tcg", "package": "linux-image-6.1.0-56-amd64", "package_version": "6.1.192-2"}
+    line = guest_command(sys.executable, str(tmp_path), context, 5.0, scenarios, ["net.ipv4.tcp_syn_retries=2"],
+                         3, False)
+    assert len(line) < 400 and "--args-from" in line
+    seen = {}
+    monkeypatch.setattr(guest, "run_all", lambda ns: seen.setdefault("ns", ns) and 0)
+    guest.main(["--args-from", str(tmp_path / "guest-args.json")])
+    ns = seen["ns"]
+    assert (ns.out, json.loads(ns.context), ns.scale, ns.repeat, ns.pins, ns.capture, ns.scenarios) == \
+        (str(tmp_path), context, 5.0, 3, ["net.ipv4.tcp_syn_retries=2"], False, scenarios)
+
+
+def test_paths_the_guest_hides_are_passed_read_only():
+    from sysrec.kernels.boot import guest_mounts, hidden_in_guest, user_arguments
+    assert hidden_in_guest("/var/tmp/x/y.toml") and hidden_in_guest("/run/user/1000/a")
+    assert not hidden_in_guest("/var/tmpx/y") and not hidden_in_guest(str(ROOT)) and not hidden_in_guest("/tmp/a")
+    assert guest_mounts(["/var/tmp", str(ROOT), "/var/tmp/"]) == ["--rodir=/var/tmp=/var/tmp"]
+    assert user_arguments(0) == [] and user_arguments(65534) == ["--user", "root"]
+
+
+def test_a_guest_allows_set_up_and_teardown_its_time_scale(monkeypatch):
+    """Set-up allowances × the guest's scale: under TCG on a loaded machine a traced nc took 31 s
+    to start (connection-refused was stopped at 45 s) and the delay link's helper missed 15 s."""
+    from sysrec import link
+    from sysrec.kernels import guest
+    from sysrec.sandbox import runner
+    monkeypatch.setattr(runner, "WORKER_SLACK", runner.WORKER_SLACK)
+    monkeypatch.setattr(link, "READY_TIMEOUT_S", link.READY_TIMEOUT_S)
+    monkeypatch.setattr(guest, "_HOST_VALUES", {})
+    scenario = load_scenario(str(ROOT / "scenarios" / "connection-refused.toml"))
+    host_budget, host_slack, host_link = runner._time_budget(scenario), runner.WORKER_SLACK, link.READY_TIMEOUT_S
+    guest.scale_allowances(5)
+    guest.scale_allowances(5)   # from the host's values, not compounded
+    assert runner._time_budget(scenario) == host_budget + 4 * host_slack
+    assert link.READY_TIMEOUT_S == 5 * host_link

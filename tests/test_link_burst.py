@@ -36,6 +36,9 @@ def burst_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("burst")
     proc = subprocess.run([sys.executable, "-m", "sysrec", "run", str(SCENARIO), "--repeat", "2",
                            "--out", str(out), "--json"], capture_output=True, text=True, timeout=600, cwd=REPO)
+    if proc.returncode == 3:  # the machine did not pace the burst ([pacing]): no verdict to test
+        pytest.skip("inconclusive here: " + "; ".join(o["inconclusive"] for c in json.loads(proc.stdout)["cells"]
+                                                      for o in c["outcomes"] if o.get("inconclusive")))
     assert proc.returncode in (0, 1), proc.stderr
     summary = json.loads(proc.stdout)
     return {"out": out, "summary": summary, "returncode": proc.returncode}

@@ -50,6 +50,9 @@ def test_shipped_scenario_passes(tmp_path, name):
     out = str(tmp_path / "out")
     capture = [] if name in NEEDS_CAPTURE else ["--no-capture"]
     proc = sysrec("run", f"scenarios/{name}.toml", "--out", out, "--json", "--jobs", "2", *capture)
+    if proc.returncode == 3:  # this machine did not achieve the scenario's [pacing]: no verdict
+        pytest.skip(f"{name} inconclusive here: " + "; ".join(
+            o["inconclusive"] for c in json.loads(proc.stdout)["cells"] for o in c["outcomes"] if o.get("inconclusive")))
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     summary = json.loads(proc.stdout)
     check_summary(summary, out, name, 1)

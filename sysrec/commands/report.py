@@ -40,7 +40,21 @@ def _render(runs: list[Any], ns: argparse.Namespace) -> Rendered:
     return out
 
 
-def _run_and_render(paths: list[str], ns: argparse.Namespace) -> Rendered:
+def _kernel_columns(ns: argparse.Namespace) -> list[Any]:
+    """`--kernels DIR`: the kernel × cell table's columns, read before anything runs."""
+    if not getattr(ns, "kernels_dir", None):
+        return []
+    from sysrec.render.report import load_kernel_columns
+    return load_kernel_columns(ns.scenarios, ns.kernels_dir)
+
+
+def _add_kernel_columns(runs: list[Any], columns: list[Any]) -> None:
+    if columns:
+        for run in runs:
+            run.kernels = columns
+
+
+def _run_and_render(paths: list[str], ns: argparse.Namespace, columns: list[Any] | None = None) -> Rendered:
     from sysrec.render.report import load_run, scenario_name
     from sysrec.sandbox.runner import run_scenario
 
@@ -54,6 +68,7 @@ def _run_and_render(paths: list[str], ns: argparse.Namespace) -> Rendered:
             print(f"sysrec: running {path} ({repeat} run{'s' if repeat != 1 else ''} per cell)…", file=sys.stderr)
             run_scenario(path, repeat=repeat, out_dir=out_dir)
             runs.append(load_run(path, os.path.join(out_dir, "summary.json")))
+        _add_kernel_columns(runs, columns or [])
         return _render(runs, ns)  # records are read here, before the directory goes away
 
 
@@ -117,11 +132,14 @@ def main(ns: argparse.Namespace) -> int:
         raise InputError(f"--repeat {ns.repeat}: expected a positive number of runs")
     if ns.html and ns.output and os.path.abspath(ns.html) == os.path.abspath(ns.output) and ns.output != "-":
         raise InputError(f"--html {ns.html}: the same file as -o")
+    columns = _kernel_columns(ns)   # bad input stops here, before anything runs
     if ns.from_dir:
         from sysrec.render.report import runs_from_dir
-        rendered = _render(runs_from_dir(ns.scenarios, ns.from_dir), ns)
+        runs = runs_from_dir(ns.scenarios, ns.from_dir)
+        _add_kernel_columns(runs, columns)
+        rendered = _render(runs, ns)
     else:
-        rendered = _run_and_render(list(ns.scenarios), ns)
+        rendered = _run_and_render(list(ns.scenarios), ns, columns)
     from sysrec.cstring import terminal_safe
 
     if ns.html:

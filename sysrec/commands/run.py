@@ -1,7 +1,8 @@
 """`sysrec run SCENARIO.toml`: run a scenario's matrix, show results and each cell's client trace.
 
-Exit status: 0 when every expectation held in every repetition, 1 when one failed, 2 for bad
-input (raised as SysrecError/InputError and printed by the CLI).
+Exit status: 0 when every expectation held in every repetition, 1 when one failed, 3 when none
+failed but a run missed the scenario's [pacing] (inconclusive), 2 for bad input (raised as
+SysrecError/InputError and printed by the CLI).
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ def main(ns: argparse.Namespace) -> int:
     finally:
         if temporary:
             shutil.rmtree(out_dir, ignore_errors=True)
-    return 0 if summary["passed"] else 1
+    from sysrec.scenario.pacing import STATE_EXIT, state_of
+    return STATE_EXIT.get(state_of(summary), 1)
 
 
 class _Progress:
@@ -96,7 +98,7 @@ def _outcome_text(cell: dict[str, Any]) -> str:
     return ", ".join(f"{text} ×{n}" if n > 1 else text for text, n in ends.items())
 
 
-def _expectation_lines(cell: dict[str, Any]) -> list[tuple[bool, str]]:
+def _expectation_lines(cell: dict[str, Any]) -> list[tuple[bool | None, str]]:
     lines = []
     runs = cell["runs"]
     for check in cell["expectations"]:
@@ -110,10 +112,19 @@ def _expectation_lines(cell: dict[str, Any]) -> list[tuple[bool, str]]:
     return lines
 
 
+MARKS = {True: ("✓", "green"), False: ("✗", "bold red"), None: ("?", "bold magenta")}   # None: inconclusive
+STATE_STYLE = {"passed": "green", "failed": "red", "inconclusive": "magenta", "skipped": "yellow"}
+VERDICTS = {"passed": "every expectation held", "failed": "some expectations FAILED",
+            "inconclusive": "INCONCLUSIVE: a run did not achieve the pacing the scenario relies on (see [pacing]); "
+                            "its results say nothing about the kernel (exit 3)"}
+
+
 def _print_results(summary: dict[str, Any], out_dir: str, keep: bool) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
+
+    from sysrec.scenario.pacing import state_of
 
     # A pipe gets rich's 80 columns by default: too narrow for the table and the trace lines.
     width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS") or 120)
@@ -131,14 +142,16 @@ def _print_results(summary: dict[str, Any], out_dir: str, keep: bool) -> None:
             table.add_row(Text(cell["name"], style="yellow"), "0/0", "skipped", "",
                           Text(cell.get("reason", ""), style="yellow"), end_section=True)
             continue
-        style = "green" if cell["passed"] else "red"
+        style = STATE_STYLE.get(state_of(cell), "red")
         lines = _expectation_lines(cell) or [(True, "(no expectation for this cell)")]
+        lines += [(None, f"inconclusive, run {o['run']}: {o['inconclusive']}") for o in cell["outcomes"]
+                  if o.get("inconclusive")]
         for i, (ok, text) in enumerate(lines):
             first = i == 0
             table.add_row(Text(cell["name"], style=style) if first else "",
                           f"{cell['passed_runs']}/{cell['runs']}" if first else "",
                           _outcome_text(cell) if first else "",
-                          Text("✓", style="green") if ok else Text("✗", style="bold red"), text,
+                          Text(*MARKS[ok]), text,
                           end_section=i == len(lines) - 1)
     console.print(table)
     for cell in summary["cells"]:
@@ -151,8 +164,8 @@ def _print_results(summary: dict[str, Any], out_dir: str, keep: bool) -> None:
         _print_trace(path, console)
         if keep:
             console.print(Text(f"record: {path}", style="dim"))
-    verdict = "every expectation held" if summary["passed"] else "some expectations FAILED"
-    console.print(Text(verdict, style="bold green" if summary["passed"] else "bold red"))
+    state = state_of(summary)
+    console.print(Text(VERDICTS.get(state, VERDICTS["failed"]), style="bold " + STATE_STYLE.get(state, "red")))
     if keep:
         console.print(Text(f"summary: {os.path.join(out_dir, 'summary.json')}", style="dim"))
 

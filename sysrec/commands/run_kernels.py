@@ -49,8 +49,18 @@ def main_kernels(ns: argparse.Namespace, print_results: PrintResults, print_diff
     finally:
         if temporary:
             shutil.rmtree(out_dir, ignore_errors=True)
-    ok = all(not r.errors and all(s["passed"] for s in r.summaries.values()) for r in results)
-    return 0 if ok else 1
+    return kernels_exit_status(results)
+
+
+def kernels_exit_status(results: list[Any]) -> int:
+    """1 when a scenario failed or could not run on some kernel, else 3 when some run was
+    inconclusive (missed its [pacing]), else 0."""
+    from sysrec.scenario.pacing import STATE_EXIT, combined_state, state_of
+
+    if any(r.errors for r in results):
+        return STATE_EXIT["failed"]
+    state = combined_state([state_of(s) for r in results for s in r.summaries.values()])
+    return STATE_EXIT.get(state, 1)
 
 
 KERNEL_ORDER_FILE = "kernels.json"
@@ -73,14 +83,24 @@ def _step_printer(ns: argparse.Namespace) -> Callable[[str], None]:
     return step
 
 
+CELL_MARKS = {"passed": ("✓", "green"), "failed": ("✗", "red"), "inconclusive": ("?", "magenta")}
+
+
 def cell_text(cell: dict[str, Any]) -> tuple[str, str]:
-    """(text, style) for one cell on one kernel: pass/fail/skipped and how the client ended."""
+    """(text, style) for one cell on one kernel: pass/fail/inconclusive/skipped and how the client ended."""
+    from sysrec.scenario.pacing import state_of
+
     if cell.get("state") == "skipped":
         return f"skipped: {cell.get('reason', '')}", "yellow"
     ends = sorted({f"{o['end']} {o['exit_status']}" if o.get("end") == "exited" else str(o.get("end"))
                    for o in cell["outcomes"]})
-    mark = "✓" if cell["passed"] else "✗"
-    return f"{mark} {cell['passed_runs']}/{cell['runs']} ({', '.join(ends)})", "green" if cell["passed"] else "red"
+    state = state_of(cell)
+    mark, style = CELL_MARKS.get(state, CELL_MARKS["failed"])
+    text = f"{mark} {cell['passed_runs']}/{cell['runs']} ({', '.join(ends)})"
+    reasons = [o["inconclusive"] for o in cell["outcomes"] if o.get("inconclusive")]
+    if state == "inconclusive" and reasons:
+        text += f"; inconclusive: {reasons[0]}"
+    return text, style
 
 
 def print_kernel_table(results: list[Any]) -> None:

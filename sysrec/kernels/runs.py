@@ -124,7 +124,9 @@ def _run_in_guest(spec: KernelSpec, scenarios: list[str], out_dir: str, pins: li
                             pins, repeat, capture)
     on_step(f"booting {spec.label} ({accel})")
     log = os.path.join(out_dir, "console.log")
-    boot_and_run(vmlinuz, out_dir, command, accel, log, _guest_budget(scenarios, pins, repeat, scale))
+    modules = modules_beside(vmlinuz)
+    boot_and_run(vmlinuz, out_dir, command, accel, log, _guest_budget(scenarios, pins, repeat, scale),
+                 read_paths=[os.path.abspath(p) for p in scenarios] + ([modules] if modules else []))
     guest_json = os.path.join(out_dir, "guest.json")
     if not os.path.exists(guest_json):
         raise SysrecError(f"--kernel {spec.text}: the guest did not start sysrec (console: {log}; "

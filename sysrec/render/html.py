@@ -14,8 +14,8 @@ from typing import Mapping, Sequence
 from sysrec.render.diff import diff_lines, diff_records
 from sysrec.render.ladder import xml_text as esc
 from sysrec.render.report import (
-    EXCERPT_AROUND, ScenarioRun, client_outcome, counter_rows, display_path, expectations_summary,
-    why_items,
+    EXCERPT_AROUND, KernelColumn, ScenarioRun, client_outcome, counter_rows, display_path, expectations_summary,
+    kernel_table, why_items,
 )
 from sysrec.render.timeline import build_timeline, timeline_lines
 
@@ -32,6 +32,7 @@ table { border-collapse: collapse; margin: 6px 0 10px; background: #fff; }
 th, td { border: 1px solid #cfd8dc; padding: 4px 8px; text-align: left; vertical-align: top; font-size: 13px; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .pass { color: #2e7d32; } .fail { color: #c62828; font-weight: bold; }
+.inconclusive { color: #6a1b9a; } .skipped { color: #8d6e00; }
 code, pre { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; }
 pre { background: #fff; border: 1px solid #e0e0e0; padding: 8px; overflow-x: auto; font-size: 12px;
       line-height: 1.35; }
@@ -72,7 +73,7 @@ def scenario_html(run: ScenarioRun, ladders: Mapping[tuple[str, str], str]) -> l
     rows = []
     for cell in run.cells:
         verdict = expectations_summary(cell.summary)
-        css = "pass" if cell.summary.get("passed") else "fail"
+        css = ENTRY_CLASS.get(verdict[:1], "fail")
         rows.append([f"<code>{esc(cell.name)}</code>", esc(client_outcome(cell.first)),
                      f'<span class="{css}">{esc(verdict)}</span>'])
     out += _table(["cell", "client-visible outcome (run 1)", "expectations"], rows)
@@ -124,6 +125,24 @@ def scenario_html(run: ScenarioRun, ladders: Mapping[tuple[str, str], str]) -> l
     return out
 
 
+# an entry's first character (kernel_cell_text's mark) → its CSS class
+ENTRY_CLASS = {"✔": "pass", "✘": "fail", "?": "inconclusive", "s": "skipped", "—": "skipped"}
+
+
+def kernel_table_html(runs: Sequence[ScenarioRun], columns: Sequence[KernelColumn]) -> list[str]:
+    """The kernel × cell table of `sysrec run --kernel` (the Markdown report's, same data)."""
+    head = ["scenario / cell"] + ["<br>".join(esc(part) for part in c.heading()) for c in columns]
+    rows = []
+    for scenario, cell, entries in kernel_table(runs, columns):
+        rows.append([f'<a href="#{esc(scenario)}">{esc(scenario)}</a> / <code>{esc(cell)}</code>']
+                    + [f'<span class="{ENTRY_CLASS.get(e[:1], "")}">{esc(e)}</span>' for e in entries])
+    return (['<section id="kernels">', "<h2>What the client sees on each kernel</h2>",
+             f'<p class="meta">The same scenarios run with <code>sysrec run --kernel</code> on {len(columns)} '
+             "kernel(s), run 1 of each cell: ✔/✘ the scenario's expectations held or not; ? inconclusive (the run "
+             "missed the timing the scenario relies on); skipped: the kernel lacks what the scenario requires.</p>"]
+            + _table(head, rows) + ["</section>"])
+
+
 def build_html(runs: Sequence[ScenarioRun], ladders: Mapping[tuple[str, str], str]) -> str:
     """The page; `ladders` maps (scenario, cell) to that cell's SVG (run 1)."""
     kernels = ", ".join(sorted({str(r.summary.get("kernel", "?")) for r in runs})) or "?"
@@ -135,6 +154,9 @@ def build_html(runs: Sequence[ScenarioRun], ladders: Mapping[tuple[str, str], st
            f"· kernel {esc(kernels)}. Every timeline line is a recorded system call or packet; every "
            f"explanation names the kernel code behind it.</p>",
            "<nav>" + "".join(f'<a href="#{esc(r.name)}">{esc(r.name)}</a>' for r in runs) + "</nav>"]
+    columns = next((r.kernels for r in runs if r.kernels), [])
+    if columns:
+        out += kernel_table_html(runs, columns)
     for run in runs:
         out += scenario_html(run, ladders)
     out += ["</body>", "</html>"]

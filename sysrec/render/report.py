@@ -26,6 +26,7 @@ from sysrec.record import Record, open_record
 from sysrec.render.diff import diff_lines, diff_records
 from sysrec.annotate.engine import fd_endpoint
 from sysrec.render.stream import scan_record
+from sysrec.scenario.pacing import state_of
 from sysrec.render.timeline import (
     NON_NETWORK_ENDPOINTS, TimelineRow, iter_collapsed, iter_timeline_lines, shown_events, timeline_rows,
     timeline_title,
@@ -212,7 +213,10 @@ def read_summary(path: Path) -> dict[str, Any]:
     return data
 
 
-def load_run(scenario_path: str | os.PathLike[str], summary_path: str | os.PathLike[str]) -> ScenarioRun:
+def load_run(scenario_path: str | os.PathLike[str], summary_path: str | os.PathLike[str], *,
+             need_records: bool = True) -> ScenarioRun:
+    """With need_records=False (a kernel column, whose table entry a compact summary's `client`
+    text can give) cells may come without records."""
     summary_path = Path(summary_path)
     summary = read_summary(summary_path)
     cells = []
@@ -221,8 +225,9 @@ def load_run(scenario_path: str | os.PathLike[str], summary_path: str | os.PathL
             continue
         records = []
         for rel in cell.get("records") or []:
-            records.append(open_record(summary_path.parent / rel))
-        if not records:
+            if need_records or (summary_path.parent / rel).is_file():
+                records.append(open_record(summary_path.parent / rel))
+        if not records and need_records:
             raise InputError(f"{summary_path}: cell {cell.get('name')!r} lists no records")
         cells.append(CellRecords(str(cell.get("name")), dict(cell.get("settings") or {}), cell, records))
     return ScenarioRun(os.fspath(scenario_path), summary, cells, leading_comment(scenario_path))
@@ -362,7 +367,10 @@ def expectations_summary(cell: dict[str, Any]) -> str:
     runs = int(cell.get("runs") or 0)
     held = sum(1 for c in checks if not c.get("failed_runs"))
     text = f"{held}/{len(checks)} held in {cell.get('passed_runs', 0)}/{runs} runs"
-    return ("✔ " if cell.get("passed") else "✘ ") + text
+    state = state_of(cell)
+    if state == "inconclusive":
+        text += " (inconclusive: a run missed the scenario's [pacing])"
+    return KERNEL_MARKS.get(state, KERNEL_MARKS["failed"]) + " " + text
 
 
 def counter_rows(run: ScenarioRun) -> list[tuple[str, list[int], str, str]]:
@@ -504,8 +512,20 @@ def kernel_cell_text(run: ScenarioRun | None, cell_name: str) -> str:
         return "— (no such cell)"
     if summary_cell.get("state") == "skipped":
         return f"skipped: {summary_cell.get('reason', '')}"
-    cell = next(c for c in run.cells if c.name == cell_name)
-    return ("✔ " if summary_cell.get("passed") else "✘ ") + cell.digest().outcome
+    mark = KERNEL_MARKS.get(state_of(summary_cell), KERNEL_MARKS["failed"])
+    seen = summary_cell.get("client")   # a compact summary (sysrec.kernels.compact) keeps run 1's outcome
+    if not isinstance(seen, str):
+        cell = next((c for c in run.cells if c.name == cell_name and c.records), None)
+        seen = cell.digest().outcome if cell is not None else "(no record)"
+    text = f"{mark} {seen}"
+    reason = next((o.get("inconclusive") for o in summary_cell.get("outcomes") or [] if o.get("inconclusive")), None)
+    if state_of(summary_cell) == "inconclusive" and reason:
+        text += f" — inconclusive: {reason}"
+    return text
+
+
+# ✔ the expectations held, ✘ they did not, ? the run missed the pacing the scenario relies on
+KERNEL_MARKS = {"passed": "✔", "failed": "✘", "inconclusive": "?"}
 
 
 def kernel_table(runs: Sequence[ScenarioRun], columns: Sequence[KernelColumn]) -> list[tuple[str, str, list[str]]]:
@@ -520,8 +540,47 @@ def kernel_table(runs: Sequence[ScenarioRun], columns: Sequence[KernelColumn]) -
                 if cell.get("name") not in names:
                     names.append(str(cell.get("name")))
         for name in names:
-            rows.append((run.name, name, [kernel_cell_text(c.runs.get(run.name), name) for c in columns]))
+            entries = [kernel_cell_text(c.runs.get(run.name), name) for c in columns]
+            rows.append((run.name, name, _with_differing_counters(entries, [
+                kernel_cell_counters(c.runs.get(run.name), name) for c in columns])))
     return rows
+
+
+def kernel_cell_counters(run: ScenarioRun | None, cell_name: str) -> dict[str, int] | None:
+    """Run 1's key counter deltas in one cell on one kernel (a compact summary keeps them as
+    `counters`); None when the cell did not run there, or ran without its pacing (inconclusive:
+    its counters tell the timing, not the kernel)."""
+    from sysrec.annotate.counters import key_counters
+    if run is None:
+        return None
+    summary_cell = next((c for c in run.summary.get("cells") or [] if c.get("name") == cell_name), None)
+    if summary_cell is None or state_of(summary_cell) in ("skipped", "inconclusive"):
+        return None
+    kept = summary_cell.get("counters")
+    if isinstance(kept, dict):
+        return {str(k): int(v) for k, v in kept.items()}
+    cell = next((c for c in run.cells if c.name == cell_name and c.records), None)
+    return key_counters(cell.digest().deltas) if cell is not None else None
+
+
+def _with_differing_counters(entries: list[str], counters: list[dict[str, int] | None]) -> list[str]:
+    """Each entry with the key counters that differ between the kernels that ran the cell: what
+    the client's calls alone do not show (syn-drop-timeout: the same ETIMEDOUT, 3 SYNs or 6)."""
+    ran = [c for c in counters if c is not None]
+    if len(ran) < 2:
+        return entries
+    names = [n for n in dict.fromkeys(n for c in ran for n in c) if len({c.get(n, 0) for c in ran}) > 1]
+    if not names:
+        return entries
+    out = []
+    for entry, values in zip(entries, counters):
+        if values is None:
+            out.append(entry)
+            continue
+        shown = ", ".join(f"{n} {values.get(n, 0):+d}" for n in names)
+        outcome, sep, why = entry.partition(" — ")   # the counters before an inconclusive's reason
+        out.append(f"{outcome} [{shown}]{sep}{why}")
+    return out
 
 
 def kernel_table_section(runs: Sequence[ScenarioRun], columns: Sequence[KernelColumn]) -> list[str]:
@@ -529,8 +588,9 @@ def kernel_table_section(runs: Sequence[ScenarioRun], columns: Sequence[KernelCo
     out = ["## What the client sees on each kernel", "",
            f"The same scenarios run with `sysrec run --kernel` on {len(columns)} kernel{'s' if len(columns) != 1 else ''} "
            "(run 1 of each cell; "
-           "✔/✘: the scenario's expectations held or not). The sections below show "
-           + ", ".join(f"{r.name} on `{_kernel_label(r, columns)}`" for r in runs) + ".", "",
+           "✔/✘: the scenario's expectations held or not; ?: inconclusive, the run missed the timing the "
+           "scenario relies on; [counters]: key counters that differ between the kernels). "
+           + _sections_sentence(runs, columns), "",
            "| scenario / cell | " + " | ".join("<br>".join(map(_md_escape, c.heading())) for c in columns) + " |",
            "|---|" + "---|" * len(columns)]
     for scenario, cell, entries in kernel_table(runs, columns):
@@ -539,8 +599,37 @@ def kernel_table_section(runs: Sequence[ScenarioRun], columns: Sequence[KernelCo
     return out
 
 
+def _sections_sentence(runs: Sequence[ScenarioRun], columns: Sequence[KernelColumn]) -> str:
+    """Which kernel the sections below come from, once per kernel rather than once per scenario."""
+    by_label: dict[str, list[str]] = {}
+    for run in runs:
+        by_label.setdefault(_kernel_label(run, columns), []).append(run.name)
+    if len(by_label) == 1:
+        return f"The sections below show this kernel: `{next(iter(by_label))}`."
+    return "The sections below show " + "; ".join(f"{', '.join(names)} on `{label}`"
+                                                   for label, names in by_label.items()) + "."
+
+
 def _kernel_label(run: ScenarioRun, columns: Sequence[KernelColumn]) -> str:
-    return next((c.label for c in columns if c.runs.get(run.name) is run), "?")
+    """The column a section's run came from; with `--kernels DIR` the sections come from `--from`."""
+    return next((c.label for c in columns if c.runs.get(run.name) is run), str(run.summary.get("kernel", "?")))
+
+
+def load_kernel_columns(scenario_paths: Iterable[str], kernels_dir: str | os.PathLike[str]) -> list[KernelColumn]:
+    """`report --kernels DIR`: the kernel columns of a `run --kernel … --out DIR`, or of its compact
+    copy (summaries only, e.g. docs/data/kernels); scenarios that ran on no kernel there get "—"."""
+    dirs = kernel_dirs(kernels_dir)
+    if not dirs:
+        raise InputError(f"--kernels {kernels_dir}: expected the --out directory of `sysrec run --kernel` "
+                         "(DIR/<kernel>/<scenario>/summary.json)")
+    columns = [KernelColumn(d.name) for d in dirs]
+    for path in scenario_paths:
+        name = scenario_name(path)
+        for column, directory in zip(columns, dirs):
+            summary = _summary_in(directory, name)
+            if summary is not None:
+                column.runs[name] = load_run(path, summary, need_records=False)
+    return columns
 
 
 def _natural_key(text: str) -> list[Any]:

@@ -24,15 +24,16 @@ from typing import Any, Callable, Iterable
 
 from sysrec import __version__
 from sysrec.errors import SysrecError
-from sysrec.scenario.expect import evaluate_run
+from sysrec.scenario.expect import evaluate, load_facts
 from sysrec.scenario.matrix import expand
 from sysrec.scenario.model import Cell, Scenario
+from sysrec.scenario.pacing import check_pacing, combined_state, state_of_run
 from sysrec.scenario.parse import load_scenario
 from sysrec.sandbox.outdir import OutDir
 from sysrec.sandbox.worker import RunJob, start_worker
 
 # Generous bound on set-up + teardown around the client's own timeout before a worker is killed.
-WORKER_SLACK = 30.0
+WORKER_SLACK = 30.0   # a --kernel guest scales it (kernels.guest.SCALED_ALLOWANCES)
 
 ProgressHook = Callable[[RunJob, dict[str, Any]], None]
 TickHook = Callable[[], None]
@@ -282,10 +283,18 @@ def summarize(scenario: Scenario, cells: list[Cell], planned: list[RunJob],
         run_rows = []
         for job in runs:
             outcome = outcomes.get(job.record_path, {})
-            verdicts = evaluate_run(scenario.expectations, cell.settings, job.record_path)
-            run_ok = all(v.passed for v in verdicts)
-            run_rows.append({"run": job.run, "end": outcome.get("end"), "exit_status": outcome.get("exit_status"),
-                             "passed": run_ok, "record": os.path.relpath(job.record_path, out_dir)})
+            facts = load_facts(job.record_path)
+            verdicts = [evaluate(e, facts) for e in scenario.expectations if e.applies_to(cell.settings)]
+            pacing = check_pacing(scenario.pacing, facts, cell.settings)
+            run_state = state_of_run(all(v.passed for v in verdicts), pacing)
+            row = {"run": job.run, "end": outcome.get("end"), "exit_status": outcome.get("exit_status"),
+                   "passed": run_state == "passed", "record": os.path.relpath(job.record_path, out_dir),
+                   "state": run_state}
+            if pacing.measured:
+                row["pacing"] = pacing.measured
+            if pacing.reason:
+                row["inconclusive"] = pacing.reason
+            run_rows.append(row)
             for v in verdicts:
                 entry = checks.setdefault(v.expectation.key, {
                     "key": v.expectation.key, "kind": v.expectation.kind, "says": v.expectation.says,
@@ -296,15 +305,20 @@ def summarize(scenario: Scenario, cells: list[Cell], planned: list[RunJob],
                     entry["failed_runs"] += 1
                     failed.append({"expectation": v.expectation.key, "says": v.expectation.says,
                                    "run": job.run, "reason": v.reason})
+        cell_state = combined_state([r["state"] for r in run_rows])
         cells_out.append({
             "name": cell.name, "settings": dict(cell.settings), "varied": dict(cell.varied),
             "runs": len(runs), "passed_runs": sum(1 for r in run_rows if r["passed"]),
-            "passed": not failed, "expectations": list(checks.values()), "failed": failed,
+            "passed": cell_state == "passed", "expectations": list(checks.values()), "failed": failed,
             "outcomes": run_rows, "records": [r["record"] for r in run_rows],
-            "state": "passed" if not failed else "failed",
+            "state": cell_state,
         })
-    return {
+    state = combined_state([c["state"] for c in cells_out])
+    summary = {
         "scenario": scenario.name, "file": scenario.path, "description": scenario.description,
         "kernel": platform.release(), "sysrec": __version__, "repeat": repeat, "pins": pins,
-        "passed": all(c["passed"] for c in cells_out), "cells": cells_out,
+        "passed": state == "passed", "state": state, "cells": cells_out,
     }
+    if scenario.pacing is not None:
+        summary["pacing"] = {"says": scenario.pacing.says, "bounds_ms": dict(scenario.pacing.bounds)}
+    return summary

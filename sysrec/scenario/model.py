@@ -189,6 +189,19 @@ class Requires:
 
 
 @dataclass(frozen=True)
+class Pacing:
+    """`[pacing]`: timing the scenario relies on, each a measure (sysrec.scenario.pacing) and the
+    most milliseconds it may take; a run that misses one is inconclusive, not failed."""
+
+    says: str
+    bounds: tuple[tuple[str, float], ...]
+    when: tuple[tuple[str, tuple[SysctlValue, ...]], ...] = ()   # the cells that rely on it; empty: all
+
+    def applies_to(self, settings: dict[str, SysctlValue]) -> bool:
+        return all(str(settings.get(name)) in {str(v) for v in values} for name, values in self.when)
+
+
+@dataclass(frozen=True)
 class Scenario:
     path: str
     name: str
@@ -201,6 +214,7 @@ class Scenario:
     expectations: tuple[Expectation, ...]
     link: Link | None = None
     requires: Requires = Requires()
+    pacing: Pacing | None = None
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,11 @@ from sysrec.errors import InputError
 from sysrec.scenario.hosts import addresses, expand, var_names
 from sysrec.scenario.model import (
     ICMP_CHOICES, LINK_ICMP, OPERATORS, SERVER_INPUT, VAR_PREFIX, Client, Command, Comparison, Expectation, Link,
-    Matcher, PacketMatcher, PreloadStep, Requires, Scenario, Server, SysctlValue,
+    Matcher, PacketMatcher, Pacing, PreloadStep, Requires, Scenario, Server, SysctlValue,
 )
 
-TOP_KEYS = {"name", "description", "sysctl", "matrix", "server", "preload", "client", "expect", "link", "requires"}
+TOP_KEYS = {"name", "description", "sysctl", "matrix", "server", "preload", "client", "expect", "link", "requires",
+            "pacing"}
 REQUIRES_KEYS = {"sysctls", "optional", "privilege"}
 PRIVILEGES = ("user", "root")
 ABSENT = "absent"   # the value an optional sysctl has in a cell on a kernel without it
@@ -186,9 +187,32 @@ def parse_scenario(data: dict[str, Any], path: str, *, check_programs: bool = Tr
         raise ctx.error("expect", "an array of tables ([[expect]])", expect_raw)
     expectations = tuple(_expectation(ctx, e, f"expect[{i}]", known_settings, counter_names)
                          for i, e in enumerate(expect_raw))
+    pacing = _pacing(ctx, data["pacing"], known_settings) if "pacing" in data else None
     return Scenario(path=path, name=name, description=description, sysctl=tuple(sysctl),
                     matrix=tuple(matrix), server=server, preload=preload, client=client,
-                    expectations=expectations, link=link, requires=requires)
+                    expectations=expectations, link=link, requires=requires, pacing=pacing)
+
+
+def _pacing(ctx: _Ctx, raw: Any, settings: dict[str, SysctlValue]) -> Pacing:
+    """`[pacing]`: `says`, `when` (the cells that rely on it) and one bound in milliseconds per
+    measure (sysrec.scenario.pacing.MEASURES)."""
+    from sysrec.scenario.pacing import MEASURES
+    if not isinstance(raw, dict):
+        raise ctx.error("pacing", "a table (says, when, and bounds such as connect_spread_ms)", raw)
+    _no_unknown(ctx, raw, {"says", "when", *MEASURES}, "pacing")
+    when = _when(ctx, raw, "pacing", settings)
+    says = _str(ctx, raw, "says", required=False, key="pacing.says")
+    bounds = []
+    for key in MEASURES:
+        if key not in raw:
+            continue
+        value = raw[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= MAX_SECONDS * 1000:
+            raise ctx.error(f"pacing.{key}", "a number of milliseconds (> 0)", value)
+        bounds.append((key, float(value)))
+    if not bounds:
+        raise ctx.error("pacing", f"at least one bound ({', '.join(sorted(MEASURES))})", show_got=False)
+    return Pacing(says=says, bounds=tuple(bounds), when=when)
 
 
 def _requires(ctx: _Ctx, raw: Any) -> Requires:
@@ -401,15 +425,9 @@ def _command(ctx: _Ctx, raw: dict[str, Any], key: str, check_programs: bool) -> 
     return Command(argv=tuple(argv))
 
 
-def _expectation(ctx: _Ctx, raw: dict[str, Any], key: str, settings: dict[str, SysctlValue],
-                 counter_names: set[str]) -> Expectation:
-    _no_unknown(ctx, raw, EXPECT_KEYS, key)
-    kinds = [k for k in EXPECT_KINDS if k in raw]
-    if len(kinds) != 1:
-        raise ctx.error(key, f"exactly one of {', '.join(EXPECT_KINDS)}", ", ".join(kinds) or "none",
-                        show_got=bool(kinds))
-    kind = kinds[0]
-    says = _str(ctx, raw, "says", required=False, key=f"{key}.says") or ""
+def _when(ctx: _Ctx, raw: dict[str, Any], key: str,
+          settings: dict[str, SysctlValue]) -> tuple[tuple[str, tuple[SysctlValue, ...]], ...]:
+    """`when = { sysctl = value or [values] }`: the cells a table applies to (empty: every cell)."""
     when_raw = raw.get("when", {})
     if not isinstance(when_raw, dict):
         raise ctx.error(f"{key}.when", "a table of sysctl = value", when_raw)
@@ -421,7 +439,20 @@ def _expectation(ctx: _Ctx, raw: dict[str, Any], key: str, settings: dict[str, S
         if not values:
             raise ctx.error(f"{key}.when.{name}", "a value or a non-empty list of values", value)
         when.append((name, tuple(_sysctl_value(ctx, f"{key}.when.{name}", v) for v in values)))
-    fields: dict[str, Any] = {"key": key, "says": says, "when": tuple(when)}
+    return tuple(when)
+
+
+def _expectation(ctx: _Ctx, raw: dict[str, Any], key: str, settings: dict[str, SysctlValue],
+                 counter_names: set[str]) -> Expectation:
+    _no_unknown(ctx, raw, EXPECT_KEYS, key)
+    kinds = [k for k in EXPECT_KINDS if k in raw]
+    if len(kinds) != 1:
+        raise ctx.error(key, f"exactly one of {', '.join(EXPECT_KINDS)}", ", ".join(kinds) or "none",
+                        show_got=bool(kinds))
+    kind = kinds[0]
+    says = _str(ctx, raw, "says", required=False, key=f"{key}.says") or ""
+    when = _when(ctx, raw, key, settings)
+    fields: dict[str, Any] = {"key": key, "says": says, "when": when}
     value = raw[kind]
     if kind == "sequence":
         if not isinstance(value, list) or not value:
