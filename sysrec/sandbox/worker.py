@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sysrec.errors import SysrecError, raise_interrupted
-from sysrec.scenario.model import SERVER_INPUT, Cell, PreloadStep, Scenario
+from sysrec.scenario.model import CLIENT_ARGS, NOT_SYSCTLS, SERVER_INPUT, Cell, PreloadStep, Scenario
 from sysrec.sandbox import procs
 from sysrec.sandbox.netns import enter_private_netns, entered, netns_id, open_netns, setns
 from sysrec.sandbox.sockets import is_listening, listener_info
@@ -189,8 +189,9 @@ def _build_client_host(job: RunJob, initial_netns: str) -> ClientHost:
 
 
 def _sysctls(settings: dict[str, Any]) -> dict[str, Any]:
-    """A cell's settings without its firewall rule (`link.server_input`), which is no sysctl."""
-    return {name: value for name, value in settings.items() if name != SERVER_INPUT}
+    """A cell's settings without its firewall rule (`link.server_input`) and client arguments
+    (`client.args`), which are no sysctls."""
+    return {name: value for name, value in settings.items() if name not in NOT_SYSCTLS}
 
 
 def _add_firewall(job: RunJob, interface: str) -> Any:
@@ -374,6 +375,8 @@ def _stop_tracer(pid: int) -> None:
 
 def client_argv(job: RunJob) -> list[str]:
     argv = job.scenario.client.command.resolve()
+    if CLIENT_ARGS in job.cell.settings:   # the cell's own arguments, after the scenario's
+        argv += shlex.split(str(job.cell.settings[CLIENT_ARGS]))
     count = job.scenario.client.count
     if count > 1:
         from sysrec.probes import probe_interpreter

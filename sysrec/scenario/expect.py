@@ -61,6 +61,15 @@ def so_error_of(event: dict[str, Any]) -> str | None:
     return None
 
 
+def duration_of(event: dict[str, Any]) -> float | None:
+    """Seconds from the call's entry to its exit, as the tracer saw them; None for a call that
+    never returned."""
+    t0, t1 = event.get("t0"), event.get("t1")
+    if event.get("ret") is None or not isinstance(t0, int) or not isinstance(t1, int):
+        return None
+    return (t1 - t0) / 1e9
+
+
 def matches(matcher: Matcher, event: dict[str, Any]) -> bool:
     if matcher.syscall and event.get("name") not in matcher.syscall:
         return False
@@ -81,6 +90,10 @@ def matches(matcher: Matcher, event: dict[str, Any]) -> bool:
             return False
     if matcher.injected is not None and bool(event.get("injected")) != matcher.injected:
         return False
+    if matcher.duration:
+        seconds = duration_of(event)
+        if seconds is None or not all(bound.holds(seconds) for bound in matcher.duration):
+            return False
     ctx = event.get("ctx") or {}
     if matcher.tcp_state and ctx.get("tcp_state") not in matcher.tcp_state:
         return False
@@ -100,7 +113,9 @@ def describe(event: dict[str, Any]) -> str:
         result += f" {event['errno']}"
     so_error = so_error_of(event)
     extra = f" [SO_ERROR {so_error}]" if so_error is not None else ""
-    return f"seq {event.get('seq')} pid {event.get('pid')} {event.get('name')}(){extra} = {result}"
+    seconds = duration_of(event)
+    took = f" <{seconds:.3f} s>" if seconds is not None and seconds >= 0.1 else ""
+    return f"seq {event.get('seq')} pid {event.get('pid')} {event.get('name')}(){extra} = {result}{took}"
 
 
 def evaluate(expectation: Expectation, facts: RunFacts) -> Verdict:

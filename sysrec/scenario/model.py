@@ -17,12 +17,12 @@ OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
 
 @dataclass(frozen=True)
 class Comparison:
-    """`>= 1`, `== 0`: an operator and an integer, as written in the file."""
+    """`>= 1`, `== 0`: an operator and an integer (seconds: a number), as written in the file."""
 
     op: str
-    value: int
+    value: int | float
 
-    def holds(self, actual: int) -> bool:
+    def holds(self, actual: int | float) -> bool:
         return OPERATORS[self.op](actual, self.value)
 
     def __str__(self) -> str:
@@ -62,7 +62,9 @@ class PreloadStep:
     timeout: float
 
 
-SERVER_INPUT = "link.server_input"   # the one [matrix] key that is not a sysctl: a firewall rule per cell
+SERVER_INPUT = "link.server_input"   # a [matrix] key that is not a sysctl: a firewall rule per cell
+CLIENT_ARGS = "client.args"          # a [matrix] key that is not a sysctl: words added to the client's argv per cell
+NOT_SYSCTLS = (SERVER_INPUT, CLIENT_ARGS)
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,7 @@ class Matcher:
     queue: Comparison | None = None   # ctx.listener.queue at this stop
     synrecv: Comparison | None = None  # ctx.listener.synrecv at this stop
     injected: bool | None = None      # the call's result was (true) / was not (false) injected
+    duration: tuple[Comparison, ...] = ()  # seconds from entry to exit (t1 - t0): all must hold
     text: str = ""                    # how the file wrote it, for messages
 
     def __str__(self) -> str:
