@@ -24,7 +24,8 @@ SCENARIOS = ["accept-queue-overflow", "accept-queue-overflow-send", "connection-
              "syn-drop-timeout", "syn-queue-cookies",
              # the failure-mode catalogue (#13)
              "listener-closed-queue", "close-unread-data", "linger-abort", "half-close-epipe",
-             "ephemeral-port-exhaustion", "time-wait-same-port", "firewall-reject"]
+             "ephemeral-port-exhaustion", "time-wait-same-port", "firewall-reject",
+             "idle-vanished-peer", "busy-vanished-peer", "zero-window-persist"]
 DEPENDENCIES = ("rich", "construct", "ptrace", "pygments", "markdown_it", "mdurl", "typing_extensions")
 
 

@@ -121,3 +121,20 @@ def test_truncated_record_has_no_exit_status_to_satisfy(tmp_path):
     path.write_text("".join(lines[:-1]) + lines[-1][:10])
     facts = load_facts(str(path))
     assert facts.end == "truncated" and len(facts.syscalls) == len(RESET_RUN)
+
+
+def timed(name, ret, errno, seconds):
+    event = syscall(name, ret, errno)
+    event["t0"], event["t1"] = 1_000_000_000, 1_000_000_000 + int(seconds * 1e9)
+    return event
+
+
+def test_duration_bounds_hold_or_fail_on_the_seconds_a_call_took(tmp_path):
+    expect = {"sequence": [{"syscall": "recvfrom", "errno": "ETIMEDOUT", "duration": [">= 3.9", "< 5"]}]}
+    held = check(tmp_path, expect, [timed("recvfrom", -1, "ETIMEDOUT", 4.098)])
+    assert held.passed and "<4.098 s>" in held.reason
+    early = check(tmp_path, expect, [timed("recvfrom", -1, "ETIMEDOUT", 3.07)], name="early.jsonl")
+    late = check(tmp_path, expect, [timed("recvfrom", -1, "ETIMEDOUT", 5.2)], name="late.jsonl")
+    assert not early.passed and not late.passed
+    unfinished = timed("recvfrom", None, None, 9)
+    assert not check(tmp_path, {"count": {"duration": ">= 1"}, "times": 1}, [unfinished], name="u.jsonl").passed

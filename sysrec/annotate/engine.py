@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from sysrec.annotate.facts import (
-    READ_CALLS, READINESS_CALLS, Facts, connected_port, packet_flags, syscall_outcome,
-    sockopt_name,
+    READ_CALLS, READINESS_CALLS, WAITED_MS, WRITE_CALLS, Facts, connected_port, packet_flags, syscall_outcome,
+    sockopt_name, waited_ms,
 )
 from sysrec.annotate.rules import RULES, Rule
 
@@ -61,6 +61,8 @@ def waits(event: Mapping[str, Any]) -> bool:
     name = event.get("name")
     if name == "connect":  # a blocking connect returns when the handshake ends
         return event.get("errno") not in ("EINPROGRESS", "EALREADY")
+    if name in WRITE_CALLS:  # a send that blocked (full send buffer) ends with what happened meanwhile
+        return (waited_ms(event) or 0.0) >= WAITED_MS
     return name in WAITING_CALLS
 
 
@@ -202,6 +204,8 @@ class FlowEvidence:
                 facts = {fact for counter, fact in CONNECT_DELTA_EVIDENCE.items() if delta.get(counter)}
                 if facts:
                     waiting[key] = facts  # type: ignore[index]
+            if port is not None and event.get("errno") == "ETIMEDOUT":
+                flows.setdefault(port, {})["timed_out"] = True
             if port is not None and key in waiting:
                 for fact in waiting.pop(key):  # type: ignore[arg-type]
                     flows.setdefault(port, {})[fact] = True
@@ -261,6 +265,8 @@ class Annotator:
         self._listener_seen = False  # an earlier stop found the scenario's listener in the namespace
         self._listener_addr: str | None = None   # its "ADDR:PORT" at the last stop that saw it
         self._destinations: dict[tuple[Any, int], str | None] = {}   # (tgid, fd) → where connect() aimed
+        self._client_next: dict[int, int] = {}   # client port → sequence number after what it has sent
+        self._server_window: dict[int, int] = {}  # client port → the window the server last advertised
         self.last_facts: Facts | None = None
 
     @classmethod
@@ -283,7 +289,8 @@ class Annotator:
                          ret=event.get("ret"), outcome=syscall_outcome(event),
                          sockopt=sockopt_name(event), settings=self.settings,
                          counters_total=dict(self.counters_total), counters_delta=delta,
-                         tcp_state=ctx.get("tcp_state"), flow=self._flow_of(event, ctx))
+                         tcp_state=ctx.get("tcp_state"), flow=self._flow_of(event, ctx),
+                         waited_ms=waited_ms(event))
         if kind == "packet":
             return self._packet_facts(event)
         return None
@@ -333,8 +340,16 @@ class Annotator:
         role = None
         if from_server is False and isinstance(sport, int):
             synack_t = self._synack.pop(sport, None)
+            last_sent = self._last_from_client.get(sport)
             if flags == "ACK" and not event.get("len") and synack_t is not None:
                 role, dt_ms = "final-ack", (t - synack_t) / 1e6
+            elif flags == "ACK" and not event.get("len") and self._is_probe(sport, event.get("seq_no")):
+                role = "window-probe" if self._server_window.get(sport) == 0 else "keepalive-probe"
+                if last_sent is not None:
+                    dt_ms = (t - last_sent[0]) / 1e6
+            elif "RST" in flags.split("|") and last_sent is not None and last_sent[1] == "keepalive-probe":
+                role = "keepalive-reset"
+            self._advance_client_seq(sport, event, flags)
             self._last_from_client[sport] = (t, role or flags)
             if role == "final-ack":
                 self._unanswered_final_ack[sport] = t
@@ -351,6 +366,11 @@ class Annotator:
                     role, dt_ms = "reset-after-final-ack", (t - final_ack_t) / 1e6
             elif not retransmit and previous is None:
                 self._unanswered_final_ack.pop(dport, None)
+            window = event.get("win")
+            if flags == "ACK" and window == 0:
+                role = "zero-window-again" if self._server_window.get(dport) == 0 else "zero-window"
+            if isinstance(window, int):
+                self._server_window[dport] = window
         client_port = dport if from_server else sport if from_server is False else None
         flow = dict(self.flows.get(client_port, {})) if isinstance(client_port, int) else {}
         if from_server and self._listener_addr is not None and self._listener_addr.endswith(f":{sport}"):
@@ -360,6 +380,21 @@ class Annotator:
                      from_server=from_server, retransmit=retransmit, dt_ms=dt_ms, role=role, flow=flow,
                      extra={"duplicate": previous is not None and not retransmit})
 
+    def _is_probe(self, port: int, seq: Any) -> bool:
+        """A pure ACK one below everything we have sent: a keepalive or zero-window probe."""
+        following = self._client_next.get(port)
+        return following is not None and isinstance(seq, int) and (following - 1 - seq) % 2**32 == 0
+
+    def _advance_client_seq(self, port: int, event: Mapping[str, Any], flags: str) -> None:
+        seq = event.get("seq_no")
+        if not isinstance(seq, int):
+            return
+        names = flags.split("|")
+        end = (seq + int(event.get("len") or 0) + ("SYN" in names) + ("FIN" in names)) % 2**32
+        following = self._client_next.get(port)
+        if following is None or 0 < (end - following) % 2**32 < 2**31:
+            self._client_next[port] = end
+
     def matches(self, rule: Rule, facts: Facts) -> bool:
         if rule.kind != facts.kind:
             return False
@@ -368,6 +403,8 @@ class Annotator:
         if rule.states and facts.tcp_state not in rule.states:
             return False
         if rule.outcome and facts.outcome not in rule.outcome:
+            return False
+        if rule.waited is not None and (facts.waited_ms is not None and facts.waited_ms >= WAITED_MS) is not rule.waited:
             return False
         if rule.sockopt is not None and facts.sockopt != rule.sockopt:
             return False
