@@ -471,3 +471,15 @@ def test_a_quick_eagain_is_not_a_timeout_and_a_blocked_send_sits_at_its_exit():
     blocked = timed_call("sendto", -1, "EAGAIN", 2000)
     assert event_time(blocked) == blocked["t1"]
     assert event_time(timed_call("sendto", 5, None, 0.01)) == 1_000_000
+
+
+def test_a_data_segment_at_the_final_acks_sequence_number_is_no_duplicate_of_it():
+    # the first full-sized segment has no PSH: same flags and sequence number as the final ACK
+    from sysrec.annotate.engine import Annotator
+    annotator = Annotator(header(), {10000})
+    for event in ESTABLISHED[1:]:
+        annotator.annotate(event)
+    annotator.annotate(seg(1.3, 40000, 10000, ["ACK"], 101, 1448))
+    assert annotator.last_facts is not None and not annotator.last_facts.extra["duplicate"]
+    annotator.annotate(seg(1.31, 40000, 10000, ["ACK"], 101, 1448))
+    assert annotator.last_facts.extra["duplicate"]

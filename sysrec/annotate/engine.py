@@ -328,7 +328,7 @@ class Annotator:
             from_server = True
         elif dport in self.ports:
             from_server = False
-        flow = (event.get("src"), sport, event.get("dst"), dport, flags, event.get("seq_no"))
+        flow = (event.get("src"), sport, event.get("dst"), dport, flags, event.get("seq_no"), event.get("len"))
         flow_key = hash(flow)
         previous = self._seen_packets.get(flow_key)
         retransmit = previous is not None and t - previous >= _RETRANSMIT_MIN_NS
