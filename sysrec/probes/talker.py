@@ -7,8 +7,10 @@ Steps, in order, on the current connection:
                    set, then a blocking connect() (and O_NONBLOCK after it with --nonblock)
   connect:reuseaddr  the same with SO_REUSEADDR set before bind()
   send:TEXT        one send() of TEXT
-  fill:SIZE        send() SIZE bytes at a time until a call sends less or fails: the connection
-                   can take no more (send buffer and the peer's window full)
+  fill:SIZE        send() SIZE bytes at a time until a call fails (EAGAIN, ETIMEDOUT, …): the
+                   connection can take no more (send buffer and the peer's window full); short
+                   sends go on. On a blocking socket without SO_SNDTIMEO or a timeout it may
+                   block for ever
   recv             one recv() of up to 4096 bytes (0: the peer's FIN)
   poll:in|out:MS   one poll() for POLLIN or POLLOUT, at most MS milliseconds
   shutdown         shutdown(SHUT_WR)
@@ -113,20 +115,23 @@ class Talker:
         return f"from port {self.sock.getsockname()[1]}"
 
     def fill(self, size: int) -> str:
-        """send() until the connection takes less than asked: how many calls, how many bytes."""
+        """send() until a call fails: how many calls, how many bytes, how many took less than asked.
+
+        A send that finds some room queues what fits and returns short (after waiting out
+        SO_SNDTIMEO, if it had to wait); only a call that can queue nothing fails, so the last
+        call always meets a full connection."""
         assert self.sock is not None
         chunk = b"x" * size
-        calls = total = 0
+        calls = total = short = 0
         while True:
             calls += 1
             try:
                 sent = self.sock.send(chunk)
             except OSError as err:
                 self.failed = True
-                return f"{calls} sends, {total} bytes, then {_errname(err.errno)}"
+                return f"{calls} sends, {total} bytes ({short} short), then {_errname(err.errno)}"
             total += sent
-            if sent < size:
-                return f"{calls} sends, {total} bytes, the last one short"
+            short += sent < size
 
     def poll(self, arg: str) -> str:
         assert self.sock is not None
