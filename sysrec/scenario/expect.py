@@ -63,11 +63,10 @@ def so_error_of(event: dict[str, Any]) -> str | None:
 
 def duration_of(event: dict[str, Any]) -> float | None:
     """Seconds from the call's entry to its exit, as the tracer saw them; None for a call that
-    never returned."""
-    t0, t1 = event.get("t0"), event.get("t1")
-    if event.get("ret") is None or not isinstance(t0, int) or not isinstance(t1, int):
-        return None
-    return (t1 - t0) / 1e9
+    never returned (the annotation's `waited_ms`, in seconds)."""
+    from sysrec.annotate.facts import waited_ms
+    ms = waited_ms(event)
+    return None if ms is None else ms / 1000
 
 
 def matches(matcher: Matcher, event: dict[str, Any]) -> bool:

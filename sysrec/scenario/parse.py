@@ -14,7 +14,7 @@ from typing import Any
 from sysrec.errors import InputError
 from sysrec.scenario.hosts import addresses, expand
 from sysrec.scenario.model import (
-    CLIENT_ARGS, OPERATORS, SERVER_INPUT, Client, Command, Comparison, Expectation, Link, Matcher, PreloadStep, Requires, Scenario,
+    CLIENT_ARGS, NOT_SYSCTLS, OPERATORS, SERVER_INPUT, Client, Command, Comparison, Expectation, Link, Matcher, PreloadStep, Requires, Scenario,
     Server,
     SysctlValue,
 )
@@ -122,13 +122,10 @@ def parse_scenario(data: dict[str, Any], path: str, *, check_programs: bool = Tr
         raise ctx.error("matrix", "a table of sysctl = [values]", matrix_raw)
     matrix: list[tuple[str, tuple[SysctlValue, ...]]] = []
     for key, values in flatten_dotted(matrix_raw).items():
-        if key == SERVER_INPUT:
-            if "link" not in data:
-                raise ctx.error(f"matrix.{key}", "a [link] table alongside (the rule sits on the server's "
-                                "end of its veth pair)", show_got=False)
-        elif key == CLIENT_ARGS:
-            pass
-        else:
+        if key == SERVER_INPUT and "link" not in data:
+            raise ctx.error(f"matrix.{key}", "a [link] table alongside (the rule sits on the server's "
+                            "end of its veth pair)", show_got=False)
+        if key not in NOT_SYSCTLS:
             _check_sysctl_name(ctx, f"matrix.{key}", key)
         if not isinstance(values, list) or not values:
             raise ctx.error(f"matrix.{key}", "a non-empty list of values", values)
