@@ -449,6 +449,8 @@ CASES.update({
     "pkt-zero-window": ({}, DATA),
     "pkt-zero-window-again": ({}, WINDOW_PROBES),
     "pkt-data-retransmit": ({}, RETRANSMITS),
+    "pkt-rst-after-timeout": ({}, RETRANSMITS + [seg(4001, 10000, 40000, ["ACK"], 901),
+                                                 seg(4001.1, 40000, 10000, ["RST"], 106)]),
 })
 
 

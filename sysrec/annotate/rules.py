@@ -415,6 +415,11 @@ RULES: tuple[Rule, ...] = (
          explain="our RST: keepalive gave up after its last probe went unanswered; the kernel resets the "
                  "connection it abandons and reports ETIMEDOUT",
          ref="tcp_keepalive_timer() → tcp_send_active_reset(), tcp_write_err()"),
+    Rule("pkt-rst-after-timeout", kind="packet", flags=_s("RST", "RST|ACK"), from_server=False,
+         flow=(("timed_out", True),),
+         explain="RST from our host: the kernel had already given this connection up (timeout), so a late "
+                 "segment from the server found no socket and was answered with a reset",
+         ref="tcp_v4_rcv(): no socket → tcp_v4_send_reset()"),
     Rule("pkt-window-probe", kind="packet", flags=_s("ACK"), from_server=False, role="window-probe",
          explain="zero-window probe, {dt_ms} ms after our previous packet: the server's window is closed, so the "
                  "persist timer asks whether it has opened; the interval doubles each time",
