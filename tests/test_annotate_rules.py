@@ -321,7 +321,7 @@ SEND = with_fd3(call("sendto", [{"$fd": 3}, {"$s": "ping", "n": 4}, 4], 4))
 SERVER_RST = packet(5000, 10000, 40000, ["RST"], 10)
 
 HANDSHAKE_CASES: dict[str, tuple[dict, list[dict]]] = {
-    "setsockopt-user-timeout": ({}, [USER_TIMEOUT]),
+    "sockopt-user-timeout": ({}, [USER_TIMEOUT]),
     "connect-timedout-user-timeout": ({}, [USER_TIMEOUT, at_listener(TIMED_OUT)]),
     "connect-timedout-unheard": ({}, [at_listener(TIMED_OUT)]),
     "connect-ok-ack-unheard": ({}, [at_listener(CONNECTED, synrecv=1)]),
@@ -498,3 +498,90 @@ def test_a_syn_refused_from_the_listeners_port_while_it_listens_is_a_forged_rese
     assert got[-1] == "pkt-rst-refused-firewall"
     got = [a.rule_id if a else None for a in annotate_events(header(), [CONNECT, *refused])]
     assert got[-1] == "pkt-rst-refused"
+
+
+# Established connections whose peer vanished or stopped reading (idle-vanished-peer,
+# busy-vanished-peer, zero-window-persist): keepalive and window probes are told apart by the
+# window the server last advertised, both by their sequence number one below what we have sent.
+def seg(t_ms: float, sport: int, dport: int, flags: list[str], seq: int, length: int = 0, win: int = 100) -> dict:
+    return dict(packet(t_ms, sport, dport, flags, seq), len=length, win=win)
+
+
+def timed_call(name: str, ret: int, errno: str | None, ms: float, counters: dict | None = None,
+               state: str | None = None) -> dict:
+    event = dict(call(name, [{"$fd": 3}], ret, errno, counters=counters), fds=FD3, t0=1_000_000, t1=1_000_000 + int(ms * 1e6))
+    if state:
+        event["ctx"] = dict(event.get("ctx") or {}, tcp_state=state)
+    return event
+
+
+ESTABLISHED = [call("connect", [{"$fd": 3}, {"sin_port": "htons(10000)"}, 16], 0),
+               seg(1, 40000, 10000, ["SYN"], 100), seg(1.1, 10000, 40000, ["SYN", "ACK"], 900),
+               seg(1.2, 40000, 10000, ["ACK"], 101)]
+KEEPALIVE = ESTABLISHED + [seg(1001.2, 40000, 10000, ["ACK"], 100), seg(2001.2, 40000, 10000, ["ACK"], 100),
+                           seg(3001.2, 40000, 10000, ["RST", "ACK"], 101)]
+DATA = ESTABLISHED + [seg(2, 40000, 10000, ["PSH", "ACK"], 101, 1000), seg(2.5, 10000, 40000, ["ACK"], 901, win=0)]
+WINDOW_PROBES = DATA + [seg(202.5, 40000, 10000, ["ACK"], 1100), seg(202.6, 10000, 40000, ["ACK"], 901, win=0)]
+RETRANSMITS = ESTABLISHED + [seg(2, 40000, 10000, ["PSH", "ACK"], 101, 5), seg(250, 40000, 10000, ["PSH", "ACK"], 101, 5),
+                             timed_call("recvfrom", -1, "ETIMEDOUT", 4000, {"TcpExtTCPTimeouts": 4})]
+WIN_PROBE = {"TcpExtTCPWinProbe": 3}
+
+CASES.update({
+    "sockopt-keepcnt": ({}, [call("setsockopt", [{"$fd": 3}, "SOL_TCP", "TCP_KEEPCNT", [3], 4], 0)]),
+    "sockopt-user-timeout": ({}, [call("setsockopt", [{"$fd": 3}, "SOL_TCP", "TCP_USER_TIMEOUT", [1500], 4], 0)]),
+    "sockopt-rcvtimeo": ({}, [call("setsockopt", [{"$fd": 3}, "SOL_SOCKET", "SO_RCVTIMEO_OLD", "x", 16], 0)]),
+    "sockopt-sndtimeo": ({}, [call("setsockopt", [{"$fd": 3}, "SOL_SOCKET", "SO_SNDTIMEO_OLD", "x", 16], 0)]),
+    "sockopt-sndbuf": ({}, [call("setsockopt", [{"$fd": 3}, "SOL_SOCKET", "SO_SNDBUF", [4096], 4], 0)]),
+    "sockopt-rcvbuf": ({}, [call("setsockopt", [{"$fd": 3}, "SOL_SOCKET", "SO_RCVBUF", [4096], 4], 0)]),
+    "wait-timeout-zero-window": ({}, [poll(0, "Timeout", WIN_PROBE)]),
+    "wait-error-timed-out": ({}, [poll(1, "[{fd=3, revents=POLLOUT|POLLHUP}]", {"TcpExtTCPAbortOnTimeout": 1})]),
+    "io-timedout-zero-window": ({}, [timed_call("sendto", -1, "ETIMEDOUT", 1800, WIN_PROBE)]),
+    "io-timedout-keepalive": ({}, [timed_call("recvfrom", -1, "ETIMEDOUT", 4000, {"TcpExtTCPKeepAlive": 3})]),
+    "io-timedout-retransmit": ({}, [timed_call("recvfrom", -1, "ETIMEDOUT", 4000, {"TcpExtTCPTimeouts": 4})]),
+    "io-timedout": ({}, [timed_call("read", -1, "ETIMEDOUT", 1)]),
+    "io-epipe-after-timeout": ({}, [call("sendto", [{"$fd": 3}], -1, "EPIPE", counters={"TcpExtTCPAbortOnTimeout": 1})]),
+    "io-eagain-rcvtimeo": ({}, [timed_call("recvfrom", -1, "EAGAIN", 7000, state="ESTABLISHED")]),
+    "io-eagain-sndtimeo-zero-window": ({}, [timed_call("sendto", -1, "EAGAIN", 2000, WIN_PROBE)]),
+    "io-eagain-sndtimeo": ({}, [timed_call("sendto", -1, "EAGAIN", 2000)]),
+    "pkt-keepalive-probe": ({}, KEEPALIVE[:5]),
+    "pkt-keepalive-reset": ({}, KEEPALIVE),
+    "pkt-window-probe": ({}, WINDOW_PROBES[:7]),
+    "pkt-zero-window": ({}, DATA),
+    "pkt-zero-window-again": ({}, WINDOW_PROBES),
+    "pkt-data-retransmit": ({}, RETRANSMITS),
+    "pkt-rst-after-timeout": ({}, RETRANSMITS + [seg(4001, 10000, 40000, ["ACK"], 901),
+                                                 seg(4001.1, 40000, 10000, ["RST"], 106)]),
+})
+
+
+def test_probes_are_told_apart_by_sequence_and_window():
+    head = header()
+    ids = [a.rule_id if a else None for a in annotate_events(head, KEEPALIVE)]
+    assert ids[-3:] == ["pkt-keepalive-probe", "pkt-keepalive-probe", "pkt-keepalive-reset"]
+    assert annotate_events(head, KEEPALIVE)[-3].text.startswith("keepalive probe, 1000.00 ms after our previous packet")
+    # the final ACK, a data segment and an ACK at the next sequence number are no probes
+    ids = [a.rule_id if a else None for a in annotate_events(head, WINDOW_PROBES)]
+    assert ids[3:] == ["pkt-final-ack", None, "pkt-zero-window", "pkt-window-probe", "pkt-zero-window-again"]
+    caught_up = DATA + [seg(202.5, 40000, 10000, ["ACK"], 1101)]
+    assert annotate_events(head, caught_up)[-1] is None
+
+
+def test_a_quick_eagain_is_not_a_timeout_and_a_blocked_send_sits_at_its_exit():
+    from sysrec.annotate.engine import event_time
+    quick = timed_call("recvfrom", -1, "EAGAIN", 0.02, state="ESTABLISHED")
+    assert rule_for(header(), quick) == "io-eagain"
+    blocked = timed_call("sendto", -1, "EAGAIN", 2000)
+    assert event_time(blocked) == blocked["t1"]
+    assert event_time(timed_call("sendto", 5, None, 0.01)) == 1_000_000
+
+
+def test_a_data_segment_at_the_final_acks_sequence_number_is_no_duplicate_of_it():
+    # the first full-sized segment has no PSH: same flags and sequence number as the final ACK
+    from sysrec.annotate.engine import Annotator
+    annotator = Annotator(header(), {10000})
+    for event in ESTABLISHED[1:]:
+        annotator.annotate(event)
+    annotator.annotate(seg(1.3, 40000, 10000, ["ACK"], 101, 1448))
+    assert annotator.last_facts is not None and not annotator.last_facts.extra["duplicate"]
+    annotator.annotate(seg(1.31, 40000, 10000, ["ACK"], 101, 1448))
+    assert annotator.last_facts.extra["duplicate"]

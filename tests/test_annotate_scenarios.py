@@ -26,7 +26,7 @@ RESET_RULES = {"so-error-reset-overflow", "io-reset-overflow", "io-epipe-after-o
 ACK_LOST_RULES = {"pkt-final-ack-lost", "pkt-final-ack-unheard", "pkt-synack-retransmit-ack-lost", "wait-timeout-ack-lost-held",
                   "wait-timeout-ack-lost-expired", "connect-ok-ack-unheard", "io-send-completes-handshake",
                   "io-send-to-forgotten", "io-reset-synrecv-expired", "pkt-rst-synrecv-expired"}
-USER_TIMEOUT_RULES = {"setsockopt-user-timeout", "connect-timedout-user-timeout"}
+USER_TIMEOUT_RULES = {"sockopt-user-timeout", "connect-timedout-user-timeout"}
 
 # scenario → cell → (rules that must fire, rules that must not)
 EXPECTED: dict[str, dict[str, tuple[set[str], set[str]]]] = {
@@ -113,7 +113,7 @@ EXPECTED: dict[str, dict[str, tuple[set[str], set[str]]]] = {
         "user_timeout_ms=0": ({"pkt-syn-retransmit-unheard", "connect-timedout-unheard"},
                               USER_TIMEOUT_RULES | RESET_RULES | {"pkt-syn-retransmit", "connect-timedout-synretries",
                                                                   "pkt-synack"}),
-        **{cell: ({"setsockopt-user-timeout", "pkt-syn-retransmit-unheard", "connect-timedout-user-timeout"},
+        **{cell: ({"sockopt-user-timeout", "pkt-syn-retransmit-unheard", "connect-timedout-user-timeout"},
                   RESET_RULES | {"pkt-syn-retransmit", "connect-timedout-synretries", "connect-timedout-unheard",
                                  "pkt-synack"})
            for cell in ("user_timeout_ms=1500", "user_timeout_ms=5000")},
@@ -136,6 +136,34 @@ EXPECTED: dict[str, dict[str, tuple[set[str], set[str]]]] = {
                     RESET_RULES | {"pkt-synack-retransmit", "pkt-synack-retransmit-ack-lost", "pkt-final-ack-lost",
                                    "io-send-to-forgotten", "connect-ok", "pkt-final-ack"}),
     },
+}
+
+# Established connections: a peer that vanished after the handshake (idle, busy) or stopped reading.
+TIMEOUT_RULES = {"io-timedout-keepalive", "io-timedout-retransmit", "io-timedout-zero-window", "io-timedout"}
+KEEPALIVE_CELLS = ("args=--keepalive_1_1_3", "args=--keepalive_1_1_3_--user-timeout_2500",
+                   "args=--keepalive_1_1_3_--user-timeout_4500")
+EXPECTED["idle-vanished-peer"] = {
+    "args=--keepalive_off": ({"io-eagain-rcvtimeo", "sockopt-rcvtimeo"},
+                             TIMEOUT_RULES | {"pkt-keepalive-probe", "pkt-keepalive-reset", "sockopt-keepcnt"}),
+    **{cell: ({"sockopt-keepcnt", "pkt-keepalive-probe", "pkt-keepalive-reset", "io-timedout-keepalive",
+               "io-epipe-after-timeout"} | ({"sockopt-user-timeout"} if "user-timeout" in cell else set()),
+              (TIMEOUT_RULES - {"io-timedout-keepalive"}) | {"io-eagain-rcvtimeo", "pkt-data-retransmit"})
+       for cell in KEEPALIVE_CELLS},
+}
+EXPECTED["busy-vanished-peer"] = {
+    f"tcp_retries2={retries},args=--user-timeout_{timeout}": (
+        {"pkt-data-retransmit", "io-timedout-retransmit", "io-epipe-after-timeout", "sockopt-user-timeout"},
+        (TIMEOUT_RULES - {"io-timedout-retransmit"}) | {"pkt-keepalive-probe", "pkt-keepalive-reset"})
+    for retries in (3, 4) for timeout in (0, 1500)
+}
+EXPECTED["zero-window-persist"] = {
+    "args=--sndtimeo_2000": ({"pkt-zero-window", "pkt-window-probe", "io-eagain-sndtimeo-zero-window",
+                              "wait-timeout-zero-window", "sockopt-sndtimeo", "sockopt-sndbuf"},
+                             TIMEOUT_RULES | {"pkt-keepalive-probe"}),
+    "args=--sndtimeo_5000_--user-timeout_1500": ({"pkt-zero-window", "pkt-window-probe", "io-timedout-zero-window",
+                                                  "wait-error-timed-out", "io-epipe-after-timeout"},
+                                                 (TIMEOUT_RULES - {"io-timedout-zero-window"})
+                                                 | {"pkt-keepalive-probe", "io-eagain-sndtimeo-zero-window"}),
 }
 
 

@@ -103,3 +103,38 @@ def test_talker_sets_tcp_user_timeout_before_connect_only_when_asked(procs, user
     else:
         assert calls[0].startswith("setsockopt(") and calls[0].endswith(expected), calls
         assert calls[1].startswith("connect("), calls
+def test_talker_socket_options_are_set_before_connect():
+    import argparse
+    from sysrec.probes.talker import _keepalive, set_options
+    opts = argparse.Namespace(keepalive=_keepalive("7,3,4"), user_timeout=2500, sndbuf=8192, rcvbuf=None,
+                              sndtimeo=1500, rcvtimeo=None)
+    with socket.socket() as sock:
+        set_options(sock, opts)
+        assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) == 1
+        assert [sock.getsockopt(socket.IPPROTO_TCP, o) for o in
+                (socket.TCP_KEEPIDLE, socket.TCP_KEEPINTVL, socket.TCP_KEEPCNT, socket.TCP_USER_TIMEOUT)] == [7, 3, 4, 2500]
+        assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF) == 2 * 8192   # the kernel doubles it
+        timeout = sock.getsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, 16)
+        assert int.from_bytes(timeout[:8], "little") == 1 and int.from_bytes(timeout[8:], "little") == 500_000
+    with socket.socket() as sock:
+        set_options(sock, argparse.Namespace(keepalive=_keepalive("off"), user_timeout=None, sndbuf=None,
+                                             rcvbuf=None, sndtimeo=None, rcvtimeo=None))
+        assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) == 0
+
+
+def test_a_server_that_holds_and_never_reads_fills_the_window(procs):
+    server, port = start("server", "--rcvbuf", "4096", "--close", "hold")
+    procs.append(server)
+    result = talk(port, "--sndbuf", "4096", "--sndtimeo", "300", "connect", "fill:4096", "poll:out:300",
+                  "--rcvtimeo", "200", "recv")
+    lines = result.stdout.splitlines()
+    assert lines[1].startswith("fill:4096: ") and lines[1].endswith("then EAGAIN"), lines
+    assert lines[2:] == ["poll:out:300: timeout", "recv: EAGAIN"], lines
+    assert result.returncode == 1
+
+
+@pytest.mark.parametrize("args", [["--keepalive", "1,2"], ["--keepalive", "0,1,1"], ["fill:0"], ["poll:up:10"]])
+def test_talker_rejects_bad_socket_options_and_steps(args):
+    result = subprocess.run(probe_argv("talker", ["--port", "1", "connect", *args]), capture_output=True,
+                            text=True, timeout=10)
+    assert result.returncode == 2 and "usage" in result.stderr

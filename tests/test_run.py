@@ -20,7 +20,8 @@ SCENARIOS = ["accept-queue-overflow", "accept-queue-overflow-send", "connection-
              # the failure-mode catalogue (#13)
              "listener-closed-queue", "close-unread-data", "linger-abort", "half-close-epipe",
              "ephemeral-port-exhaustion", "time-wait-same-port", "firewall-reject",
-             "syn-sent-user-timeout", "synack-retries-ack-lost", "final-ack-lost-client-first", "pmtu-blackhole"]
+             "syn-sent-user-timeout", "synack-retries-ack-lost", "final-ack-lost-client-first", "pmtu-blackhole",
+             "idle-vanished-peer", "busy-vanished-peer", "zero-window-persist"]
 
 # scenarios whose expectations read the packet capture (`[[expect]] packets`)
 NEEDS_CAPTURE = {"syn-sent-user-timeout", "synack-retries-ack-lost", "final-ack-lost-client-first"}

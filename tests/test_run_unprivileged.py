@@ -26,7 +26,8 @@ SCENARIOS = ["accept-queue-overflow", "accept-queue-overflow-send", "connection-
              "listener-closed-queue", "close-unread-data", "linger-abort", "half-close-epipe",
              "ephemeral-port-exhaustion", "time-wait-same-port", "firewall-reject",
              "syn-sent-user-timeout", "synack-retries-ack-lost", "final-ack-lost-client-first",
-             "pmtu-blackhole"]
+             "pmtu-blackhole",
+             "idle-vanished-peer", "busy-vanished-peer", "zero-window-persist"]
 DEPENDENCIES = ("rich", "construct", "ptrace", "pygments", "markdown_it", "mdurl", "typing_extensions")
 
 

@@ -153,13 +153,30 @@ def test_packet_times_are_seconds_after_the_first_within_the_tolerance(tmp_path)
     assert not none.passed and "expected 3 at 0, 1, 2 s" in none.reason
 
 
-def test_took_is_the_calls_duration_and_a_miss_says_how_long_it_took(tmp_path):
+def test_a_timed_step_that_misses_says_how_long_the_near_misses_took(tmp_path):
     timed_out = dict(syscall("connect", -1, "ETIMEDOUT"), t0=1_000_000_000, t1=4_020_000_000)
-    expect = {"sequence": [{"syscall": "connect", "errno": "ETIMEDOUT", "took": [2.8, 3.5]}]}
+    expect = {"sequence": [{"syscall": "connect", "errno": "ETIMEDOUT", "duration": [">= 2.8", "<= 3.5"]}]}
     verdict = check(tmp_path, expect, [timed_out])
-    assert verdict.passed and verdict.reason.endswith("= -1 ETIMEDOUT in 3.020 s")
-    short = {"sequence": [{"syscall": "connect", "errno": "ETIMEDOUT", "took": [1.4, 2]}]}
+    assert verdict.passed and verdict.reason.endswith("= -1 ETIMEDOUT <3.020 s>")
+    short = {"sequence": [{"syscall": "connect", "errno": "ETIMEDOUT", "duration": [">= 1.4", "<= 2"]}]}
     verdict = check(tmp_path, short, [timed_out])
-    assert not verdict.passed and "(the calls that match all but took lasted 3.020 s)" in verdict.reason
+    assert not verdict.passed and "(the calls that match all but duration lasted 3.020 s)" in verdict.reason
     unfinished = dict(timed_out, ret=None, errno=None)
-    assert not check(tmp_path, {"count": {"syscall": "connect", "took": [0, 10]}, "times": 1}, [unfinished]).passed
+    assert not check(tmp_path, {"count": {"syscall": "connect", "duration": ">= 0"}, "times": 1}, [unfinished]).passed
+
+
+def timed(name, ret, errno, seconds):
+    event = syscall(name, ret, errno)
+    event["t0"], event["t1"] = 1_000_000_000, 1_000_000_000 + int(seconds * 1e9)
+    return event
+
+
+def test_duration_bounds_hold_or_fail_on_the_seconds_a_call_took(tmp_path):
+    expect = {"sequence": [{"syscall": "recvfrom", "errno": "ETIMEDOUT", "duration": [">= 3.9", "< 5"]}]}
+    held = check(tmp_path, expect, [timed("recvfrom", -1, "ETIMEDOUT", 4.098)])
+    assert held.passed and "<4.098 s>" in held.reason
+    early = check(tmp_path, expect, [timed("recvfrom", -1, "ETIMEDOUT", 3.07)], name="early.jsonl")
+    late = check(tmp_path, expect, [timed("recvfrom", -1, "ETIMEDOUT", 5.2)], name="late.jsonl")
+    assert not early.passed and not late.passed
+    unfinished = timed("recvfrom", None, None, 9)
+    assert not check(tmp_path, {"count": {"duration": ">= 1"}, "times": 1}, [unfinished], name="u.jsonl").passed

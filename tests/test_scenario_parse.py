@@ -304,7 +304,7 @@ def test_a_pin_names_only_the_scenarios_variables(tmp_path):
 @pytest.mark.parametrize("expect, expected", [
     ('packets = { dir = "out", flags = "SYN" }\ntimes = 3', None),
     ('packets = { dir = "in", flags = ["SYN", "ACK"], len = 0 }\nat = [0, 1, 3]\ntolerance = 0.3', None),
-    ('sequence = [ { syscall = "connect", took = [2.5, 3.5] } ]', None),
+    ('sequence = [ { syscall = "connect", duration = [">= 2.5", "<= 3.5"] } ]', None),
     ('packets = { dir = "sideways" }\ntimes = 1', "key 'expect[2].packets.dir': expected one of 'in', 'out', 'host'"),
     ('packets = { flags = "SYN|ACKK" }\ntimes = 1', "key 'expect[2].packets.flags': expected TCP flags"),
     ('packets = { port = 1 }\ntimes = 1', "key 'expect[2].packets.port': expected one of the known keys"),
@@ -315,8 +315,7 @@ def test_a_pin_names_only_the_scenarios_variables(tmp_path):
     ('packets = { dir = "in" }\nat = [0]\ntolerance = 0', "key 'expect[2].tolerance': expected seconds (> 0"),
     ('packets = { dir = "in" }\ntimes = 1\ntolerance = 1', "key 'expect[2].tolerance': expected tolerance only together with at"),
     ('exit = 0\nat = [0]', "key 'expect[2].at': expected at only together with packets"),
-    ('sequence = [ { syscall = "connect", took = 3 } ]', "key 'expect[2].sequence[0].took': expected [LOW, HIGH]"),
-    ('sequence = [ { syscall = "connect", took = [3, 2] } ]', "key 'expect[2].sequence[0].took': expected [LOW, HIGH]"),
+    ('sequence = [ { syscall = "connect", duration = 3 } ]', "key 'expect[2].sequence[0].duration': expected \"OP SECONDS\""),
 ])
 def test_packet_and_duration_checks_are_validated(tmp_path, expect, expected):
     text = GOOD + "[[expect]]\n" + expect + "\n"
@@ -324,3 +323,51 @@ def test_packet_and_duration_checks_are_validated(tmp_path, expect, expected):
         assert load_scenario(write(tmp_path, text)).expectations[2]
     else:
         assert expected in load_error(tmp_path, text)
+
+
+CLIENT_ARGS = GOOD.replace('"net.ipv4.tcp_syncookies" = [0, 1, 2]',
+                           '"client.args" = ["--keepalive 1,1,3", "--keepalive 1,1,3 --user-timeout \'2500\'"]') \
+    .replace('command = ["nc", "-w", "1", "127.0.0.1", "10000"]',
+             'probe = "talker"\nargs = ["--port", "10000", "connect", "recv"]')
+
+
+def test_client_arguments_per_cell_are_a_matrix_axis_added_to_the_argv(tmp_path):
+    from sysrec.sandbox.worker import RunJob, _sysctls, client_argv
+    scenario = load_scenario(write(tmp_path, CLIENT_ARGS.replace(
+        'when = { "net.ipv4.tcp_abort_on_overflow" = 1 }', 'when = { "client.args" = "--keepalive 1,1,3" }')))
+    cells = expand(scenario)
+    assert sorted(cell.name for cell in cells)[:2] == [
+        "tcp_abort_on_overflow=0,args=--keepalive_1_1_3",
+        "tcp_abort_on_overflow=0,args=--keepalive_1_1_3_--user-timeout_2500_"]
+    assert all(set(_sysctls(cell.settings)) == {"net.core.somaxconn", "net.ipv4.tcp_abort_on_overflow"}
+               for cell in cells)
+    selected = [cell.name for cell in cells if scenario.expectations[0].applies_to(cell.settings)]
+    assert selected == ["tcp_abort_on_overflow=0,args=--keepalive_1_1_3", "tcp_abort_on_overflow=1,args=--keepalive_1_1_3"]
+    job = RunJob(scenario=scenario, cell=cells[1], run=1, record_path=str(tmp_path / "run-1.jsonl"), capture=False)
+    argv = client_argv(job)
+    assert argv[-6:] == ["connect", "recv", "--keepalive", "1,1,3", "--user-timeout", "2500"], argv
+
+
+@pytest.mark.parametrize("value, why", [
+    ('""', "not empty"),
+    ('"--keepalive \'1"', "No closing quotation"),
+    ('3', "got int 3"),
+])
+def test_bad_client_arguments_name_their_key(tmp_path, value, why):
+    message = load_error(tmp_path, CLIENT_ARGS.replace('"--keepalive 1,1,3", ', value + ", "))
+    assert "key 'matrix.client.args[0]': expected the client's extra arguments" in message and why in message
+
+
+def test_duration_bounds_a_call_in_seconds(tmp_path):
+    text = GOOD.replace('errno = "EINPROGRESS" }', 'errno = "EINPROGRESS", duration = [">= 3.5", "< 5"] }')
+    matcher = load_scenario(write(tmp_path, text)).expectations[0].sequence[0]
+    assert [(b.op, b.value) for b in matcher.duration] == [(">=", 3.5), ("<", 5.0)]
+    assert "duration=>= 3.5|< 5" in str(matcher)
+
+
+@pytest.mark.parametrize("value", ['3', '"== 3"', '"about 3 s"', '[]', '[">= 1", 2]', '"-1"'])
+def test_a_bad_duration_names_its_key(tmp_path, value):
+    text = GOOD.replace('errno = "EINPROGRESS" }', f'errno = "EINPROGRESS", duration = {value} }}')
+    message = load_error(tmp_path, text)
+    assert "key 'expect[0].sequence[0].duration': expected \"OP SECONDS\"" in message or \
+        "key 'expect[0].sequence[0].duration': expected at least one bound" in message, message

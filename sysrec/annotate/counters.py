@@ -37,6 +37,9 @@ KEY_COUNTERS: dict[str, tuple[str, str]] = {
                              "tcp_rcv_state_process() / __tcp_close()"),
     "TcpExtTCPAbortOnClose": ("connections reset by close() with unread data", "__tcp_close()"),
     "TcpExtTCPAbortOnTimeout": ("connections given up after too many retransmissions", "tcp_write_timeout()"),
+    "TcpExtTCPKeepAlive": ("keepalive probes sent", "tcp_keepalive_timer() → tcp_write_wakeup()"),
+    "TcpExtTCPWinProbe": ("zero-window probes sent by the persist timer", "tcp_probe_timer() → tcp_send_probe0()"),
+    "TcpExtTCPToZeroWindowAdv": ("times this host's receive window closed (advertised 0)", "tcp_select_window()"),
     "TcpExtTCPAbortOnLinger": ("connections reset in FIN_WAIT2 because TCP_LINGER2 is negative",
                                "__tcp_close() / tcp_rcv_state_process()"),
     "IcmpInDestUnreachs": ("ICMP destination unreachable received (port or host unreachable, "

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from sysrec.annotate.facts import (
-    READ_CALLS, READINESS_CALLS, Facts, connected_port, packet_flags, syscall_outcome,
-    sockopt_name,
+    READ_CALLS, READINESS_CALLS, WAITED_MS, WRITE_CALLS, Facts, connected_port, packet_flags, syscall_outcome,
+    sockopt_name, waited_ms,
 )
 from sysrec.annotate.rules import RULES, Rule
 
@@ -61,6 +61,8 @@ def waits(event: Mapping[str, Any]) -> bool:
     name = event.get("name")
     if name == "connect":  # a blocking connect returns when the handshake ends
         return event.get("errno") not in ("EINPROGRESS", "EALREADY")
+    if name in WRITE_CALLS:  # a send that blocked (full send buffer) ends with what happened meanwhile
+        return (waited_ms(event) or 0.0) >= WAITED_MS
     return name in WAITING_CALLS
 
 
@@ -204,6 +206,8 @@ class FlowEvidence:
                     facts.add("final_ack_unheard")
                 if facts:
                     waiting[key] = facts  # type: ignore[index]
+            if port is not None and event.get("errno") == "ETIMEDOUT":
+                flows.setdefault(port, {})["timed_out"] = True
             if port is not None and key in waiting:
                 for fact in waiting.pop(key):  # type: ignore[arg-type]
                     flows.setdefault(port, {})[fact] = True
@@ -271,7 +275,13 @@ class Annotator:
         self.settings = header_settings(header)
         self.rules = tuple(rules)
         self.ports = set(ports or ())
-        self.flows = dict(flows or {})
+        link = (header.get("context") or {}).get("link")
+        # With a link that delays packets, a connect() returns while its final ACK is still on the
+        # way: a listener holding the request in SYN-RECV then says nothing about a lost ACK.
+        self._ack_in_flight = isinstance(link, Mapping) and float(link.get("delay_ms") or 0) > 0
+        self.flows = {port: ({k: v for k, v in facts.items() if k != "final_ack_unheard"}
+                             if self._ack_in_flight else dict(facts))
+                      for port, facts in (flows or {}).items()}
         self.captured = captured
         self.counters_total: Counter[str] = Counter()
         # hash of (addresses, ports, flags, sequence number) → when last seen: one small int per
@@ -292,6 +302,8 @@ class Annotator:
         # (tgid, fd) whose connect() returned while the listener (with room) still held a SYN-RECV
         # request: the final ACK had not reached it
         self._ack_unheard: set[tuple[Any, int]] = set()
+        self._client_next: dict[int, int] = {}   # client port → sequence number after what it has sent
+        self._server_window: dict[int, int] = {}  # client port → the window the server last advertised
         self.last_facts: Facts | None = None
 
     @classmethod
@@ -314,7 +326,8 @@ class Annotator:
                          ret=event.get("ret"), outcome=syscall_outcome(event),
                          sockopt=sockopt_name(event), settings=self.settings,
                          counters_total=dict(self.counters_total), counters_delta=delta,
-                         tcp_state=ctx.get("tcp_state"), flow=self._flow_of(event, ctx))
+                         tcp_state=ctx.get("tcp_state"), flow=self._flow_of(event, ctx),
+                         waited_ms=waited_ms(event))
         if kind == "packet":
             return self._packet_facts(event)
         return None
@@ -338,6 +351,8 @@ class Annotator:
         if event.get("name") == "connect" and key[1] is not None:
             self._destinations[key] = connect_destination(event)  # type: ignore[index]
         self._track_socket(event, key, evidence)  # type: ignore[arg-type]
+        if self._ack_in_flight:
+            evidence["ack_in_flight"] = True
         if listener is not None and self._listener_addr is not None \
                 and self._destinations.get(key) == self._listener_addr:  # type: ignore[arg-type]
             evidence["listening"] = True
@@ -362,7 +377,8 @@ class Annotator:
                 self._user_timeout.add(key)
             else:
                 self._user_timeout.discard(key)
-        if name == "connect" and event.get("ret") == 0 and _final_ack_unheard((event.get("ctx") or {}).get("listener")):
+        if (name == "connect" and event.get("ret") == 0 and not self._ack_in_flight
+                and _final_ack_unheard((event.get("ctx") or {}).get("listener"))):
             self._ack_unheard.add(key)
         if key in self._user_timeout:
             evidence["user_timeout"] = True
@@ -378,9 +394,10 @@ class Annotator:
             from_server = True
         elif dport in self.ports:
             from_server = False
-        # An ICMP error is told apart by the segment it quotes and where it was captured.
+        # An ICMP error is told apart by the segment it quotes and where it was captured; a data
+        # segment from the final ACK's by its length.
         inner = event.get("inner") or {}
-        flow = (event.get("src"), sport, event.get("dst"), dport, flags, event.get("seq_no"),
+        flow = (event.get("src"), sport, event.get("dst"), dport, flags, event.get("seq_no"), event.get("len"),
                 inner.get("seq_no"), inner.get("sport"), event.get("at"))
         flow_key = hash(flow)
         previous = self._seen_packets.get(flow_key)
@@ -393,8 +410,16 @@ class Annotator:
         role = None
         if from_server is False and isinstance(sport, int):
             synack_t = self._synack.pop(sport, None)
+            last_sent = self._last_from_client.get(sport)
             if flags == "ACK" and not event.get("len") and synack_t is not None:
                 role, dt_ms = "final-ack", (t - synack_t) / 1e6
+            elif flags == "ACK" and not event.get("len") and self._is_probe(sport, event.get("seq_no")):
+                role = "window-probe" if self._server_window.get(sport) == 0 else "keepalive-probe"
+                if last_sent is not None:
+                    dt_ms = (t - last_sent[0]) / 1e6
+            elif "RST" in flags.split("|") and last_sent is not None and last_sent[1] == "keepalive-probe":
+                role = "keepalive-reset"
+            self._advance_client_seq(sport, event, flags)
             self._last_from_client[sport] = (t, role or flags)
             if role == "final-ack":
                 self._unanswered_final_ack[sport] = t
@@ -411,6 +436,11 @@ class Annotator:
                     role, dt_ms = "reset-after-final-ack", (t - final_ack_t) / 1e6
             elif not retransmit and previous is None:
                 self._unanswered_final_ack.pop(dport, None)
+            window = event.get("win")
+            if flags == "ACK" and window == 0:
+                role = "zero-window-again" if self._server_window.get(dport) == 0 else "zero-window"
+            if isinstance(window, int):
+                self._server_window[dport] = window
         client_port = dport if from_server else sport if from_server is False else None
         flow = dict(self.flows.get(client_port, {})) if isinstance(client_port, int) else {}
         if from_server and self._listener_addr is not None and self._listener_addr.endswith(f":{sport}"):
@@ -422,6 +452,21 @@ class Annotator:
                      from_server=from_server, retransmit=retransmit, dt_ms=dt_ms, role=role, flow=flow,
                      extra={"duplicate": previous is not None and not retransmit})
 
+    def _is_probe(self, port: int, seq: Any) -> bool:
+        """A pure ACK one below everything we have sent: a keepalive or zero-window probe."""
+        following = self._client_next.get(port)
+        return following is not None and isinstance(seq, int) and (following - 1 - seq) % 2**32 == 0
+
+    def _advance_client_seq(self, port: int, event: Mapping[str, Any], flags: str) -> None:
+        seq = event.get("seq_no")
+        if not isinstance(seq, int):
+            return
+        names = flags.split("|")
+        end = (seq + int(event.get("len") or 0) + ("SYN" in names) + ("FIN" in names)) % 2**32
+        following = self._client_next.get(port)
+        if following is None or 0 < (end - following) % 2**32 < 2**31:
+            self._client_next[port] = end
+
     def matches(self, rule: Rule, facts: Facts) -> bool:
         if rule.kind != facts.kind:
             return False
@@ -430,6 +475,8 @@ class Annotator:
         if rule.states and facts.tcp_state not in rule.states:
             return False
         if rule.outcome and facts.outcome not in rule.outcome:
+            return False
+        if rule.waited is not None and (facts.waited_ms is not None and facts.waited_ms >= WAITED_MS) is not rule.waited:
             return False
         if rule.sockopt is not None and facts.sockopt != rule.sockopt:
             return False

@@ -51,7 +51,21 @@ class Facts:
     role: str | None = None         # packets: "final-ack" (the handshake's last segment)
     flow: Mapping[str, bool] = field(default_factory=dict)  # packet evidence for the call's socket
     dt_ms: float | None = None      # time since the packet a rule's text refers to
+    waited_ms: float | None = None  # syscalls: entry to exit, as the tracer saw them
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+# A call that took this long blocked in the kernel (a timeout ran out, a timer fired): far above
+# a tracer's own overhead per call, far below any timeout a scenario sets.
+WAITED_MS = 100.0
+
+
+def waited_ms(event: Mapping[str, Any]) -> float | None:
+    """Milliseconds from the call's entry to its exit; None for a call that never returned."""
+    t0, t1 = event.get("t0"), event.get("t1")
+    if event.get("ret") is None or not isinstance(t0, int) or not isinstance(t1, int):
+        return None
+    return (t1 - t0) / 1e6
 
 
 def sockopt_name(event: Mapping[str, Any]) -> str | None:

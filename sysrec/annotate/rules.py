@@ -8,15 +8,20 @@ Columns:
 - `calls`: syscall names (empty: any); `outcome`: see `facts.syscall_outcome` (errno name,
   `SO_ERROR=<value>`, `Timeout`, `POLLERR|POLLHUP`, `writable`, `readable`, `ready`, `EOF`, `ok`); `sockopt`: option of get/setsockopt.
 - `states`: TCP state of the call's socket at this stop (ctx.tcp_state; None: not recorded).
+- `waited`: True: the call blocked at least facts.WAITED_MS (a timeout ran out); False: it did not.
 - `settings`: sysctls from the record's header (`context.settings`) that must hold.
 - `counters`: conditions on kernel counter deltas since the record began: (name, op, number);
   `delta`: the same on this stop's own delta (what changed while this call ran, or since the last stop).
 - packets: `flags` (`SYN|ACK`, `RST|ACK`, ... in facts.FLAG_ORDER), `from_server`, `retransmit`,
   `role` (`final-ack`: the client's first pure ACK after the SYN-ACK; for a server's RST, what it
-  answered: `reset-after-final-ack`, `syn-refused`, `reset`).
+  answered: `reset-after-final-ack`, `syn-refused`, `reset`; a client's pure ACK one below what it
+  has sent: `window-probe` after the server advertised a zero window, else `keepalive-probe`; a
+  client's RST right after a keepalive probe: `keepalive-reset`; a server's pure ACK with window 0:
+  `zero-window`, or `zero-window-again` when its window was already 0).
 - `flow`: what the packet capture proves about the call's own connection, anywhere in the record:
   `captured`, `syn_answered`, `syn_retransmitted`, `synack_retransmitted`, `reset_by_server`,
-  `data_acked` (the server acknowledged data we sent: the connection left SYN-RECV on its side);
+  `data_acked` (the server acknowledged data we sent: the connection left SYN-RECV on its side),
+  `timed_out` (a call on it failed with ETIMEDOUT: the kernel gave it up);
   from the connect()'s own counter delta: `cookie` (answered with a SYN cookie),
   `syn_queue_full_drop` (SYN dropped on a full SYN queue, no cookies); from the listener readings:
   `listener_closed` (the scenario's listener was there at an earlier stop and is gone now),
@@ -58,6 +63,7 @@ class Rule:
     role: str | None = None
     flow: tuple[tuple[str, bool], ...] = ()
     key: bool = False
+    waited: bool | None = None
 
 
 def _s(*names: str) -> frozenset[str]:
@@ -68,6 +74,8 @@ CONNECT = _s("connect")
 SO_ERROR_CALL = _s("getsockopt")
 READINESS = _s("select", "pselect6", "poll", "ppoll", "epoll_wait", "epoll_pwait", "epoll_pwait2")
 IO_CALLS = _s("read", "recvfrom", "recvmsg", "readv", "write", "sendto", "sendmsg", "writev")
+READS = _s("read", "recvfrom", "recvmsg", "readv")
+WRITES = _s("write", "sendto", "sendmsg", "writev")
 
 RESET_BY_OVERFLOW = (
     "the listener's accept queue was full when our final ACK arrived, and "
@@ -113,7 +121,7 @@ RULES: tuple[Rule, ...] = (
                  "counts too, unless both it and this socket set SO_REUSEADDR",
          ref="inet_csk_get_port() → inet_csk_bind_conflict()"),
     Rule("connect-ok-ack-unheard", calls=CONNECT, outcome=_s("ok"), key=True,
-         flow=(("listener_synrecv", True), ("listener_has_room", True)),
+         flow=(("listener_synrecv", True), ("listener_has_room", True), ("ack_in_flight", False)),
          counters=NO_OVERFLOW,
          explain="connected, as far as the client knows: the SYN-ACK arrived and our socket is ESTABLISHED, "
                  "but the listener still holds this connection as a SYN-RECV request — our final ACK has "
@@ -156,16 +164,39 @@ RULES: tuple[Rule, ...] = (
     Rule("connect-timedout", calls=CONNECT, outcome=_s("ETIMEDOUT"), key=True,
          explain="no answer to the SYN before tcp_syn_retries ran out",
          ref="tcp_write_timeout(): retransmits >= tcp_syn_retries → tcp_write_err(ETIMEDOUT)"),
-    Rule("setsockopt-user-timeout", calls=_s("setsockopt"), sockopt="TCP_USER_TIMEOUT", outcome=_s("ok"),
-         explain="TCP_USER_TIMEOUT: how long a SYN or sent data may go unacknowledged before the kernel "
-                 "gives up with ETIMEDOUT, instead of the budget tcp_syn_retries / tcp_retries2 give; "
-                 "0 restores the default",
-         ref="do_tcp_setsockopt() → tcp_sock_set_user_timeout(); read by tcp_write_timeout() and "
-             "tcp_clamp_rto_to_user_timeout()"),
     Rule("client-defer-accept", calls=_s("setsockopt"), sockopt="TCP_DEFER_ACCEPT",
          explain="on a client socket TCP_DEFER_ACCEPT delays the handshake's final ACK (~200 ms), "
                  "so the SYN is answered while the ACK lands later",
          ref="tcp_rcv_synsent_state_process(): defer_accept → inet_csk_reset_xmit_timer(ICSK_TIME_DACK)"),
+    Rule("sockopt-keepcnt", calls=_s("setsockopt"), sockopt="TCP_KEEPCNT",
+         explain="keepalive on this socket: after TCP_KEEPIDLE seconds without a received segment a probe, "
+                 "then one every TCP_KEEPINTVL; TCP_KEEPCNT unanswered probes end the connection with "
+                 "ETIMEDOUT (with TCP_USER_TIMEOUT set, that time decides instead of the count)",
+         ref="tcp_keepalive_timer(): icsk_probes_out >= keepalive_probes() → tcp_write_err()"),
+    Rule("sockopt-user-timeout", calls=_s("setsockopt"), sockopt="TCP_USER_TIMEOUT", outcome=_s("ok"),
+         explain="TCP_USER_TIMEOUT: how long (ms) a SYN or sent data may stay unacknowledged, a zero window "
+                 "stay shut or, with keepalive, the peer stay silent before the kernel gives up with "
+                 "ETIMEDOUT; it replaces the budgets of tcp_syn_retries, tcp_retries2 and TCP_KEEPCNT "
+                 "(0: the defaults)",
+         ref="do_tcp_setsockopt() → tcp_sock_set_user_timeout(); read by tcp_write_timeout() "
+             "(retransmits_timed_out()), tcp_clamp_rto_to_user_timeout(), tcp_probe_timer(), "
+             "tcp_keepalive_timer()"),
+    Rule("sockopt-rcvtimeo", calls=_s("setsockopt"), sockopt="SO_RCVTIMEO_OLD",
+         explain="SO_RCVTIMEO: a blocking read gives up with EAGAIN after this long; the connection is not "
+                 "affected",
+         ref="sock_setsockopt() → sock_set_timeout(&sk->sk_rcvtimeo); sock_rcvtimeo()"),
+    Rule("sockopt-sndtimeo", calls=_s("setsockopt"), sockopt="SO_SNDTIMEO_OLD",
+         explain="SO_SNDTIMEO: a blocking send that finds no room in the send buffer gives up after this "
+                 "long (EAGAIN, or the bytes it could queue); the connection is not affected",
+         ref="sock_setsockopt() → sock_set_timeout(&sk->sk_sndtimeo); sk_stream_wait_memory()"),
+    Rule("sockopt-sndbuf", calls=_s("setsockopt"), sockopt="SO_SNDBUF",
+         explain="SO_SNDBUF: the send buffer, doubled by the kernel for its bookkeeping; a send blocks once "
+                 "unacknowledged and unsent data fill it",
+         ref="sock_setsockopt(): sk_sndbuf = max(val * 2, SOCK_MIN_SNDBUF)"),
+    Rule("sockopt-rcvbuf", calls=_s("setsockopt"), sockopt="SO_RCVBUF",
+         explain="SO_RCVBUF: the receive buffer (doubled by the kernel); it bounds the window this socket "
+                 "advertises",
+         ref="sock_setsockopt(): sk_rcvbuf = max(val * 2, SOCK_MIN_RCVBUF); tcp_select_initial_window()"),
     Rule("listen", calls=_s("listen"), outcome=_s("ok"),
          explain="listening: the accept queue holds backlog+1 connections (capped by net.core.somaxconn)",
          ref="sk_acceptq_is_full(): sk_ack_backlog > sk_max_ack_backlog"),
@@ -203,6 +234,11 @@ RULES: tuple[Rule, ...] = (
                  "retransmitted its SYN-ACK tcp_synack_retries times, then dropped the request without a "
                  "word (no RST). Our socket stays ESTABLISHED; the first segment we send will be reset",
          ref="reqsk_timer_handler(): num_timeout >= tcp_synack_retries → inet_csk_reqsk_queue_drop_and_put()"),
+    Rule("wait-timeout-zero-window", calls=READINESS, outcome=_s("Timeout"), key=True,
+         counters=(("TcpExtTCPWinProbe", ">", 0),),
+         explain="not writable before the timeout: the server's window is closed (it stopped reading) and "
+                 "our send buffer is full behind it; the persist timer keeps probing the window",
+         ref="tcp_poll(): no EPOLLOUT while !sk_stream_is_writeable(); tcp_probe_timer() → tcp_send_probe0()"),
     Rule("wait-timeout-half-open", calls=READINESS, outcome=_s("Timeout"), key=True,
          states=_s("ESTABLISHED", None), flow=(("synack_retransmitted", True),),
          explain="timed out on a connection that looks ESTABLISHED but that the server still holds in "
@@ -229,6 +265,12 @@ RULES: tuple[Rule, ...] = (
     Rule("wait-timeout", calls=READINESS, outcome=_s("Timeout"),
          explain="nothing became ready before the timeout",
          ref="do_select()/do_poll() timeout"),
+    Rule("wait-error-timed-out", calls=READINESS, outcome=_s("POLLERR|POLLHUP"),
+         counters=(("TcpExtTCPAbortOnTimeout", ">", 0),),
+         explain="woken with POLLHUP: the kernel has given the connection up after a timeout (retransmissions, "
+                 "keepalive or window probes unanswered); ETIMEDOUT is pending in SO_ERROR unless a call "
+                 "already reported it",
+         ref="tcp_write_err() → tcp_done() sets SHUTDOWN_MASK; tcp_poll() → EPOLLHUP (EPOLLERR while sk_err is set)"),
     Rule("wait-reset-overflow", calls=READINESS, outcome=_s("POLLERR|POLLHUP"), key=True,
          settings=((ABORT, "1"),), counters=(("TcpExtEmbryonicRsts", ">", 0),),
          explain="woken by POLLERR|POLLHUP: the listener reset this connection — " + RESET_BY_OVERFLOW
@@ -326,6 +368,31 @@ RULES: tuple[Rule, ...] = (
                  "half of it when probing was already on), and segments that small fit the narrower hop",
          ref="tcp_write_timeout(): retransmits_timed_out(tcp_retries1) → tcp_mtu_probing() → tcp_sync_mss(); "
              "tcp_retransmit_skb() refragments to the new MSS"),
+    Rule("io-timedout-zero-window", calls=IO_CALLS, outcome=_s("ETIMEDOUT"), key=True,
+         counters=(("TcpExtTCPWinProbe", ">", 0),),
+         explain="ETIMEDOUT: the server's window stayed closed (it stopped reading) and TCP_USER_TIMEOUT ran "
+                 "out while the persist timer probed it; the server answered every probe, so without the "
+                 "user timeout the probes would go on indefinitely. No RST is sent",
+         ref="tcp_probe_timer(): now - icsk_probes_tstamp >= icsk_user_timeout → tcp_write_err(); answered "
+             "probes reset icsk_probes_out in tcp_ack(), so tcp_retries2 does not end it (RFC 1122 4.2.2.17)"),
+    Rule("io-timedout-keepalive", calls=IO_CALLS, outcome=_s("ETIMEDOUT"), key=True,
+         counters=(("TcpExtTCPKeepAlive", ">", 0),),
+         explain="ETIMEDOUT: the connection was idle and none of its keepalive probes was answered: after "
+                 "TCP_KEEPCNT probes (with TCP_USER_TIMEOUT: once that long passed without an answer, "
+                 "whatever the count) the kernel reset the connection (RST) and reported the timeout",
+         ref="tcp_keepalive_timer(): icsk_probes_out >= keepalive_probes(), or elapsed >= icsk_user_timeout → "
+             "tcp_send_active_reset(), tcp_write_err()"),
+    Rule("io-timedout-retransmit", calls=IO_CALLS, outcome=_s("ETIMEDOUT"), key=True,
+         counters=(("TcpExtTCPTimeouts", ">", 0),),
+         explain="ETIMEDOUT: our data was never acknowledged; retransmitted with the timeout doubling each "
+                 "time until tcp_retries2's budget — or TCP_USER_TIMEOUT, counted from the first "
+                 "retransmission — ran out. No RST is sent",
+         ref="tcp_retransmit_timer() → tcp_write_timeout(): retransmits_timed_out() (tcp_model_timeout() of "
+             "tcp_retries2, or icsk_user_timeout) → tcp_write_err()"),
+    Rule("io-timedout", calls=IO_CALLS, outcome=_s("ETIMEDOUT"), key=True,
+         explain="ETIMEDOUT: the kernel gave the connection up (retransmissions, keepalive or window probes "
+                 "went unanswered for too long)",
+         ref="tcp_write_err(): sk_err = ETIMEDOUT"),
     Rule("io-reset-overflow", calls=IO_CALLS, outcome=_s("ECONNRESET"), key=True,
          settings=((ABORT, "1"),), counters=(("TcpExtEmbryonicRsts", ">", 0),),
          explain="ECONNRESET: " + RESET_BY_OVERFLOW,
@@ -372,6 +439,12 @@ RULES: tuple[Rule, ...] = (
                  "raises SIGPIPE",
          ref="tcp_reset(): CLOSE_WAIT → sk_err = EPIPE; tcp_close() data_was_unread → RST; "
              "sk_stream_error() → send_sig(SIGPIPE)"),
+    Rule("io-epipe-after-timeout", calls=IO_CALLS, outcome=_s("EPIPE"), key=True,
+         counters=(("TcpExtTCPAbortOnTimeout", ">", 0),),
+         explain="EPIPE: the kernel already gave this connection up with a timeout; ETIMEDOUT was reported "
+                 "once (sock_error() clears it), and a write on the closed socket now gets EPIPE (and SIGPIPE "
+                 "unless it is ignored)",
+         ref="tcp_write_err() → tcp_done(); tcp_sendmsg_locked() → sk_stream_error() → -EPIPE"),
     Rule("io-epipe", calls=IO_CALLS, outcome=_s("EPIPE"), key=True,
          explain="EPIPE: writing to a connection that is already closed or was reset",
          ref="sk_stream_error(): -EPIPE after shutdown or reset"),
@@ -402,6 +475,21 @@ RULES: tuple[Rule, ...] = (
                  "accepted; a peer that has closed completely answers it with RST (the socket is {state} "
                  "when the call returns)",
          ref="tcp_sendmsg_locked(): CLOSE_WAIT may still send (only SEND_SHUTDOWN stops it)"),
+    Rule("io-eagain-rcvtimeo", calls=READS, outcome=_s("EAGAIN"), waited=True, key=True,
+         explain="EAGAIN after blocking for the receive timeout (SO_RCVTIMEO): nothing arrived. An idle "
+                 "connection without keepalive runs no timer at all: whether the peer is there or has "
+                 "vanished, the socket stays {state}",
+         ref="tcp_recvmsg_locked(): sock_rcvtimeo() ran out → -EAGAIN; no keepalive timer without SO_KEEPALIVE"),
+    Rule("io-eagain-sndtimeo-zero-window", calls=WRITES, outcome=_s("EAGAIN"), waited=True, key=True,
+         counters=(("TcpExtTCPWinProbe", ">", 0),),
+         explain="EAGAIN after blocking for the send timeout (SO_SNDTIMEO): the send buffer stayed full "
+                 "because the server's window is closed (it stopped reading); to TCP the connection is fine "
+                 "({state}) and the persist timer keeps probing the window",
+         ref="sk_stream_wait_memory() → -EAGAIN when sk_sndtimeo runs out; tcp_probe_timer() → tcp_send_probe0()"),
+    Rule("io-eagain-sndtimeo", calls=WRITES, outcome=_s("EAGAIN"), waited=True,
+         explain="EAGAIN after blocking for the send timeout (SO_SNDTIMEO): no room came free in the send "
+                 "buffer",
+         ref="sk_stream_wait_memory() → -EAGAIN when sk_sndtimeo runs out"),
     Rule("io-eagain", calls=IO_CALLS, outcome=_s("EAGAIN"),
          explain="no data yet on a non-blocking socket",
          ref="tcp_recvmsg(): -EAGAIN when the receive queue is empty and O_NONBLOCK"),
@@ -410,6 +498,39 @@ RULES: tuple[Rule, ...] = (
          ref="tcp_recvmsg() returns 0 once RCV_SHUTDOWN is set by tcp_fin()"),
 
     # --- packets --------------------------------------------------------------------------
+    Rule("pkt-keepalive-probe", kind="packet", flags=_s("ACK"), from_server=False, role="keepalive-probe",
+         explain="keepalive probe, {dt_ms} ms after our previous packet: an ACK one byte below what the server "
+                 "acknowledged, which a live peer must answer",
+         ref="tcp_keepalive_timer() → tcp_write_wakeup() → tcp_xmit_probe_skb() (TCPKeepAlive)"),
+    Rule("pkt-keepalive-reset", kind="packet", flags=_s("RST", "RST|ACK"), from_server=False,
+         role="keepalive-reset",
+         explain="our RST: keepalive gave up after its last probe went unanswered; the kernel resets the "
+                 "connection it abandons and reports ETIMEDOUT",
+         ref="tcp_keepalive_timer() → tcp_send_active_reset(), tcp_write_err()"),
+    Rule("pkt-rst-after-timeout", kind="packet", flags=_s("RST", "RST|ACK"), from_server=False,
+         flow=(("timed_out", True),),
+         explain="RST from our host: the kernel had already given this connection up (timeout), so a late "
+                 "segment from the server found no socket and was answered with a reset",
+         ref="tcp_v4_rcv(): no socket → tcp_v4_send_reset()"),
+    Rule("pkt-window-probe", kind="packet", flags=_s("ACK"), from_server=False, role="window-probe",
+         explain="zero-window probe, {dt_ms} ms after our previous packet: the server's window is closed, so the "
+                 "persist timer asks whether it has opened; the interval doubles each time",
+         ref="tcp_probe_timer() → tcp_send_probe0() → tcp_write_wakeup() → tcp_xmit_probe_skb() (TCPWinProbe)"),
+    Rule("pkt-zero-window", kind="packet", flags=_s("ACK"), from_server=True, role="zero-window",
+         explain="the server advertises a zero window: its receive buffer is full because its application "
+                 "does not read; our data waits in our send buffer",
+         ref="tcp_select_window() returns 0 (TCPToZeroWindowAdv)"),
+    Rule("pkt-zero-window-again", kind="packet", flags=_s("ACK"), from_server=True, role="zero-window-again",
+         explain="the window is still zero (the server answers our probe; replies to probes less than 500 ms "
+                 "apart are rate-limited)",
+         ref="tcp_sequence() fails for the probe → tcp_send_dupack(); tcp_oow_rate_limited() "
+             "(net.ipv4.tcp_invalid_ratelimit)"),
+    Rule("pkt-data-retransmit", kind="packet", flags=_s("PSH|ACK"), from_server=False, retransmit=True,
+         flow=(("timed_out", True),),
+         explain="our data again, {dt_ms} ms after the previous copy: still not acknowledged (the first "
+                 "copy ~2 RTT after the original is a tail loss probe, then the retransmission timeout "
+                 "doubles each time)",
+         ref="tcp_send_loss_probe(); tcp_retransmit_timer() → tcp_retransmit_skb(), inet_csk_rto_backoff()"),
     Rule("pkt-rst-overflow", kind="packet", flags=_s("RST", "RST|ACK"), from_server=True, key=True,
          settings=((ABORT, "1"),), role="reset-after-final-ack",
          explain="RST from the listener {dt_ms} ms after our final ACK: accept queue full, "

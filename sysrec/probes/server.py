@@ -1,7 +1,8 @@
 """A TCP server that accepts and then ends each connection the way its options say.
 
-Usage: server.py [--host 127.0.0.1] [--port 10000] [--backlog 16] [--read N] [--reply TEXT]
-                 [--body N[,N...]] [--wait-eof] [--close graceful|abort|unread|half[,...]]
+Usage: server.py [--host 127.0.0.1] [--port 10000] [--backlog 16] [--rcvbuf BYTES] [--read N]
+                 [--reply TEXT] [--body N[,N...]] [--wait-eof]
+                 [--close graceful|abort|unread|half|hold[,...]]
 
 For each accepted connection, one after another: wait until data is queued and read at most N
 bytes (`--read`, so anything beyond N stays unread), send TEXT (`--reply`, `\\r` and `\\n`
@@ -14,7 +15,12 @@ TIME_WAIT), then end it:
 - `abort`: SO_LINGER {on, 0 s}, then close(): RST, whatever is queued is discarded;
 - `unread`: close() although data is still unread (use `--read` smaller than the request): RST;
 - `half`: shutdown(SHUT_WR) (FIN, the server can still receive), wait for one more byte from the
-  client, then close() with that byte unread: RST.
+  client, then close() with that byte unread: RST;
+- `hold`: keep the connection open and never read from it again (until the server is stopped): a
+  peer that stops reading, whose receive buffer fills and whose window closes.
+
+`--rcvbuf BYTES` sets SO_RCVBUF on the listening socket before listen(): accepted connections
+inherit it, and the window they announce in the handshake is scaled for it.
 
 `--body 100,100000` gives the first connection a 100-byte body and every later one 100000 bytes;
 `--close abort,graceful` gives the first connection `abort` and every later one `graceful`, so
@@ -30,7 +36,7 @@ import socket
 import struct
 import sys
 
-CLOSE_MODES = ("graceful", "abort", "unread", "half")
+CLOSE_MODES = ("graceful", "abort", "unread", "half", "hold")
 
 
 def _wait_readable(conn: socket.socket) -> None:
@@ -55,6 +61,9 @@ def _sizes(text: str) -> list[int]:
     return sizes
 
 
+HELD: list[socket.socket] = []   # `hold` connections, open until the process ends
+
+
 def serve_one(conn: socket.socket, mode: str, opts: argparse.Namespace, body: int | None = None) -> None:
     """Run one connection through read, reply (and body), EOF and the chosen close."""
     if opts.read:
@@ -68,6 +77,10 @@ def serve_one(conn: socket.socket, mode: str, opts: argparse.Namespace, body: in
     if opts.wait_eof:
         while conn.recv(4096):
             pass
+    if mode == "hold":
+        HELD.append(conn)
+        print("holding a connection, not reading it", flush=True)
+        return
     if mode == "abort":
         conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     elif mode == "half":
@@ -82,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=10000)
     parser.add_argument("--backlog", type=int, default=16)
+    parser.add_argument("--rcvbuf", type=int, default=0, metavar="BYTES")
     parser.add_argument("--read", type=int, default=0, metavar="N")
     parser.add_argument("--reply", default="", metavar="TEXT")
     parser.add_argument("--body", type=_sizes, default=None, metavar="N[,N...]")
@@ -93,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if opts.rcvbuf:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, opts.rcvbuf)
     sock.bind((opts.host, opts.port))
     sock.listen(opts.backlog)
     print(f"listening on {opts.host}:{sock.getsockname()[1]}", flush=True)

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sysrec.errors import SysrecError, raise_interrupted
-from sysrec.scenario.model import LINK_ICMP, SERVER_INPUT, Cell, PreloadStep, Scenario, is_sysctl
+from sysrec.scenario.model import CLIENT_ARGS, LINK_ICMP, SERVER_INPUT, Cell, PreloadStep, Scenario, is_sysctl
 from sysrec.sandbox import procs
 from sysrec.sandbox.netns import enter_private_netns, entered, netns_id, open_netns, setns
 from sysrec.sandbox.sockets import is_listening, listener_info
@@ -193,8 +193,8 @@ def _build_client_host(job: RunJob, initial_netns: str) -> ClientHost:
 
 
 def _sysctls(settings: dict[str, Any]) -> dict[str, Any]:
-    """A cell's settings without its link keys (`link.server_input`, `link.icmp`) and its
-    `var.NAME` values, which are no sysctls."""
+    """A cell's settings without its link keys (`link.server_input`, `link.icmp`), `var.NAME`
+    values and client arguments (`client.args`), which are no sysctls."""
     return {name: value for name, value in settings.items() if is_sysctl(name)}
 
 
@@ -379,6 +379,8 @@ def _stop_tracer(pid: int) -> None:
 
 def client_argv(job: RunJob) -> list[str]:
     argv = job.scenario.client.command.resolve(job.cell.settings)
+    if CLIENT_ARGS in job.cell.settings:   # the cell's own arguments, after the scenario's
+        argv += shlex.split(str(job.cell.settings[CLIENT_ARGS]))
     count = job.scenario.client.count
     if count > 1:
         from sysrec.probes import probe_interpreter

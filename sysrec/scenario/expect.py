@@ -69,6 +69,14 @@ def so_error_of(event: dict[str, Any]) -> str | None:
     return None
 
 
+def duration_of(event: dict[str, Any]) -> float | None:
+    """Seconds from the call's entry to its exit, as the tracer saw them; None for a call that
+    never returned (the annotation's `waited_ms`, in seconds)."""
+    from sysrec.annotate.facts import waited_ms
+    ms = waited_ms(event)
+    return None if ms is None else ms / 1000
+
+
 def matches(matcher: Matcher, event: dict[str, Any]) -> bool:
     if matcher.syscall and event.get("name") not in matcher.syscall:
         return False
@@ -89,12 +97,9 @@ def matches(matcher: Matcher, event: dict[str, Any]) -> bool:
             return False
     if matcher.injected is not None and bool(event.get("injected")) != matcher.injected:
         return False
-    if matcher.took is not None:
-        t0, t1 = event.get("t0"), event.get("t1")
-        if not isinstance(t0, int) or not isinstance(t1, int) or ret is None:
-            return False
-        low, high = matcher.took
-        if not low <= (t1 - t0) / NS_PER_S <= high:
+    if matcher.duration:
+        seconds = duration_of(event)
+        if seconds is None or not all(bound.holds(seconds) for bound in matcher.duration):
             return False
     ctx = event.get("ctx") or {}
     if matcher.tcp_state and ctx.get("tcp_state") not in matcher.tcp_state:
@@ -124,15 +129,9 @@ def describe(event: dict[str, Any]) -> str:
         result += f" {event['errno']}"
     so_error = so_error_of(event)
     extra = f" [SO_ERROR {so_error}]" if so_error is not None else ""
-    return f"seq {event.get('seq')} pid {event.get('pid')} {event.get('name')}(){extra} = {result}"
-
-
-def describe_for(matcher: Matcher, event: dict[str, Any]) -> str:
-    """describe(), with how long the call took when the pattern asked about it."""
-    text = describe(event)
-    if matcher.took is not None and isinstance(event.get("t0"), int) and isinstance(event.get("t1"), int):
-        text += f" in {(event['t1'] - event['t0']) / NS_PER_S:.3f} s"
-    return text
+    seconds = duration_of(event)
+    took = f" <{seconds:.3f} s>" if seconds is not None and seconds >= 0.1 else ""
+    return f"seq {event.get('seq')} pid {event.get('pid')} {event.get('name')}(){extra} = {result}{took}"
 
 
 def evaluate(expectation: Expectation, facts: RunFacts) -> Verdict:
@@ -175,17 +174,17 @@ def _sequence(expectation: Expectation, syscalls: list[dict[str, Any]]) -> Verdi
                            + _durations_of_near_misses(matcher, syscalls[position:]))
         found.append(syscalls[hit])
         position = hit + 1
-    return Verdict(expectation, True, "; ".join(describe_for(m, e) for m, e in zip(expectation.sequence, found)))
+    return Verdict(expectation, True, "; ".join(describe(e) for e in found))
 
 
 def _durations_of_near_misses(matcher: Matcher, syscalls: list[dict[str, Any]]) -> str:
-    """` (the calls that match all but took lasted 1.52 s)`: why a timed pattern missed."""
-    if matcher.took is None:
+    """` (the calls that match all but duration lasted 1.520 s)`: why a timed pattern missed."""
+    if not matcher.duration:
         return ""
-    untimed = replace(matcher, took=None)
-    lasted = [f"{(e['t1'] - e['t0']) / NS_PER_S:.3f}" for e in syscalls
-              if matches(untimed, e) and isinstance(e.get("t0"), int) and isinstance(e.get("t1"), int)]
-    return f" (the calls that match all but took lasted {', '.join(lasted)} s)" if lasted else ""
+    untimed = replace(matcher, duration=())
+    lasted = [f"{seconds:.3f}" for seconds in (duration_of(e) for e in syscalls if matches(untimed, e))
+              if seconds is not None]
+    return f" (the calls that match all but duration lasted {', '.join(lasted)} s)" if lasted else ""
 
 
 def _packets(expectation: Expectation, packets: list[dict[str, Any]]) -> Verdict:

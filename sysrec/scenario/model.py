@@ -19,12 +19,12 @@ OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
 
 @dataclass(frozen=True)
 class Comparison:
-    """`>= 1`, `== 0`: an operator and an integer, as written in the file."""
+    """`>= 1`, `== 0`: an operator and an integer (seconds: a number), as written in the file."""
 
     op: str
-    value: int
+    value: int | float
 
-    def holds(self, actual: int) -> bool:
+    def holds(self, actual: int | float) -> bool:
         return OPERATORS[self.op](actual, self.value)
 
     def __str__(self) -> str:
@@ -70,7 +70,8 @@ class PreloadStep:
 
 SERVER_INPUT = "link.server_input"   # a [matrix] key that is no sysctl: a firewall rule per cell
 LINK_ICMP = "link.icmp"              # another: whether the router's "too big" ICMP gets through, per cell
-LINK_MATRIX_KEYS = frozenset({SERVER_INPUT, LINK_ICMP})
+CLIENT_ARGS = "client.args"          # another: words added to the client's argv per cell
+NOT_SYSCTLS = frozenset({SERVER_INPUT, LINK_ICMP, CLIENT_ARGS})
 ICMP_CHOICES = ("allowed", "blocked")
 # `[matrix] "var.NAME"`: no sysctl either, a value per cell that `{var.NAME}` in a command or its
 # args stands for (a socket option the client sets, a step it takes), so a cell can vary a program
@@ -78,8 +79,9 @@ VAR_PREFIX = "var."
 
 
 def is_sysctl(setting: str) -> bool:
-    """Whether a cell setting is written under /proc/sys (the link keys and variables are not)."""
-    return setting not in LINK_MATRIX_KEYS and not setting.startswith(VAR_PREFIX)
+    """Whether a cell setting is written under /proc/sys (the link keys, client arguments and
+    variables are not)."""
+    return setting not in NOT_SYSCTLS and not setting.startswith(VAR_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,7 @@ class Matcher:
     queue: Comparison | None = None   # ctx.listener.queue at this stop
     synrecv: Comparison | None = None  # ctx.listener.synrecv at this stop
     injected: bool | None = None      # the call's result was (true) / was not (false) injected
-    took: tuple[float, float] | None = None  # the call lasted (t1 - t0) between these seconds
+    duration: tuple[Comparison, ...] = ()  # seconds from entry to exit (t1 - t0): all must hold
     text: str = ""                    # how the file wrote it, for messages
 
     def __str__(self) -> str:

@@ -14,8 +14,8 @@ from typing import Any
 from sysrec.errors import InputError
 from sysrec.scenario.hosts import addresses, expand, var_names
 from sysrec.scenario.model import (
-    ICMP_CHOICES, LINK_ICMP, OPERATORS, SERVER_INPUT, VAR_PREFIX, Client, Command, Comparison, Expectation, Link,
-    Matcher, PacketMatcher, Pacing, PreloadStep, Requires, Scenario, Server, SysctlValue,
+    CLIENT_ARGS, ICMP_CHOICES, LINK_ICMP, OPERATORS, SERVER_INPUT, VAR_PREFIX, Client, Command, Comparison,
+    Expectation, Link, Matcher, PacketMatcher, Pacing, PreloadStep, Requires, Scenario, Server, SysctlValue,
 )
 
 TOP_KEYS = {"name", "description", "sysctl", "matrix", "server", "preload", "client", "expect", "link", "requires",
@@ -40,7 +40,8 @@ CLIENT_KEYS = {"command", "probe", "args", "count", "stagger_ms", "timeout", "tr
                "inject"}
 EXPECT_KINDS = ("sequence", "absent", "count", "counters", "exit", "packets")
 EXPECT_KEYS = {"when", "says", "times", "at", "tolerance", *EXPECT_KINDS}
-MATCHER_KEYS = {"syscall", "ret", "errno", "so_error", "raux", "tcp_state", "queue", "synrecv", "injected", "took"}
+MATCHER_KEYS = {"syscall", "ret", "errno", "so_error", "raux", "tcp_state", "queue", "synrecv", "injected",
+                "duration"}
 PACKET_KEYS = {"dir", "flags", "len"}
 PACKET_DIRS = ("in", "out", "host")
 TCP_FLAGS = ("SYN", "ACK", "RST", "FIN", "PSH", "URG", "ECE", "CWR", "AE")
@@ -51,6 +52,7 @@ TCP_STATES = ("ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "
 ERRNO_NAMES = set(errno_mod.errorcode.values()) | {
     "ERESTARTSYS", "ERESTARTNOINTR", "ERESTARTNOHAND", "ERESTART_RESTARTBLOCK"}
 _COMPARISON = re.compile(r"^\s*(>=|<=|==|!=|>|<)?\s*(-?\d+)\s*$")
+_SECONDS_COMPARISON = re.compile(r"^\s*(>=|<=|>|<)\s*(\d+(?:\.\d+)?)\s*$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 MAX_NAME = 100         # scenario names become directory names (NAME_MAX is 255 bytes)
 MAX_VALUE = 64         # a sysctl value's text, part of a cell's directory name
@@ -146,7 +148,7 @@ def parse_scenario(data: dict[str, Any], path: str, *, check_programs: bool = Tr
                 raise ctx.error(f"matrix.{key}", "a variable named var.NAME, NAME of lowercase letters, digits "
                                 "and '_'", key)
             ctx.variables.add(key)
-        else:
+        elif key != CLIENT_ARGS:
             _check_sysctl_name(ctx, f"matrix.{key}", key)
         if not isinstance(values, list) or not values:
             raise ctx.error(f"matrix.{key}", "a non-empty list of values", values)
@@ -157,6 +159,9 @@ def parse_scenario(data: dict[str, Any], path: str, *, check_programs: bool = Tr
         if key == LINK_ICMP:
             for i, choice in enumerate(axis):
                 icmp_choice(ctx, f"matrix.{key}[{i}]", choice)
+        if key == CLIENT_ARGS:
+            for i, words in enumerate(axis):
+                client_args_words(ctx, f"matrix.{key}[{i}]", words)
         _distinct_cell_names(ctx, key, axis)
         matrix.append((key, axis))
         if key in dict(sysctl):
@@ -314,6 +319,21 @@ def server_input_rule(ctx: _Ctx, key: str, raw: Any) -> tuple[str, ...]:
     bad = [w for w in words if not _RULE_WORD.match(w) or w in _RULE_COMMANDS]
     if bad or not words or ("-j" not in words and "--jump" not in words):
         raise ctx.error(key, expected + (f" ({bad[0]!r} is not allowed)" if bad else ", with -j TARGET"), raw)
+    return words
+
+
+def client_args_words(ctx: _Ctx, key: str, raw: Any) -> tuple[str, ...]:
+    """`"--keepalive 1,1,3 --user-timeout 2500"` → the words a cell adds to the client's argv
+    (split like a shell would; no shell runs them, no placeholders are expanded)."""
+    expected = "the client's extra arguments as one string, such as \"--keepalive 1,1,3\""
+    if not isinstance(raw, str):
+        raise ctx.error(key, expected, raw)
+    try:
+        words = tuple(shlex.split(raw))
+    except ValueError as err:
+        raise ctx.error(key, f"{expected} ({err})", raw) from None
+    if not words:
+        raise ctx.error(key, expected + " (not empty: the cell is named after it)", raw)
     return words
 
 
@@ -595,14 +615,9 @@ def _matcher(ctx: _Ctx, key: str, raw: Any) -> Matcher:
             raise ctx.error(f"{key}.injected", "true or false (whether [client] inject made the result)",
                             raw["injected"])
         fields["injected"] = raw["injected"]
-    if "took" in raw:
-        value = raw["took"]
-        if (not isinstance(value, list) or len(value) != 2 or not all(_is_number(v) and v >= 0 for v in value)
-                or value[0] > value[1]):
-            raise ctx.error(f"{key}.took", "[LOW, HIGH]: the seconds the call lasted (entry to return), "
-                            "LOW <= HIGH", value)
-        fields["took"] = (float(value[0]), float(value[1]))
-    text = "{" + ", ".join(f"{k}={_fmt_range(v) if k == 'took' else _fmt(v)}" for k, v in raw.items()) + "}"
+    if "duration" in raw:
+        fields["duration"] = _duration(ctx, f"{key}.duration", raw["duration"])
+    text = "{" + ", ".join(f"{k}={_fmt(v)}" for k, v in raw.items()) + "}"
     return Matcher(text=text, **fields)
 
 
@@ -668,6 +683,22 @@ def _comparison(ctx: _Ctx, key: str, raw: Any) -> Comparison:
         if m:
             return Comparison(m.group(1) or "==", int(m.group(2)))
     raise ctx.error(key, f"an integer or \"OP N\" with OP one of {' '.join(OPERATORS)}", raw)
+
+
+def _duration(ctx: _Ctx, key: str, raw: Any) -> tuple[Comparison, ...]:
+    """`">= 3.8"` or `[">= 3.8", "< 4.5"]`: bounds on the seconds a call took (a timer's work is
+    measured with a tolerance, never compared with ==)."""
+    items = raw if isinstance(raw, list) else [raw]
+    bounds = []
+    for item in items:
+        m = _SECONDS_COMPARISON.match(item) if isinstance(item, str) else None
+        if m is None:
+            raise ctx.error(key, "\"OP SECONDS\" with OP one of >= <= > < (\">= 3.8\"), or a list of "
+                                 "them that must all hold ([\">= 3.8\", \"< 4.5\"])", raw)
+        bounds.append(Comparison(m.group(1), float(m.group(2))))
+    if not bounds:
+        raise ctx.error(key, "at least one bound such as \">= 3.8\"", raw)
+    return tuple(bounds)
 
 
 def _host_port(ctx: _Ctx, key: str, raw: Any) -> tuple[str, int]:
