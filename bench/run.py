@@ -68,7 +68,7 @@ mode, path, which, n, cmd = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[
 tset = list(NETWORK) if which == "network" else None
 if mode == "engine":
     class Trivial:
-        enter = staticmethod(lambda name, raw, mem, opts: decode.EntryState(name=name, raw=tuple(raw), args=list(raw)))
+        enter = staticmethod(lambda name, raw, mem, opts, previous=None: decode.EntryState(name=name, raw=tuple(raw), args=list(raw)))
         leave = staticmethod(lambda st, ret, mem, opts: decode.Decoded(args=st.args, n_entry=len(st.args)))
         errno_name, signal_name = staticmethod(decode.errno_name), staticmethod(decode.signal_name)
         decode_siginfo, fds_in = staticmethod(decode.decode_siginfo), staticmethod(decode.fds_in)
