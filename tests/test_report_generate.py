@@ -111,11 +111,12 @@ def test_failure_modes_doc_is_current():
     """
     assert DOC.exists(), "docs/failure-modes.md is missing"
     regenerated = subprocess.run([sys.executable, "-m", "sysrec", "report", *shipped_scenarios(),
-                                  "--from", str(REAL.relative_to(ROOT))], capture_output=True, text=True, cwd=ROOT)
+                                  "--from", str(REAL.relative_to(ROOT)), "--kernels", "docs/data/kernels"],
+                                 capture_output=True, text=True, cwd=ROOT)
     assert regenerated.returncode == 0, regenerated.stderr
     assert without_timings(regenerated.stdout) == without_timings(DOC.read_text(encoding="utf-8")), (
         "docs/failure-modes.md is stale: regenerate it with `sysrec report $(ls scenarios/*.toml) "
-        "--from tests/data/real -o docs/failure-modes.md` (or re-record: python3 tests/data/real/refresh.py)")
+        "--from tests/data/real --kernels docs/data/kernels -o docs/failure-modes.md` (or re-record: python3 tests/data/real/refresh.py)")
 
 
 def test_masking_keeps_what_matters():

@@ -540,7 +540,8 @@ class Tracer:
     @staticmethod
     def _sync(loop: Any, task: _Task, known: set[int]) -> None:
         state = 0
-        if not task.silent and task.execd and not task.adopted:
+        # a task in another ABI (int $0x80) stays with Python, which sees it switch back
+        if not task.silent and task.execd and not task.adopted and task.arch == A.AUDIT_ARCH_X86_64:
             state = 3 if task.in_call else 1
         fd = task.mem.fileno() if state else -1
         loop.set_task(task.tid, state if fd >= 0 else 0, fd)

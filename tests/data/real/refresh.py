@@ -45,7 +45,7 @@ def main(argv: list[str]) -> int:
         record(scenario)
     shipped = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "scenarios").glob("*.toml"))
     subprocess.run([sys.executable, "-m", "sysrec", "report", *shipped, "--from", str(REAL.relative_to(ROOT)),
-                    "-o", "docs/failure-modes.md"], cwd=ROOT, check=True)
+                    "--kernels", "docs/data/kernels", "-o", "docs/failure-modes.md"], cwd=ROOT, check=True)
     env = dict(os.environ, SYSREC_UPDATE_GOLDEN="1")
     subprocess.run([sys.executable, "-m", "pytest", "-q", "tests/test_timeline_render.py"], cwd=ROOT, env=env,
                    check=False)
