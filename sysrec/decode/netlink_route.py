@@ -11,6 +11,7 @@ kinds' IFLA_INFO_DATA, RTA_METRICS, RTA_MULTIPATH...).
 from __future__ import annotations
 
 import struct
+from typing import Callable
 
 from sysrec.decode.netlink import (NETLINK_ROUTE, PAYLOAD_DECODERS, AttrSet, Msg, attributes,
                                    decoders_by_name, hex_string, inet_addr_node, nla_flags,
@@ -188,18 +189,27 @@ LINK_ATTRS = AttrSet(RTNL_LINK_ATTRS, "IFLA_???", decoders_by_name(RTNL_LINK_ATT
 }))
 
 
-def _ifinfomsg(msg: Msg, data: bytes):
-    node: dict = {"ifi_family": _family(data[0])}
-    if len(data) < ifinfomsg.size:
+def _family_header(msg: Msg, data: bytes, family_key: str, header: struct.Struct,
+                   fields: Callable[..., dict], attrs: AttrSet) -> tuple:
+    """The shape of every rtnetlink body: `{X_family=AF_INET, ...}` (a fixed header whose first
+    byte is the family; cut short, strace ends it with `...`), then its attributes, which are
+    decoded for that family. `fields` names the header's other members."""
+    node: dict = {family_key: _family(data[0])}
+    if len(data) < header.size:
         node["$more"] = True
         return (node,)
-    family, kind, index, iff, change = ifinfomsg.unpack_from(data)
-    node.update(ifi_type=value(kind, ARP_HARDWARE, "ARPHRD_???"), ifi_index=interface(index),
-                ifi_flags=flags(iff, IFF_FLAGS, "IFF_???"), ifi_change=c_hex(change))
-    if len(data) <= ifinfomsg.size:
+    family, *members = header.unpack_from(data)
+    node.update(fields(*members))
+    if len(data) <= header.size:
         return (node,)
     msg.extra["family"] = family
-    return node, attributes(msg, data[ifinfomsg.size:], LINK_ATTRS)
+    return node, attributes(msg, data[header.size:], attrs)
+
+
+def _ifinfomsg(msg: Msg, data: bytes):
+    return _family_header(msg, data, "ifi_family", ifinfomsg, lambda kind, index, iff, change: dict(
+        ifi_type=value(kind, ARP_HARDWARE, "ARPHRD_???"), ifi_index=interface(index),
+        ifi_flags=flags(iff, IFF_FLAGS, "IFF_???"), ifi_change=c_hex(change)), LINK_ATTRS)
 
 
 # --- addresses -------------------------------------------------------------------------------
@@ -227,17 +237,9 @@ ADDR_ATTRS = AttrSet(RTNL_ADDR_ATTRS, "IFA_???", decoders_by_name(RTNL_ADDR_ATTR
 
 
 def _ifaddrmsg(msg: Msg, data: bytes):
-    node: dict = {"ifa_family": _family(data[0])}
-    if len(data) < ifaddrmsg.size:
-        node["$more"] = True
-        return (node,)
-    family, prefixlen, ifa_flags, scope, index = ifaddrmsg.unpack_from(data)
-    node.update(ifa_prefixlen=prefixlen, ifa_flags=flags(ifa_flags, IFA_FLAGS, "IFA_F_???"),
-                ifa_scope=_xval_or_hex(scope, ROUTING_SCOPES), ifa_index=interface(index))
-    if len(data) <= ifaddrmsg.size:
-        return (node,)
-    msg.extra["family"] = family
-    return node, attributes(msg, data[ifaddrmsg.size:], ADDR_ATTRS)
+    return _family_header(msg, data, "ifa_family", ifaddrmsg, lambda prefixlen, ifa_flags, scope, index: dict(
+        ifa_prefixlen=prefixlen, ifa_flags=flags(ifa_flags, IFA_FLAGS, "IFA_F_???"),
+        ifa_scope=_xval_or_hex(scope, ROUTING_SCOPES), ifa_index=interface(index)), ADDR_ATTRS)
 
 
 # --- routes ----------------------------------------------------------------------------------
@@ -270,22 +272,18 @@ ROUTE_ATTRS = AttrSet(RTNL_ROUTE_ATTRS, "RTA_???", decoders_by_name(RTNL_ROUTE_A
 
 
 def _rtmsg(msg: Msg, data: bytes):
-    node: dict = {"rtm_family": _family(data[0])}
-    if len(data) < rtmsg.size:
-        node["$more"] = True
-        return (node,)
-    family, dst_len, src_len, tos, table, protocol, scope, kind, rt_flags = rtmsg.unpack_from(data)
-    node.update(rtm_dst_len=dst_len, rtm_src_len=src_len,
+    return _family_header(msg, data, "rtm_family", rtmsg, _rtmsg_fields, ROUTE_ATTRS)
+
+
+def _rtmsg_fields(dst_len: int, src_len: int, tos: int, table: int, protocol: int, scope: int,
+                  kind: int, rt_flags: int) -> dict:
+    return dict(rtm_dst_len=dst_len, rtm_src_len=src_len,
                 rtm_tos=flags(tos, IP_TOS_FLAGS, "IPTOS_TOS_???"),
                 rtm_table=_xval_or_hex(table, ROUTING_TABLE_IDS),
                 rtm_protocol=value(protocol, ROUTING_PROTOCOLS, "RTPROT_???"),
                 rtm_scope=_xval_or_hex(scope, ROUTING_SCOPES),
                 rtm_type=value(kind, ROUTING_TYPES, "RTN_???"),
                 rtm_flags=flags(rt_flags, ROUTING_FLAGS, "RTM_F_???"))
-    if len(data) <= rtmsg.size:
-        return (node,)
-    msg.extra["family"] = family
-    return node, attributes(msg, data[rtmsg.size:], ROUTE_ATTRS)
 
 
 # --- neighbours ------------------------------------------------------------------------------
@@ -316,18 +314,10 @@ def _state_flags(v: int) -> str:
 
 
 def _ndmsg(msg: Msg, data: bytes):
-    node: dict = {"ndm_family": _family(data[0])}
-    if len(data) < ndmsg.size:
-        node["$more"] = True
-        return (node,)
-    family, index, state, nd_flags, kind = ndmsg.unpack_from(data)
-    node.update(ndm_ifindex=interface(index & 0xFFFFFFFF), ndm_state=_state_flags(state),
-                ndm_flags=flags(nd_flags, NEIGH_FLAGS, "NTF_???"),
-                ndm_type=value(kind, ROUTING_TYPES, "RTN_???"))
-    if len(data) <= ndmsg.size:
-        return (node,)
-    msg.extra["family"] = family
-    return node, attributes(msg, data[ndmsg.size:], NEIGH_ATTRS)
+    return _family_header(msg, data, "ndm_family", ndmsg, lambda index, state, nd_flags, kind: dict(
+        ndm_ifindex=interface(index & 0xFFFFFFFF), ndm_state=_state_flags(state),
+        ndm_flags=flags(nd_flags, NEIGH_FLAGS, "NTF_???"),
+        ndm_type=value(kind, ROUTING_TYPES, "RTN_???")), NEIGH_ATTRS)
 
 
 # --- policy routing rules (`ip rule`) and per-interface settings (`ip netconf`) ------------------
@@ -363,19 +353,12 @@ RULE_ATTRS = AttrSet(RTNL_RULE_ATTRS, "FRA_???", decoders_by_name(RTNL_RULE_ATTR
 
 
 def _fib_rule(msg: Msg, data: bytes):
-    node: dict = {"family": _family(data[0])}
-    if len(data) < fib_rule_hdr.size:
-        node["$more"] = True
-        return (node,)
-    family, dst_len, src_len, tos, table, action, rule_flags = fib_rule_hdr.unpack_from(data)
-    node.update(dst_len=dst_len, src_len=src_len, tos=flags(tos, IP_TOS_FLAGS, "IPTOS_TOS_???"),
-                table=value(table, ROUTING_TABLE_IDS, "RT_TABLE_???"),
-                action=value(action, FIB_RULE_ACTIONS, "FR_ACT_???"),
-                flags=flags(rule_flags, FIB_RULE_FLAGS, "FIB_RULE_???"))
-    if len(data) <= fib_rule_hdr.size:
-        return (node,)
-    msg.extra["family"] = family
-    return node, attributes(msg, data[fib_rule_hdr.size:], RULE_ATTRS)
+    return _family_header(msg, data, "family", fib_rule_hdr,
+                          lambda dst_len, src_len, tos, table, action, rule_flags: dict(
+        dst_len=dst_len, src_len=src_len, tos=flags(tos, IP_TOS_FLAGS, "IPTOS_TOS_???"),
+        table=value(table, ROUTING_TABLE_IDS, "RT_TABLE_???"),
+        action=value(action, FIB_RULE_ACTIONS, "FR_ACT_???"),
+        flags=flags(rule_flags, FIB_RULE_FLAGS, "FIB_RULE_???")), RULE_ATTRS)
 
 
 NETCONF_ATTRS = AttrSet(RTNL_NETCONF_ATTRS, "NETCONFA_???", decoders_by_name(RTNL_NETCONF_ATTRS, {
