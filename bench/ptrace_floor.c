@@ -3,11 +3,15 @@
  * beside strace and sysrec: a ratio to strace below this one's is out of reach for a tracer that
  * stops twice per call.
  *
- *   ptrace_floor [--seccomp NR] CMD [ARG...]
+ *   ptrace_floor [--colocate] [--seccomp NR] CMD [ARG...]
  *
  * Without --seccomp every call stops (strace -f, no -e); with it a seccomp filter stops only at
  * syscall NR and the exit is caught with PTRACE_SYSCALL (strace --seccomp-bpf -e trace=NAME).
  * Children are followed (-f). Prints the number of stops on stderr.
+ *
+ * --colocate: the tracer stays on its CPU and a thread keeps every other CPU busy, so that the
+ * scheduler wakes the tracee where the tracer runs (the tracee's own affinity is untouched):
+ * the best placement a tracer can get without pinning its subject.
  *
  * Copyright: the sysrec authors. License: GPL-2.0-or-later.
  */
@@ -16,6 +20,8 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -43,16 +49,47 @@ static int install_filter(long nr)
     return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
 }
 
+static volatile int traced_done;
+static cpu_set_t others;
+
+static void *keep_busy(void *unused)
+{
+    (void)unused;
+    pthread_setaffinity_np(pthread_self(), sizeof others, &others);
+    while (!traced_done)
+        __asm__ volatile("pause");
+    return NULL;
+}
+
+/* Stay on this CPU; a thread spins on the others (none left: nothing to do). */
+static void colocate(pthread_t *spinner)
+{
+    cpu_set_t allowed, here;
+    sched_getaffinity(0, sizeof allowed, &allowed);
+    CPU_ZERO(&here);
+    CPU_SET(sched_getcpu(), &here);
+    CPU_XOR(&others, &allowed, &here);
+    if (CPU_COUNT(&others) == 0)
+        return;
+    sched_setaffinity(0, sizeof here, &here);
+    pthread_create(spinner, NULL, keep_busy, NULL);
+}
+
 int main(int argc, char **argv)
 {
     long seccomp_nr = -1;
-    int first = 1;
-    if (argc > 2 && strcmp(argv[1], "--seccomp") == 0) {
-        seccomp_nr = atol(argv[2]);
-        first = 3;
+    int first = 1, colocated = 0;
+    pthread_t spinner;
+    if (argc > first && strcmp(argv[first], "--colocate") == 0) {
+        colocated = 1;
+        first++;
+    }
+    if (argc > first + 1 && strcmp(argv[first], "--seccomp") == 0) {
+        seccomp_nr = atol(argv[first + 1]);
+        first += 2;
     }
     if (first >= argc) {
-        fprintf(stderr, "usage: ptrace_floor [--seccomp NR] CMD [ARG...]\n");
+        fprintf(stderr, "usage: ptrace_floor [--colocate] [--seccomp NR] CMD [ARG...]\n");
         return 2;
     }
     pid_t child = fork();
@@ -71,6 +108,8 @@ int main(int argc, char **argv)
         perror("ptrace_floor: PTRACE_SEIZE");
         return 1;
     }
+    if (colocated) /* after the fork: the child keeps the affinity it had */
+        colocate(&spinner);
     kill(child, SIGCONT);
     long idle = seccomp_nr >= 0 ? PTRACE_CONT : PTRACE_SYSCALL;
     long stops = 0;
@@ -103,6 +142,7 @@ int main(int argc, char **argv)
         }
         ptrace(request, pid, 0, deliver);
     }
+    traced_done = 1;
     fprintf(stderr, "ptrace_floor: %ld stops\n", stops);
     return code;
 }
