@@ -187,7 +187,21 @@ CONTINUES = "\0 => "
 
 
 def render_args(args: list[Node], opts: RenderOptions, fds: Mapping | None = None) -> str:
-    text = ", ".join([render_node(a, opts, fds) for a in args])
+    if opts.xflag > 1 or fds:
+        parts = [render_node(a, opts, fds) for a in args]
+    else:  # render_node's commonest answers first: every traced call comes here
+        parts = []
+        for a in args:
+            kind = type(a)
+            if kind is str and a.isprintable():
+                parts.append(a)
+            elif kind is int:
+                parts.append(str(a))
+            elif kind is dict and "$fd" in a and "name" not in a:
+                parts.append(str(a["$fd"]))
+            else:
+                parts.append(render_node(a, opts, fds))
+    text = ", ".join(parts)
     return text.replace(", " + CONTINUES, " => ") if CONTINUES in text else text
 
 
@@ -267,6 +281,13 @@ class StraceRenderer:
         self.alive = 1
         self.last_ns: int | None = None
         self.pending: dict[int, str] = {}  # pid -> name of a call whose entry was printed
+        self._heads: dict[int, str] = {}  # -o FILE -f: each pid's `1234  `, made once
+
+    def _plain_prefix(self) -> bool:
+        """The prefix is the pid's alone (no -t/-r/-n/-i/-Y): _prefix's fast case."""
+        o = self.opts
+        return not (o.decode_comm or o.timestamps or o.relative or o.syscall_numbers
+                    or o.instruction_pointer)
 
     # --- line parts --------------------------------------------------------------------------
 
@@ -354,7 +375,9 @@ class StraceRenderer:
         return text + " <unfinished ...>\n"
 
     def _on_syscall(self, event: Mapping[str, Any]) -> str:
-        pid, name = event["pid"], _safe(event["name"])
+        pid, name = event["pid"], event["name"]
+        if not name.isprintable():
+            name = _safe(name)
         args = event.get("args") or []
         fds = event.get("fds")
         opts = self.opts
@@ -364,13 +387,26 @@ class StraceRenderer:
         resumed = event.get("resumed") or (pending.get(pid) == name if pending else False)
         if pending:
             pending.pop(pid, None)
-        finished = event.get("ret") is not None
+        ret = event.get("ret")
         exit_fds = event.get("fds_exit")
         if exit_fds is not None:  # fds the kernel handed back, looked up at exit
             exit_fds = {**(fds or {}), **exit_fds}
-        if finished and not resumed and exit_fds is None:  # the common case: a whole line
-            line = self._prefix(pid, event.get("t0")) + name + "(" + render_args(args, opts, fds) + ")"
+        if ret is not None and not resumed and exit_fds is None:  # the common case: a whole line
+            if self.to_file and self._plain_prefix():
+                head = self._heads.get(pid)
+                if head is None:
+                    head = self._heads[pid] = self._prefix(pid, None)
+            else:
+                head = self._prefix(pid, event.get("t0"))
+            line = head + name + "(" + render_args(args, opts, fds) + ")"
+            if ret >= 0 and event.get("errno") is None and event.get("rtext") is None \
+                    and event.get("raux") is None and "injected" not in event \
+                    and "delayed" not in event and "poked" not in event and not opts.syscall_times:
+                # return_text()'s plain success, _pad() inlined
+                pad = opts.acolumn - len(line)
+                return f"{line}{' ' * pad if pad > 0 else ' '}= {ret}\n"
         else:
+            finished = ret is not None
             n_entry = event.get("n_entry", len(args))
             more = event.get("more", has_exit_args(name, args[:n_entry]))
             if resumed:

@@ -555,22 +555,65 @@ class Tracer:
             self._sync(loop, task, known)
 
     def _replay(self, batch: list[tuple[Any, ...]]) -> None:
-        """Decode the C loop's calls from what it captured, as if at their stops."""
+        """Decode the C loop's calls from what it captured, as if at their stops: _enter and
+        _finish, inlined for the hot path with what the C loop rules out left out (no -y, no
+        inject, no context hook: see _stop_loop)."""
         tasks = self.tasks
         info = self.info
         memory = CapturedMemory
+        dec = self.dec or self._decoders()
+        enter, leave, dopts = dec.enter, dec.leave, self.dopts
+        names = SYSCALL_NAMES
+        sink = self.sink
+        with_ip = self.opts.instruction_pointer
         for rec in batch:
             task = tasks.get(rec[1])
             if task is None:
                 continue
             if rec[0] == 0:
-                _, _, nr, args, t, info.ip, info.sp, regions = rec
-                self._enter(task, nr, args, memory(regions, nr), t)
-            else:
-                _, _, rval, is_error, t, info.ip, info.sp, regions = rec
-                event = self._finish(task, rval, is_error, memory(regions, task.nr), t)
-                if event is not None:
-                    self.sink(event)
+                _, _, nr, args, t0, info.ip, task.mem.stack_pointer, regions = rec
+                if task.silent or (not task.execd and nr not in _EXECVE_NRS):
+                    continue
+                name = names.get(nr) or f"syscall_{nr:#x}"
+                task.state = enter(name, args, memory(regions, nr), dopts, task.previous)
+                task.in_call = True
+                task.nr = nr
+                task.t0 = t0 or time.time_ns()
+                task.unfinished = False
+                if with_ip:
+                    task.ip = info.ip
+                open_task = self.open_task
+                if open_task is not None and open_task is not task:
+                    self._close_open_line()
+                self.open_task = task
+                continue
+            _, _, rval, is_error, t1, info.ip, info.sp, regions = rec
+            if task.reprint:
+                task.reprint = False
+                if self.open_task is task:
+                    self._close_open_line()
+            state = task.state
+            task.in_call = False
+            task.state = None
+            if state is None:
+                continue
+            done = leave(state, rval, memory(regions, task.nr), dopts)
+            task.previous = state.name if rval is not None else None
+            if self.open_task is not task:
+                self._close_open_line()
+            self.open_task = None
+            event: Event = {
+                "ev": "syscall", "pid": task.tid, "tgid": task.tgid, "name": state.name, "nr": task.nr,
+                "raw": list(state.raw), "args": done.args, "n_entry": done.n_entry, "ret": rval,
+                "errno": dec.errno_name(rval) if is_error and rval is not None else None,
+                "rtext": done.rtext, "raux": done.raux, "t0": task.t0, "t1": t1 or time.time_ns(),
+                "resumed": task.unfinished,
+            }
+            if with_ip:
+                event["ip"] = task.ip
+            if task.unfinished or rval is None:
+                event["more"] = state.more
+            sink(event)
 
     def _stop_tracing(self, task: _Task, status: int) -> None:
         """A stop after the trace was ended (signal, timeout): the program is killed
