@@ -164,12 +164,17 @@ def _render_dict(node: dict, opts: RenderOptions, fds: Mapping | None) -> str:
     if "$inet_pton" in node:
         return f'inet_pton(AF_INET6, {quote(node["$inet_pton"], False, opts.xflag)}, &sin6_addr)'
     fields = []
+    plain = opts.xflag < 2  # render_node's answer for printable text and ints, inlined below
     for key, val in node.items():
         if key == "$more":  # strace's abbreviation: members left out without -v
             fields.append("...")
             continue
-        key = render_node(key, opts)
-        if isinstance(val, dict) and "$inet_pton" in val:
+        if not (plain and type(key) is str and key.isprintable()):
+            key = render_node(key, opts)
+        kind = type(val)
+        if kind is int or (plain and kind is str and val.isprintable()):
+            fields.append(f"{key}={val}")
+        elif isinstance(val, dict) and "$inet_pton" in val:
             fields.append(f'inet_pton(AF_INET6, {quote(val["$inet_pton"], False, opts.xflag)}, &{key})')
         else:
             fields.append(f"{key}={render_node(val, opts, fds)}")
@@ -281,13 +286,12 @@ class StraceRenderer:
         self.alive = 1
         self.last_ns: int | None = None
         self.pending: dict[int, str] = {}  # pid -> name of a call whose entry was printed
-        self._heads: dict[int, str] = {}  # -o FILE -f: each pid's `1234  `, made once
-
-    def _plain_prefix(self) -> bool:
-        """The prefix is the pid's alone (no -t/-r/-n/-i/-Y): _prefix's fast case."""
-        o = self.opts
-        return not (o.decode_comm or o.timestamps or o.relative or o.syscall_numbers
-                    or o.instruction_pointer)
+        # What the options ask of every event, read once (the renderer's options are fixed
+        # but for `unabbreviated`): whether columns note each event (-n/-i/-Y), and whether a
+        # line's prefix with -o FILE is its pid's alone (no -t/-r either): made once per pid.
+        self._noting = bool(opts.syscall_numbers or opts.instruction_pointer or opts.decode_comm)
+        self._fixed_heads = to_file and not (self._noting or opts.timestamps or opts.relative)
+        self._heads: dict[int, str] = {}
 
     # --- line parts --------------------------------------------------------------------------
 
@@ -340,7 +344,7 @@ class StraceRenderer:
     def feed(self, event: Mapping[str, Any]) -> str:
         """Text for one event (complete lines; empty for events strace prints nothing for)."""
         kind = event.get("ev")
-        if self.opts.syscall_numbers or self.opts.instruction_pointer or self.opts.decode_comm:
+        if self._noting:
             from sysrec.render.columns import note_event
             note_event(self, event)
         if kind == "syscall":
@@ -392,7 +396,7 @@ class StraceRenderer:
         if exit_fds is not None:  # fds the kernel handed back, looked up at exit
             exit_fds = {**(fds or {}), **exit_fds}
         if ret is not None and not resumed and exit_fds is None:  # the common case: a whole line
-            if self.to_file and self._plain_prefix():
+            if self._fixed_heads:
                 head = self._heads.get(pid)
                 if head is None:
                     head = self._heads[pid] = self._prefix(pid, None)
