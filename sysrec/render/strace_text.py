@@ -111,7 +111,7 @@ def render_node(node: Node, opts: RenderOptions, fds: Mapping | None = None) -> 
     if kind is int:
         return str(node)
     if kind is list:
-        return "[" + ", ".join([render_node(n, opts, fds) for n in node]) + "]"
+        return "[" + ", ".join(_render_items(node, opts, fds)) + "]"
     if kind is dict:  # fds, strings, paths, structs: before the isinstance() checks below
         return _render_dict(node, opts, fds)
     if isinstance(node, bool):
@@ -191,22 +191,29 @@ def _safe(text: str) -> str:
 CONTINUES = "\0 => "
 
 
-def render_args(args: list[Node], opts: RenderOptions, fds: Mapping | None = None) -> str:
+def _render_items(items: list[Node], opts: RenderOptions, fds: Mapping | None) -> list[str]:
+    """render_node() of each item, its commonest answers (names, numbers, plain fds, arrays
+    of them) made here: every traced call's arguments come through."""
     if opts.xflag > 1 or fds:
-        parts = [render_node(a, opts, fds) for a in args]
-    else:  # render_node's commonest answers first: every traced call comes here
-        parts = []
-        for a in args:
-            kind = type(a)
-            if kind is str and a.isprintable():
-                parts.append(a)
-            elif kind is int:
-                parts.append(str(a))
-            elif kind is dict and "$fd" in a and "name" not in a:
-                parts.append(str(a["$fd"]))
-            else:
-                parts.append(render_node(a, opts, fds))
-    text = ", ".join(parts)
+        return [render_node(a, opts, fds) for a in items]
+    parts = []
+    for a in items:
+        kind = type(a)
+        if kind is str and a.isprintable():
+            parts.append(a)
+        elif kind is int:
+            parts.append(str(a))
+        elif kind is dict and "$fd" in a and "name" not in a:
+            parts.append(str(a["$fd"]))
+        elif kind is list:
+            parts.append("[" + ", ".join(_render_items(a, opts, fds)) + "]")
+        else:
+            parts.append(render_node(a, opts, fds))
+    return parts
+
+
+def render_args(args: list[Node], opts: RenderOptions, fds: Mapping | None = None) -> str:
+    text = ", ".join(_render_items(args, opts, fds))
     return text.replace(", " + CONTINUES, " => ") if CONTINUES in text else text
 
 
