@@ -6,10 +6,11 @@ through `Tracer._replay`, as the decoder thread decodes them, and timed in CPU t
     python3 bench/replay.py [--rounds N] [--set network] -- CMD...
 
 Prints, in us of CPU per call (the best of the rounds): the decoders (with the event built),
-+ the record (JSONL to /dev/null), + the strace text (`-o FILE -f`'s renderer). Not a test: it
-prints numbers. Where `bench/run.py`'s BREAKDOWN measures a live trace (ptrace stops, both
-threads, the machine's load), this measures only the Python work per call that bounds the
-decoder thread, so one change can be judged in a few seconds, also on a busy machine.
+then with the strace text (`-f -o FILE`'s renderer), with the record (JSONL), with both; all
+written to /dev/null. Not a test: it prints numbers. Where `bench/run.py`'s BREAKDOWN measures
+a live trace (ptrace stops, both threads, the machine's load), this measures only the Python
+work per call that bounds the decoder thread, so that one change can be judged in seconds, also
+on a busy machine.
 """
 
 from __future__ import annotations
@@ -55,16 +56,23 @@ def capture(cmd: list[str], trace_set: list[str] | None) -> list[Batch]:
     return batches
 
 
+MODES = ("decoders", "text", "record", "both")
+
+
 def sink_for(mode: str, out) -> engine.Sink:
-    """What the decoder thread hands each event to: nothing, the record, the record and the text."""
+    """What the decoder thread hands each event to: nothing, the text (`sysrec trace -f -o
+    FILE`), the record, or both (`--record` too)."""
     if mode == "decoders":
         return lambda event: None
+    renderer = StraceRenderer(RenderOptions(follow=True), True)
+    write, feed = out.write, renderer.feed
+    if mode == "text":
+        return lambda event: write(feed(event))
     writer = RecordWriter(stream=out)
     writer.header(["bench"], None, False, {}, start_ns=0)
     if mode == "record":
         return writer.event
-    renderer = StraceRenderer(RenderOptions(follow=True), True)
-    record, write, feed = writer.event, out.write, renderer.feed
+    record = writer.event
 
     def sink(event: engine.Event) -> None:
         record(event)
@@ -100,12 +108,13 @@ def main() -> int:
     batches = capture(cmd, trace_set)
     best = {}
     for _ in range(args.rounds):  # the modes interleaved: a load change hits them alike
-        for mode in ("decoders", "record", "text"):
+        for mode in MODES:
             seconds, calls = replay_once(batches, mode, trace_set)
             best[mode] = min(best.get(mode, seconds), seconds)
     per = {mode: seconds / max(calls, 1) * 1e6 for mode, seconds in best.items()}
     print(f"{calls:,} calls from the C loop, us of CPU per call (best of {args.rounds}): decoders "
-          f"{per['decoders']:.1f}, + record {per['record']:.1f}, + strace text {per['text']:.1f}")
+          f"{per['decoders']:.1f}, + strace text {per['text']:.1f}, + record {per['record']:.1f}, "
+          f"+ record and text {per['both']:.1f}")
     return 0
 
 

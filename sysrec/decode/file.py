@@ -341,9 +341,10 @@ def dirents_out(header_size: int):
         data = call.read(addr, ret)
         entries, left, pos, notes = 0, ret, 0, []
         reclen_at = fs.DIRENT_RECLEN.unpack_from  # only d_reclen is needed: no head parsed
+        at = fs.DIRENT_RECLEN_OFFSET
         while left >= header_size:
             if data is not None:
-                reclen = reclen_at(data, pos + fs.DIRENT_RECLEN_OFFSET)[0]
+                reclen = reclen_at(data, pos + at)[0]
             else:
                 head = call.read(addr + pos, header_size)
                 if head is None:
