@@ -107,7 +107,7 @@ def _fcntl_signature(name: Node) -> Signature:
 
 
 def _fcntl_command(call: Call, i: int) -> Node:
-    """The printed command: fcntl_row(call)[0]."""
+    """The command as printed: fcntl_row(call)[0], without looking up its row again."""
     return value(call.s32(1), fcntl_mod.FCNTL_COMMANDS, "F_???")
 
 
