@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The decoder thread's cost per call, without the noise of the stops: a command is traced once
-with the C loop (its batches kept in memory), then the batches are decoded again and again
-through `Tracer._replay`, as the decoder thread decodes them, and timed in CPU time.
+with the C loop and its decoder thread (the batches kept in memory), then the batches are
+decoded again and again through `Tracer._replay`, as that thread decodes them, timed in CPU
+time.
 
     python3 bench/replay.py [--rounds N] [--set network] -- CMD...
 
@@ -34,8 +35,9 @@ Batch = tuple[list, list[tuple[int, int]]]  # the C loop's records, and the task
 
 
 def capture(cmd: list[str], trace_set: list[str] | None) -> list[Batch]:
-    """Trace `cmd` with the C loop (no decoder thread) and keep every batch it hands over."""
-    os.environ["SYSREC_LOOP"] = "c"
+    """Trace `cmd` with the default loop (the C loop and its decoder thread, where there are
+    two CPUs) and keep every batch it hands over, cut as the decoder thread gets them."""
+    os.environ.pop("SYSREC_LOOP", None)
     batches: list[Batch] = []
     seen: set[int] = set()
     replay = engine.Tracer._replay
