@@ -4,7 +4,7 @@ with the C loop and its decoder thread (the batches kept in memory), then the ba
 decoded again and again through `Tracer._replay`, as that thread decodes them, timed in CPU
 time.
 
-    python3 bench/replay.py [--rounds N] [--set network] -- CMD...
+    .venv/bin/python bench/replay.py [--rounds N] [--set network] -- CMD...
 
 Prints, in us of CPU per call (the best of the rounds): the decoders (with the event built),
 then with the strace text (`-f -o FILE`'s renderer), with the record (JSONL), with both; all
