@@ -88,7 +88,8 @@ class Normalizer:
         (re.compile(r"0x5[0-9a-f]{9,}"), "0xADDR"),                        # heap / PIE addresses
         (re.compile(r"htons\((3[2-9]\d{3}|[4-6]\d{4})\)"), "htons(EPHEMERAL)"),
         (re.compile(r"(left \{tv_sec=)\d+, (tv_nsec|tv_usec)=\d+"), r"\1S, \2=N"),
-        (re.compile(r"si_(utime|stime)=\d+"), r"si_\1=T"),
+        # CPU time in clock ticks, with strace's seconds comment once it is not 0 (`1 /* 0.01 s */`)
+        (re.compile(r"si_(utime|stime)=\d+(?: /\* \d+(?:\.\d+)? s \*/)?"), r"si_\1=T"),
         (re.compile(r"cmsg_data=\{tv_sec=\d+, (tv_nsec|tv_usec)=\d+\}"), r"cmsg_data={tv_sec=S, \1=N}"),
         (re.compile(r"(TCP_INFO, )\"[^\n]*?\"(\.\.\.)?,"), r'\1"TCP_INFO",'),
         (re.compile(r":\[\d+\]"), ":[INODE]"),

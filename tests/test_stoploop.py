@@ -102,6 +102,47 @@ def test_getsockopt_values_and_records_match(tmp_path: Path) -> None:
     assert records["threaded"] == records["python"]
 
 
+# The same calls again and again, with the same result or not (Tracer._replay decodes a repeat
+# once): each line must still say what that call did.
+REPEATS_C = r"""
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+int main(void) {
+    int s = socket(AF_INET, SOCK_STREAM, 0), v, i, d;
+    socklen_t len;
+    for (i = 0; i < 3; i++) { len = sizeof v; getsockopt(s, SOL_SOCKET, SO_ERROR, &v, &len); }
+    for (i = 0; i < 4; i++) { fcntl(s, F_GETFL); fcntl(s, F_SETFL, i % 2 ? 0 : O_NONBLOCK); }
+    for (i = 0; i < 3; i++) { len = i * 2; getsockopt(s, SOL_SOCKET, SO_TYPE, &v, &len); }
+    for (i = 0; i < 2; i++) { d = dup(s); close(d); close(d); }
+    return 0;
+}
+"""
+
+
+@needs_c_loop
+@pytest.mark.parametrize("flags", [[], ["-e", "trace=getsockopt,fcntl,close"]], ids=["all", "seccomp-set"])
+def test_repeated_calls_print_what_each_did(flags: list[str], tmp_path: Path) -> None:
+    """A call repeated with the same arguments prints its own result every time, as strace
+    prints it, in every loop (the Python loop decodes each call afresh)."""
+    if shutil.which("gcc") is None or shutil.which("strace") is None:
+        pytest.skip("needs gcc and strace")
+    (tmp_path / "repeats.c").write_text(REPEATS_C)
+    prog = tmp_path / "repeats"
+    subprocess.run(["gcc", "-O2", "-o", str(prog), str(tmp_path / "repeats.c")], check=True)
+
+    def repeated(text: str) -> list[str]:
+        return [re.sub(r"0x7ff[0-9a-f]+", "0xADDR", line) for line in text.splitlines()
+                if line.startswith(("getsockopt(", "fcntl(3,", "close(4)"))]
+
+    subprocess.run(["strace", "-o", str(tmp_path / "strace.txt"), *flags, str(prog)], check=True)
+    theirs = repeated((tmp_path / "strace.txt").read_text())
+    assert len(theirs) == 18
+    for loop in LOOPS:
+        ours = trace_lines([*flags, "--", str(prog)], loop, tmp_path)[0]
+        assert repeated(ours) == theirs, loop
+
+
 @needs_c_loop
 def test_threads_and_children_under_the_c_loop(tmp_path: Path) -> None:
     """-f over a shell that forks and a program with threads: every call of every task comes

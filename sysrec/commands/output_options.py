@@ -237,8 +237,12 @@ class ChildNotes:
         self.waiting: dict[int, int | None] = {}  # child -> the parent whose clone made it
 
     def before(self, event: Mapping[str, Any]) -> str:
+        waiting = self.waiting
+        kind = event.get("ev")
+        if not waiting and kind != "spawn":  # no child announced and not yet seen: most events
+            return ""
         pid = event.get("pid")
-        if event.get("ev") == "spawn":
+        if kind == "spawn":
             self.waiting[pid] = event.get("parent")  # type: ignore[index]
             return ""
         if pid in self.waiting:
@@ -247,6 +251,8 @@ class ChildNotes:
         return ""
 
     def after(self, event: Mapping[str, Any]) -> str:
+        if not self.waiting:
+            return ""
         child = event.get("ret")
         if event.get("ev") == "syscall" and child in self.waiting and self.waiting[child] == event.get("pid"):
             del self.waiting[child]

@@ -19,8 +19,8 @@ from sysrec.decode.lazy_compile import compile_lazily
 with compile_lazily():  # the families' structures compile at their first use, not here
     from sysrec.decode.common import Call, DecodeOptions, Memory, Node, fd
     from sysrec.decode.row import ABSENT
-    from sysrec.decode.signatures import (SIGNATURES, Signature, has_exit_args, raw_signature,
-                                          signature_for)
+    from sysrec.decode.signatures import (PER_CALL_ROWS, SIGNATURES, Signature, has_exit_args,
+                                          raw_signature, signature_for)
     from sysrec.decode.siginfo import decode_siginfo
 from sysrec.decode.xlat.errnos import ERRNO, RESTART_CODES
 from sysrec.decode.xlat.signals import SIGNALS, signal_name
@@ -56,12 +56,22 @@ def _signature(call: Call) -> Signature:
     return signature_for(call) or raw_signature(call.name)
 
 
+# The row of each syscall whose row never depends on its arguments, by name, filled as the
+# names come: one lookup per call (signature_for() is two and a call). Rows picked per call
+# (PER_CALL_ROWS) never land here.
+_FIXED_ROWS: dict[str, Signature] = {}
+
+
 def enter(name: str, raw: Sequence[int], mem: Memory, opts: DecodeOptions,
           previous: str | None = None) -> EntryState:
     """Decode what strace prints at entry; remember what the kernel will overwrite. `previous`:
     the task's last traced syscall, which restart_syscall resumes."""
-    call = Call(name, raw if type(raw) is tuple else tuple(raw), mem, opts, previous=previous)
-    sig = signature_for(call) or raw_signature(name)  # _signature(), inlined: every call comes here
+    call = Call(name, raw if type(raw) is tuple else tuple(raw), mem, opts, None, False, {}, previous)
+    sig = _FIXED_ROWS.get(name)
+    if sig is None:  # _signature(), inlined: every call comes here
+        sig = signature_for(call) or raw_signature(name)
+        if name not in PER_CALL_ROWS:
+            _FIXED_ROWS[name] = sig
     if sig.snapshot is not None:
         sig.snapshot(call)
     try:  # the common case in one go; a decoder that raises is retried through _safe

@@ -192,6 +192,11 @@ def device_arg(call: Call, i: int) -> Node:
 # --- stat, statx, statfs ----------------------------------------------------------------------
 
 def _stat(call: Call, data: bytes) -> Node:
+    if not call.full:  # strace's abbreviation, from the three members it shows
+        mode, rdev, size = fs.STAT_BRIEF.unpack_from(data)
+        if mode & S_IFMT in (S_IFCHR, S_IFBLK):
+            return {"st_mode": symbolic_mode(mode), "st_rdev": makedev(rdev), "$more": True}
+        return {"st_mode": symbolic_mode(mode), "st_size": size, "$more": True}
     st = fs.stat.parse(data)
     node: dict[str, Node] = {"st_mode": symbolic_mode(st.st_mode)}
     node.update(_stat_size_or_device(st))
@@ -218,8 +223,15 @@ def _stat_full(st) -> Node:
 
 
 def stat_out(call: Call, i: int) -> Node:
-    """`{st_mode=S_IFREG|0644, st_size=1234, ...}`; a device shows st_rdev instead of the size."""
-    return struct_at(call, call.u(i), fs.STAT_SIZE, lambda data: _stat(call, data), written=True)
+    """`{st_mode=S_IFREG|0644, st_size=1234, ...}`; a device shows st_rdev instead of the size.
+    struct_at(..., written=True) inlined: every stat call comes here."""
+    addr = call.u(i)
+    if addr == 0:
+        return "NULL"
+    if call.exiting and call.failed:
+        return ptr(addr)
+    data = call.read(addr, fs.STAT_SIZE)
+    return ptr(addr) if data is None else _stat(call, data)
 
 
 def with_more(node: dict[str, Node]) -> Node:
@@ -328,13 +340,17 @@ def dirents_out(header_size: int):
             return ptr(addr)
         data = call.read(addr, ret)
         entries, left, pos, notes = 0, ret, 0, []
+        reclen_at = fs.DIRENT_RECLEN.unpack_from  # only d_reclen is needed: no head parsed
+        at = fs.DIRENT_RECLEN_OFFSET
         while left >= header_size:
-            head = data[pos:pos + header_size] if data is not None else \
-                call.read(addr + pos, header_size)
-            if head is None:
-                break
+            if data is not None:
+                reclen = reclen_at(data, pos + at)[0]
+            else:
+                head = call.read(addr + pos, header_size)
+                if head is None:
+                    break
+                reclen = fs.dirent_head.parse(head).d_reclen
             entries += 1
-            reclen = fs.dirent_head.parse(head).d_reclen
             if reclen > left:
                 notes.append(f"d_reclen {reclen - left} bytes overflow")
                 left = 0

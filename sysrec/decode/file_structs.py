@@ -3,6 +3,8 @@ compiled once each."""
 
 from __future__ import annotations
 
+import struct as _struct
+
 from construct import Array, Int16ul, Int32ul, Int64sl, Int64ul, Padding, Struct
 
 from sysrec.decode.fast_struct import FastStruct
@@ -16,6 +18,8 @@ stat = Struct(
     "st_mtime_nsec" / Int64ul, "st_ctime" / Int64sl, "st_ctime_nsec" / Int64ul, Padding(24),
 ).compile()
 STAT_SIZE = 144
+# st_mode, st_rdev, st_size: all that strace prints of a struct stat without -v.
+STAT_BRIEF = _struct.Struct("<24xI12xQQ")
 # Every stat call reads one: parsed through struct (fast_struct), built through construct.
 stat = FastStruct("<QQQIII4xQQqqqQqQqQ24x", "st_dev st_ino st_nlink st_mode st_uid st_gid st_rdev "
                   "st_size st_blksize st_blocks st_atime st_atime_nsec st_mtime st_mtime_nsec "
@@ -49,6 +53,9 @@ STATFS_SIZE = 120
 # share d_ino, d_off, d_reclen; the name (and for dirent64 the type before it) follows.
 dirent_head = Struct("d_ino" / Int64ul, "d_off" / Int64ul, "d_reclen" / Int16ul).compile()
 dirent_head = FastStruct("<QQH", "d_ino d_off d_reclen", dirent_head)  # once per directory entry
+# d_reclen alone, read in place: counting a directory's entries needs nothing else.
+DIRENT_RECLEN = _struct.Struct("<H")
+DIRENT_RECLEN_OFFSET = 16
 DIRENT64_HEADER_SIZE = 19  # offsetof(struct linux_dirent64, d_name)
 DIRENT_HEADER_SIZE = 18  # offsetof(struct linux_dirent, d_name)
 

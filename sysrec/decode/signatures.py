@@ -12,6 +12,7 @@ from sysrec.decode import (desc, fcntl as fcntl_mod, file, ioctl, mem, process, 
 from sysrec.decode.row import FD, INT, UINT, ULONG, Arg, E, Signature, X
 from sysrec.decode.args import int_arg, uint_arg, ulong_arg
 from sysrec.decode.common import Call, Node
+from sysrec.decode.xlat import value
 from sysrec.decode.net import (accept_flags_arg, family_arg, fd_pair_out, msg_flags_arg,
                                msghdr_in, msghdr_out, protocol_arg, recvmmsg_aux,
                                recvmmsg_timeout, recvmmsg_vec, sendmmsg_vec, shutdown_how_arg,
@@ -93,7 +94,7 @@ for _family in FAMILIES:
 def _fcntl_signature(name: Node) -> Signature:
     row = fcntl_mod.FCNTL_ROWS.get(name, fcntl_mod.UNKNOWN_COMMAND) if isinstance(name, str) \
         else fcntl_mod.UNKNOWN_COMMAND
-    cmd = Arg(lambda call, i: fcntl_mod.fcntl_row(call)[0])
+    cmd = Arg(_fcntl_command)
     args: tuple[Arg, ...] = (FD, cmd)
     if row.arg is not None:
         fn = row.arg
@@ -105,9 +106,23 @@ def _fcntl_signature(name: Node) -> Signature:
     return Signature(args, aux=aux)
 
 
+def _fcntl_command(call: Call, i: int) -> Node:
+    """The command as printed: fcntl_row(call)[0], without looking up its row again."""
+    return value(call.s32(1), fcntl_mod.FCNTL_COMMANDS, "F_???")
+
+
+# The row of each command number seen (the row depends on the number alone): one lookup a call.
+_FCNTL_ROW_OF: dict[int, Signature] = {}
+
+
 def _fcntl_row(call: Call) -> Signature:
     cmd = call.s32(1)  # the row by the command's name, whatever -X prints
-    return _fcntl_signature(fcntl_mod.FCNTL_COMMANDS.get(cmd) or fcntl_mod.fcntl_row(call)[0])
+    row = _FCNTL_ROW_OF.get(cmd)
+    if row is None:
+        row = _fcntl_signature(fcntl_mod.FCNTL_COMMANDS.get(cmd) or fcntl_mod.fcntl_row(call)[0])
+        if len(_FCNTL_ROW_OF) < 256:
+            _FCNTL_ROW_OF[cmd] = row
+    return row
 
 
 # Syscalls whose row depends on an argument (fcntl's command, futex's op): how many arguments

@@ -23,6 +23,29 @@ def _no_follow(path: str, flags: int) -> int:
     return os.open(path, flags | os.O_NOFOLLOW, 0o666)
 
 
+def _line_encoder() -> Any:
+    """JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode, by
+    the C encoder it would make for each line, made once: a line's text without encode()'s and
+    iterencode()'s Python steps (every event comes here)."""
+    import json
+    from json import encoder as json_encoder
+
+    # check_circular off: events are trees the tracer built, never cyclic
+    encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+    make = json_encoder.c_make_encoder
+    if make is None:  # no C accelerator: the encoder's own way
+        return encoder.encode
+    chunks = make(None, encoder.default, json_encoder.encode_basestring, None, encoder.key_separator,
+                  encoder.item_separator, False, False, True)
+    join = "".join
+
+    def encode(obj: Any) -> str:
+        if type(obj) is not dict:
+            return encoder.encode(obj)
+        return join(chunks(obj, 0))
+    return encode
+
+
 class RecordWriter:
     """Writes a header, events (numbered by `seq`), then a footer.
 
@@ -66,11 +89,21 @@ class RecordWriter:
 
     def event(self, event: dict[str, Any]) -> dict[str, Any]:
         """Numbers and writes one event; returns it (with `seq`) for renderers that stream alongside."""
-        self.seq += 1
-        event["seq"] = self.seq
+        self.seq = seq = self.seq + 1
+        event["seq"] = seq
         if event.get("ev") == "syscall":
             self.syscalls += 1
-        self._line(event)
+        if self._header is not None or self._encode is None:
+            self._line(event)
+            return event
+        text = self._encode(event)  # _line(), inlined
+        if not text.isascii():
+            text = text.translate(LINE_BREAKS)
+        try:
+            self._out.write(text + "\n")
+        except OSError:
+            self.failed = True
+            raise
         return event
 
     def footer(self, end: str, exit_status: int, error: str | None = None) -> None:
@@ -118,10 +151,7 @@ class RecordWriter:
     def _start(self) -> Any:
         """The encoder, and the header line if it is still owed."""
         if self._encode is None:
-            import json
-            # check_circular off: events are trees the tracer built, never cyclic
-            self._encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"),
-                                            check_circular=False).encode
+            self._encode = _line_encoder()
         head, self._header = self._header, None
         if head is not None:
             self._out.write(self._encode(head).translate(LINE_BREAKS) + "\n")

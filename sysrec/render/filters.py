@@ -67,6 +67,17 @@ class FilteredRenderer:
         self.quiet = quals.quiet
         self.raw = quals.raw if quals.raw is not None and not quals.raw.nothing else None
         self.whole_lines = whole_lines or (self.status is not None and not self.status.everything)
+        if (self.raw is None and self.status is None and self.signals is None and self.quiet is None
+                and not self.whole_lines):
+            self.feed = self._unfiltered  # type: ignore[method-assign]  # every event, as is
+
+    def _unfiltered(self, event: Mapping[str, Any]) -> str:
+        """feed() when no filter is set: what it does then, without its tests per event."""
+        if "pid_comm" in event:  # -Y: pids in arguments, return values, si_pid
+            from sysrec.pidcomm import with_pid_names
+            event = with_pid_names(event)
+        text = self.inner.feed(event)
+        return text + render_io(event) if text and event.get("io") and event.get("ev") == "syscall" else text
 
     def feed(self, event: Mapping[str, Any]) -> str:
         kind = event.get("ev")

@@ -111,7 +111,7 @@ def render_node(node: Node, opts: RenderOptions, fds: Mapping | None = None) -> 
     if kind is int:
         return str(node)
     if kind is list:
-        return "[" + ", ".join([render_node(n, opts, fds) for n in node]) + "]"
+        return "[" + ", ".join(_render_items(node, opts, fds)) + "]"
     if kind is dict:  # fds, strings, paths, structs: before the isinstance() checks below
         return _render_dict(node, opts, fds)
     if isinstance(node, bool):
@@ -164,12 +164,17 @@ def _render_dict(node: dict, opts: RenderOptions, fds: Mapping | None) -> str:
     if "$inet_pton" in node:
         return f'inet_pton(AF_INET6, {quote(node["$inet_pton"], False, opts.xflag)}, &sin6_addr)'
     fields = []
+    plain = opts.xflag < 2  # render_node's answer for printable text and ints, inlined below
     for key, val in node.items():
         if key == "$more":  # strace's abbreviation: members left out without -v
             fields.append("...")
             continue
-        key = render_node(key, opts)
-        if isinstance(val, dict) and "$inet_pton" in val:
+        if not (plain and type(key) is str and key.isprintable()):
+            key = render_node(key, opts)
+        kind = type(val)
+        if kind is int or (plain and kind is str and val.isprintable()):
+            fields.append(f"{key}={val}")
+        elif isinstance(val, dict) and "$inet_pton" in val:
             fields.append(f'inet_pton(AF_INET6, {quote(val["$inet_pton"], False, opts.xflag)}, &{key})')
         else:
             fields.append(f"{key}={render_node(val, opts, fds)}")
@@ -186,8 +191,29 @@ def _safe(text: str) -> str:
 CONTINUES = "\0 => "
 
 
+def _render_items(items: list[Node], opts: RenderOptions, fds: Mapping | None) -> list[str]:
+    """render_node() of each item, its commonest answers (names, numbers, plain fds, arrays
+    of them) made here: every traced call's arguments come through."""
+    if opts.xflag > 1 or fds:
+        return [render_node(a, opts, fds) for a in items]
+    parts = []
+    for a in items:
+        kind = type(a)
+        if kind is str and a.isprintable():
+            parts.append(a)
+        elif kind is int:
+            parts.append(str(a))
+        elif kind is dict and "$fd" in a and "name" not in a:
+            parts.append(str(a["$fd"]))
+        elif kind is list:
+            parts.append("[" + ", ".join(_render_items(a, opts, fds)) + "]")
+        else:
+            parts.append(render_node(a, opts, fds))
+    return parts
+
+
 def render_args(args: list[Node], opts: RenderOptions, fds: Mapping | None = None) -> str:
-    text = ", ".join([render_node(a, opts, fds) for a in args])
+    text = ", ".join(_render_items(args, opts, fds))
     return text.replace(", " + CONTINUES, " => ") if CONTINUES in text else text
 
 
@@ -267,6 +293,12 @@ class StraceRenderer:
         self.alive = 1
         self.last_ns: int | None = None
         self.pending: dict[int, str] = {}  # pid -> name of a call whose entry was printed
+        # What the options ask of every event, read once (the renderer's options are fixed
+        # but for `unabbreviated`): whether columns note each event (-n/-i/-Y), and whether a
+        # line's prefix with -o FILE is its pid's alone (no -t/-r either): made once per pid.
+        self._noting = bool(opts.syscall_numbers or opts.instruction_pointer or opts.decode_comm)
+        self._fixed_heads = to_file and not (self._noting or opts.timestamps or opts.relative)
+        self._heads: dict[int, str] = {}
 
     # --- line parts --------------------------------------------------------------------------
 
@@ -319,7 +351,7 @@ class StraceRenderer:
     def feed(self, event: Mapping[str, Any]) -> str:
         """Text for one event (complete lines; empty for events strace prints nothing for)."""
         kind = event.get("ev")
-        if self.opts.syscall_numbers or self.opts.instruction_pointer or self.opts.decode_comm:
+        if self._noting:
             from sysrec.render.columns import note_event
             note_event(self, event)
         if kind == "syscall":
@@ -354,7 +386,9 @@ class StraceRenderer:
         return text + " <unfinished ...>\n"
 
     def _on_syscall(self, event: Mapping[str, Any]) -> str:
-        pid, name = event["pid"], _safe(event["name"])
+        pid, name = event["pid"], event["name"]
+        if not name.isprintable():
+            name = _safe(name)
         args = event.get("args") or []
         fds = event.get("fds")
         opts = self.opts
@@ -364,13 +398,26 @@ class StraceRenderer:
         resumed = event.get("resumed") or (pending.get(pid) == name if pending else False)
         if pending:
             pending.pop(pid, None)
-        finished = event.get("ret") is not None
+        ret = event.get("ret")
         exit_fds = event.get("fds_exit")
         if exit_fds is not None:  # fds the kernel handed back, looked up at exit
             exit_fds = {**(fds or {}), **exit_fds}
-        if finished and not resumed and exit_fds is None:  # the common case: a whole line
-            line = self._prefix(pid, event.get("t0")) + name + "(" + render_args(args, opts, fds) + ")"
+        if ret is not None and not resumed and exit_fds is None:  # the common case: a whole line
+            if self._fixed_heads:
+                head = self._heads.get(pid)
+                if head is None:
+                    head = self._heads[pid] = self._prefix(pid, None)
+            else:
+                head = self._prefix(pid, event.get("t0"))
+            line = head + name + "(" + render_args(args, opts, fds) + ")"
+            if ret >= 0 and event.get("errno") is None and event.get("rtext") is None \
+                    and event.get("raux") is None and "injected" not in event \
+                    and "delayed" not in event and "poked" not in event and not opts.syscall_times:
+                # return_text()'s plain success, _pad() inlined
+                pad = opts.acolumn - len(line)
+                return f"{line}{' ' * pad if pad > 0 else ' '}= {ret}\n"
         else:
+            finished = ret is not None
             n_entry = event.get("n_entry", len(args))
             more = event.get("more", has_exit_args(name, args[:n_entry]))
             if resumed:

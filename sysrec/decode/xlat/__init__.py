@@ -41,10 +41,19 @@ def whole_constant(number: Callable[[int], str] = c_hex) -> Callable[[Callable[.
     """For a function that builds one constant's text from several tables (open flags with
     their access mode, a file mode): -X styles the whole text once, printed as `number(v)`."""
     def wrap(build: Callable[..., Any]) -> Callable[..., Any]:
+        texts: dict[int, Any] = {}  # the abbrev text of each value seen, for the hot path
+
         @wraps(build)
         def styled_build(v: int, *args: Any, **kwargs: Any) -> Any:
             if _STYLE["now"] == "abbrev":
-                return build(v, *args, **kwargs)
+                if args or kwargs:
+                    return build(v, *args, **kwargs)
+                text = texts.get(v)
+                if text is None:
+                    text = build(v)
+                    if len(texts) < MEMO_SIZE:
+                        texts[v] = text
+                return text
             saved, _STYLE["now"] = _STYLE["now"], "abbrev"
             try:
                 text = build(v, *args, **kwargs)
@@ -68,11 +77,29 @@ def value(v: int, table: Mapping[int, str], unknown: str | None = None) -> str |
     return f"{c_hex(v)} /* {unknown} */" if v >= 0 else f"{v} /* {unknown} */"
 
 
+# A table's texts already made, by the table's id (the table is kept with them, so that its id
+# cannot be reused): a trace prints the same few bit sets over and over. Bounded.
+MEMO_SIZE = 1024
+_FLAG_TEXTS: dict[int, tuple[Mapping[int, str], dict[tuple[int, str | None, str], str]]] = {}
+
+
 def flags(v: int, table: Mapping[int, str], unknown: str | None = None, zero: str = "0") -> str:
     """Bits by name in table order, leftover bits as one hex number; 0 prints as `zero`."""
     if _STYLE["now"] != "abbrev":
         return styled(c_hex(v), _flag_names(v, table, unknown, zero))
-    return _flag_names(v, table, unknown, zero)
+    memo = _FLAG_TEXTS.get(id(table))
+    if memo is None:
+        if len(_FLAG_TEXTS) >= MEMO_SIZE:
+            return _flag_names(v, table, unknown, zero)
+        memo = _FLAG_TEXTS[id(table)] = (table, {})
+    texts = memo[1]
+    key = (v, unknown, zero)
+    text = texts.get(key)
+    if text is None:
+        text = _flag_names(v, table, unknown, zero)
+        if len(texts) < MEMO_SIZE:
+            texts[key] = text
+    return text
 
 
 def _flag_names(v: int, table: Mapping[int, str], unknown: str | None, zero: str) -> str:
