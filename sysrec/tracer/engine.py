@@ -126,7 +126,7 @@ class _Task:
     """Per-thread tracing state."""
 
     __slots__ = ("tid", "tgid", "mem", "silent", "execd", "in_call", "state", "nr",
-                 "t0", "unfinished", "fds", "adopted", "reprint", "ip", "arch", "previous")
+                 "t0", "unfinished", "fds", "adopted", "reprint", "ip", "arch", "previous", "memo_key")
 
     def __init__(self, tid: int, tgid: int, silent: bool, execd: bool) -> None:
         self.tid = tid
@@ -147,6 +147,7 @@ class _Task:
         self.reprint = False
         self.ip = 0  # -i: where the current call was made
         self.previous: str | None = None  # the last traced call that returned (restart_syscall)
+        self.memo_key: tuple[Any, ...] | None = None  # the C loop's current call, in DecodeMemo
 
 
 class Tracer:
@@ -178,6 +179,7 @@ class Tracer:
         # run()): a program that makes no traced call never waits for them.
         self.dec: Any = None
         self.dopts: Any = None
+        self.memo = DecodeMemo()
         self.preloader: Any = None  # the thread importing them; joined before any import here
         self.preloaded = False
         self.cpus: tuple[set[int], set[int]] | None = None  # (allowed, pinned) for the preloader
@@ -566,6 +568,7 @@ class Tracer:
         names = SYSCALL_NAMES
         sink = self.sink
         with_ip = self.opts.instruction_pointer
+        entered, left, arity, entry_state = self.memo.entered, self.memo.left, dec.arity, dec.EntryState
         for rec in batch:
             task = tasks.get(rec[1])
             if task is None:
@@ -575,7 +578,16 @@ class Tracer:
                 if task.silent or (not task.execd and nr not in _EXECVE_NRS):
                     continue
                 name = names.get(nr) or f"syscall_{nr:#x}"
-                task.state = enter(name, args, memory(regions, nr), dopts, task.previous)
+                key = (nr, args[:arity(name, args)], regions)
+                known = entered.get(key)
+                if known is None:
+                    state = enter(name, args, memory(regions, nr), dopts, task.previous)
+                    if regions is None or _memo_size(regions) <= MEMO_BYTES:
+                        self.memo.keep(entered, key, state)
+                else:  # this call's own registers, the decoding of the first one alike
+                    state = entry_state(name, args, known.args, known.more, known.call, known.sig)
+                task.state = state
+                task.memo_key = key
                 task.in_call = True
                 task.nr = nr
                 task.t0 = t0 or time.time_ns()
@@ -597,7 +609,12 @@ class Tracer:
             task.state = None
             if state is None:
                 continue
-            done = leave(state, rval, memory(regions, task.nr), dopts)
+            key = (task.memo_key, rval, is_error, regions)
+            done = left.get(key)
+            if done is None:
+                done = leave(state, rval, memory(regions, task.nr), dopts)
+                if regions is None or _memo_size(regions) <= MEMO_BYTES:
+                    self.memo.keep(left, key, done)
             task.previous = state.name if rval is not None else None
             if self.open_task is not task:
                 self._close_open_line()
@@ -1049,6 +1066,36 @@ def _tgid_of(tid: int) -> int:
     except (OSError, ValueError):
         pass
     return tid
+
+
+MEMO_ENTRIES = 4096  # per table; both are emptied when one is full
+MEMO_BYTES = 4096  # calls that captured more are decoded every time (and rarely repeat)
+
+
+class DecodeMemo:
+    """The C loop's calls decoded once per distinct input. What they print is a function of
+    the syscall, the registers its row reads, the memory captured for it, the return value
+    and the options (capture_spec admits no call whose decoders read anything else; none of
+    them depends on the task's previous call, as restart_syscall does), and programs repeat
+    calls: 90 % of a `find` trace's lines are repeats (fcntl(5, F_GETFD), close(5), the same
+    stat). Decoded nodes are then shared between events: nothing downstream changes them.
+
+    entered: (nr, registers read, captures) -> EntryState (each call gets its own, with its
+    own registers); left: (that key, return value, is_error, captures) -> Decoded."""
+
+    def __init__(self) -> None:
+        self.entered: dict[tuple[Any, ...], Any] = {}
+        self.left: dict[tuple[Any, ...], Any] = {}
+
+    def keep(self, table: dict[tuple[Any, ...], Any], key: tuple[Any, ...], value: Any) -> None:
+        if len(table) >= MEMO_ENTRIES:
+            self.entered.clear()
+            self.left.clear()
+        table[key] = value
+
+
+def _memo_size(regions: tuple[tuple[int, int, bytes], ...]) -> int:
+    return sum(len(region[2]) for region in regions)
 
 
 def _pin_to_current_cpu() -> set[int] | None:
