@@ -81,6 +81,15 @@ def enter(name: str, raw: Sequence[int], mem: Memory, opts: DecodeOptions,
     return EntryState(name, call.raw, args, sig.more, call, sig)
 
 
+def arity(name: str, raw: tuple[int, ...]) -> int:
+    """How many of the call's registers its row reads; the others hold whatever the caller left
+    there (close(5)'s second register), which a memo of decoded calls must not key on."""
+    sig = _FIXED_ROWS.get(name)
+    if sig is None:
+        sig = _signature(Call(name, raw, None, None))  # type: ignore[arg-type]  # rows read registers only
+    return len(sig.args)
+
+
 def leave(state: EntryState, ret: int | None, mem: Memory, opts: DecodeOptions) -> Decoded:
     """Complete the decoding at exit; `ret` is the signed return value, None if it never returned."""
     call = state.call or Call(state.name, state.raw, mem, opts)

@@ -280,6 +280,9 @@ def _pad(line: str, column: int = RETURN_COLUMN) -> str:
     return line + (" " * (column - len(line)) if len(line) < column else " ")
 
 
+
+ARGS_TEXTS_KEPT = 4096  # StraceRenderer._args_texts: emptied when full
+
 class StraceRenderer:
     """Turns a stream of record events into strace's lines.
 
@@ -299,6 +302,10 @@ class StraceRenderer:
         self._noting = bool(opts.syscall_numbers or opts.instruction_pointer or opts.decode_comm)
         self._fixed_heads = to_file and not (self._noting or opts.timestamps or opts.relative)
         self._heads: dict[int, str] = {}
+        # id(args) -> (args, their text). The tracer hands out one args list for every call
+        # decoded alike (sysrec.tracer.engine.DecodeMemo) and event nodes are never changed:
+        # the list is kept with its text, so its id names no other list while the entry lives.
+        self._args_texts: dict[int, tuple[list[Any], str]] = {}
 
     # --- line parts --------------------------------------------------------------------------
 
@@ -409,7 +416,18 @@ class StraceRenderer:
                     head = self._heads[pid] = self._prefix(pid, None)
             else:
                 head = self._prefix(pid, event.get("t0"))
-            line = head + name + "(" + render_args(args, opts, fds) + ")"
+            if fds is None:
+                kept = self._args_texts.get(id(args))
+                if kept is not None and kept[0] is args:
+                    text = kept[1]
+                else:
+                    text = render_args(args, opts, None)
+                    if len(self._args_texts) >= ARGS_TEXTS_KEPT:
+                        self._args_texts.clear()
+                    self._args_texts[id(args)] = (args, text)
+            else:
+                text = render_args(args, opts, fds)
+            line = head + name + "(" + text + ")"
             if ret >= 0 and event.get("errno") is None and event.get("rtext") is None \
                     and event.get("raux") is None and "injected" not in event \
                     and "delayed" not in event and "poked" not in event and not opts.syscall_times:

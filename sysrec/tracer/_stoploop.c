@@ -203,6 +203,15 @@ static int capture_all(Loop *self, task_t *t, const nr_spec_t *s, const uint64_t
                 self->prod->arena_len = mark; /* replaced by the longer read */
                 if (capture(self, t->memfd, addr, PATH_BYTES, &n) < 0)
                     return -1;
+                r = (region_t *)(self->prod->arena + mark);
+            }
+            /* The string ends at its NUL: what the page holds after it is kept out (read_upto
+             * answers past it as past a fault, which ends a string alike), so that the same
+             * path captured twice is the same bytes (sysrec.tracer.engine.DecodeMemo). */
+            const unsigned char *nul = memchr(r + 1, 0, r->got);
+            if (nul != NULL) {
+                r->got = (uint32_t)(nul - (const unsigned char *)(r + 1)) + 1;
+                self->prod->arena_len = (mark + sizeof(region_t) + r->got + 7) & ~(size_t)7;
             }
             (*count)++;
         } else if (c->kind == CAP_FIXED) {

@@ -126,7 +126,7 @@ class _Task:
     """Per-thread tracing state."""
 
     __slots__ = ("tid", "tgid", "mem", "silent", "execd", "in_call", "state", "nr",
-                 "t0", "unfinished", "fds", "adopted", "reprint", "ip", "arch", "previous")
+                 "t0", "unfinished", "fds", "adopted", "reprint", "ip", "arch", "previous", "memo_key")
 
     def __init__(self, tid: int, tgid: int, silent: bool, execd: bool) -> None:
         self.tid = tid
@@ -147,6 +147,7 @@ class _Task:
         self.reprint = False
         self.ip = 0  # -i: where the current call was made
         self.previous: str | None = None  # the last traced call that returned (restart_syscall)
+        self.memo_key: tuple[Any, ...] | None = None  # the C loop's current call, in DecodeMemo
 
 
 class Tracer:
@@ -178,6 +179,7 @@ class Tracer:
         # run()): a program that makes no traced call never waits for them.
         self.dec: Any = None
         self.dopts: Any = None
+        self.memo = DecodeMemo()
         self.preloader: Any = None  # the thread importing them; joined before any import here
         self.preloaded = False
         self.cpus: tuple[set[int], set[int]] | None = None  # (allowed, pinned) for the preloader
@@ -214,8 +216,6 @@ class Tracer:
         # filter): it can do nothing visible, such as writing to the terminal the lines go to,
         # before the line is out.
         self.sink_while_running = not self.use_seccomp
-        # What the C loop's calls decoded to, by everything their decoding reads (_replay).
-        self.repeats: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
     # ---- public ---------------------------------------------------------------------------
     def run(self) -> TraceResult:
@@ -559,12 +559,7 @@ class Tracer:
     def _replay(self, batch: list[tuple[Any, ...]]) -> None:
         """Decode the C loop's calls from what it captured, as if at their stops: _enter and
         _finish, inlined for the hot path with what the C loop rules out left out (no -y, no
-        inject, no context hook: see _stop_loop).
-
-        A call whose exit follows its entry in the batch is decoded once per distinct
-        (number, arguments, small captures, result, previous call): the decoders of the calls
-        the C loop answers read nothing else (sysrec.tracer.capture_spec), so a repeat (the
-        same close, fcntl, getsockopt, the end of a directory) reuses the nodes it made."""
+        inject, no context hook: see _stop_loop)."""
         tasks = self.tasks
         info = self.info
         memory = CapturedMemory
@@ -573,34 +568,26 @@ class Tracer:
         names = SYSCALL_NAMES
         sink = self.sink
         with_ip = self.opts.instruction_pointer
-        repeats = self.repeats
-        count = len(batch)
-        at = 0
-        key = exit_rec = None  # a first call: what its decoding is kept under, and its exit
-        while at < count:
-            rec = batch[at]
-            at += 1
+        entered, left, arity, entry_state = self.memo.entered, self.memo.left, dec.arity, dec.EntryState
+        for rec in batch:
             task = tasks.get(rec[1])
             if task is None:
                 continue
             if rec[0] == 0:
-                _, tid, nr, args, t0, info.ip, task.mem.stack_pointer, regions = rec
+                _, _, nr, args, t0, info.ip, task.mem.stack_pointer, regions = rec
                 if task.silent or (not task.execd and nr not in _EXECVE_NRS):
                     continue
-                key = exit_rec = None
-                if at < count and not task.reprint:
-                    after = batch[at]
-                    if after[0] == 1 and after[1] == tid and _small(regions) and _small(after[7]):
-                        key = (nr, args, regions, after[2], after[3], after[7], task.previous)
-                        known = repeats.get(key)
-                        if known is not None:  # the entry and exit below, their decoding known
-                            at += 1
-                            self._repeat(task, nr, known, args, t0, after)
-                            key = None
-                            continue
-                        exit_rec = after
                 name = names.get(nr) or f"syscall_{nr:#x}"
-                task.state = enter(name, args, memory(regions, nr), dopts, task.previous)
+                key = (nr, args[:arity(name, args)], regions)
+                known = entered.get(key)
+                if known is None:
+                    state = enter(name, args, memory(regions, nr), dopts, task.previous)
+                    if regions is None or _memo_size(regions) <= MEMO_BYTES:
+                        self.memo.keep(entered, key, state)
+                else:  # this call's own registers, the decoding of the first one alike
+                    state = entry_state(name, args, known.args, known.more, known.call, known.sig)
+                task.state = state
+                task.memo_key = key
                 task.in_call = True
                 task.nr = nr
                 task.t0 = t0 or time.time_ns()
@@ -622,13 +609,12 @@ class Tracer:
             task.state = None
             if state is None:
                 continue
-            done = leave(state, rval, memory(regions, task.nr), dopts)
-            if rec is exit_rec:
-                if len(repeats) >= _REPEATS_KEPT:
-                    repeats.clear()
-                repeats[key] = (state.name, tuple(done.args), done.n_entry, done.rtext, done.raux,
-                                state.more)
-                key = exit_rec = None
+            key = (task.memo_key, rval, is_error, regions)
+            done = left.get(key)
+            if done is None:
+                done = leave(state, rval, memory(regions, task.nr), dopts)
+                if regions is None or _memo_size(regions) <= MEMO_BYTES:
+                    self.memo.keep(left, key, done)
             task.previous = state.name if rval is not None else None
             if self.open_task is not task:
                 self._close_open_line()
@@ -645,37 +631,6 @@ class Tracer:
             if task.unfinished or rval is None:
                 event["more"] = state.more
             sink(event)
-
-    def _repeat(self, task: _Task, nr: int, known: tuple[Any, ...], args: tuple[int, ...], t0: int,
-                exit_rec: tuple[Any, ...]) -> None:
-        """A call's entry and exit whose decoding is known (_replay): what the two do to the
-        task and to the open line, and the event, without the decoders."""
-        name, nodes, n_entry, rtext, raux, more = known
-        info = self.info
-        ip = info.ip  # the entry's
-        _, _, rval, is_error, t1, info.ip, info.sp, _ = exit_rec
-        task.nr = nr
-        task.t0 = t0 = t0 or time.time_ns()
-        task.unfinished = False
-        task.in_call = False
-        task.state = None
-        task.previous = name if rval is not None else None
-        open_task = self.open_task
-        if open_task is not None and open_task is not task:
-            self._close_open_line()
-        self.open_task = None
-        event: Event = {
-            "ev": "syscall", "pid": task.tid, "tgid": task.tgid, "name": name, "nr": nr,
-            "raw": list(args), "args": list(nodes), "n_entry": n_entry, "ret": rval,
-            "errno": self.dec.errno_name(rval) if is_error and rval is not None else None,
-            "rtext": rtext, "raux": raux, "t0": t0, "t1": t1 or time.time_ns(), "resumed": False,
-        }
-        if self.opts.instruction_pointer:
-            task.ip = ip
-            event["ip"] = ip
-        if rval is None:
-            event["more"] = more
-        self.sink(event)
 
     def _stop_tracing(self, task: _Task, status: int) -> None:
         """A stop after the trace was ended (signal, timeout): the program is killed
@@ -1051,21 +1006,6 @@ class Tracer:
         self.sink(event)
 
 
-# _replay's repeats: a capture this small is hashed for the key (a page of path is not: it
-# costs more than decoding it); the number of decodings kept (all dropped when full).
-_SMALL_CAPTURE = 64
-_REPEATS_KEPT = 4096
-
-
-def _small(regions: Any) -> bool:
-    """Nothing captured, or only small regions (_replay's repeats)."""
-    if regions:
-        for region in regions:
-            if len(region[2]) > _SMALL_CAPTURE:
-                return False
-    return True
-
-
 def _boot_resume(request: int, pid: int, sig: int = 0) -> None:
     """Restart a tracee through libc (start-up path); a tracee killed meanwhile reports its end next."""
     try:
@@ -1126,6 +1066,36 @@ def _tgid_of(tid: int) -> int:
     except (OSError, ValueError):
         pass
     return tid
+
+
+MEMO_ENTRIES = 4096  # per table; both are emptied when one is full
+MEMO_BYTES = 4096  # calls that captured more are decoded every time (and rarely repeat)
+
+
+class DecodeMemo:
+    """The C loop's calls decoded once per distinct input. What they print is a function of
+    the syscall, the registers its row reads, the memory captured for it, the return value
+    and the options (capture_spec admits no call whose decoders read anything else; none of
+    them depends on the task's previous call, as restart_syscall does), and programs repeat
+    calls: 90 % of a `find` trace's lines are repeats (fcntl(5, F_GETFD), close(5), the same
+    stat). Decoded nodes are then shared between events: nothing downstream changes them.
+
+    entered: (nr, registers read, captures) -> EntryState (each call gets its own, with its
+    own registers); left: (that key, return value, is_error, captures) -> Decoded."""
+
+    def __init__(self) -> None:
+        self.entered: dict[tuple[Any, ...], Any] = {}
+        self.left: dict[tuple[Any, ...], Any] = {}
+
+    def keep(self, table: dict[tuple[Any, ...], Any], key: tuple[Any, ...], value: Any) -> None:
+        if len(table) >= MEMO_ENTRIES:
+            self.entered.clear()
+            self.left.clear()
+        table[key] = value
+
+
+def _memo_size(regions: tuple[tuple[int, int, bytes], ...]) -> int:
+    return sum(len(region[2]) for region in regions)
 
 
 def _pin_to_current_cpu() -> set[int] | None:
