@@ -46,8 +46,9 @@ class CallSpec(NamedTuple):
 
 # Calls with no effect that the reader of the trace could see before the lines of earlier
 # calls: they only look, or change the process's own tables (fds, mappings, cwd). Their
-# decoders read nothing but the registers and the captures: the engine decodes a repeat of the
-# same registers, captures, result and previous call once (Tracer._replay).
+# decoders read nothing but the registers and the captures (no -y, no task state such as the
+# previous call): the engine decodes a repeat of the same registers, captures and result once
+# (sysrec.tracer.engine.DecodeMemo).
 QUIET_CALLS = frozenset({
     "newfstatat", "fstat", "stat", "lstat", "openat", "open", "close", "getdents64", "getdents",
     "fcntl", "getsockopt", "brk", "mmap", "mprotect", "munmap", "madvise", "lseek", "access",
