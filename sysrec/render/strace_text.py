@@ -13,10 +13,17 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from sysrec.cstring import escape, terminal_safe
-from sysrec.decode.signatures import has_exit_args
 from sysrec.decode.xlat.errnos import ERRNO, ERRNO_BY_NAME, RESTART_CODES
 
 Node = Any
+
+def has_exit_args(name: str, entry_args: list[Node] | None = None) -> bool:
+    """sysrec.decode.signatures' answer, imported at the first split line: the signature rows
+    pull in every decoder family, which the exit line of a program that made no traced call
+    must not wait for."""
+    from sysrec.decode.signatures import has_exit_args as rows_say
+    return rows_say(name, entry_args)
+
 
 # strace aligns ` = ret` at this column (its -a default).
 RETURN_COLUMN = 40
