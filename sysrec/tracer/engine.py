@@ -610,18 +610,21 @@ class Tracer:
         return True
 
     def _preload(self) -> None:
-        """The program runs now. Everything not needed to start it (the caller's renderer, then
-        the decoders) is imported meanwhile, in a thread kept off the CPU the program runs on;
-        the first event waits for the caller's part (_first_event), the first decoded call for
-        all of it (_decoders). Started only once the program has exec'd: before that, the
-        thread would hold the GIL while the tracer has a stop to answer (up to the 5 ms switch
-        interval)."""
+        """The program runs now. What the caller's sink needs (its renderer) is imported
+        meanwhile, in a thread kept off the CPU the program runs on; the first event waits for
+        it (_first_event). The decoders (~70 ms of imports) come after it in that thread only
+        without seccomp, where the first stop already needs them (the execve line). Under
+        seccomp they are imported by the first traced call (_decoders): a program that makes
+        none (bench's untraced dd) would only lose a CPU's worth of that time to them on a
+        busy machine. Started only once the program has exec'd: before that, the thread would
+        hold the GIL while the tracer has a stop to answer (up to the 5 ms switch interval)."""
         if self.preloaded:
             return
         self.preloaded = True
         from sysrec.tracer.preload import Preloader
         allowed, pinned = self.cpus or (os.sched_getaffinity(0),) * 2
-        self.preloader = Preloader(self.preload, ("sysrec.decode.calls",), allowed=allowed, away_from=pinned)
+        later = () if self.use_seccomp else ("sysrec.decode.calls",)
+        self.preloader = Preloader(self.preload, later, allowed=allowed, away_from=pinned)
 
     def _first_event(self, event: Event) -> None:
         """The sink's first event: it may import what the preload imports (a renderer), so it
