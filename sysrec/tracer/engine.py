@@ -421,11 +421,15 @@ class Tracer:
                 if self._before_exec(pid, status):
                     continue
                 self._preload()
-                ready = True
                 self._dispatch(pid, status)
-                if not tasks:  # the program ended without a traced call: no decoders, no C loop
+                if self.dec is None and self.use_seccomp:
+                    # No traced call yet (a fork, a signal, the end): the decoders are not
+                    # needed, nor the C loop, whose capture specs come from the signature rows.
+                    continue
+                ready = True
+                if not tasks:
                     break
-                self._decoders()  # the C loop's capture specs come from the signature rows
+                self._decoders()
                 stop_loop = self._stop_loop()
                 if stop_loop is not None:
                     self._c_loop(stop_loop)
@@ -612,18 +616,19 @@ class Tracer:
     def _preload(self) -> None:
         """The program runs now. What the caller's sink needs (its renderer) is imported
         meanwhile, in a thread kept off the CPU the program runs on; the first event waits for
-        it (_first_event). The decoders (~70 ms of imports) come after it in that thread only
+        it (_first_event). The decoders (~70 ms of imports) come after it in that thread
         without seccomp, where the first stop already needs them (the execve line). Under
-        seccomp they are imported by the first traced call (_decoders): a program that makes
-        none (bench's untraced dd) would only lose a CPU's worth of that time to them on a
-        busy machine. Started only once the program has exec'd: before that, the thread would
-        hold the GIL while the tracer has a stop to answer (up to the 5 ms switch interval)."""
+        seccomp only with a CPU to spare (_cpu_to_spare); otherwise the first call that needs
+        them imports them (_decoders): on a busy machine a program that makes none (bench's
+        untraced dd) would lose that CPU time to them. Started only once the program has
+        exec'd: before that, the thread would hold the GIL while the tracer has a stop to
+        answer (up to the 5 ms switch interval)."""
         if self.preloaded:
             return
         self.preloaded = True
         from sysrec.tracer.preload import Preloader
         allowed, pinned = self.cpus or (os.sched_getaffinity(0),) * 2
-        later = () if self.use_seccomp else ("sysrec.decode.calls",)
+        later = ("sysrec.decode.calls",) if not self.use_seccomp or _cpu_to_spare(allowed) else ()
         self.preloader = Preloader(self.preload, later, allowed=allowed, away_from=pinned)
 
     def _first_event(self, event: Event) -> None:
@@ -1026,6 +1031,12 @@ def _pin_to_current_cpu() -> set[int] | None:
     except (OSError, ValueError, IndexError):
         return None
     return allowed
+
+
+def _cpu_to_spare(allowed: set[int]) -> bool:
+    """Whether the CPUs this process may use leave one for the program and half of another
+    for a background import, by the 1-minute load average."""
+    return len(allowed) - os.getloadavg()[0] >= 1.5
 
 
 PR_SET_CHILD_SUBREAPER = 36
