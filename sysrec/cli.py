@@ -22,12 +22,15 @@ if TYPE_CHECKING:
 
 class _HelpFormatter(argparse.HelpFormatter):
     """argparse's formatter, with the terminal width found without importing shutil (argparse
-    builds a formatter for every add_argument; shutil and its compression modules cost ~1.5 ms)."""
+    builds a formatter for every add_argument; shutil and its compression modules cost ~1.5 ms),
+    once per parser built (`columns`, set by build_parser) rather than once per formatter."""
+
+    columns: int | None = None
 
     def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
                  width: int | None = None) -> None:
         if width is None:
-            width = _terminal_columns() - 2
+            width = (self.columns or _terminal_columns()) - 2
         super().__init__(prog, indent_increment, max_help_position, width)
 
 
@@ -297,6 +300,7 @@ COMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]]] 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The whole command line; with `only`, the other commands are left out (each subparser
     costs ~0.3 ms of argparse and gettext lookups, on the way to a traced program's start)."""
+    _HelpFormatter.columns = _terminal_columns()
     parser = argparse.ArgumentParser(
         prog="sysrec", formatter_class=_HelpFormatter,
         description="Record what a TCP client asks the kernel and what comes back, and explain why.",
