@@ -592,7 +592,7 @@ class Tracer:
     def _before_exec(self, pid: int, status: int) -> bool:
         """The forked task's stops up to its own execve (the start-up traps after the seize, a
         signal for it, the exec event; single-threaded, so its tid stays) are answered at once,
-        through libc, without waiting for python-ptrace and the decoders: a program that makes
+        through libc, without waiting for the background imports: a program that makes
         no traced call never waits for them. False for any other stop."""
         task = self.tasks.get(pid)
         if (task is None or pid != self.main_pid or task.execd or self.end_reason is not None
