@@ -9,6 +9,8 @@ Not a test: it prints numbers. Targets (issue #11; #10: never slower than strace
   sysrec / strace <= 0.5 (and (sysrec - bare) / (strace - bare), as before)
 - full trace (no -e, -f) of `find /usr/share/doc -name '*.gz'` (~13,000 syscalls, every one
   traced and printed): sysrec trace -f / strace -f <= 0.5, with where a call's time goes
+- start-up: `true` with no traced call and fully traced, and the time to a fully traced
+  program's main(), against strace (#11: sysrec's start and end <= ~40 ms above strace's)
 - `sysrec --help` < 0.15 s
 - `sysrec show` peak memory flat in the number of events (1,000,000 vs 100,000)
 - every renderer (show strace/json/timeline, export perfetto/pcap, report --from) at
@@ -204,6 +206,37 @@ def print_floor(floor: float, colocated: float, strace: float) -> None:
     print(f"  the ptrace floor (ptrace_floor.c: stop, GET_SYSCALL_INFO, resume; nothing else): "
           f"{floor:.3f} s = {floor / strace:.2f}x strace; colocated {colocated:.3f} s = "
           f"{colocated / strace:.2f}x strace")
+
+
+def time_to_main(argv: list[str]) -> float:
+    """Seconds from starting `argv` (a tracer running bench/clock_now.c) to that program's main()."""
+    t = time.monotonic_ns()
+    out = subprocess.run(argv, capture_output=True, text=True, env=ENV)
+    if out.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(argv)} failed (exit {out.returncode}):\n{out.stderr.strip()[-2000:]}")
+    return (int(out.stdout.split()[-1]) - t) / 1e9
+
+
+def start_up(runs: int, tmp: Path) -> None:
+    """What sysrec adds before and after a program: `true` with no traced call (seccomp: the
+    exit line only) and fully traced (the decoders load before its execve line), and how long
+    the traced program waits for its main() under a full trace."""
+    now = tmp / "clock_now"
+    subprocess.run(["gcc", "-O2", "-o", str(now), str(REPO / "bench" / "clock_now.c")], check=True)
+    m = compare({"strace": ["strace", "-o", "/dev/null", "true"],
+                 "untraced": [*SYSREC, "trace", "-e", "trace=%network", "-o", "/dev/null", "--", "true"],
+                 "full": [*SYSREC, "trace", "-o", "/dev/null", "--", "true"]}, max(runs, 3))
+    tools = {"bare": [str(now)], "strace": ["strace", "-f", "-o", "/dev/null", str(now)],
+             "sysrec": [*SYSREC, "trace", "-f", "-o", "/dev/null", "--", str(now)]}
+    mains: dict[str, list[float]] = {name: [] for name in tools}
+    for _ in range(max(runs, 3)):
+        for name, argv in tools.items():
+            mains[name].append(time_to_main(argv))
+    main = {name: statistics.median(times) * 1e3 for name, times in mains.items()}
+    print(f"start-up: `true` with no traced call (-e trace=%network) {m['untraced']:.3f} s, fully traced "
+          f"{m['full']:.3f} s   (strace -o /dev/null true {m['strace']:.3f} s)")
+    print(f"  full trace, from starting the tracer to the program's main(): sysrec {main['sysrec']:.1f} ms, "
+          f"strace {main['strace']:.1f} ms, bare {main['bare']:.1f} ms")
 
 
 def full_trace(runs: int, tmp: Path, rec: Path, floor: Path) -> None:
@@ -418,6 +451,7 @@ def main() -> int:
         if Path(FIND_ROOT).is_dir():
             full_trace(runs, tmp, rec, floor)
 
+        start_up(runs, tmp)
         helps = wall([*SYSREC, "--help"], 5)
         print(f"sysrec --help: {helps:.3f} s   (target < 0.15 s)")
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import sysrec.decode as decode
+from sysrec.decode import calls
 from sysrec.decode.fcntl import FCNTL_ROWS
 from sysrec.decode.signatures import SIGNATURES
 from sysrec.decode.xlat.fcntl import FCNTL_COMMANDS
@@ -33,7 +34,7 @@ def _strict(fn, call, i):
 @pytest.fixture(autouse=True)
 def strict_decoders(monkeypatch):
     """The safety net in enter()/leave() would hide a crashing decoder: switch it off."""
-    monkeypatch.setattr(decode, "_safe", _strict)
+    monkeypatch.setattr(calls, "_safe", _strict)  # enter()/leave() live in calls
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

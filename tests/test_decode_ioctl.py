@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from sysrec import decode
-from sysrec.decode import ioctl
+from sysrec.decode import calls, ioctl
 from test_decode_support import FakeMemory, call, text
 
 TCGETS, TCSETS, FIOCLEX, TIOCGWINSZ, SIOCGIFCONF, SIOCGIFFLAGS = (
@@ -19,8 +19,8 @@ TCGETS, TCSETS, FIOCLEX, TIOCGWINSZ, SIOCGIFCONF, SIOCGIFFLAGS = (
 
 
 def _decode_ioctl_with(monkeypatch, choose) -> None:
-    others = decode.signature_for
-    monkeypatch.setattr(decode, "signature_for",
+    others = calls.signature_for  # enter() and leave() look it up there
+    monkeypatch.setattr(calls, "signature_for",
                         lambda c: choose(c) if c.name == "ioctl" else others(c))
 
 
@@ -216,7 +216,7 @@ def test_every_decoded_request_survives_random_memory(route, request, monkeypatc
                                                       after, ret, strsize):
     """No decoder raises (enter()/leave()'s safety net switched off) and the nodes render."""
     request.getfixturevalue(route)
-    monkeypatch.setattr(decode, "_safe", lambda fn, c, i: fn(c, i))
+    monkeypatch.setattr(calls, "_safe", lambda fn, c, i: fn(c, i))
     mem = FakeMemory()
     mem.put(before.ljust(4096, b"\0"), BASE)
     opts = decode.DecodeOptions(strsize=strsize)

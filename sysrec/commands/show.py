@@ -26,13 +26,11 @@ def _render_strace(record: Any, ns: argparse.Namespace) -> None:
         **outopts.display_values(ns, recorded),
         **outopts.abbrev_values(ns, outopts.recorded_qualifiers(recorded)),
     )
-    import dataclasses
-
     output = getattr(ns, "output", None)
     separate = output if output and recorded.get("output_separately") else None
     target = sys.stdout if not output or separate or output == "-" else outopts.open_output(output)
     renderer = outopts.wrap_renderer(
-        lambda **over: load_strace_renderer()(dataclasses.replace(opts, **over), bool(recorded.get("to_file", False))),
+        lambda **over: load_strace_renderer()(opts.replace(**over), bool(recorded.get("to_file", False))),
         outopts.recorded_qualifiers(recorded), separate=separate,
         colour=not output and outopts.colour_wanted(ns, sys.stdout))
     renderer = with_summary(renderer, _summary(recorded, ns))

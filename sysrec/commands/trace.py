@@ -207,7 +207,8 @@ def main(ns: argparse.Namespace) -> int:
                     raise _cannot_write("-o", ns.output or "stderr", err) from None
 
         try:
-            preload = ("sysrec.render.strace_text", "sysrec.render.filters", *(("json",) if writer is not None else ()))
+            preload = ("sysrec.render.strace_text", "sysrec.render.filters", "sysrec.render.colour",
+                       *(("json",) if writer is not None else ()))
             if pids is not None:
                 from sysrec.tracer.attach import attach
                 quiet_attach = quals.quiet is not None and "attach" in quals.quiet  # -q, -e quiet=attach

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any, Mapping
+
+TYPE_CHECKING = False  # typing stays off the way to `sysrec trace`'s first line (annotations only)
+if TYPE_CHECKING:
+    from typing import Any, Mapping
 
 RESET = "\x1b[0m"
 FAILED = "\x1b[31m"          # red: `= -1 ENOENT (...)`

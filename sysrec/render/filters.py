@@ -8,10 +8,12 @@ trace` and `sysrec show` stack them the same way and a record re-renders the sam
 
 from __future__ import annotations
 
-from typing import IO, Any, Callable, Mapping
-
 from sysrec.qualify import Qualifiers
 from sysrec.render.hexdump import render_io
+
+TYPE_CHECKING = False  # typing stays off the start-up path of `sysrec trace` (annotations only)
+if TYPE_CHECKING:
+    from typing import IO, Any, Callable, Mapping
 
 
 def call_status(event: Mapping[str, Any]) -> str:

@@ -8,7 +8,10 @@ record re-renders the same dump.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+TYPE_CHECKING = False  # typing stays off the start-up path of `sysrec trace` (annotations only)
+if TYPE_CHECKING:
+    from typing import Any, Mapping
+
 
 # Calls whose buffer is (fd, buf, count): written data is dumped whole, read data up to the
 # return value.

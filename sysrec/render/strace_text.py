@@ -9,21 +9,34 @@ from __future__ import annotations
 import os
 import re
 import time
-from dataclasses import dataclass
-from typing import Any, Mapping
 
 from sysrec.cstring import escape, terminal_safe
-from sysrec.decode.signatures import has_exit_args
 from sysrec.decode.xlat.errnos import ERRNO, ERRNO_BY_NAME, RESTART_CODES
 
-Node = Any
+TYPE_CHECKING = False  # typing stays off the start-up path of `sysrec trace` (annotations only)
+if TYPE_CHECKING:
+    from typing import Any, Mapping
+
+    Node = Any
+
+
+def has_exit_args(name: str, entry_args: list[Node] | None = None) -> bool:
+    """sysrec.decode.signatures' answer, imported at the first split line: the signature rows
+    pull in every decoder family, which the exit line of a program that made no traced call
+    must not wait for."""
+    from sysrec.decode.signatures import has_exit_args as rows_say
+    return rows_say(name, entry_args)
+
 
 # strace aligns ` = ret` at this column (its -a default).
 RETURN_COLUMN = 40
 
 
-@dataclass
 class RenderOptions:
+    """strace's display options: keyword arguments, each left out keeps its default below.
+    A plain class rather than a dataclass: the renderer is imported on the way to the exit line
+    of a program that made no traced call, where dataclasses (inspect, ast, dis) costs ~10 ms."""
+
     strsize: int = 32          # -s
     fd_decode: int = 0         # -y: 1, -yy: 2
     timestamps: int = 0        # -t, -tt, -ttt
@@ -41,6 +54,28 @@ class RenderOptions:
     abbrev: Any = None
     unabbreviated: bool = False
     xlat_style: str = "abbrev"  # -X: AT_FDCWD as `-100` (raw), `-100 /* AT_FDCWD */` (verbose)
+
+    def __init__(self, **values: Any) -> None:
+        unknown = values.keys() - _RENDER_FIELDS
+        if unknown:
+            raise TypeError(f"RenderOptions: no option {', '.join(sorted(unknown))}")
+        self.__dict__.update(values)
+
+    def replace(self, **changes: Any) -> RenderOptions:
+        """A copy with `changes` (dataclasses.replace's meaning)."""
+        return RenderOptions(**{**self.__dict__, **changes})
+
+    def values(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in RenderOptions.__annotations__}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RenderOptions) and self.values() == other.values()
+
+    def __repr__(self) -> str:
+        return "RenderOptions(" + ", ".join(f"{k}={v!r}" for k, v in self.values().items()) + ")"
+
+
+_RENDER_FIELDS = frozenset(RenderOptions.__annotations__)
 
 
 def _hex_wanted(text: str, xflag: int) -> bool:

@@ -441,7 +441,7 @@ def _trace_client(job: RunJob, listener: tuple[str, int] | None, server_netns_fd
         _counters_event(writer, counters, namespaces, "start")
         # The tracer imports its decoders while the client starts (a win for `sysrec trace`); here
         # that would stall the client's first calls and bunch up a burst's first connections.
-        import sysrec.decode  # noqa: F401
+        import sysrec.decode.calls  # noqa: F401  (the decoders themselves: sysrec.decode loads them lazily)
         log = os.open(job.log_path("client"), os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, 0o644)
         try:
             result = trace(argv, options, writer.event, context_hook=hook, stdin=0, stdout=log,

@@ -14,8 +14,8 @@ How it works (modules):
   and foreign arches; a binary search over ranges so that untraced calls cost a few BPF
   instructions), and execs. Exec failures come back
   through a close-on-exec pipe.
-- `engine`: one waitpid(-1, __WALL) loop, per-thread state, python-ptrace's raw binding for the
-  requests (`ptrace_ops`, incl. PTRACE_GET_SYSCALL_INFO: one request per stop). Under seccomp
+- `engine`: one waitpid(-1, __WALL) loop, per-thread state, libc's ptrace() through ctypes for
+  the requests (`ptrace_ops`, incl. PTRACE_GET_SYSCALL_INFO: one request per stop). Under seccomp
   a call costs two stops (the seccomp stop, then the exit stop via PTRACE_SYSCALL); without it,
   every call stops twice and the set is filtered here.
 - `memory`: the decoders read tracee memory with pread() on /proc/TID/mem.

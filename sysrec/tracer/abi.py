@@ -1,7 +1,7 @@
 """Kernel ABI numbers for ptrace on x86-64 (linux/ptrace.h, linux/audit.h, wait.h), as data.
 
-Kept apart from `ptrace_ops` (python-ptrace's binding) so that the start-up path can use them
-before python-ptrace is imported.
+Kept apart from `ptrace_ops` (the loop's requests) so that every module can use the numbers
+without its ctypes set-up.
 """
 
 # Requests.

@@ -1,11 +1,10 @@
-"""libc's ptrace() for the start-up path only: PTRACE_SEIZE (with the options) and the answers to
-the tracee's stops up to its execve.
+"""libc's ptrace() for the start-up path: PTRACE_SEIZE (with the options) and the answers to the
+tracee's stops up to its execve, with errno as OSError (`ptrace_ops` has the loop's requests,
+through the same libc handle).
 
-Why not python-ptrace here: importing it costs ~10 ms (ctypes.util, logging, its own libc
-lookup), all of it before the traced program could exec, i.e. added to every run of a program
-that makes no traced call (bench/run.py, `dd`). These requests are all the program needs
-to start; python-ptrace (`ptrace_ops`) is imported while it runs, and every later request goes
-through it.
+Why not python-ptrace: importing it costs ~25 ms (ctypes.util, logging, pdb, hashlib...),
+before the traced program could exec, i.e. added to every run of a program that makes no traced
+call (bench/run.py, `dd`).
 """
 
 from __future__ import annotations

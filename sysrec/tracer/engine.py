@@ -24,6 +24,7 @@ from sysrec.syscall_numbers_x86_64 import SYSCALL_NAMES
 from sysrec.syscalls import DEFAULT_SET, SYSCALL_NUMBERS
 from sysrec.tracer import abi as A
 from sysrec.tracer import bootstrap
+from sysrec.tracer import ptrace_ops as P
 from sysrec.tracer.bootstrap import prctl
 from sysrec.tracer.captured import CapturedMemory
 from sysrec.tracer.fds import FdResolver
@@ -49,10 +50,6 @@ PERSONALITIES = {A.AUDIT_ARCH_X86_64: "64 bit", A.AUDIT_ARCH_I386: "32 bit"}
 _SIGTRAP = signal.SIGTRAP.value
 # The signals whose PTRACE_EVENT_STOP is a group-stop (job control).
 _STOP_SIGNALS = frozenset(s.value for s in (signal.SIGSTOP, signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU))
-
-# sysrec.tracer.ptrace_ops (python-ptrace), imported while the program starts: see Tracer._ready.
-P: Any = None
-
 
 class TraceOptions(namedtuple("TraceOptions", ("trace_set", "follow", "seccomp", "strsize", "fd_decode",
                                                "same_cpu", "handle_signals", "instruction_pointer",
@@ -167,9 +164,10 @@ class Tracer:
         cloop.chosen()  # SYSREC_LOOP checked before anything runs
         self.inject = inject  # -e inject=/fault=: sysrec.tracer.inject.Injector
         self.credentials = credentials  # -u: sysrec.tracer.credentials.Credentials
-        self.preload = ("sysrec.tracer.ptrace_ops", "sysrec.decode", *preload)
+        self.preload = tuple(preload)  # the caller's; the decoders come after them (see _preload)
         self.opts = options
-        self.sink = sink
+        self.user_sink = sink
+        self.sink: Sink = self._first_event  # waits for the caller's preloaded modules, then is `sink`
         self.context_hook = context_hook
         self.env = env
         self.cwd = cwd
@@ -180,7 +178,7 @@ class Tracer:
         self.dec: Any = None
         self.dopts: Any = None
         self.memo = DecodeMemo()
-        self.preloader: Any = None  # the thread importing them; joined before any import here
+        self.preloader: Any = None  # sysrec.tracer.preload.Preloader, once started
         self.preloaded = False
         self.cpus: tuple[set[int], set[int]] | None = None  # (allowed, pinned) for the preloader
         names = options.trace_set
@@ -207,7 +205,7 @@ class Tracer:
         self.children_before: set[int] = set()
         self.killed: set[int] = set()
         self.victims: set[int] = set()  # every process killed at the end, watched until it is gone
-        self.info: Any = None  # ptrace_ops.SyscallInfoReader, once python-ptrace is loaded
+        self.info = P.SyscallInfoReader()
         self.resume_idle = A.PTRACE_CONT if self.use_seccomp else A.PTRACE_SYSCALL
         # A call's exit event goes to the sink after the tracee is resumed: everything is read
         # from it by then, so it runs on (on another CPU when there is one) while the event is
@@ -424,9 +422,16 @@ class Tracer:
             if not ready:
                 if self._before_exec(pid, status):
                     continue
-                self._ready()
-                ready = True
+                self._preload()
                 self._dispatch(pid, status)
+                if self.dec is None and self.use_seccomp:
+                    # No traced call yet (a fork, a signal, the end): the decoders are not
+                    # needed, nor the C loop, whose capture specs come from the signature rows.
+                    continue
+                ready = True
+                if not tasks:
+                    break
+                self._decoders()
                 stop_loop = self._stop_loop()
                 if stop_loop is not None:
                     self._c_loop(stop_loop)
@@ -647,7 +652,7 @@ class Tracer:
     def _before_exec(self, pid: int, status: int) -> bool:
         """The forked task's stops up to its own execve (the start-up traps after the seize, a
         signal for it, the exec event; single-threaded, so its tid stays) are answered at once,
-        through libc, without waiting for python-ptrace and the decoders: a program that makes
+        through libc, without waiting for the background imports: a program that makes
         no traced call never waits for them. False for any other stop."""
         task = self.tasks.get(pid)
         if (task is None or pid != self.main_pid or task.execd or self.end_reason is not None
@@ -669,33 +674,36 @@ class Tracer:
         return True
 
     def _preload(self) -> None:
-        """The program runs now. Everything not needed to start it (python-ptrace, the decoders,
-        the caller's renderer) is imported meanwhile, in a thread kept off the CPU the program
-        runs on; the loop waits for it at the next stop (_ready). Started only once the program
-        has exec'd: before that, the thread would hold the GIL while the tracer has a stop to
+        """The program runs now. What the caller's sink needs (its renderer) is imported
+        meanwhile, in a thread kept off the CPU the program runs on; the first event waits for
+        it (_first_event). The decoders (~70 ms of imports) come after it in that thread
+        without seccomp, where the first stop already needs them (the execve line). Under
+        seccomp only with a CPU to spare (_cpu_to_spare); otherwise the first call that needs
+        them imports them (_decoders): on a busy machine a program that makes none (bench's
+        untraced dd) would lose that CPU time to them. Started only once the program has
+        exec'd: before that, the thread would hold the GIL while the tracer has a stop to
         answer (up to the 5 ms switch interval)."""
         if self.preloaded:
             return
         self.preloaded = True
+        from sysrec.tracer.preload import Preloader
         allowed, pinned = self.cpus or (os.sched_getaffinity(0),) * 2
-        self.preloader = _import_in_background(self.preload, allowed=allowed, away_from=pinned)
+        later = ("sysrec.decode.calls",) if not self.use_seccomp or _cpu_to_spare(allowed) else ()
+        self.preloader = Preloader(self.preload, later, allowed=allowed, away_from=pinned)
 
-    def _ready(self) -> None:
-        """At the first stop: wait for the background imports (the caller's sink may import
-        what is being preloaded too), then load python-ptrace for every request from now on."""
-        global P
+    def _first_event(self, event: Event) -> None:
+        """The sink's first event: it may import what the preload imports (a renderer), so it
+        waits for the caller's part of the preload; every later event goes to the sink directly."""
         self._preload()
-        self._preloaded()
-        from sysrec.tracer import ptrace_ops
-        P = ptrace_ops
-        self.info = ptrace_ops.SyscallInfoReader()
+        self.preloader.wait_first()
+        self.sink = self.user_sink
+        self.sink(event)
 
     def _preloaded(self) -> None:
         """Wait for the background imports: importing the same modules from two threads at once
         can expose a half-initialised module."""
         if self.preloader is not None:
             self.preloader.join()
-            self.preloader = None
 
     def _decoders(self) -> Any:
         dec = self.dec
@@ -1115,29 +1123,10 @@ def _pin_to_current_cpu() -> set[int] | None:
     return allowed
 
 
-def _import_in_background(modules: Sequence[str], allowed: set[int], away_from: set[int]) -> Any:
-    """Import modules in a thread while the program starts: the tracer mostly waits in
-    waitpid() (GIL released), so start-up overlaps with the program's own run. The thread keeps
-    off the CPUs in `away_from` (the tracer's and the tracee's) when there are others."""
-    import importlib
-    import threading
-
-    def work() -> None:
-        try:
-            others = allowed - away_from
-            if others:
-                os.sched_setaffinity(0, others)
-        except OSError:
-            pass
-        for name in modules:
-            try:
-                importlib.import_module(name)
-            except Exception:  # the importer that needs it will raise properly
-                pass
-
-    thread = threading.Thread(target=work, name="sysrec-preload", daemon=True)
-    thread.start()
-    return thread
+def _cpu_to_spare(allowed: set[int]) -> bool:
+    """Whether the CPUs this process may use leave one for the program and half of another
+    for a background import, by the 1-minute load average."""
+    return len(allowed) - os.getloadavg()[0] >= 1.5
 
 
 PR_SET_CHILD_SUBREAPER = 36

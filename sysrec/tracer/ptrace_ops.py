@@ -1,15 +1,17 @@
-"""The ptrace layer: python-ptrace's raw binding plus the requests it lacks, as constants.
+"""The ptrace layer for the loop: libc's ptrace() through ctypes, the requests as numbers (`abi`).
 
-python-ptrace 0.9.9 has no PTRACE_O_TRACESECCOMP, PTRACE_O_EXITKILL or PTRACE_GET_SYSCALL_INFO
-(FIELD-NOTES §3), but its raw `ptrace()` passes any request through, so those are numbers
-(`abi`). The start-up path runs before this module is imported: see `bootstrap`.
+python-ptrace's binding is the same ctypes function (four unsigned longs in, one out), but
+importing it costs ~25 ms (logging, ctypes.util, pdb, hashlib, platform...) on the way to a
+traced program's first answered stop, and 0.9.9 lacks PTRACE_O_TRACESECCOMP, PTRACE_O_EXITKILL
+and PTRACE_GET_SYSCALL_INFO anyway (FIELD-NOTES §3). python-ptrace stays where sysrec uses more
+of it (`inject`'s PTRACE_POKEUSER).
 """
 
 from __future__ import annotations
 
 import ctypes
+import os
 import struct
-import warnings
 
 from sysrec.tracer.abi import (AUDIT_ARCH_X86_64, EVENT_CLONE, EVENT_EXEC, EVENT_EXIT,  # noqa: F401
                                EVENT_FORK, EVENT_SECCOMP, EVENT_STOP, EVENT_VFORK, EVENT_VFORK_DONE,
@@ -18,27 +20,35 @@ from sysrec.tracer.abi import (AUDIT_ARCH_X86_64, EVENT_CLONE, EVENT_EXEC, EVENT
                                O_TRACEVFORK, PTRACE_CONT, PTRACE_DETACH, PTRACE_GET_SYSCALL_INFO,
                                PTRACE_GETEVENTMSG, PTRACE_GETSIGINFO, PTRACE_KILL, PTRACE_LISTEN,
                                PTRACE_SEIZE, PTRACE_SETOPTIONS, PTRACE_SYSCALL, SYSCALL_TRAP, WALL)
+from sysrec.tracer.bootstrap import libc
 
-with warnings.catch_warnings():
-    # python-ptrace calls datetime.utcfromtimestamp at import time (DeprecationWarning on 3.12+).
-    warnings.simplefilter("ignore", DeprecationWarning)
-    from ptrace import PtraceError
-    from ptrace.binding import func as _binding
 
-ptrace = _binding.ptrace
+class PtraceError(OSError):
+    """A ptrace request failed (errno set); `pid` is the tracee it was for."""
 
-# The hot path (two requests per stop) calls python-ptrace's ctypes binding of libc's ptrace()
-# directly: its Python wrapper resets and reads errno through ctypes on every call, which costs
-# more than the request itself.
-if getattr(_binding, "HAS_CPTRACE", False):  # pragma: no cover - the optional C extension
-    def _fast(request: int, pid: int, addr: int, data: int) -> int:
-        try:
-            return ptrace(request, pid, addr, data)
-        except PtraceError:
-            return _FAILED
-else:
-    _fast = _binding._ptrace
+    def __init__(self, message: str, errno: int = 0, pid: int | None = None) -> None:
+        super().__init__(errno, message)
+        self.pid = pid
+
+
+# The hot path (two requests per stop) calls libc's ptrace() with no Python wrapper: failure is
+# (unsigned long)-1, the errno is not read (ctypes' errno round trip costs more than the request).
+# A function object of its own (`libc["ptrace"]`): bootstrap's takes signed arguments.
+_fast = libc["ptrace"]
+_fast.argtypes = (ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong)
+_fast.restype = ctypes.c_ulong
 _FAILED = (1 << 64) - 1  # (unsigned long)-1
+
+
+def ptrace(request: int, pid: int, addr: int = 0, data: int = 0) -> int:
+    """One request (none of them peeks: -1 is always a failure); PtraceError with errno then."""
+    ctypes.set_errno(0)
+    result = _fast(request, pid, addr, data)
+    if result == _FAILED:
+        err = ctypes.get_errno()
+        raise PtraceError(f"ptrace({request:#x}, {pid}): {os.strerror(err)}", err, pid)
+    return result
+
 
 # op u8, pad[3], arch u32, instruction_pointer u64, stack_pointer u64, then the union.
 _INFO_HEAD = struct.Struct("<B3xIQQ")

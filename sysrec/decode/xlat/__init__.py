@@ -8,7 +8,10 @@ sibling modules, one per family.
 from __future__ import annotations
 
 from functools import wraps
-from typing import Any, Callable, Mapping
+
+TYPE_CHECKING = False  # typing stays off the start-up path of `sysrec trace` (annotations only)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Mapping
 
 # -X: how constants print: "abbrev" (names, strace's default), "raw" (numbers), "verbose"
 # (`0x3 /* PROT_READ|PROT_WRITE */`). One trace per process: set once by DecodeOptions.
