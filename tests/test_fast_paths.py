@@ -97,18 +97,18 @@ def test_cstring_across_a_page_end_is_read_whole():
     assert read_cstring(_call(mem), 2 * PAGE_SIZE - 3, 1) == b"/a"
 
 
-# --- construct's compile() deferred while the decoders load --------------------------------------
+# --- construct's compile() deferred to each structure's first use -------------------------------
 
 def test_lazily_compiled_structures_parse_and_build_as_compiled_ones():
     from construct import Int16ub, Int32sl, Struct
 
-    from sysrec.decode.lazy_compile import LazyCompiled, compile_lazily
+    from sysrec.decode.lazy_compile import LazyCompiled, compiled_later
 
     definition = Struct("a" / Int32sl, "b" / Int16ub)
-    with compile_lazily():
-        lazy = definition.compile()
+    lazy = compiled_later(definition)
     assert isinstance(lazy, LazyCompiled) and lazy._compiled is None  # nothing compiled yet
-    eager = definition.compile()  # outside the block: compiled at once, as before
+    assert compiled_later(lazy) is lazy
+    eager = definition.compile()
     assert not isinstance(eager, LazyCompiled)
     data = b"\xfe\xff\xff\xff\x01\x02"
     assert dict(lazy.parse(data)) == dict(eager.parse(data)) and lazy.parse(data).a == -2
@@ -119,6 +119,7 @@ def test_lazily_compiled_structures_parse_and_build_as_compiled_ones():
 
 
 def test_the_decoders_structures_are_compiled_only_when_used():
+    """Whichever way a family is imported (here directly, not through sysrec.decode)."""
     from sysrec.decode import structs
     from sysrec.decode.lazy_compile import LazyCompiled
 

@@ -5,14 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from sysrec.decode.lazy_compile import compile_lazily
-
-with compile_lazily():  # the families' structures compile at their first use, not here
-    from sysrec.decode.common import Call, DecodeOptions, Memory, Node, fd
-    from sysrec.decode.row import ABSENT
-    from sysrec.decode.signatures import (PER_CALL_ROWS, SIGNATURES, Signature, has_exit_args,
-                                          raw_signature, signature_for)
-    from sysrec.decode.siginfo import decode_siginfo
+from sysrec.decode.common import Call, DecodeOptions, Memory, Node, fd
+from sysrec.decode.row import ABSENT
+from sysrec.decode.signatures import (PER_CALL_ROWS, SIGNATURES, Signature, has_exit_args,
+                                      raw_signature, signature_for)
+from sysrec.decode.siginfo import decode_siginfo
 from sysrec.decode.xlat.errnos import ERRNO, RESTART_CODES
 from sysrec.decode.xlat.signals import SIGNALS, signal_name
 

@@ -11,6 +11,7 @@ from construct import Int64ul, Struct
 from sysrec.decode.args import long_arg, path_arg, ulong_arg
 from sysrec.decode.common import (MASK64, ArgDecoder, Call, Node, bytes_node, fd, ptr,
                                    read_cstring, struct_at)
+from sysrec.decode.lazy_compile import compiled_later
 from sysrec.decode.poll import sigset_node
 from sysrec.decode.time import itimerspec_in, itimerspec_out
 from sysrec.decode.row import ABSENT, FD, INT, UINT, ULONG, E, Signature, X
@@ -101,7 +102,7 @@ def array_node(call: Call, addr: int, count: int, size: int,
     return nodes
 
 
-iovec = Struct("iov_base" / Int64ul, "iov_len" / Int64ul).compile()
+iovec = compiled_later(Struct("iov_base" / Int64ul, "iov_len" / Int64ul))
 IOVEC_SIZE = 16
 
 

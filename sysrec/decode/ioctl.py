@@ -26,6 +26,7 @@ from sysrec.cstring import quote_bytes
 from sysrec.decode.args import fd_arg
 from sysrec.decode.common import (Call, Node, abbreviable, bytes_node, fd, limited, ptr, read_cstring,
                                    read_string, struct_at)
+from sysrec.decode.lazy_compile import compiled_later
 from sysrec.decode.row import AuxFn, E, Signature, X
 from sysrec.decode.sockaddr import decode_sockaddr_bytes, interface
 from sysrec.decode.xlat import c_hex, flags as xlat_flags, value, whole_constant
@@ -42,40 +43,40 @@ ArgFn = Callable[[Call], Node]
 # --- the structures (x86-64 kernel layout) -----------------------------------------------------
 
 TERMIOS_SIZE, TERMIOS2_SIZE, TERMIO_SIZE = 36, 44, 18
-termios_flags = Struct("c_iflag" / Int32ul, "c_oflag" / Int32ul, "c_cflag" / Int32ul,
-                       "c_lflag" / Int32ul).compile()
-termio_flags = Struct("c_iflag" / Int16ul, "c_oflag" / Int16ul, "c_cflag" / Int16ul,
-                      "c_lflag" / Int16ul).compile()
-winsize = Struct("ws_row" / Int16ul, "ws_col" / Int16ul, "ws_xpixel" / Int16ul,
-                 "ws_ypixel" / Int16ul).compile()
+termios_flags = compiled_later(Struct("c_iflag" / Int32ul, "c_oflag" / Int32ul, "c_cflag" / Int32ul,
+                                      "c_lflag" / Int32ul))
+termio_flags = compiled_later(Struct("c_iflag" / Int16ul, "c_oflag" / Int16ul, "c_cflag" / Int16ul,
+                                     "c_lflag" / Int16ul))
+winsize = compiled_later(Struct("ws_row" / Int16ul, "ws_col" / Int16ul, "ws_xpixel" / Int16ul,
+                                "ws_ypixel" / Int16ul))
 WINSIZE_SIZE = 8
 
 # struct ifreq: the interface name, then a union whose member depends on the request.
 IFNAMSIZ = 16
 IFREQ_SIZE = 40
-ifreq_int = Struct(Padding(IFNAMSIZ), "value" / Int32sl).compile()
-ifreq_flags = Struct(Padding(IFNAMSIZ), "value" / Int16ul).compile()
-ifreq_hwaddr = Struct(Padding(IFNAMSIZ), "family" / Int16ul, "data" / Bytes(14)).compile()
-ifreq_map = Struct(Padding(IFNAMSIZ), "mem_start" / Int64ul, "mem_end" / Int64ul,
-                   "base_addr" / Int16ul, "irq" / Int8ul, "dma" / Int8ul,
-                   "port" / Int8ul).compile()
-ifconf = Struct("ifc_len" / Int32sl, Padding(4), "ifc_buf" / Int64ul).compile()
+ifreq_int = compiled_later(Struct(Padding(IFNAMSIZ), "value" / Int32sl))
+ifreq_flags = compiled_later(Struct(Padding(IFNAMSIZ), "value" / Int16ul))
+ifreq_hwaddr = compiled_later(Struct(Padding(IFNAMSIZ), "family" / Int16ul, "data" / Bytes(14)))
+ifreq_map = compiled_later(Struct(Padding(IFNAMSIZ), "mem_start" / Int64ul, "mem_end" / Int64ul,
+                                  "base_addr" / Int16ul, "irq" / Int8ul, "dma" / Int8ul,
+                                  "port" / Int8ul))
+ifconf = compiled_later(Struct("ifc_len" / Int32sl, Padding(4), "ifc_buf" / Int64ul))
 IFCONF_SIZE = 16
-fiemap = Struct("fm_start" / Int64ul, "fm_length" / Int64ul, "fm_flags" / Int32ul,
-                "fm_mapped_extents" / Int32ul, "fm_extent_count" / Int32ul).compile()
+fiemap = compiled_later(Struct("fm_start" / Int64ul, "fm_length" / Int64ul, "fm_flags" / Int32ul,
+                               "fm_mapped_extents" / Int32ul, "fm_extent_count" / Int32ul))
 FIEMAP_SIZE = 32  # the header; the extents follow
-fstrim_range = Struct("start" / Int64ul, "len" / Int64ul, "minlen" / Int64ul).compile()
+fstrim_range = compiled_later(Struct("start" / Int64ul, "len" / Int64ul, "minlen" / Int64ul))
 FSTRIM_RANGE_SIZE = 24
-fsxattr = Struct("fsx_xflags" / Int32ul, "fsx_extsize" / Int32ul, "fsx_nextents" / Int32ul,
-                 "fsx_projid" / Int32ul, "fsx_cowextsize" / Int32ul).compile()
+fsxattr = compiled_later(Struct("fsx_xflags" / Int32ul, "fsx_extsize" / Int32ul, "fsx_nextents" / Int32ul,
+                                "fsx_projid" / Int32ul, "fsx_cowextsize" / Int32ul))
 FSXATTR_SIZE = 28
-rand_pool_info = Struct("entropy_count" / Int32sl, "buf_size" / Int32sl).compile()
-int32 = Int32sl.compile()
-uint32 = Int32ul.compile()
-uint16 = Int16ul.compile()
-int64 = Int64sl.compile()
-uint64 = Int64ul.compile()
-uint64_pair = Array(2, Int64ul).compile()
+rand_pool_info = compiled_later(Struct("entropy_count" / Int32sl, "buf_size" / Int32sl))
+int32 = compiled_later(Int32sl)
+uint32 = compiled_later(Int32ul)
+uint16 = compiled_later(Int16ul)
+int64 = compiled_later(Int64sl)
+uint64 = compiled_later(Int64ul)
+uint64_pair = compiled_later(Array(2, Int64ul))
 
 
 # --- reading the argument -------------------------------------------------------------------------

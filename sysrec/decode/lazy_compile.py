@@ -1,19 +1,18 @@
-"""construct's compile() deferred to each structure's first use, while the decoders load.
+"""construct's compile() deferred to each structure's first use.
 
-compile() generates and compiles Python source for a structure: ~120 structures at import of
-sysrec.decode, most of its import time, and that import is on the path of the first traced call
+compile() generates and compiles Python source for a structure: ~120 structures in the decoder
+families, most of their import time, and that import is on the path of the first traced call
 (a full trace needs the decoders at the program's execve). A trace uses a handful of them.
+Each family writes `compiled_later(Struct(...))` where construct's own spelling is
+`Struct(...).compile()`: the structure compiles at its first parse or build, whichever way its
+module was imported (through sysrec.decode, the renderer's signature rows, a test).
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from typing import Any
 
 import construct
-
-_COMPILE = construct.Construct.compile
 
 
 class LazyCompiled(construct.Construct):
@@ -28,7 +27,7 @@ class LazyCompiled(construct.Construct):
 
     def compiled(self) -> Any:
         if self._compiled is None:
-            self._compiled = _COMPILE(self.definition, self._filename)
+            self._compiled = self.definition.compile(self._filename)
         return self._compiled
 
     def _parse(self, stream: Any, context: Any, path: Any) -> Any:
@@ -50,15 +49,7 @@ class LazyCompiled(construct.Construct):
         return self.compiled()
 
 
-def _lazy(self: construct.Construct, filename: str | None = None) -> construct.Construct:
-    return self if isinstance(self, (LazyCompiled, construct.Compiled)) else LazyCompiled(self, filename)
-
-
-@contextlib.contextmanager
-def compile_lazily() -> Iterator[None]:
-    """compile() returns a LazyCompiled within the block (module-level definitions being loaded)."""
-    construct.Construct.compile = _lazy  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        construct.Construct.compile = _COMPILE  # type: ignore[method-assign]
+def compiled_later(definition: construct.Construct, filename: str | None = None) -> construct.Construct:
+    """`definition.compile()`, done at the structure's first parse or build."""
+    return definition if isinstance(definition, (LazyCompiled, construct.Compiled)) else \
+        LazyCompiled(definition, filename)

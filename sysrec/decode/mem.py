@@ -11,6 +11,7 @@ from construct import Array, Int8ul, Int16ul, Int32sl, Int32ul, Int64ul, Struct
 from sysrec.decode.args import (flags_arg, hex_arg, hex_return, int_arg, ptr_arg,
                                 uint_arg, ulong_arg)
 from sysrec.decode.common import ArgDecoder, Call, Node, fd, ptr
+from sysrec.decode.lazy_compile import compiled_later
 from sysrec.decode.poll import sigset_node, timespec_arg
 from sysrec.decode.process import cpu_set_node
 from sysrec.decode.row import FD, INT, UINT, ULONG, E, Signature, X
@@ -39,11 +40,11 @@ NSIG_BYTES = 8  # the kernel's sigset_t on x86-64: strace reads only a mask of e
 
 # --- the structures read from the tracee (x86-64 layout) -----------------------------------
 
-futex_waitv = Struct("val" / Int64ul, "uaddr" / Int64ul, "flags" / Int32ul,
-                     "reserved" / Int32ul).compile()
+futex_waitv = compiled_later(Struct("val" / Int64ul, "uaddr" / Int64ul, "flags" / Int32ul,
+                                    "reserved" / Int32ul))
 FUTEX_WAITV_SIZE = 24
 
-iovec = Struct("base" / Int64ul, "len" / Int64ul).compile()
+iovec = compiled_later(Struct("base" / Int64ul, "len" / Int64ul))
 IOVEC_SIZE = 16
 
 _sqring_offsets = Struct("head" / Int32ul, "tail" / Int32ul, "ring_mask" / Int32ul,
@@ -52,17 +53,17 @@ _sqring_offsets = Struct("head" / Int32ul, "tail" / Int32ul, "ring_mask" / Int32
 _cqring_offsets = Struct("head" / Int32ul, "tail" / Int32ul, "ring_mask" / Int32ul,
                          "ring_entries" / Int32ul, "overflow" / Int32ul, "cqes" / Int32ul,
                          "flags" / Int32ul, "resv1" / Int32ul, "resv2" / Int64ul)
-io_uring_params = Struct(
+io_uring_params = compiled_later(Struct(
     "sq_entries" / Int32ul, "cq_entries" / Int32ul, "flags" / Int32ul,
     "sq_thread_cpu" / Int32ul, "sq_thread_idle" / Int32ul, "features" / Int32ul,
     "wq_fd" / Int32sl, "resv" / Array(3, Int32ul), "sq_off" / _sqring_offsets,
     "cq_off" / _cqring_offsets,
-).compile()
+))
 IO_URING_PARAMS_SIZE = 120
 
-int32 = Int32sl.compile()
-uint32 = Int32ul.compile()
-ulong = Int64ul.compile()
+int32 = compiled_later(Int32sl)
+uint32 = compiled_later(Int32ul)
+ulong = compiled_later(Int64ul)
 
 
 # --- shared pieces ----------------------------------------------------------------------------
@@ -392,20 +393,20 @@ def io_uring_params_arg(call: Call, i: int) -> Node:
 
 
 # io_uring_register's argument structures.
-io_uring_files_update = Struct("offset" / Int32ul, "resv" / Int32ul, "fds" / Int64ul).compile()
-io_uring_rsrc_register = Struct("nr" / Int32ul, "flags" / Int32ul, "resv2" / Int64ul,
-                                "data" / Int64ul, "tags" / Int64ul).compile()
-io_uring_rsrc_update2 = Struct("offset" / Int32ul, "resv" / Int32ul, "data" / Int64ul,
-                               "tags" / Int64ul, "nr" / Int32ul, "resv2" / Int32ul).compile()
-io_uring_rsrc_update = Struct("offset" / Int32ul, "resv" / Int32ul, "data" / Int64ul).compile()
-io_uring_restriction = Struct("opcode" / Int16ul, "arg" / Int8ul, "resv" / Int8ul,
-                              "resv2" / Array(3, Int32ul)).compile()
-io_uring_buf_reg = Struct("ring_addr" / Int64ul, "ring_entries" / Int32ul, "bgid" / Int16ul,
-                          "pad" / Int16ul, "resv" / Array(3, Int64ul)).compile()
-io_uring_probe = Struct("last_op" / Int8ul, "ops_len" / Int8ul, "resv" / Int16ul,
-                        "resv2" / Array(3, Int32ul)).compile()
-io_uring_probe_op = Struct("op" / Int8ul, "resv" / Int8ul, "flags" / Int16ul,
-                           "resv2" / Int32ul).compile()
+io_uring_files_update = compiled_later(Struct("offset" / Int32ul, "resv" / Int32ul, "fds" / Int64ul))
+io_uring_rsrc_register = compiled_later(Struct("nr" / Int32ul, "flags" / Int32ul, "resv2" / Int64ul,
+                                               "data" / Int64ul, "tags" / Int64ul))
+io_uring_rsrc_update2 = compiled_later(Struct("offset" / Int32ul, "resv" / Int32ul, "data" / Int64ul,
+                                              "tags" / Int64ul, "nr" / Int32ul, "resv2" / Int32ul))
+io_uring_rsrc_update = compiled_later(Struct("offset" / Int32ul, "resv" / Int32ul, "data" / Int64ul))
+io_uring_restriction = compiled_later(Struct("opcode" / Int16ul, "arg" / Int8ul, "resv" / Int8ul,
+                                             "resv2" / Array(3, Int32ul)))
+io_uring_buf_reg = compiled_later(Struct("ring_addr" / Int64ul, "ring_entries" / Int32ul, "bgid" / Int16ul,
+                                         "pad" / Int16ul, "resv" / Array(3, Int64ul)))
+io_uring_probe = compiled_later(Struct("last_op" / Int8ul, "ops_len" / Int8ul, "resv" / Int16ul,
+                                       "resv2" / Array(3, Int32ul)))
+io_uring_probe_op = compiled_later(Struct("op" / Int8ul, "resv" / Int8ul, "flags" / Int16ul,
+                                          "resv2" / Int32ul))
 IO_URING_PROBE_SIZE, IO_URING_PROBE_OP_SIZE = 16, 8
 
 

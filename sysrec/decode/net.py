@@ -14,6 +14,7 @@ from construct import Bytes, Int8ul, Int32ul, Int64sl, Int64ul, Padding, Struct
 
 from sysrec.decode import structs
 from sysrec.decode.common import Call, Node, fd, limited, ptr, read_string, struct_at, vr
+from sysrec.decode.lazy_compile import compiled_later
 from sysrec.decode.netlink import decode_netlink, netlink_protocol, sockbuf
 from sysrec.decode import netlink_diag, netlink_netfilter, netlink_route  # noqa: F401  (they register)
 from sysrec.decode.poll import timespec_arg
@@ -159,13 +160,13 @@ def _iovecs(call: Call, addr: int, count: int, data_size: int | None,
 
 # What a control message carries, as the kernel lays it out (x86-64). Nanoseconds and
 # microseconds print unsigned, seconds signed, as strace prints them.
-cmsg_timeval = Struct("tv_sec" / Int64sl, "tv_usec" / Int64ul).compile()
-cmsg_timespec = Struct("tv_sec" / Int64sl, "tv_nsec" / Int64ul).compile()
+cmsg_timeval = compiled_later(Struct("tv_sec" / Int64sl, "tv_usec" / Int64ul))
+cmsg_timespec = compiled_later(Struct("tv_sec" / Int64sl, "tv_nsec" / Int64ul))
 TIMESPEC_SIZE = 16
-sock_extended_err = Struct(
+sock_extended_err = compiled_later(Struct(
     "ee_errno" / Int32ul, "ee_origin" / Int8ul, "ee_type" / Int8ul, "ee_code" / Int8ul,
     Padding(1), "ee_info" / Int32ul, "ee_data" / Int32ul, "offender" / Bytes(16),
-).compile()
+))
 SOCK_EXTENDED_ERR_SIZE = 32
 UCRED_SIZE, IN_PKTINFO_SIZE, SOCKADDR_IN_SIZE = 12, 12, 16
 UNAVAILABLE = "???"  # a timestamp too short for its type

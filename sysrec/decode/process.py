@@ -14,6 +14,7 @@ from sysrec.decode.args import (cstring_arg, dirfd_arg, fd_arg, flags_arg, hex_a
                                 ptr_arg, uint_arg, ulong_arg)
 from sysrec.decode.common import (Call, Node, abbreviable, bytes_node, cstring_node, fd, limited, ptr,
                                    read_string, struct_at)
+from sysrec.decode.lazy_compile import compiled_later
 from sysrec.decode.row import INT, UINT, ULONG, E, Signature, X
 from sysrec.decode.siginfo import decode_siginfo
 from sysrec.decode.sockopt import sock_fprog_node
@@ -32,55 +33,55 @@ from sysrec.decode.xlat.signals import signal_name
 
 # --- structures (x86-64 layout) ----------------------------------------------------------------
 
-clone_args = Struct(
+clone_args = compiled_later(Struct(
     "flags" / Int64ul, "pidfd" / Int64ul, "child_tid" / Int64ul, "parent_tid" / Int64ul,
     "exit_signal" / Int64ul, "stack" / Int64ul, "stack_size" / Int64ul, "tls" / Int64ul,
     "set_tid" / Int64ul, "set_tid_size" / Int64ul, "cgroup" / Int64ul,
-).compile()
+))
 CLONE_ARGS_SIZE = 88
 CLONE_ARGS_MIN_SIZE = 64  # up to and with `tls` (CLONE_ARGS_SIZE_VER0)
 CLONE_ARGS_CGROUP_OFFSET = 80
 SET_TID_MAX = 32
 
 # Only the two times are printed (the rest is strace's `...` without -v).
-rusage_times = Struct("utime_sec" / Int64sl, "utime_usec" / Int64sl,
-                      "stime_sec" / Int64sl, "stime_usec" / Int64sl).compile()
+rusage_times = compiled_later(Struct("utime_sec" / Int64sl, "utime_usec" / Int64sl,
+                                     "stime_sec" / Int64sl, "stime_usec" / Int64sl))
 RUSAGE_SIZE = 144
 # The fourteen counters after the times, printed with -v (strace's printrusage.c order).
 RUSAGE_COUNTERS = ("ru_maxrss", "ru_ixrss", "ru_idrss", "ru_isrss", "ru_minflt", "ru_majflt",
                    "ru_nswap", "ru_inblock", "ru_oublock", "ru_msgsnd", "ru_msgrcv", "ru_nsignals",
                    "ru_nvcsw", "ru_nivcsw")
 
-rlimit64 = Struct("cur" / Int64ul, "max" / Int64ul).compile()
+rlimit64 = compiled_later(Struct("cur" / Int64ul, "max" / Int64ul))
 RLIM64_INFINITY = (1 << 64) - 1
 
 UTS_FIELD = 65
-utsname = Struct("sysname" / Bytes(UTS_FIELD), "nodename" / Bytes(UTS_FIELD)).compile()
+utsname = compiled_later(Struct("sysname" / Bytes(UTS_FIELD), "nodename" / Bytes(UTS_FIELD)))
 
-sysinfo = Struct(
+sysinfo = compiled_later(Struct(
     "uptime" / Int64sl, "loads" / Array(3, Int64ul), "totalram" / Int64ul, "freeram" / Int64ul,
     "sharedram" / Int64ul, "bufferram" / Int64ul, "totalswap" / Int64ul, "freeswap" / Int64ul,
     "procs" / Int16ul, Padding(6), "totalhigh" / Int64ul, "freehigh" / Int64ul,
     "mem_unit" / Int32ul,
-).compile()
+))
 SYSINFO_SIZE = 112
 
-cap_header = Struct("version" / Int32ul, "pid" / Int32sl).compile()
-cap_data = Struct("effective" / Int32ul, "permitted" / Int32ul, "inheritable" / Int32ul).compile()
+cap_header = compiled_later(Struct("version" / Int32ul, "pid" / Int32sl))
+cap_data = compiled_later(Struct("effective" / Int32ul, "permitted" / Int32ul, "inheritable" / Int32ul))
 CAP_DATA_SIZE = 12
 CAP_VERSIONS_WITH_TWO_WORDS = (0x20071026, 0x20080522)
 
-sched_attr = Struct(
+sched_attr = compiled_later(Struct(
     "size" / Int32ul, "sched_policy" / Int32ul, "sched_flags" / Int64ul, "sched_nice" / Int32sl,
     "sched_priority" / Int32ul, "sched_runtime" / Int64ul, "sched_deadline" / Int64ul,
     "sched_period" / Int64ul, "sched_util_min" / Int32ul, "sched_util_max" / Int32ul,
-).compile()
+))
 SCHED_ATTR_SIZE = 56
 SCHED_ATTR_MIN_SIZE = 48  # SCHED_ATTR_SIZE_VER0; VER1 adds the two util clamps
 
-int32 = Int32sl.compile()
-uint32 = Int32ul.compile()
-uint64 = Int64ul.compile()
+int32 = compiled_later(Int32sl)
+uint32 = compiled_later(Int32ul)
+uint64 = compiled_later(Int64ul)
 
 MORE = "..."
 

@@ -13,6 +13,7 @@ from typing import Callable
 from construct import Int16ul, Int32sl, Int32ul, Int64sl, Int64ul, Padding, Struct
 
 from sysrec.decode.common import Call, Node, fd, ptr
+from sysrec.decode.lazy_compile import compiled_later
 from sysrec.decode.xlat import c_hex, value, styled
 from sysrec.decode.xlat.errnos import ERRNO
 from sysrec.decode.xlat.signals import (AUDIT_ARCH_X86_64, AUDIT_ARCHES, BUS_MCEERR_AO,
@@ -25,16 +26,16 @@ from sysrec.syscall_numbers_x86_64 import SYSCALL_NAMES
 SIGINFO_SIZE = 128
 
 # The x86-64 layout: a 16-byte head, then one union member chosen by si_code and si_signo.
-head = Struct("signo" / Int32sl, "errno" / Int32sl, "code" / Int32sl).compile()
-sender = Struct(Padding(16), "pid" / Int32sl, "uid" / Int32ul, "value" / Int64ul).compile()
-timer = Struct(Padding(16), "tid" / Int32sl, "overrun" / Int32sl, "value" / Int64ul).compile()
-child = Struct(Padding(16), "pid" / Int32sl, "uid" / Int32ul, "status" / Int32sl, Padding(4),
-               "utime" / Int64sl, "stime" / Int64sl).compile()
-fault = Struct(Padding(16), "addr" / Int64ul, "addr_lsb" / Int16ul, Padding(6),
-               "lower" / Int64ul, "upper" / Int64ul).compile()
-fault_pkey = Struct(Padding(32), "pkey" / Int32ul).compile()
-sigpoll = Struct(Padding(16), "band" / Int64sl, "fd" / Int32sl).compile()
-sigsys = Struct(Padding(16), "call_addr" / Int64ul, "syscall" / Int32sl, "arch" / Int32ul).compile()
+head = compiled_later(Struct("signo" / Int32sl, "errno" / Int32sl, "code" / Int32sl))
+sender = compiled_later(Struct(Padding(16), "pid" / Int32sl, "uid" / Int32ul, "value" / Int64ul))
+timer = compiled_later(Struct(Padding(16), "tid" / Int32sl, "overrun" / Int32sl, "value" / Int64ul))
+child = compiled_later(Struct(Padding(16), "pid" / Int32sl, "uid" / Int32ul, "status" / Int32sl, Padding(4),
+                              "utime" / Int64sl, "stime" / Int64sl))
+fault = compiled_later(Struct(Padding(16), "addr" / Int64ul, "addr_lsb" / Int16ul, Padding(6),
+                              "lower" / Int64ul, "upper" / Int64ul))
+fault_pkey = compiled_later(Struct(Padding(32), "pkey" / Int32ul))
+sigpoll = compiled_later(Struct(Padding(16), "band" / Int64sl, "fd" / Int32sl))
+sigsys = compiled_later(Struct(Padding(16), "call_addr" / Int64ul, "syscall" / Int32sl, "arch" / Int32ul))
 
 
 def signal_node(nr: int) -> Node:

@@ -12,6 +12,7 @@ from construct import Int32ul, Int64ul, Padding, Struct
 
 from sysrec.decode.args import ulong_arg
 from sysrec.decode.common import Call, Node, ptr, struct_at
+from sysrec.decode.lazy_compile import compiled_later
 from sysrec.decode.row import FD, INT, ULONG, E, Signature, X
 from sysrec.decode.siginfo import siginfo_at, signal_node
 from sysrec.decode.time import timespec_at
@@ -24,10 +25,10 @@ WORD_SIZE = 8
 
 # struct sigaction as the kernel takes it; strace reads it with a 64-byte sa_mask (glibc's
 # NSIG / sizeof(long) longs), so a shorter readable tail prints as an address.
-kernel_sigaction = Struct("handler" / Int64ul, "flags" / Int64ul, "restorer" / Int64ul,
-                          "mask" / Int64ul, Padding(56)).compile()
+kernel_sigaction = compiled_later(Struct("handler" / Int64ul, "flags" / Int64ul, "restorer" / Int64ul,
+                                         "mask" / Int64ul, Padding(56)))
 KERNEL_SIGACTION_SIZE = 88
-stack_t = Struct("sp" / Int64ul, "flags" / Int32ul, Padding(4), "size" / Int64ul).compile()
+stack_t = compiled_later(Struct("sp" / Int64ul, "flags" / Int32ul, Padding(4), "size" / Int64ul))
 STACK_T_SIZE = 24
 # rt_sigreturn: the signal frame starts one word below the stack pointer with the handler's
 # return address (one word), then a ucontext_t whose uc_sigmask is 296 bytes in.

@@ -13,6 +13,7 @@ from construct import (Bytes, Int8ul, Int16ub, Int16ul, Int32sl, Int32ub, Int32u
 from sysrec.cstring import escape
 from sysrec.decode import structs
 from sysrec.decode.common import Call, Node, bytes_node, ptr, vr
+from sysrec.decode.lazy_compile import compiled_later
 from sysrec.decode.xlat import c_hex, flags, value, styled, style
 from sysrec.decode.xlat.net import (
     ADDRESS_FAMILIES, ALG_SOCKADDR_FLAGS, ARP_HARDWARE, BDADDR_TYPES, ETHERNET_PROTOCOLS,
@@ -126,13 +127,13 @@ def _packet(data: bytes, strsize: int = 32) -> dict[str, Node]:
     return node
 
 
-sockaddr_vm = Struct("family" / Int16ul, "reserved1" / Int16ul, "port" / Int32ul, "cid" / Int32ul,
-                     "flags" / Int8ul, "zero" / Bytes(3)).compile()
-sockaddr_qrtr = Struct("family" / Int16ul, Padding(2), "node" / Int32ul, "port" / Int32ul).compile()
-sockaddr_xdp = Struct("family" / Int16ul, "flags" / Int16ul, "ifindex" / Int32ul,
-                      "queue_id" / Int32ul, "shared_umem_fd" / Int32sl).compile()
-sockaddr_mctp = Struct("family" / Int16ul, "pad0" / Int16ul, "network" / Int32ul, "addr" / Int8ul,
-                       "type" / Int8ul, "tag" / Int8ul, "pad1" / Int8ul).compile()
+sockaddr_vm = compiled_later(Struct("family" / Int16ul, "reserved1" / Int16ul, "port" / Int32ul, "cid" / Int32ul,
+                                    "flags" / Int8ul, "zero" / Bytes(3)))
+sockaddr_qrtr = compiled_later(Struct("family" / Int16ul, Padding(2), "node" / Int32ul, "port" / Int32ul))
+sockaddr_xdp = compiled_later(Struct("family" / Int16ul, "flags" / Int16ul, "ifindex" / Int32ul,
+                                     "queue_id" / Int32ul, "shared_umem_fd" / Int32sl))
+sockaddr_mctp = compiled_later(Struct("family" / Int16ul, "pad0" / Int16ul, "network" / Int32ul, "addr" / Int8ul,
+                                      "type" / Int8ul, "tag" / Int8ul, "pad1" / Int8ul))
 
 
 def _named_hex(v: int, table: dict[int, str]) -> Node:
@@ -212,10 +213,10 @@ L2_PSM_RANGES = ((L2CAP_PSM_LE_DYN_START, L2CAP_PSM_LE_DYN_END, "L2CAP_PSM_LE_DY
 L2_CID_RANGES = ((L2CAP_CID_DYN_START, 0xFFFF, "L2CAP_CID_DYN_START"),)
 # Bluetooth addresses differ by protocol and tell themselves apart by length only:
 # HCI (4 or 6 bytes), SCO (8), RFCOMM (10), L2CAP (12 or 14).
-sockaddr_hci = Struct("family" / Int16ul, "dev" / Int16ul, "channel" / Int16ul).compile()
-sockaddr_rc = Struct("family" / Int16ul, "bdaddr" / Bytes(6), "channel" / Int8ul).compile()
-sockaddr_l2 = Struct("family" / Int16ul, "psm" / Int16ul, "bdaddr" / Bytes(6), "cid" / Int16ul,
-                     "bdaddr_type" / Int8ul).compile()
+sockaddr_hci = compiled_later(Struct("family" / Int16ul, "dev" / Int16ul, "channel" / Int16ul))
+sockaddr_rc = compiled_later(Struct("family" / Int16ul, "bdaddr" / Bytes(6), "channel" / Int8ul))
+sockaddr_l2 = compiled_later(Struct("family" / Int16ul, "psm" / Int16ul, "bdaddr" / Bytes(6), "cid" / Int16ul,
+                                    "bdaddr_type" / Int8ul))
 
 
 def _bluetooth(data: bytes, strsize: int = 32) -> dict[str, Node]:
@@ -260,8 +261,8 @@ def _verbose_flags(v: int, table: dict[int, str], unknown: str) -> Node:
     return f"{c_hex(v)} /* {text if text != c_hex(v) else unknown} */"
 
 
-sockaddr_alg = Struct("family" / Int16ul, "type" / Bytes(14), "feat" / Int32ul,
-                      "mask" / Int32ul).compile()
+sockaddr_alg = compiled_later(Struct("family" / Int16ul, "type" / Bytes(14), "feat" / Int32ul,
+                                     "mask" / Int32ul))
 SOCKADDR_ALG_SIZE = 24
 
 
@@ -280,8 +281,8 @@ def _octet(b: int) -> str:
     return f"{b:#x}" if b else "00"
 
 
-sockaddr_ipx = Struct("family" / Int16ul, "port" / Int16ub, "network" / Int32ub, "node" / Bytes(6),
-                      "type" / Int8ul, "zero" / Int8ul).compile()
+sockaddr_ipx = compiled_later(Struct("family" / Int16ul, "port" / Int16ub, "network" / Int32ub, "node" / Bytes(6),
+                                     "type" / Int8ul, "zero" / Int8ul))
 
 
 def _ipx(data: bytes, strsize: int = 32) -> dict[str, Node]:
@@ -322,8 +323,8 @@ def _struct_text(fields: list[str]) -> str:
 
 
 SOCKADDR_RXRPC_SIZE, RXRPC_TRANSPORT_OFFSET = 36, 8
-sockaddr_rxrpc = Struct("family" / Int16ul, "service" / Int16ul, "transport_type" / Int16ul,
-                        "transport_len" / Int16ul, "transport_family" / Int16ul).compile()
+sockaddr_rxrpc = compiled_later(Struct("family" / Int16ul, "service" / Int16ul, "transport_type" / Int16ul,
+                                       "transport_len" / Int16ul, "transport_family" / Int16ul))
 
 
 # The transports RxRPC runs over: (field, its family field, the length that holds a whole
@@ -361,8 +362,8 @@ def _rxrpc(data: bytes, strsize: int = 32) -> Node:
 
 IEEE802154_ADDR_NONE, IEEE802154_ADDR_SHORT = 0, 2
 SOCKADDR_IEEE802154_SIZE = 20
-sockaddr_ieee802154 = Struct("family" / Int16ul, Padding(2), "addr_type" / Int32sl, "pan_id" / Int16ul,
-                             "hwaddr" / Bytes(8)).compile()
+sockaddr_ieee802154 = compiled_later(Struct("family" / Int16ul, Padding(2), "addr_type" / Int32sl, "pan_id" / Int16ul,
+                                            "hwaddr" / Bytes(8)))
 
 
 def _ieee802154(data: bytes, strsize: int = 32) -> dict[str, Node]:
@@ -381,10 +382,10 @@ def _ieee802154(data: bytes, strsize: int = 32) -> dict[str, Node]:
 
 
 SOCKADDR_NFC_SIZE, SOCKADDR_NFC_LLCP_SIZE = 16, 96
-sockaddr_nfc_llcp = Struct("family" / Int16ul, Padding(2), "dev_idx" / Int32ul,
-                           "target_idx" / Int32ul, "protocol" / Int32ul, "dsap" / Int8ul,
-                           "ssap" / Int8ul, "service_name" / Bytes(63), Padding(7),
-                           "service_name_len" / Int64ul).compile()
+sockaddr_nfc_llcp = compiled_later(Struct("family" / Int16ul, Padding(2), "dev_idx" / Int32ul,
+                                          "target_idx" / Int32ul, "protocol" / Int32ul, "dsap" / Int8ul,
+                                          "ssap" / Int8ul, "service_name" / Bytes(63), Padding(7),
+                                          "service_name_len" / Int64ul))
 
 
 def _nfc(data: bytes, strsize: int = 32) -> Node:
@@ -406,8 +407,8 @@ def _nfc(data: bytes, strsize: int = 32) -> Node:
 
 
 AX25_ADDRESS_SIZE, SOCKADDR_AX25_SIZE, AX25_MAX_DIGIS = 7, 16, 8
-sockaddr_ax25 = Struct("family" / Int16ul, "call" / Bytes(AX25_ADDRESS_SIZE), Padding(3),
-                       "ndigis" / Int32sl).compile()
+sockaddr_ax25 = compiled_later(Struct("family" / Int16ul, "call" / Bytes(AX25_ADDRESS_SIZE), Padding(3),
+                                      "ndigis" / Int32sl))
 
 
 def _ax25_style(call: bytes) -> str:

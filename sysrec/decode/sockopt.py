@@ -13,6 +13,7 @@ from typing import Callable
 from construct import Bytes, Int16ul, Int32sl, Int32ul, Padding, Struct
 
 from sysrec.decode.common import MASK64, Call, Node, bytes_node, limited, ptr, read_string, vr
+from sysrec.decode.lazy_compile import compiled_later
 from sysrec.decode.sockaddr import decode_sockaddr_bytes, interface
 from sysrec.decode.xlat import value
 from sysrec.decode.xlat.errnos import ERRNO
@@ -28,19 +29,19 @@ from sysrec.decode.xlat.net import (
 INT_SIZE = 4
 
 # What some options carry (x86-64 layouts).
-sock_fprog = Struct("len" / Int16ul, Padding(6), "filter" / Bytes(8)).compile()
+sock_fprog = compiled_later(Struct("len" / Int16ul, Padding(6), "filter" / Bytes(8)))
 SOCK_FPROG_SIZE = 16
-ip_mreq = Struct("multiaddr" / Bytes(4), "interface" / Bytes(4)).compile()
+ip_mreq = compiled_later(Struct("multiaddr" / Bytes(4), "interface" / Bytes(4)))
 IP_MREQ_SIZE = 8
-ipv6_mreq = Struct("multiaddr" / Bytes(16), "interface" / Int32ul).compile()
+ipv6_mreq = compiled_later(Struct("multiaddr" / Bytes(16), "interface" / Int32ul))
 IPV6_MREQ_SIZE = 20
-group_req = Struct("interface" / Int32ul, Padding(4), "group" / Bytes(128)).compile()
+group_req = compiled_later(Struct("interface" / Int32ul, Padding(4), "group" / Bytes(128)))
 GROUP_REQ_SIZE = 136
-tpacket_req = Struct("tp_block_size" / Int32ul, "tp_block_nr" / Int32ul, "tp_frame_size" / Int32ul,
-                     "tp_frame_nr" / Int32ul).compile()
+tpacket_req = compiled_later(Struct("tp_block_size" / Int32ul, "tp_block_nr" / Int32ul, "tp_frame_size" / Int32ul,
+                                    "tp_frame_nr" / Int32ul))
 TPACKET_REQ_SIZE = 16
-packet_mreq = Struct("ifindex" / Int32sl, "type" / Int16ul, "alen" / Int16ul,
-                     "address" / Bytes(8)).compile()
+packet_mreq = compiled_later(Struct("ifindex" / Int32sl, "type" / Int16ul, "alen" / Int16ul,
+                                    "address" / Bytes(8)))
 PACKET_MREQ_SIZE = 16
 
 # Structs strace prints field by field up to the returned length: (name, size, signed) each;

@@ -14,6 +14,7 @@ from construct import Int32sl, Int32ul, Int64sl, Int64ul, Padding, Struct
 
 from sysrec.decode.args import uint_arg
 from sysrec.decode.common import MASK64, Call, Node, ptr, struct_at
+from sysrec.decode.lazy_compile import compiled_later
 from sysrec.decode.row import INT, E, Signature, X
 from sysrec.decode.siginfo import clock_t_node, signal_node
 from sysrec.decode.xlat import flags, value
@@ -21,24 +22,24 @@ from sysrec.decode.xlat.signals import SIGEV_NOTIFY, SIGEV_SIGNAL, SIGEV_THREAD,
 from sysrec.decode.xlat.time import (ADJTIMEX_MODES, ADJTIMEX_STATES, ADJTIMEX_STATUS, CLOCKS,
                                      ERESTART_CODES, ITIMERS, TIMER_FLAGS)
 
-timespec = Struct("tv_sec" / Int64sl, "tv_nsec" / Int64ul).compile()
-timeval = Struct("tv_sec" / Int64sl, "tv_usec" / Int64ul).compile()
+timespec = compiled_later(Struct("tv_sec" / Int64sl, "tv_nsec" / Int64ul))
+timeval = compiled_later(Struct("tv_sec" / Int64sl, "tv_usec" / Int64ul))
 TIMESPEC_SIZE = TIMEVAL_SIZE = 16
-timezone = Struct("tz_minuteswest" / Int32sl, "tz_dsttime" / Int32sl).compile()
-tms = Struct("tms_utime" / Int64ul, "tms_stime" / Int64ul, "tms_cutime" / Int64ul,
-             "tms_cstime" / Int64ul).compile()
-sigevent = Struct("value" / Int64ul, "signo" / Int32sl, "notify" / Int32sl,
-                  "function" / Int64ul, "attributes" / Int64ul).compile()
+timezone = compiled_later(Struct("tz_minuteswest" / Int32sl, "tz_dsttime" / Int32sl))
+tms = compiled_later(Struct("tms_utime" / Int64ul, "tms_stime" / Int64ul, "tms_cutime" / Int64ul,
+                            "tms_cstime" / Int64ul))
+sigevent = compiled_later(Struct("value" / Int64ul, "signo" / Int32sl, "notify" / Int32sl,
+                                 "function" / Int64ul, "attributes" / Int64ul))
 SIGEVENT_SIZE = 32  # strace reads its own sigevent: the union's two pointers, no padding
 # The kernel's struct __kernel_timex (x86-64: 208 bytes).
-timex = Struct(
+timex = compiled_later(Struct(
     "modes" / Int32ul, Padding(4), "offset" / Int64sl, "freq" / Int64sl, "maxerror" / Int64sl,
     "esterror" / Int64sl, "status" / Int32ul, Padding(4), "constant" / Int64sl,
     "precision" / Int64sl, "tolerance" / Int64sl, "tv_sec" / Int64sl, "tv_usec" / Int64ul,
     "tick" / Int64sl, "ppsfreq" / Int64sl, "jitter" / Int64sl, "shift" / Int32sl, Padding(4),
     "stabil" / Int64sl, "jitcnt" / Int64sl, "calcnt" / Int64sl, "errcnt" / Int64sl,
     "stbcnt" / Int64sl, "tai" / Int32sl, Padding(44),
-).compile()
+))
 TIMEX_SIZE = 208
 TIMEX_FIELDS = ("offset", "freq", "maxerror", "esterror", "status", "constant", "precision",
                 "tolerance", "time", "tick", "ppsfreq", "jitter", "shift", "stabil", "jitcnt",
