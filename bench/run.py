@@ -74,6 +74,7 @@ if mode == "engine":
         leave = staticmethod(lambda st, ret, mem, opts: decode.Decoded(args=st.args, n_entry=len(st.args)))
         errno_name, signal_name = staticmethod(decode.errno_name), staticmethod(decode.signal_name)
         decode_siginfo, fds_in = staticmethod(decode.decode_siginfo), staticmethod(decode.fds_in)
+        arity, EntryState = staticmethod(lambda name, raw: len(raw)), decode.EntryState
     engine.Tracer._decoders = lambda self: setattr(self, "dec", Trivial) or Trivial
 sink = lambda e: None
 if mode in ("record", "text"):
