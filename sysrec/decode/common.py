@@ -85,15 +85,7 @@ class Call:
         verbose = self.opts.verbose
         if verbose is not None and self.name not in verbose:
             return None
-        if addr == 0 or size <= 0:  # read_bytes(), inlined: every struct read comes here
-            return b"" if size == 0 and addr != 0 else None
-        try:
-            data = self.mem.read(addr, size)
-        except (OSError, ValueError, OverflowError):
-            return None
-        if data is None or len(data) < size:
-            return None
-        return data if type(data) is bytes else bytes(data)
+        return self.read_bytes(addr, size)
 
     def read_bytes(self, addr: int, size: int) -> bytes | None:
         """The bytes of a string the call passes (read whatever -e verbose= says)."""

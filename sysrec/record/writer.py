@@ -93,17 +93,7 @@ class RecordWriter:
         event["seq"] = seq
         if event.get("ev") == "syscall":
             self.syscalls += 1
-        if self._header is not None or self._encode is None:
-            self._line(event)
-            return event
-        text = self._encode(event)  # _line(), inlined
-        if not text.isascii():
-            text = text.translate(LINE_BREAKS)
-        try:
-            self._out.write(text + "\n")
-        except OSError:
-            self.failed = True
-            raise
+        self._line(event)
         return event
 
     def footer(self, end: str, exit_status: int, error: str | None = None) -> None:

@@ -605,13 +605,7 @@ class Tracer:
                 self.open_task = task
                 continue
             _, _, rval, is_error, t1, info.ip, info.sp, regions = rec
-            if task.reprint:
-                task.reprint = False
-                if self.open_task is task:
-                    self._close_open_line()
-            state = task.state
-            task.in_call = False
-            task.state = None
+            state = self._leaving(task)
             if state is None:
                 continue
             key = (task.memo_key, rval, is_error, regions)
@@ -620,22 +614,8 @@ class Tracer:
                 done = leave(state, rval, memory(regions, task.nr), dopts)
                 if regions is None or _memo_size(regions) <= MEMO_BYTES:
                     self.memo.keep(left, key, done)
-            task.previous = state.name if rval is not None else None
-            if self.open_task is not task:
-                self._close_open_line()
-            self.open_task = None
-            event: Event = {
-                "ev": "syscall", "pid": task.tid, "tgid": task.tgid, "name": state.name, "nr": task.nr,
-                "raw": list(state.raw), "args": done.args, "n_entry": done.n_entry, "ret": rval,
-                "errno": dec.errno_name(rval) if is_error and rval is not None else None,
-                "rtext": done.rtext, "raux": done.raux, "t0": task.t0, "t1": t1 or time.time_ns(),
-                "resumed": task.unfinished,
-            }
-            if with_ip:
-                event["ip"] = task.ip
-            if task.unfinished or rval is None:
-                event["more"] = state.more
-            sink(event)
+            sink(self._syscall_event(task, state, done, rval, dec.errno_name(rval) if is_error and rval is not None
+                                     else None, t1 or time.time_ns()))
 
     def _stop_tracing(self, task: _Task, status: int) -> None:
         """A stop after the trace was ended (signal, timeout): the program is killed
@@ -942,10 +922,8 @@ class Tracer:
         if event is not None:
             self.sink(event)
 
-    def _finish(self, task: _Task, rval: int | None, is_error: bool, mem: Any = None,
-                t1: int = 0) -> Event | None:
-        """The call's exit: decoded while the tracee is stopped; the event is the caller's to
-        hand to the sink (None: nothing to record)."""
+    def _leaving(self, task: _Task) -> Any:
+        """A call's exit: the task is out of it; its EntryState (None: nothing to record)."""
         if task.reprint:
             task.reprint = False
             if self.open_task is task:
@@ -953,15 +931,11 @@ class Tracer:
         state = task.state
         task.in_call = False
         task.state = None
-        if state is None:
-            return None
-        t1 = t1 or time.time_ns()
-        marks = None
-        if self.inject is not None:  # after t1: strace's -T leaves delay_exit out
-            rval, is_error, marks = self.inject.exiting(task.tid, rval, is_error)
-        dec = self.dec
-        err = dec.errno_name(rval) if rval is not None and is_error else None
-        done = dec.leave(state, rval, mem or task.mem, self.dopts)
+        return state
+
+    def _syscall_event(self, task: _Task, state: Any, done: Any, rval: int | None, err: str | None, t1: int,
+                       marks: dict[str, Any] | None = None) -> Event:
+        """The event of a call that returned (or never will: rval None), its line closed."""
         task.previous = state.name if rval is not None else None
         if self.open_task is not task:
             self._close_open_line()
@@ -978,6 +952,23 @@ class Tracer:
             event.update(marks)  # injected / delayed (sysrec.tracer.inject)
         if task.unfinished or rval is None:
             event["more"] = state.more  # how the split line reads (its row may depend on an argument)
+        return event
+
+    def _finish(self, task: _Task, rval: int | None, is_error: bool, mem: Any = None,
+                t1: int = 0) -> Event | None:
+        """The call's exit: decoded while the tracee is stopped; the event is the caller's to
+        hand to the sink (None: nothing to record)."""
+        state = self._leaving(task)
+        if state is None:
+            return None
+        t1 = t1 or time.time_ns()
+        marks = None
+        if self.inject is not None:  # after t1: strace's -T leaves delay_exit out
+            rval, is_error, marks = self.inject.exiting(task.tid, rval, is_error)
+        dec = self.dec
+        err = dec.errno_name(rval) if rval is not None and is_error else None
+        done = dec.leave(state, rval, mem or task.mem, self.dopts)
+        event = self._syscall_event(task, state, done, rval, err, t1, marks)
         resolver = self.fd_resolver
         if resolver is not None:
             fds = task.fds or {}
