@@ -19,6 +19,7 @@ from typing import Callable, Mapping
 from sysrec.decode.common import Call, Node, bytes_node, ptr
 from sysrec.decode.xlat import c_hex, flags, value
 from sysrec.decode.xlat.errnos import ERRNO
+from sysrec.decode.xlat.net import ADDRESS_FAMILIES
 from sysrec.decode.xlat.netlink import (
     NL_AUDIT_TYPES, NL_CRYPTO_TYPES, NL_ROUTE_TYPES, NL_SELINUX_TYPES, NL_SOCK_DIAG_TYPES,
     NL_XFRM_TYPES, NLM_F_ACK_FLAGS, NLM_F_DELETE_FLAGS, NLM_F_FLAGS, NLM_F_GET_FLAGS,
@@ -86,6 +87,38 @@ def _nla_type(t: int, attrs: AttrSet) -> Node:
     name = value(t, attrs.names, attrs.unknown) if attrs.unknown is not None else \
         attrs.names.get(t) or c_hex(t)
     return f"{prefix}{name}" if prefix else name
+
+
+def family_name(v: int) -> str:
+    return value(v, ADDRESS_FAMILIES, "AF_???")
+
+
+def family_body(msg: Msg, data: bytes, family_key: str, header: struct.Struct, fields: Callable[..., dict],
+                attrs: AttrSet | None, size: int = 0) -> tuple:
+    """The shape of rtnetlink and sock_diag bodies: `{X_family=AF_INET, ...}` (a fixed header
+    whose first byte is the family; cut short, strace ends it with `...`), then its attributes,
+    decoded for that family (`attrs` None: strace prints none). `fields` names the members
+    `header` unpacks after the family; `size`, the header's length when `header` unpacks only
+    its start."""
+    size = size or header.size
+    node: dict = {family_key: family_name(data[0])}
+    if len(data) < size:
+        node["$more"] = True
+        return (node,)
+    family, *members = header.unpack_from(data)
+    node.update(fields(*members))
+    if attrs is None or len(data) <= size:
+        return (node,)
+    msg.extra["family"] = family
+    return node, attributes(msg, data[size:], attrs)
+
+
+def family_and_hex(msg: Msg, data: bytes) -> tuple:
+    """A body sysrec has no struct for: its family, the rest in hex."""
+    node: dict = {"family": family_name(data[0])}
+    if len(data) > 1:
+        node["data"] = hex_string(msg, data[1:])
+    return (node,)
 
 
 def attributes(msg: Msg, data: bytes, attrs: AttrSet) -> Node:

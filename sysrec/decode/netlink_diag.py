@@ -9,13 +9,13 @@ from __future__ import annotations
 import socket
 import struct
 
-from sysrec.decode.netlink import (NETLINK_SOCK_DIAG, PAYLOAD_DECODERS, AttrSet, Msg, attributes,
-                                   decoders_by_name, hex_string, inet_addr_node, nla_indexed,
-                                   nla_str, nla_u8, nla_u32, nla_u64, nla_xval)
+from sysrec.decode.netlink import (NETLINK_SOCK_DIAG, PAYLOAD_DECODERS, AttrSet, Msg, decoders_by_name,
+                                   family_and_hex, family_body, hex_string, inet_addr_node,
+                                   nla_indexed, nla_str, nla_u8, nla_u32, nla_u64, nla_xval)
 from sysrec.decode.sockaddr import interface
 from sysrec.decode.xlat import c_hex, flags, value
 from sysrec.decode.file import makedev
-from sysrec.decode.xlat.net import ADDRESS_FAMILIES, INET_PROTOCOLS, SOCKET_TYPES
+from sysrec.decode.xlat.net import INET_PROTOCOLS, SOCKET_TYPES
 from sysrec.decode.xlat.netlink import (INET_DIAG_ATTRS, INET_DIAG_EXT_FLAGS,
                                         INET_DIAG_REQ_ATTRS, INET_DIAG_SHUTDOWN_FLAGS,
                                         SK_MEMINFO_INDICES, TCP_STATE_FLAGS, TCP_STATES,
@@ -27,10 +27,6 @@ req_v2 = struct.Struct("<BBBxI")     # family, protocol, ext, states; then the s
 diag_msg = struct.Struct("<BBBB")    # family, state, timer, retrans; sockid; then 5 u32
 REQ_V2_SIZE, DIAG_MSG_SIZE = 56, 72
 NLM_F_REQUEST, NLMSG_DONE = 0x1, 3
-
-
-def _family(v: int) -> str:
-    return value(v, ADDRESS_FAMILIES, "AF_???")
 
 
 def _address(msg: Msg, family: int, raw: bytes, name: str) -> tuple[str, object]:
@@ -51,18 +47,11 @@ REQ_ATTRS = AttrSet(INET_DIAG_REQ_ATTRS, "INET_DIAG_REQ_???", decoders_by_name(
 
 
 def _inet_request(msg: Msg, data: bytes):
-    node: dict = {"sdiag_family": _family(data[0])}
-    if len(data) < REQ_V2_SIZE:
-        node["$more"] = True
-        return (node,)
-    family, protocol, ext, states = req_v2.unpack_from(data)
-    node.update(sdiag_protocol=value(protocol, INET_PROTOCOLS, "IPPROTO_???"),
-                idiag_ext=flags(ext, INET_DIAG_EXT_FLAGS, "1<<INET_DIAG_\\?\\?\\?-1"),
-                idiag_states=flags(states, TCP_STATE_FLAGS, "1<<TCP_???"),
-                id=_sockid(msg, family, data[8:]))
-    if len(data) <= REQ_V2_SIZE:
-        return (node,)
-    return node, attributes(msg, data[REQ_V2_SIZE:], REQ_ATTRS)
+    return family_body(msg, data, "sdiag_family", req_v2, lambda protocol, ext, states: dict(
+        sdiag_protocol=value(protocol, INET_PROTOCOLS, "IPPROTO_???"),
+        idiag_ext=flags(ext, INET_DIAG_EXT_FLAGS, "1<<INET_DIAG_\\?\\?\\?-1"),
+        idiag_states=flags(states, TCP_STATE_FLAGS, "1<<TCP_???"),
+        id=_sockid(msg, data[0], data[8:])), REQ_ATTRS, REQ_V2_SIZE)
 
 
 def _meminfo(msg: Msg, data: bytes):
@@ -116,18 +105,12 @@ MSG_ATTRS = AttrSet(INET_DIAG_ATTRS, "INET_DIAG_???", decoders_by_name(INET_DIAG
 
 
 def _inet_answer(msg: Msg, data: bytes):
-    node: dict = {"idiag_family": _family(data[0])}
-    if len(data) < DIAG_MSG_SIZE:
-        node["$more"] = True
-        return (node,)
-    family, state, timer, retrans = diag_msg.unpack_from(data)
-    expires, rqueue, wqueue, uid, inode = struct.unpack_from("<5I", data, 4 + SOCKID_SIZE)
-    node.update(idiag_state=value(state, TCP_STATES, "TCP_???"), idiag_timer=timer,
-                idiag_retrans=retrans, id=_sockid(msg, family, data[4:]), idiag_expires=expires,
-                idiag_rqueue=rqueue, idiag_wqueue=wqueue, idiag_uid=uid, idiag_inode=inode)
-    if len(data) <= DIAG_MSG_SIZE:
-        return (node,)
-    return node, attributes(msg, data[DIAG_MSG_SIZE:], MSG_ATTRS)
+    def fields(state: int, timer: int, retrans: int) -> dict:
+        expires, rqueue, wqueue, uid, inode = struct.unpack_from("<5I", data, 4 + SOCKID_SIZE)
+        return dict(idiag_state=value(state, TCP_STATES, "TCP_???"), idiag_timer=timer,
+                    idiag_retrans=retrans, id=_sockid(msg, data[0], data[4:]), idiag_expires=expires,
+                    idiag_rqueue=rqueue, idiag_wqueue=wqueue, idiag_uid=uid, idiag_inode=inode)
+    return family_body(msg, data, "idiag_family", diag_msg, fields, MSG_ATTRS, DIAG_MSG_SIZE)
 
 
 # --- AF_UNIX (`ss -x`) -------------------------------------------------------------------------
@@ -137,15 +120,9 @@ unix_msg = struct.Struct("<BBBxI2I")    # family, type, state, ino, cookie[2]
 
 
 def _unix_request(msg: Msg, data: bytes):
-    node: dict = {"sdiag_family": _family(data[0])}
-    if len(data) < unix_req.size:
-        node["$more"] = True
-        return (node,)
-    _, protocol, states, ino, show, cookie0, cookie1 = unix_req.unpack_from(data)
-    node.update(sdiag_protocol=protocol, udiag_states=flags(states, TCP_STATE_FLAGS, "1<<TCP_???"),
-                udiag_ino=ino, udiag_show=flags(show, UNIX_DIAG_SHOW_FLAGS, "UDIAG_SHOW_???"),
-                udiag_cookie=[cookie0, cookie1])
-    return (node,)
+    return family_body(msg, data, "sdiag_family", unix_req, lambda protocol, states, ino, show, cookie0, cookie1: dict(
+        sdiag_protocol=protocol, udiag_states=flags(states, TCP_STATE_FLAGS, "1<<TCP_???"), udiag_ino=ino,
+        udiag_show=flags(show, UNIX_DIAG_SHOW_FLAGS, "UDIAG_SHOW_???"), udiag_cookie=[cookie0, cookie1]), None)
 
 
 def _unix_vfs(msg: Msg, data: bytes):
@@ -177,17 +154,9 @@ UNIX_ATTRS = AttrSet(UNIX_DIAG_ATTRS, "UNIX_DIAG_???", decoders_by_name(UNIX_DIA
 
 
 def _unix_answer(msg: Msg, data: bytes):
-    node: dict = {"udiag_family": _family(data[0])}
-    if len(data) < unix_msg.size:
-        node["$more"] = True
-        return (node,)
-    _, kind, state, ino, cookie0, cookie1 = unix_msg.unpack_from(data)
-    node.update(udiag_type=value(kind, SOCKET_TYPES, "SOCK_???"),
-                udiag_state=value(state, TCP_STATES, "TCP_???"), udiag_ino=ino,
-                udiag_cookie=[cookie0, cookie1])
-    if len(data) <= unix_msg.size:
-        return (node,)
-    return node, attributes(msg, data[unix_msg.size:], UNIX_ATTRS)
+    return family_body(msg, data, "udiag_family", unix_msg, lambda kind, state, ino, cookie0, cookie1: dict(
+        udiag_type=value(kind, SOCKET_TYPES, "SOCK_???"), udiag_state=value(state, TCP_STATES, "TCP_???"),
+        udiag_ino=ino, udiag_cookie=[cookie0, cookie1]), UNIX_ATTRS)
 
 
 # family -> (request decoder, answer decoder)
@@ -206,10 +175,7 @@ def decode_sock_diag(msg: Msg, data: bytes):
     compat = msg.type in (TCPDIAG_GETSOCK, DCCPDIAG_GETSOCK)  # inet_diag_req: not decoded here
     if pair is not None and len(data) > 1 and not (request and compat):
         return pair[0 if request else 1](msg, data)
-    node: dict = {"family": _family(family)}
-    if len(data) > 1:
-        node["data"] = hex_string(msg, data[1:])
-    return (node,)
+    return family_and_hex(msg, data)
 
 
 PAYLOAD_DECODERS[NETLINK_SOCK_DIAG] = decode_sock_diag

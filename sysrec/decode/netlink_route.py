@@ -11,12 +11,11 @@ kinds' IFLA_INFO_DATA, RTA_METRICS, RTA_MULTIPATH...).
 from __future__ import annotations
 
 import struct
-from typing import Callable
 
 from sysrec.decode.netlink import (NETLINK_ROUTE, PAYLOAD_DECODERS, AttrSet, Msg, attributes,
-                                   decoders_by_name, hex_string, inet_addr_node, nla_flags,
-                                   nla_hwaddr, nla_ifindex, nla_indexed, nla_str, nla_s32, nla_u8,
-                                   nla_u16, nla_u32, nla_u64, nla_xval)
+                                   decoders_by_name, family_and_hex, family_body, family_name,
+                                   inet_addr_node, nla_flags, nla_hwaddr, nla_ifindex, nla_indexed,
+                                   nla_str, nla_s32, nla_u8, nla_u16, nla_u32, nla_u64, nla_xval)
 from sysrec.decode.sockaddr import interface
 from sysrec.decode.xlat import c_hex, flags, value
 from sysrec.decode.xlat.ioctl import HWADDR_SIZES, IFF_FLAGS
@@ -35,10 +34,6 @@ ifaddrmsg = struct.Struct("<BBBBI")      # family, prefixlen, flags, scope, inde
 rtmsg = struct.Struct("<BBBBBBBBI")      # family, dst_len, src_len, tos, table, protocol, scope,
 #                                          type, flags
 ndmsg = struct.Struct("<BxxxiHBB")       # family, ifindex, state, flags, type
-
-
-def _family(v: int) -> str:
-    return value(v, ADDRESS_FAMILIES, "AF_???")
 
 
 def _xval_or_hex(v: int, table: dict[int, str]) -> str:
@@ -189,25 +184,8 @@ LINK_ATTRS = AttrSet(RTNL_LINK_ATTRS, "IFLA_???", decoders_by_name(RTNL_LINK_ATT
 }))
 
 
-def _family_header(msg: Msg, data: bytes, family_key: str, header: struct.Struct,
-                   fields: Callable[..., dict], attrs: AttrSet) -> tuple:
-    """The shape of every rtnetlink body: `{X_family=AF_INET, ...}` (a fixed header whose first
-    byte is the family; cut short, strace ends it with `...`), then its attributes, which are
-    decoded for that family. `fields` names the header's other members."""
-    node: dict = {family_key: _family(data[0])}
-    if len(data) < header.size:
-        node["$more"] = True
-        return (node,)
-    family, *members = header.unpack_from(data)
-    node.update(fields(*members))
-    if len(data) <= header.size:
-        return (node,)
-    msg.extra["family"] = family
-    return node, attributes(msg, data[header.size:], attrs)
-
-
 def _ifinfomsg(msg: Msg, data: bytes):
-    return _family_header(msg, data, "ifi_family", ifinfomsg, lambda kind, index, iff, change: dict(
+    return family_body(msg, data, "ifi_family", ifinfomsg, lambda kind, index, iff, change: dict(
         ifi_type=value(kind, ARP_HARDWARE, "ARPHRD_???"), ifi_index=interface(index),
         ifi_flags=flags(iff, IFF_FLAGS, "IFF_???"), ifi_change=c_hex(change)), LINK_ATTRS)
 
@@ -237,7 +215,7 @@ ADDR_ATTRS = AttrSet(RTNL_ADDR_ATTRS, "IFA_???", decoders_by_name(RTNL_ADDR_ATTR
 
 
 def _ifaddrmsg(msg: Msg, data: bytes):
-    return _family_header(msg, data, "ifa_family", ifaddrmsg, lambda prefixlen, ifa_flags, scope, index: dict(
+    return family_body(msg, data, "ifa_family", ifaddrmsg, lambda prefixlen, ifa_flags, scope, index: dict(
         ifa_prefixlen=prefixlen, ifa_flags=flags(ifa_flags, IFA_FLAGS, "IFA_F_???"),
         ifa_scope=_xval_or_hex(scope, ROUTING_SCOPES), ifa_index=interface(index)), ADDR_ATTRS)
 
@@ -272,7 +250,7 @@ ROUTE_ATTRS = AttrSet(RTNL_ROUTE_ATTRS, "RTA_???", decoders_by_name(RTNL_ROUTE_A
 
 
 def _rtmsg(msg: Msg, data: bytes):
-    return _family_header(msg, data, "rtm_family", rtmsg, _rtmsg_fields, ROUTE_ATTRS)
+    return family_body(msg, data, "rtm_family", rtmsg, _rtmsg_fields, ROUTE_ATTRS)
 
 
 def _rtmsg_fields(dst_len: int, src_len: int, tos: int, table: int, protocol: int, scope: int,
@@ -314,7 +292,7 @@ def _state_flags(v: int) -> str:
 
 
 def _ndmsg(msg: Msg, data: bytes):
-    return _family_header(msg, data, "ndm_family", ndmsg, lambda index, state, nd_flags, kind: dict(
+    return family_body(msg, data, "ndm_family", ndmsg, lambda index, state, nd_flags, kind: dict(
         ndm_ifindex=interface(index & 0xFFFFFFFF), ndm_state=_state_flags(state),
         ndm_flags=flags(nd_flags, NEIGH_FLAGS, "NTF_???"),
         ndm_type=value(kind, ROUTING_TYPES, "RTN_???")), NEIGH_ATTRS)
@@ -353,7 +331,7 @@ RULE_ATTRS = AttrSet(RTNL_RULE_ATTRS, "FRA_???", decoders_by_name(RTNL_RULE_ATTR
 
 
 def _fib_rule(msg: Msg, data: bytes):
-    return _family_header(msg, data, "family", fib_rule_hdr,
+    return family_body(msg, data, "family", fib_rule_hdr,
                           lambda dst_len, src_len, tos, table, action, rule_flags: dict(
         dst_len=dst_len, src_len=src_len, tos=flags(tos, IP_TOS_FLAGS, "IPTOS_TOS_???"),
         table=value(table, ROUTING_TABLE_IDS, "RT_TABLE_???"),
@@ -371,7 +349,7 @@ NETCONFMSG_SIZE = 4  # ncm_family, aligned
 
 
 def _netconf(msg: Msg, data: bytes):
-    node = {"ncm_family": _family(data[0])}
+    node = {"ncm_family": family_name(data[0])}
     if len(data) <= NETCONFMSG_SIZE:
         return (node,)
     return node, attributes(msg, data[NETCONFMSG_SIZE:], NETCONF_ATTRS)
@@ -379,14 +357,6 @@ def _netconf(msg: Msg, data: bytes):
 
 def _getneigh(msg: Msg, data: bytes):
     return (_ifinfomsg if data[0] == AF_BRIDGE else _ndmsg)(msg, data)
-
-
-def _other(msg: Msg, data: bytes):
-    """A message type sysrec has no struct for: its family, the rest in hex."""
-    node: dict = {"family": _family(data[0])}
-    if len(data) > 1:
-        node["data"] = hex_string(msg, data[1:])
-    return (node,)
 
 
 _KIND_DECODERS = {"LINK": _ifinfomsg, "ADDR": _ifaddrmsg, "ROUTE": _rtmsg, "NEIGH": _ndmsg,
@@ -404,7 +374,7 @@ NLMSG_DONE = 3
 def decode_route(msg: Msg, data: bytes):
     if msg.type == NLMSG_DONE:
         return None
-    return STRUCT_BY_TYPE.get(msg.type, _other)(msg, data)
+    return STRUCT_BY_TYPE.get(msg.type, family_and_hex)(msg, data)
 
 
 PAYLOAD_DECODERS[NETLINK_ROUTE] = decode_route
