@@ -2,7 +2,13 @@
 
 The scenario's own expectations cover the syscalls and counters; this test checks what only the
 packet trace shows: the listener's RST answering a final ACK (abort=1), and retransmitted SYN-ACKs
-instead (abort=0). Fewer repetitions than the 20/20 measured for the scenario.
+instead (abort=0).
+
+Three runs per cell, and a cell holds when two of them pass: the tracer answers sixteen clients
+starting at once, and on a loaded two-CPU machine about one run in five (measured over 20-run
+series) has it answer a curl's wake-up after the reset has already come (the RST arrives one
+round trip after the handshake): that curl fails in send (exit 55) instead of recv (56). A run
+that missed the scenario's [pacing] is neither; the packet checks read the runs that passed.
 """
 
 from __future__ import annotations
@@ -34,19 +40,27 @@ def burst_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     if not _link_supported():
         pytest.skip("the scenario parser has no [link] table yet (issue 5 integration)")
     out = tmp_path_factory.mktemp("burst")
-    proc = subprocess.run([sys.executable, "-m", "sysrec", "run", str(SCENARIO), "--repeat", "2",
+    proc = subprocess.run([sys.executable, "-m", "sysrec", "run", str(SCENARIO), "--repeat", str(RUNS),
                            "--out", str(out), "--json"], capture_output=True, text=True, timeout=600, cwd=REPO)
-    if proc.returncode == 3:  # the machine did not pace the burst ([pacing]): no verdict to test
-        pytest.skip("inconclusive here: " + "; ".join(o["inconclusive"] for c in json.loads(proc.stdout)["cells"]
-                                                      for o in c["outcomes"] if o.get("inconclusive")))
-    assert proc.returncode in (0, 1), proc.stderr
+    assert proc.returncode in (0, 1, 3), proc.stderr  # 3: a run missed the [pacing]
     summary = json.loads(proc.stdout)
     return {"out": out, "summary": summary, "returncode": proc.returncode}
 
 
+RUNS = 3
+
+
+def cell(run: dict[str, Any], abort: int) -> dict[str, Any]:
+    return next(c for c in run["summary"]["cells"] if c["name"] == f"tcp_abort_on_overflow={abort}")
+
+
 def records(run: dict[str, Any], abort: int) -> list[Path]:
-    paths = sorted(run["out"].glob(f"burst-over-latency/*abort_on_overflow={abort}*/run-*.jsonl"))
-    assert len(paths) == 2, list(run["out"].rglob("*.jsonl"))
+    """The records of the cell's runs that passed (every expectation held, pacing met)."""
+    outcomes = cell(run, abort)["outcomes"]
+    assert len(outcomes) == RUNS and all((run["out"] / o["record"]).exists() for o in outcomes)
+    paths = [run["out"] / o["record"] for o in outcomes if o["state"] == "passed"]
+    if not paths:
+        pytest.skip(f"no run of tcp_abort_on_overflow={abort} passed here (see the expectations test)")
     return paths
 
 
@@ -55,11 +69,15 @@ def packets(path: Path) -> list[dict[str, Any]]:
     return sorted((e for e in events if e["ev"] == "packet"), key=lambda e: e["t"])
 
 
-def test_every_expectation_of_the_scenario_holds(burst_run: dict[str, Any]) -> None:
-    failed = [(c.get("name"), f["says"], f["reason"]) for c in burst_run["summary"]["cells"]
-              for f in c.get("failed", [])]
-    assert failed == []
-    assert burst_run["returncode"] == 0
+@pytest.mark.parametrize("abort", [0, 1])
+def test_every_expectation_of_the_scenario_holds(burst_run: dict[str, Any], abort: int) -> None:
+    outcomes = cell(burst_run, abort)["outcomes"]
+    conclusive = [o for o in outcomes if o["state"] != "inconclusive"]
+    if len(conclusive) < 2:
+        pytest.skip("inconclusive here: " + "; ".join(o["inconclusive"] for o in outcomes if o.get("inconclusive")))
+    passed = [o for o in conclusive if o["state"] == "passed"]
+    failed = [(f["says"], f["reason"]) for f in cell(burst_run, abort).get("failed", [])]
+    assert len(passed) >= 2, failed
 
 
 def test_abort_1_listener_rst_answers_a_final_ack(burst_run: dict[str, Any]) -> None:
