@@ -572,7 +572,6 @@ class Tracer:
         enter, leave, dopts = dec.enter, dec.leave, self.dopts
         names = SYSCALL_NAMES
         sink = self.sink
-        with_ip = self.opts.instruction_pointer
         entered, left, arity, entry_state = self.memo.entered, self.memo.left, dec.arity, dec.EntryState
         for rec in batch:
             task = tasks.get(rec[1])
@@ -591,18 +590,8 @@ class Tracer:
                         self.memo.keep(entered, key, state)
                 else:  # this call's own registers, the decoding of the first one alike
                     state = entry_state(name, args, known.args, known.more, known.call, known.sig)
-                task.state = state
                 task.memo_key = key
-                task.in_call = True
-                task.nr = nr
-                task.t0 = t0 or time.time_ns()
-                task.unfinished = False
-                if with_ip:
-                    task.ip = info.ip
-                open_task = self.open_task
-                if open_task is not None and open_task is not task:
-                    self._close_open_line()
-                self.open_task = task
+                self._entered(task, state, nr, t0 or time.time_ns())
                 continue
             _, _, rval, is_error, t1, info.ip, info.sp, regions = rec
             state = self._leaving(task)
@@ -882,6 +871,17 @@ class Tracer:
             state = dec.enter(name, raw, mem or task.mem, self.dopts, task.previous)
         else:
             state = enter_i386(nr, raw, task.mem, self.dopts)
+        self._entered(task, state, nr, t0)
+        if self.fd_resolver is not None:
+            fds = dec.fds_in(state.args)
+            task.fds = self.fd_resolver.describe(task.tid, fds) if fds else None
+        if self.inject is not None and task.execd and enter_i386 is None:  # nothing before the exec
+            if self.inject.entering(task, nr):  # poke_enter= wrote where the arguments point
+                task.state = dec.enter(name, raw, task.mem, self.dopts, task.previous)
+
+    def _entered(self, task: _Task, state: Any, nr: int, t0: int) -> None:
+        """The task is in its call now, decoded as `state`; a line another task left open
+        gets its `<unfinished ...>`."""
         task.in_call = True
         task.state = state
         task.nr = nr
@@ -889,16 +889,10 @@ class Tracer:
         task.unfinished = False
         if self.opts.instruction_pointer:
             task.ip = self.info.ip
-        if self.fd_resolver is not None:
-            fds = dec.fds_in(state.args)
-            task.fds = self.fd_resolver.describe(task.tid, fds) if fds else None
         open_task = self.open_task
         if open_task is not None and open_task is not task:
             self._close_open_line()
         self.open_task = task
-        if self.inject is not None and task.execd and enter_i386 is None:  # nothing before the exec
-            if self.inject.entering(task, nr):  # poke_enter= wrote where the arguments point
-                task.state = dec.enter(name, raw, task.mem, self.dopts, task.previous)
 
     def _personality(self, task: _Task, arch: int) -> None:
         """The task now makes its syscalls through another ABI: strace's `[ Process PID=N runs
