@@ -193,20 +193,21 @@ def device_arg(call: Call, i: int) -> Node:
 
 def _stat(call: Call, data: bytes) -> Node:
     if not call.full:  # strace's abbreviation, from the three members it shows
-        mode, rdev, size = fs.STAT_BRIEF.unpack_from(data)
-        if mode & S_IFMT in (S_IFCHR, S_IFBLK):
-            return {"st_mode": symbolic_mode(mode), "st_rdev": makedev(rdev), "$more": True}
-        return {"st_mode": symbolic_mode(mode), "st_size": size, "$more": True}
+        return with_more(_stat_brief(*fs.STAT_BRIEF.unpack_from(data)))
     st = fs.stat.parse(data)
-    node: dict[str, Node] = {"st_mode": symbolic_mode(st.st_mode)}
-    node.update(_stat_size_or_device(st))
-    return abbreviable(call, with_more(node), lambda: _stat_full(st))
+    return abbreviable(call, with_more(_stat_brief(st.st_mode, st.st_rdev, st.st_size)),
+                       lambda: _stat_full(st))
 
 
-def _stat_size_or_device(st) -> dict[str, Node]:
-    if st.st_mode & S_IFMT in (S_IFCHR, S_IFBLK):
-        return {"st_rdev": makedev(st.st_rdev)}
-    return {"st_size": st.st_size}
+def _stat_brief(mode: int, rdev: int, size: int) -> dict[str, Node]:
+    """st_mode, then st_size, or st_rdev for a device."""
+    return {"st_mode": symbolic_mode(mode), **_size_or_device(mode, rdev, size)}
+
+
+def _size_or_device(mode: int, rdev: int, size: int) -> dict[str, Node]:
+    if mode & S_IFMT in (S_IFCHR, S_IFBLK):
+        return {"st_rdev": makedev(rdev)}
+    return {"st_size": size}
 
 
 def _stat_full(st) -> Node:
@@ -214,7 +215,8 @@ def _stat_full(st) -> Node:
     node: dict[str, Node] = {
         "st_dev": makedev(st.st_dev), "st_ino": st.st_ino, "st_mode": symbolic_mode(st.st_mode),
         "st_nlink": st.st_nlink, "st_uid": st.st_uid, "st_gid": st.st_gid,
-        "st_blksize": st.st_blksize, "st_blocks": st.st_blocks, **_stat_size_or_device(st)}
+        "st_blksize": st.st_blksize, "st_blocks": st.st_blocks,
+        **_size_or_device(st.st_mode, st.st_rdev, st.st_size)}
     for name in ("st_atime", "st_mtime", "st_ctime"):
         sec, nsec = getattr(st, name), getattr(st, name + "_nsec")
         node[name] = f"{sec}{time_comment(sec, nsec, 9)}"
