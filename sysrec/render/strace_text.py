@@ -315,8 +315,8 @@ def _pad(line: str, column: int = RETURN_COLUMN) -> str:
     return line + (" " * (column - len(line)) if len(line) < column else " ")
 
 
-
 ARGS_TEXTS_KEPT = 4096  # StraceRenderer._args_texts: emptied when full
+
 
 class StraceRenderer:
     """Turns a stream of record events into strace's lines.
