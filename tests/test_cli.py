@@ -33,3 +33,24 @@ def test_trace_start_up_path_imports_nothing_heavy():
     proc = subprocess.run([sys.executable, "-S", "-c", code, root], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+def test_decoders_import_without_the_stdlib_modules_construct_and_dataclasses_only_name():
+    """The decoders' import (what a full trace's first stop waits for) leaves pdb, inspect,
+    traceback, pickle and hashlib unimported; construct still compiles a structure (its compile
+    names modules with hashlib, reached through the stand-in) and dataclasses still writes the
+    docstring of a class without one (through inspect)."""
+    root = str(Path(__file__).resolve().parent.parent)
+    code = ("import sys; sys.path.insert(0, sys.argv[1])\n"
+            "from sysrec.deferred_imports import UNUSED_BY_SYSREC, import_lean\n"
+            "import_lean()\n"
+            "import sysrec.decode.calls, sysrec.render.strace_text\n"
+            "print(sorted(m for m in UNUSED_BY_SYSREC if m in sys.modules))\n"
+            "import construct, dataclasses\n"
+            "point = construct.Struct('x' / construct.Int32ul, 'y' / construct.Int16sl).compile()\n"
+            "print(point.parse(b'\\x05\\0\\0\\0\\xff\\xff').y)\n"
+            "print(dataclasses.dataclass(type('Bare', (), {'__annotations__': {'a': 'int'}})).__doc__)\n"
+            "print(sorted(m for m in ('hashlib', 'inspect') if m in sys.modules))\n")
+    proc = subprocess.run([sys.executable, "-c", code, root], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["[]", "-1", "Bare(a: 'int')", "['hashlib', 'inspect']"]

@@ -31,6 +31,8 @@ def __getattr__(name: str) -> object:
     lookups are plain module attributes). Other names (submodules) are left to the import system."""
     if name not in __all__ and name not in _MORE:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from sysrec.deferred_imports import import_lean
+    import_lean()
     from sysrec.decode import calls
     names = globals()
     for public in (*__all__, *_MORE):

@@ -34,6 +34,8 @@ class EntryState:
 
 @dataclass(slots=True)
 class Decoded:
+    """A call decoded at exit: every argument node, how many printed at entry, the return."""
+
     args: list[Node]
     n_entry: int
     rtext: Node | None = None

@@ -19,6 +19,8 @@ class Memory(Protocol):
 
 @dataclass
 class DecodeOptions:
+    """How the decoders print: the strace options that change what is read and how it reads."""
+
     strsize: int = 32
     # The syscalls strace prints unabbreviated (-v, -e abbrev=SET's complement), None: none.
     # Their decoders record the full form too (`abbreviable`), arrays whole (`limited`).

@@ -14,6 +14,8 @@ AuxFn = Callable[[Call], tuple[Node, Node]]
 
 @dataclass(frozen=True)
 class Arg:
+    """One argument of a signature row: its decoder, and whether it prints at exit."""
+
     decode: ArgDecoder
     at_exit: bool = False
 
@@ -30,6 +32,8 @@ def X(decode: ArgDecoder) -> Arg:
 
 @dataclass(frozen=True)
 class Signature:
+    """One syscall's row: its arguments in order, and how a successful return prints."""
+
     args: tuple[Arg, ...]
     returns_fd: bool = False
     aux: AuxFn | None = None  # (rtext, raux) of a successful return

@@ -13,6 +13,8 @@ import importlib
 import os
 import threading
 
+from sysrec.deferred_imports import import_lean
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -35,6 +37,7 @@ class Preloader:
         except OSError:
             pass
         try:
+            import_lean()  # dataclasses and construct, the heaviest imports of both parts
             _import_all(first)
         finally:
             self.first_done.set()
