@@ -84,6 +84,24 @@ def test_every_loop_prints_the_same_lines(flags: list[str], tmp_path: Path) -> N
 
 
 @needs_c_loop
+@pytest.mark.parametrize("strsize", ["32", "4"])
+def test_the_execve_decoded_while_the_program_runs_on_reads_as_at_its_stop(strsize: str, tmp_path: Path) -> None:
+    """A full trace's execve is answered before the decoders are imported and decoded later,
+    from the memory captured at its entry stop (the threaded loop): its line is the Python
+    loop's, argv cut after -s elements, every string cut at -s."""
+    argv = ["/bin/echo", *(f"argument-{i:02}" for i in range(40))]
+    first = {loop: re.sub(r"\], 0x[0-9a-f]+ /\*", "], ENVP /*", trace_lines(["-s", strsize, "--", *argv], loop,
+                                                                            tmp_path)[0].splitlines()[0])
+             for loop in LOOPS}  # envp: sysrec's own heap, laid out anew each run
+    assert first["threaded"] == first["c"] == first["python"]
+    # the path whole, argv's strings and elements cut at -s
+    assert first["python"].startswith('execve("/bin/echo", [' + ('"/bin/echo", "argument-00", ' if strsize == "32"
+                                                                 else '"/bin"..., "argu"..., '))
+    assert first["python"].count('"') == 2 * (1 + int(strsize))
+    assert first["python"].endswith(", ...], ENVP /* 40 vars */) = 0")
+
+
+@needs_c_loop
 def test_getsockopt_values_and_records_match(tmp_path: Path) -> None:
     """getsockopt's value and length are read at entry and at exit: the record's events are the
     same whichever loop made them (times and pids aside)."""
@@ -187,10 +205,38 @@ def test_captures_come_from_the_signature_rows(monkeypatch: pytest.MonkeyPatch) 
     assert cs.derive("newfstatat") == cs.CallSpec((cs.Capture(cs.CAP_STR, 1), stat))
     assert cs.derive("close") == cs.CallSpec(())
     assert cs.derive("getdents64").captures[0].kind == cs.CAP_RETBUF
-    assert cs.derive("write") is None  # not quiet: its line must be out before it runs
+    assert cs.derive("read") == cs.CallSpec((cs.Capture(cs.CAP_RETBUF, 1, at_exit=True, size=cs.STRSIZE),))
+    assert cs.derive("clone") is None  # not quiet: a new task
     # a quiet call whose row has a decoder this table does not know stays with the Python loop
     monkeypatch.setattr(cs, "QUIET_CALLS", cs.QUIET_CALLS | {"rt_sigaction"})
     assert cs.derive("rt_sigaction") is None
+
+
+def test_the_capture_table_is_what_the_rows_say() -> None:
+    """SPECS (data, read before the decoders are imported) is derive()'s reading of the rows,
+    call for call: a row changed without its capture fails here, not in a trace."""
+    names = cs.QUIET_CALLS | cs.QUIET_UNLESS_LIVE | cs.QUIET_WHEN_GATED
+    assert {name: cs.derive(name) for name in names if cs.derive(name) is not None} == cs.SPECS
+    # arch_prctl's row depends on its code: the codes let through print with the default row
+    from sysrec.decode.process import ARCH_PRCTL_CODES, ARCH_PRCTL_ROWS
+    assert all(ARCH_PRCTL_CODES[code] not in ARCH_PRCTL_ROWS for code in cs.SPECS["arch_prctl"].gate_values)
+    # futex's too: the ops let through print values only
+    from sysrec.decode.mem import FUTEX_CMD_MASK, FUTEX_TAILS
+    assert {dec.__qualname__ for op in cs.SPECS["futex"].gate_values
+            for _, dec in FUTEX_TAILS[op & FUTEX_CMD_MASK]} <= cs.VALUE_DECODERS
+    # ioctl's requests let through read at most the capture, at exit, nothing at entry
+    from sysrec.decode import ioctl
+    for request in cs.SPECS["ioctl"].gate_values:
+        row = ioctl.REQUESTS[ioctl.request_name.__wrapped__(request)]
+        assert row.at_exit and row.snapshot is None and row.aux is None
+    assert cs.TERMIOS_SIZE == ioctl.TERMIOS_SIZE >= ioctl.WINSIZE_SIZE
+    # execve's capture leaves room for the decoder's chunked reads of argv and envp
+    from sysrec.decode.process import WORDS_PER_READ
+    from sysrec.tracer.exec_capture import CHUNK_BYTES, WORD
+    assert CHUNK_BYTES == WORD * WORDS_PER_READ
+    assert "sysrec.decode.signatures" not in subprocess.run(
+        [sys.executable, "-c", "import sys, sysrec.tracer.capture_spec; print(sorted(sys.modules))"],
+        capture_output=True, text=True, cwd=REPO).stdout
 
 
 def test_sysrec_runs_where_the_extension_is_not_built(tmp_path: Path) -> None:

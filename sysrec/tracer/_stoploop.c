@@ -43,7 +43,7 @@
 #define POLL_NS 1000000L
 
 /* Capture kinds (sysrec.tracer.capture_spec spells them). */
-enum { CAP_STR = 1, CAP_FIXED = 2, CAP_RETBUF = 3, CAP_LEN_AT = 4 };
+enum { CAP_STR = 1, CAP_FIXED = 2, CAP_RETBUF = 3, CAP_LEN_AT = 4, CAP_ARG_LEN = 5 };
 /* Task states. */
 enum { T_SLOW = 0, T_IDLE = 1, T_FAST_CALL = 2, T_PYTHON = 3 };
 /* Per-syscall flags. */
@@ -219,6 +219,12 @@ static int capture_all(Loop *self, task_t *t, const nr_spec_t *s, const uint64_t
                 return -1;
         } else if (c->kind == CAP_RETBUF) {
             uint32_t len = rval > 0 ? (uint32_t)(rval < c->size ? rval : c->size) : 0;
+            if (len && capture(self, t->memfd, addr, len, count) < 0)
+                return -1;
+        } else if (c->kind == CAP_ARG_LEN) {
+            /* a buffer the program hands over: as many bytes as an argument says, at most size */
+            uint64_t want = args[c->arg2];
+            uint32_t len = want < c->size ? (uint32_t)want : c->size;
             if (len && capture(self, t->memfd, addr, len, count) < 0)
                 return -1;
         } else if (c->kind == CAP_LEN_AT) {

@@ -39,10 +39,11 @@ def chosen() -> str:
 
 
 
-def new_loop(seccomp: bool, untraced_nrs: frozenset[int], live_output: bool = True) -> object | None:
-    """A loop for one trace; None: use the Python loop. Under seccomp the tracee runs freely
-    between traced calls: with `live_output` (lines written as they come, to where the program
-    may write too) a call's exit waits for its line, as in the Python loop; otherwise the
+def new_loop(seccomp: bool, untraced_nrs: frozenset[int], strsize: int, live_output: bool = True) -> object | None:
+    """A loop for one trace (`strsize`: -s, what the captures of strings take); None: use the
+    Python loop. Under seccomp the tracee runs freely between traced calls: with `live_output`
+    (lines written as they come, to where the program may write too) a call's exit waits for
+    its line, as in the Python loop, and the calls that write stay with Python; otherwise the
     tracee runs on while the line is made."""
     kind = chosen()
     if kind == "python":
@@ -50,5 +51,5 @@ def new_loop(seccomp: bool, untraced_nrs: frozenset[int], live_output: bool = Tr
     hold = seccomp and live_output
     loop = Loop(seccomp=seccomp, threaded=kind == "threaded" and not hold, hold=hold)
     from sysrec.tracer import capture_spec
-    capture_spec.configure(loop, untraced_nrs)
+    capture_spec.configure(loop, untraced_nrs, strsize, live_output)
     return loop

@@ -45,6 +45,9 @@ Sink = Callable[[Event], None]
 ContextHook = Callable[[Event], "dict[str, Any] | None"]
 
 _EXECVE_NRS = frozenset({SYSCALL_NUMBERS["execve"], SYSCALL_NUMBERS["execveat"]})
+_EXECVEAT_NR = SYSCALL_NUMBERS["execveat"]
+# What Tracer._boot_stop made of a stop.
+_BOOT_NOT, _BOOT_MORE, _BOOT_DONE = 0, 1, 2
 # The ABIs a task's syscalls come through, as strace names its personalities.
 PERSONALITIES = {A.AUDIT_ARCH_X86_64: "64 bit", A.AUDIT_ARCH_I386: "32 bit"}
 _SIGTRAP = signal.SIGTRAP.value
@@ -181,6 +184,11 @@ class Tracer:
         self.preloader: Any = None  # sysrec.tracer.preload.Preloader, once started
         self.preloaded = False
         self.cpus: tuple[set[int], set[int]] | None = None  # (allowed, pinned) for the preloader
+        # A full trace's execve, answered before the decoders are imported (_boot_stop): its
+        # entry and exit records, which the C loop's decoder thread decodes first.
+        self.boot_records: list[tuple[Any, ...]] = []
+        self.boot_loop: Any = None  # the threaded C loop the execve leads into (False: none)
+        self.boot_in_execve = False  # between the program's execve entry and exit stops
         names = options.trace_set
         self.trace_all = names is None
         unknown = [n for n in names or () if n not in SYSCALL_NUMBERS]
@@ -423,10 +431,16 @@ class Tracer:
                 if self._before_exec(pid, status):
                     continue
                 self._preload()
+                boot = self._boot_stop(pid, status)
+                if boot == _BOOT_MORE:
+                    continue
+                if boot == _BOOT_DONE:  # the program runs on under the C loop while the decoders import
+                    self._c_loop(self.boot_loop, self.boot_records)
+                    return
                 self._dispatch(pid, status)
                 if self.dec is None and self.use_seccomp:
-                    # No traced call yet (a fork, a signal, the end): the decoders are not
-                    # needed, nor the C loop, whose capture specs come from the signature rows.
+                    # No traced call yet (a fork, a signal, the end): neither the decoders
+                    # nor the C loop are needed.
                     continue
                 ready = True
                 if not tasks:
@@ -489,30 +503,38 @@ class Tracer:
                 or self.opts.report_exec or self.opts.unabbreviated is not None or not self.c_loop_allowed):
             return None
         from sysrec.tracer import cloop
-        return cloop.new_loop(self.use_seccomp, self.untraced_nrs, self.live_output)
+        return cloop.new_loop(self.use_seccomp, self.untraced_nrs, self.opts.strsize, self.live_output)
 
     c_loop_allowed = True  # subclasses that answer stops their own way turn it off
 
-    def _c_loop(self, loop: Any) -> None:
+    def _c_loop(self, loop: Any, first: list[tuple[Any, ...]] | None = None) -> None:
         """Let the C loop answer the quiet calls; decode its batches (here between its runs, or
         in a second thread while it runs on), in stop order, and answer every other stop as
-        _loop does. Each task's state in C follows its state here."""
+        _loop does. Each task's state in C follows its state here. `first`: records made
+        before the loop ran (the execve, _boot_stop), decoded before its own."""
         from sysrec.tracer import cloop
         tasks = self.tasks
         known: set[int] = set()
         self._sync_all(loop, known)
-        decoder = failure = None
+        decoder = failure = first_done = None
         if loop.threaded:
             import threading
             failure = []
-            decoder = threading.Thread(target=self._decode_batches, args=(loop, failure),
+            if first:
+                first_done = threading.Event()
+            decoder = threading.Thread(target=self._decode_batches, args=(loop, failure, first, first_done),
                                        name="sysrec-decode", daemon=True)
             decoder.start()
+        elif first:
+            self._replay(first)
         try:
             while tasks:
                 batch, why, pid, status = loop.run()
                 if batch:
                     self._replay(batch)
+                if first_done is not None and why in (cloop.SLOW, cloop.HELD):
+                    first_done.wait()  # the loop waited for its own records, not these
+                    first_done = None
                 if why == cloop.SLOW:
                     self._dispatch(pid, status)
                     if status & 0xFF == 0x7F and status >> 16 in (0, A.EVENT_SECCOMP):
@@ -534,9 +556,15 @@ class Tracer:
         if failure:
             raise failure[0]
 
-    def _decode_batches(self, loop: Any, failure: list[BaseException]) -> None:
-        """The decoder thread: the C loop's batches, in order, until it is closed."""
+    def _decode_batches(self, loop: Any, failure: list[BaseException], first: list[tuple[Any, ...]] | None,
+                        first_done: Any) -> None:
+        """The decoder thread: `first`, then the C loop's batches, in order, until it is closed."""
         try:
+            if first:
+                try:
+                    self._replay(first)
+                finally:
+                    first_done.set()
             take = loop.take
             while (batch := take()) is not None:
                 self._replay(batch)
@@ -641,6 +669,56 @@ class Tracer:
         else:
             return False
         return True
+
+    def _boot_stop(self, pid: int, status: int) -> int:
+        """The program's execve in a full trace, answered without the decoders (~60-90 ms to
+        import): its entry's memory captured (`exec_capture`), its exit's result kept, as the
+        C loop records its calls; after the exit the C loop runs the program on while they
+        import (_BOOT_DONE). _BOOT_MORE: answered, the exit is to come; _BOOT_NOT: a stop for
+        _dispatch (the records made so far are decoded first)."""
+        task = self.tasks.get(pid)
+        if (task is None or pid != self.main_pid or self.dec is not None or self.use_seccomp
+                or status != (A.SYSCALL_TRAP << 8) | 0x7F or self.boot_loop is False):
+            return self._boot_abandoned()
+        if self.boot_loop is None:
+            loop = self._stop_loop()
+            self.boot_loop = loop if loop is not None and loop.threaded else False
+            if loop is None or not loop.threaded:
+                return _BOOT_NOT
+        try:
+            op, arch, payload = self.info.read(pid)
+        except P.PtraceError:
+            return self._boot_abandoned()
+        if arch != A.AUDIT_ARCH_X86_64:
+            return self._boot_abandoned()
+        execve_entry = op == A.INFO_ENTRY and payload[0] in _EXECVE_NRS
+        if not self.boot_in_execve and not task.execd and not execve_entry:
+            _boot_resume(A.PTRACE_SYSCALL, pid)  # the child's own calls before the execve: never shown
+            return _BOOT_MORE
+        if execve_entry and not self.boot_in_execve and not task.execd:
+            nr, args = payload[0], payload[1:]
+            if nr not in self.untraced_nrs:
+                from sysrec.tracer.exec_capture import execve_regions
+                regions = execve_regions(task.mem, args, 1 if nr == _EXECVEAT_NR else 0, self.opts.strsize)
+                self.boot_records.append((0, pid, nr, args, time.time_ns(), self.info.ip, self.info.sp, regions))
+            self.boot_in_execve = True
+            _boot_resume(A.PTRACE_SYSCALL, pid)
+            return _BOOT_MORE
+        if op == A.INFO_EXIT and self.boot_in_execve:
+            if self.boot_records:
+                rval, is_error = payload
+                self.boot_records.append((1, pid, rval, is_error, time.time_ns(), self.info.ip, self.info.sp, None))
+            self.boot_in_execve = False
+            _boot_resume(A.PTRACE_SYSCALL, pid)
+            return _BOOT_DONE
+        return self._boot_abandoned()
+
+    def _boot_abandoned(self) -> int:
+        """A stop the start-up path does not answer: what it recorded is decoded now, in order."""
+        if self.boot_records:
+            records, self.boot_records = self.boot_records, []
+            self._replay(records)
+        return _BOOT_NOT
 
     def _preload(self) -> None:
         """The program runs now. What the caller's sink needs (its renderer) is imported
