@@ -392,6 +392,28 @@ static int answer(Loop *self, int pid, int status)
     return 1;
 }
 
+/* A tuple of `n` new references (stolen); NULL with every reference dropped if one is NULL. */
+static PyObject *tuple_of(int n, PyObject **items)
+{
+    PyObject *tuple = NULL;
+    for (int i = 0; i < n; i++)
+        if (items[i] == NULL)
+            goto fail;
+    tuple = PyTuple_New(n);
+    if (tuple == NULL)
+        goto fail;
+    for (int i = 0; i < n; i++)
+        PyTuple_SET_ITEM(tuple, i, items[i]);
+    return tuple;
+fail:
+    for (int i = 0; i < n; i++)
+        Py_XDECREF(items[i]);
+    return NULL;
+}
+
+/* The captures as ((addr, requested, bytes), ...), or None: built item by item (the batch is
+ * turned into objects by the decoder thread, for every call: Py_BuildValue's format parsing
+ * cost more than the objects). */
 static PyObject *captures_of(batch_t *self, const rec_t *r)
 {
     if (r->ncaps == 0)
@@ -402,8 +424,9 @@ static PyObject *captures_of(batch_t *self, const rec_t *r)
     size_t off = r->cap_off;
     for (int i = 0; i < r->ncaps; i++) {
         const region_t *g = (const region_t *)(self->arena + off);
-        PyObject *item = Py_BuildValue("(KIy#)", (unsigned long long)g->addr, g->req,
-                                       (const char *)(g + 1), (Py_ssize_t)g->got);
+        PyObject *parts[3] = {PyLong_FromUnsignedLongLong(g->addr), PyLong_FromUnsignedLong(g->req),
+                              PyBytes_FromStringAndSize((const char *)(g + 1), (Py_ssize_t)g->got)};
+        PyObject *item = tuple_of(3, parts);
         if (item == NULL) {
             Py_DECREF(caps);
             return NULL;
@@ -414,30 +437,33 @@ static PyObject *captures_of(batch_t *self, const rec_t *r)
     return caps;
 }
 
+static PyObject *record_of(batch_t *self, const rec_t *r)
+{
+    PyObject *caps = captures_of(self, r);
+    if (caps == NULL)
+        return NULL;
+    if (r->exiting) {
+        PyObject *items[8] = {PyLong_FromLong(1), PyLong_FromLong(r->tid), PyLong_FromLongLong(r->nr_or_rval),
+                              PyLong_FromLong(r->is_error), PyLong_FromLongLong(r->t),
+                              PyLong_FromUnsignedLongLong(r->ip), PyLong_FromUnsignedLongLong(r->sp), caps};
+        return tuple_of(8, items);
+    }
+    PyObject *regs[6];
+    for (int i = 0; i < 6; i++)
+        regs[i] = PyLong_FromUnsignedLongLong(r->args[i]);
+    PyObject *items[8] = {PyLong_FromLong(0), PyLong_FromLong(r->tid), PyLong_FromLongLong(r->nr_or_rval),
+                          tuple_of(6, regs), PyLong_FromLongLong(r->t), PyLong_FromUnsignedLongLong(r->ip),
+                          PyLong_FromUnsignedLongLong(r->sp), caps};
+    return tuple_of(8, items);
+}
+
 static PyObject *batch_of(batch_t *self)
 {
     PyObject *list = PyList_New(self->nrecs);
     if (list == NULL)
         return NULL;
     for (int i = 0; i < self->nrecs; i++) {
-        const rec_t *r = &self->recs[i];
-        PyObject *caps = captures_of(self, r);
-        if (caps == NULL) {
-            Py_DECREF(list);
-            return NULL;
-        }
-        PyObject *item;
-        if (r->exiting)
-            item = Py_BuildValue("(iiLiLKKN)", 1, r->tid, (long long)r->nr_or_rval, r->is_error,
-                                 (long long)r->t, (unsigned long long)r->ip,
-                                 (unsigned long long)r->sp, caps);
-        else
-            item = Py_BuildValue("(iiL(KKKKKK)LKKN)", 0, r->tid, (long long)r->nr_or_rval,
-                                 (unsigned long long)r->args[0], (unsigned long long)r->args[1],
-                                 (unsigned long long)r->args[2], (unsigned long long)r->args[3],
-                                 (unsigned long long)r->args[4], (unsigned long long)r->args[5],
-                                 (long long)r->t, (unsigned long long)r->ip,
-                                 (unsigned long long)r->sp, caps);
+        PyObject *item = record_of(self, &self->recs[i]);
         if (item == NULL) {
             Py_DECREF(list);
             return NULL;

@@ -723,13 +723,15 @@ class Tracer:
     def _preload(self) -> None:
         """The program runs now. What the caller's sink needs (its renderer) is imported
         meanwhile, in a thread kept off the CPU the program runs on; the first event waits for
-        it (_first_event). The decoders (~70 ms of imports) come after it in that thread
-        without seccomp, where the first stop already needs them (the execve line). Under
-        seccomp only with a CPU to spare (_cpu_to_spare); otherwise the first call that needs
-        them imports them (_decoders): on a busy machine a program that makes none (bench's
-        untraced dd) would lose that CPU time to them. Started only once the program has
-        exec'd: before that, the thread would hold the GIL while the tracer has a stop to
-        answer (up to the 5 ms switch interval)."""
+        it (_first_event). The decoders (~60 ms of imports) come after it in that thread
+        without seccomp, where the first traced call (the execve) needs them: the C loop runs
+        the program on meanwhile (_boot_stop), the Python loop waits for them. Under seccomp
+        only with a CPU to spare (_cpu_to_spare); otherwise the first call that needs them
+        imports them (_decoders): on a busy machine a program that makes none (bench's
+        untraced dd) would lose that CPU time to them. Started at the first stop after the
+        seize (the child's last calls before its execve): before that, the thread would hold
+        the GIL while the tracer has the child's start-up stops to answer (up to the 5 ms
+        switch interval each)."""
         if self.preloaded:
             return
         self.preloaded = True
