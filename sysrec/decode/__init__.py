@@ -23,7 +23,7 @@ __all__ = [
 ]
 # `calls`' other public names, reached through this package too.
 _MORE = ("Call", "fd", "ABSENT", "SIGNATURES", "Signature", "raw_signature", "signature_for", "ERRNO",
-         "arity")
+         "arity", "PER_CALL_ROWS")
 
 
 def __getattr__(name: str) -> object:

@@ -601,6 +601,7 @@ class Tracer:
         names = SYSCALL_NAMES
         sink = self.sink
         entered, left, arity, entry_state = self.memo.entered, self.memo.left, dec.arity, dec.EntryState
+        arities, per_call = self.memo.arities, dec.PER_CALL_ROWS
         for rec in batch:
             task = tasks.get(rec[1])
             if task is None:
@@ -610,7 +611,12 @@ class Tracer:
                 if task.silent or (not task.execd and nr not in _EXECVE_NRS):
                     continue
                 name = names.get(nr) or f"syscall_{nr:#x}"
-                key = (nr, args[:arity(name, args)], regions)
+                n = arities.get(nr)
+                if n is None:
+                    n = arity(name, args)
+                    if name not in per_call:
+                        arities[nr] = n
+                key = (nr, args[:n], regions)
                 known = entered.get(key)
                 if known is None:
                     state = enter(name, args, memory(regions, nr), dopts, task.previous)
@@ -678,7 +684,8 @@ class Tracer:
         _dispatch (the records made so far are decoded first)."""
         task = self.tasks.get(pid)
         if (task is None or pid != self.main_pid or self.dec is not None or self.use_seccomp
-                or status != (A.SYSCALL_TRAP << 8) | 0x7F or self.boot_loop is False):
+                or status != (A.SYSCALL_TRAP << 8) | 0x7F or self.boot_loop is False
+                or self.end_reason is not None):
             return self._boot_abandoned()
         if self.boot_loop is None:
             loop = self._stop_loop()
@@ -1159,6 +1166,7 @@ class DecodeMemo:
     def __init__(self) -> None:
         self.entered: dict[tuple[Any, ...], Any] = {}
         self.left: dict[tuple[Any, ...], Any] = {}
+        self.arities: dict[int, int] = {}  # syscall number -> registers its row reads (rows fixed per call)
 
     def keep(self, table: dict[tuple[Any, ...], Any], key: tuple[Any, ...], value: Any) -> None:
         if len(table) >= MEMO_ENTRIES:
