@@ -694,13 +694,19 @@ def _signature(row: Request) -> Signature:
     return Signature(args, snapshot=row.snapshot, aux=row.aux, comma_at_exit=True)
 
 
-_SIGNATURES: dict[int, Signature] = {id(row): _signature(row)
-                                     for row in (*REQUESTS.values(), UNKNOWN)}
+# Each request's row, made at its first call (~190 rows: building them all cost ~4 ms of the
+# decoders' import, which a full trace's first calls wait for). Keyed by the request row's
+# identity: REQUESTS holds every row for the life of the process.
+_SIGNATURES: dict[int, Signature] = {}
 
 
 def signature_for(call: Call) -> Signature:
     """The signature of this ioctl call: its request decides the third argument."""
-    return _SIGNATURES[id(request_row(call))]
+    row = request_row(call)
+    sig = _SIGNATURES.get(id(row))
+    if sig is None:
+        sig = _SIGNATURES[id(row)] = _signature(row)
+    return sig
 
 
 def prints_at_exit(entry_args) -> bool:

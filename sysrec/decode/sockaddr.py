@@ -4,7 +4,7 @@ short for its struct prints the raw sa_data, as strace does."""
 
 from __future__ import annotations
 
-import socket
+import _socket as socket  # the C module: socket.py adds ~4 ms of enums to the import, not needed here
 from typing import Callable
 
 from construct import (Bytes, Int8ul, Int16ub, Int16ul, Int32sl, Int32ub, Int32ul, Int64ul, Padding,

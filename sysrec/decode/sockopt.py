@@ -7,7 +7,7 @@ getsockopt printer sees the length offered (`ulen`) and the one the kernel retur
 
 from __future__ import annotations
 
-import socket
+import _socket as socket  # the C module: socket.py adds ~4 ms of enums to the import, not needed here
 from typing import Callable
 
 from construct import Bytes, Int16ul, Int32sl, Int32ul, Padding, Struct
