@@ -20,19 +20,24 @@ def test_bad_flag_exits_2_with_usage():
     assert "usage:" in proc.stderr
 
 
+def fresh_python(code: str, *flags: str) -> list[str]:
+    """The lines `code` prints in a new interpreter that imports sysrec from this tree."""
+    root = str(Path(__file__).resolve().parent.parent)
+    proc = subprocess.run([sys.executable, *flags, "-c", "import sys; sys.path.insert(0, sys.argv[1])\n" + code,
+                           root], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.splitlines()
+
+
 def test_trace_start_up_path_imports_nothing_heavy():
     """What `sysrec trace` imports before the traced program can exec: no python-ptrace (nor
     the logging/inspect it pulls in), no typing/json/dataclasses, no decoders or renderers."""
-    root = str(Path(__file__).resolve().parent.parent)
-    code = ("import sys; sys.path.insert(0, sys.argv[1])\n"
-            "import sysrec.cli, sysrec.commands.trace, sysrec.tracer, sysrec.record.writer\n"
+    code = ("import sysrec.cli, sysrec.commands.trace, sysrec.tracer, sysrec.record.writer\n"
             "sysrec.cli.build_parser(only='trace')\n"
             "heavy = ('ptrace', 'typing', 'json', 'dataclasses', 'construct', 'rich', 'shutil',\n"
             "         'sysrec.decode', 'sysrec.render', 'logging', 'inspect')\n"
             "print(sorted(m for m in heavy if m in sys.modules))\n")
-    proc = subprocess.run([sys.executable, "-S", "-c", code, root], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "[]"
+    assert fresh_python(code, "-S") == ["[]"]
 
 
 def test_decoders_import_without_the_stdlib_modules_construct_and_dataclasses_only_name():
@@ -40,9 +45,7 @@ def test_decoders_import_without_the_stdlib_modules_construct_and_dataclasses_on
     traceback, pickle and hashlib unimported; construct still compiles a structure (its compile
     names modules with hashlib, reached through the stand-in) and dataclasses still writes the
     docstring of a class without one (through inspect)."""
-    root = str(Path(__file__).resolve().parent.parent)
-    code = ("import sys; sys.path.insert(0, sys.argv[1])\n"
-            "from sysrec.deferred_imports import UNUSED_BY_SYSREC, import_lean\n"
+    code = ("from sysrec.deferred_imports import UNUSED_BY_SYSREC, import_lean\n"
             "import_lean()\n"
             "import sysrec.decode.calls, sysrec.render.strace_text\n"
             "print(sorted(m for m in UNUSED_BY_SYSREC if m in sys.modules))\n"
@@ -51,6 +54,4 @@ def test_decoders_import_without_the_stdlib_modules_construct_and_dataclasses_on
             "print(point.parse(b'\\x05\\0\\0\\0\\xff\\xff').y)\n"
             "print(dataclasses.dataclass(type('Bare', (), {'__annotations__': {'a': 'int'}})).__doc__)\n"
             "print(sorted(m for m in ('hashlib', 'inspect') if m in sys.modules))\n")
-    proc = subprocess.run([sys.executable, "-c", code, root], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.splitlines() == ["[]", "-1", "Bare(a: 'int')", "['hashlib', 'inspect']"]
+    assert fresh_python(code) == ["[]", "-1", "Bare(a: 'int')", "['hashlib', 'inspect']"]
