@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from sysrec.syscalls import SYSCALL_NUMBERS
 from sysrec.tracer import capture_spec as cs
 from sysrec.tracer import cloop
 from sysrec.tracer.captured import STRICT_ENV, CapturedMemory, CaptureMiss
@@ -237,6 +238,36 @@ def test_the_capture_table_is_what_the_rows_say() -> None:
     assert "sysrec.decode.signatures" not in subprocess.run(
         [sys.executable, "-c", "import sys, sysrec.tracer.capture_spec; print(sorted(sys.modules))"],
         capture_output=True, text=True, cwd=REPO).stdout
+
+
+class _TableLoop:
+    """What configure() hands a loop, per syscall number: (flags, gate, captures)."""
+
+    def __init__(self) -> None:
+        self.calls: dict[int, tuple[int, tuple[int, ...], list[tuple[int, ...]]]] = {}
+
+    def set_call(self, nr: int, flags: int, gate_arg: int, gate: tuple[int, ...], caps: list[tuple[int, ...]]) -> None:
+        self.calls[nr] = (flags, gate, caps)
+
+
+def test_the_table_the_loop_gets_follows_s_and_where_the_lines_go() -> None:
+    """-s sizes the captures of strings (a size past LARGEST_BUFFER leaves the call to
+    Python); write is answered in C only when the lines do not go where the program writes."""
+    read, write = SYSCALL_NUMBERS["read"], SYSCALL_NUMBERS["write"]
+    for strsize, live in ((32, True), (100, False), (cs.LARGEST_BUFFER, False)):
+        loop = _TableLoop()
+        cs.configure(loop, frozenset(), strsize, live)
+        read_flags, _, read_caps = loop.calls[read]
+        write_flags = loop.calls[write][0]
+        if strsize < cs.LARGEST_BUFFER:
+            assert read_flags & cs.FAST and read_caps == [(cs.CAP_RETBUF, 1, 0, 1, strsize + 1)]
+        else:
+            assert not read_flags & cs.FAST and read_flags & cs.QUIET
+        assert bool(write_flags & cs.FAST) == (not live and strsize < cs.LARGEST_BUFFER)
+        assert bool(write_flags & cs.QUIET) == (not live)
+    untraced = _TableLoop()
+    cs.configure(untraced, frozenset({read}), 32, False)
+    assert untraced.calls[read][0] == cs.QUIET  # untraced: neither traced nor answered with captures
 
 
 def test_sysrec_runs_where_the_extension_is_not_built(tmp_path: Path) -> None:

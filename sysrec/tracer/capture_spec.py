@@ -243,12 +243,14 @@ SPECS: dict[str, CallSpec] = {
 
 
 def configure(loop: object, untraced_nrs: frozenset[int], strsize: int, live_output: bool) -> None:
-    """Hand the per-call table to a `_stoploop.Loop`: SPECS, sizes of -s made bytes; the calls
-    of QUIET_UNLESS_LIVE only when the lines are not `live_output`."""
+    """Hand the per-call table to a `_stoploop.Loop`: SPECS, sizes of -s made bytes (a call
+    whose capture -s would make larger than LARGEST_BUFFER stays with Python); the calls of
+    QUIET_UNLESS_LIVE only when the lines are not `live_output`."""
     quiet_names = QUIET_CALLS if live_output else QUIET_CALLS | QUIET_UNLESS_LIVE
     quiet = {SYSCALL_NUMBERS[n] for n in quiet_names if n in SYSCALL_NUMBERS}
     fast = quiet_names | QUIET_WHEN_GATED
-    specs = {SYSCALL_NUMBERS[n]: spec for n, spec in SPECS.items() if n in fast and n in SYSCALL_NUMBERS}
+    specs = {SYSCALL_NUMBERS[n]: spec for n, spec in SPECS.items() if n in fast and n in SYSCALL_NUMBERS
+             and (strsize < LARGEST_BUFFER or all(c.size != STRSIZE for c in spec.captures))}
     for nr in range(512):
         traced = nr not in untraced_nrs
         spec = specs.get(nr) if traced else None
