@@ -60,8 +60,8 @@ QUIET_CALLS = frozenset({
     "read", "pread64", "statfs", "fstatfs", "uname", "sysinfo", "getrandom", "prlimit64", "arch_prctl",
 })
 # Calls whose effect leaves the process (bytes written): quiet only when the lines do not go
-# where the program writes as they come (-o FILE, --record: strace's own -o file is written in
-# blocks, never in step with the program either).
+# where the program writes as they come (-o FILE, --record: sysrec writes those through a
+# buffer, so their lines were never in step with the program's writes anyway).
 QUIET_UNLESS_LIVE = frozenset({"write", "pwrite64"})
 # Calls quiet for the values their spec's gate lets through, and only those (a futex wake; the
 # terminal's settings read, not set): never let run untraced ahead of the lines.
