@@ -75,6 +75,7 @@ if mode == "engine":
         errno_name, signal_name = staticmethod(decode.errno_name), staticmethod(decode.signal_name)
         decode_siginfo, fds_in = staticmethod(decode.decode_siginfo), staticmethod(decode.fds_in)
         arity, EntryState = staticmethod(lambda name, raw: len(raw)), decode.EntryState
+        PER_CALL_ROWS = {}
     engine.Tracer._decoders = lambda self: setattr(self, "dec", Trivial) or Trivial
 sink = lambda e: None
 if mode in ("record", "text"):

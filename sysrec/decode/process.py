@@ -171,7 +171,7 @@ def _pointer_words(call: Call, addr: int):
                 return
             chunk = word_data
         for k in range(len(chunk) // 8):
-            word = uint64.parse(chunk[8 * k:8 * k + 8])
+            word = int.from_bytes(chunk[8 * k:8 * k + 8], "little")
             if word == 0:
                 return
             yield word
