@@ -4,8 +4,8 @@ sysrec never uses.
 construct imports pdb and traceback (its Debugger), pickle (`Pickled`) and hashlib (the module
 names of compiled parsers); dataclasses imports inspect (a signature for the docstring of a
 class without one: every dataclass of sysrec's has a docstring). On a slow VM those are ~50 ms
-of the ~100 ms that the decoders take to import, and a full trace's first stop (the program's
-execve) waits for that import. While the two import, each of these modules is a stand-in in
+of the ~100 ms that the decoders take to import, and a full trace's first line waits for that
+import (the program runs on meanwhile, its calls kept for decoding). While the two import, each of these modules is a stand-in in
 `sys.modules` that imports the real module at its first attribute use; the stand-ins leave
 `sys.modules` right after, so that every later `import` gets the real module.
 """
@@ -32,8 +32,8 @@ class StandIn(types.ModuleType):
 
 
 def import_lean() -> None:
-    """Import construct and dataclasses with the modules above deferred (a no-op once they are
-    imported, or where one of those modules already is)."""
+    """Import construct and dataclasses with the modules above deferred (a no-op once both are
+    imported; a module some import already brought in is left as it is)."""
     if all(name in sys.modules for name in IMPORTED_LEAN):
         return
     standing_in = [name for name in UNUSED_BY_SYSREC if name not in sys.modules]
