@@ -510,8 +510,10 @@ def job_control() -> None:
         def state() -> bytes:
             return os.pread(stat, 512, 0).rsplit(b")", 1)[1].split()[0]
 
-        # Only once the parent sleeps in poll (nr 7), not in a tracer's stop at its entry.
-        while not (os.pread(syscall, 64, 0).startswith(b"7 ") and state() == b"S"):
+        def in_poll(*calls: bytes) -> bool:  # asleep in one of these calls, not in a tracer's stop
+            return os.pread(syscall, 64, 0).split(b" ")[0] in calls and state() == b"S"
+
+        while not in_poll(b"7"):  # poll
             time.sleep(0.005)
         os.kill(parent, signal.SIGSTOP)
         deadline = time.monotonic() + 10
@@ -521,6 +523,11 @@ def job_control() -> None:
         time.sleep(0.3)  # a tracer that resumed it would have let it run by now
         seen = first + b"," + state()
         os.kill(parent, signal.SIGCONT)
+        # Back in its restarted poll before this child ends: SIGCONT is then taken before the
+        # SIGCHLD of the exit (both pending at once, the lower number, SIGCHLD, would come first).
+        deadline = time.monotonic() + 10
+        while not in_poll(b"7", b"219") and time.monotonic() < deadline:  # poll, or restart_syscall
+            time.sleep(0.005)
         os.write(wfd, seen)
         os._exit(0)
     poller = select.poll()
