@@ -180,13 +180,10 @@ def derive(name: str) -> CallSpec | None:
 
 
 # Every call the C loop may answer, and what it captures: what derive() makes of the rows (a
-# test holds them equal), written out so that the loop needs no decoder to start.
+# test holds them equal), written out so that the loop needs no decoder to start; then the
+# rows written out above.
 SPECS: dict[str, CallSpec] = {
     "access": CallSpec((Capture(CAP_STR, 0),)),
-    "arch_prctl": CallSpec(gate_arg=0, gate_values=(ARCH_SET_GS, ARCH_SET_FS)),
-    "futex": CallSpec(gate_arg=1, gate_values=(FUTEX_WAKE, FUTEX_WAKE | FUTEX_PRIVATE_FLAG)),
-    "ioctl": CallSpec((Capture(CAP_FIXED, 2, at_exit=True, size=TERMIOS_SIZE),), gate_arg=1,
-                      gate_values=(TCGETS, TIOCGWINSZ)),
     "brk": CallSpec(),
     "chdir": CallSpec((Capture(CAP_STR, 0),)),
     "close": CallSpec(),
@@ -196,7 +193,6 @@ SPECS: dict[str, CallSpec] = {
     "faccessat": CallSpec((Capture(CAP_STR, 1),)),
     "faccessat2": CallSpec((Capture(CAP_STR, 1),)),
     "fchdir": CallSpec(),
-    "fcntl": CallSpec(gate_arg=1, gate_values=_FCNTL_VALUE_CMDS),
     "fstat": CallSpec((Capture(CAP_FIXED, 1, at_exit=True, size=144),)),
     "fstatfs": CallSpec((Capture(CAP_FIXED, 1, at_exit=True, size=120),)),
     "getdents": CallSpec((Capture(CAP_RETBUF, 1, at_exit=True, size=LARGEST_BUFFER),)),
@@ -207,11 +203,6 @@ SPECS: dict[str, CallSpec] = {
     "getpid": CallSpec(),
     "getppid": CallSpec(),
     "getrandom": CallSpec((Capture(CAP_RETBUF, 0, at_exit=True, size=STRSIZE),)),
-    "getsockopt": CallSpec((
-        Capture(CAP_FIXED, 4, size=4),
-        Capture(CAP_LEN_AT, 3, 4),
-        Capture(CAP_FIXED, 4, at_exit=True, size=4),
-        Capture(CAP_LEN_AT, 3, 4, at_exit=True, size=65536))),
     "gettid": CallSpec(),
     "getuid": CallSpec(),
     "lseek": CallSpec(),
@@ -225,7 +216,6 @@ SPECS: dict[str, CallSpec] = {
     "openat": CallSpec((Capture(CAP_STR, 1),)),
     "pread64": CallSpec((Capture(CAP_RETBUF, 1, at_exit=True, size=STRSIZE),)),
     "prlimit64": CallSpec((Capture(CAP_FIXED, 2, size=16), Capture(CAP_FIXED, 3, at_exit=True, size=16))),
-    "pwrite64": CallSpec((Capture(CAP_ARG_LEN, 1, 2, size=STRSIZE),)),
     "read": CallSpec((Capture(CAP_RETBUF, 1, at_exit=True, size=STRSIZE),)),
     "readlink": CallSpec((Capture(CAP_STR, 0), Capture(CAP_RETBUF, 1, at_exit=True, size=STRSIZE))),
     "readlinkat": CallSpec((Capture(CAP_STR, 1), Capture(CAP_RETBUF, 2, at_exit=True, size=STRSIZE))),
@@ -238,7 +228,7 @@ SPECS: dict[str, CallSpec] = {
     "sysinfo": CallSpec((Capture(CAP_FIXED, 0, at_exit=True, size=112),)),
     "umask": CallSpec(),
     "uname": CallSpec((Capture(CAP_FIXED, 0, at_exit=True, size=390),)),
-    "write": CallSpec((Capture(CAP_ARG_LEN, 1, 2, size=STRSIZE),)),
+    **EXPLICIT,
 }
 
 
