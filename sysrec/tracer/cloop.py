@@ -41,10 +41,10 @@ def chosen() -> str:
 
 def new_loop(seccomp: bool, untraced_nrs: frozenset[int], strsize: int, live_output: bool = True) -> object | None:
     """A loop for one trace (`strsize`: -s, what the captures of strings take); None: use the
-    Python loop. Under seccomp the tracee runs freely between traced calls: with `live_output`
-    (lines written as they come, to where the program may write too) a call's exit waits for
-    its line, as in the Python loop, and the calls that write stay with Python; otherwise the
-    tracee runs on while the line is made."""
+    Python loop. With `live_output` (lines written as they come, to where the program may write
+    too) the calls that write stay with Python. Under seccomp the tracee runs freely between
+    traced calls: with `live_output` a call's exit waits for its line, as in the Python loop;
+    otherwise the tracee runs on while the line is made."""
     kind = chosen()
     if kind == "python":
         return None

@@ -187,7 +187,7 @@ class Tracer:
         # A full trace's execve, answered before the decoders are imported (_boot_stop): its
         # entry and exit records, which the C loop's decoder thread decodes first.
         self.boot_records: list[tuple[Any, ...]] = []
-        self.boot_loop: Any = None  # the threaded C loop the execve leads into (False: none)
+        self.made_loop: Any = False  # _made_loop()'s C loop, once made (None: the Python loop)
         self.boot_in_execve = False  # between the program's execve entry and exit stops
         names = options.trace_set
         self.trace_all = names is None
@@ -435,7 +435,7 @@ class Tracer:
                 if boot == _BOOT_MORE:
                     continue
                 if boot == _BOOT_DONE:  # the program runs on under the C loop while the decoders import
-                    self._c_loop(self.boot_loop, self.boot_records)
+                    self._c_loop(self.made_loop, self.boot_records)
                     return
                 self._dispatch(pid, status)
                 if self.dec is None and self.use_seccomp:
@@ -446,7 +446,7 @@ class Tracer:
                 if not tasks:
                     break
                 self._decoders()
-                stop_loop = self._stop_loop()
+                stop_loop = self._made_loop()
                 if stop_loop is not None:
                     self._c_loop(stop_loop)
                     return
@@ -506,6 +506,12 @@ class Tracer:
         return cloop.new_loop(self.use_seccomp, self.untraced_nrs, self.opts.strsize, self.live_output)
 
     c_loop_allowed = True  # subclasses that answer stops their own way turn it off
+
+    def _made_loop(self) -> Any:
+        """_stop_loop(), made once: the start-up path (_boot_stop) asks first, _loop may ask again."""
+        if self.made_loop is False:
+            self.made_loop = self._stop_loop()
+        return self.made_loop
 
     def _c_loop(self, loop: Any, first: list[tuple[Any, ...]] | None = None) -> None:
         """Let the C loop answer the quiet calls; decode its batches (here between its runs, or
@@ -684,14 +690,11 @@ class Tracer:
         _dispatch (the records made so far are decoded first)."""
         task = self.tasks.get(pid)
         if (task is None or pid != self.main_pid or self.dec is not None or self.use_seccomp
-                or status != (A.SYSCALL_TRAP << 8) | 0x7F or self.boot_loop is False
-                or self.end_reason is not None):
+                or status != (A.SYSCALL_TRAP << 8) | 0x7F or self.end_reason is not None):
             return self._boot_abandoned()
-        if self.boot_loop is None:
-            loop = self._stop_loop()
-            self.boot_loop = loop if loop is not None and loop.threaded else False
-            if loop is None or not loop.threaded:
-                return _BOOT_NOT
+        loop = self._made_loop()
+        if loop is None or not loop.threaded:  # its batches decoded between its runs: no one to wait for
+            return self._boot_abandoned()
         try:
             op, arch, payload = self.info.read(pid)
         except P.PtraceError:
@@ -1166,7 +1169,7 @@ class DecodeMemo:
     def __init__(self) -> None:
         self.entered: dict[tuple[Any, ...], Any] = {}
         self.left: dict[tuple[Any, ...], Any] = {}
-        self.arities: dict[int, int] = {}  # syscall number -> registers its row reads (rows fixed per call)
+        self.arities: dict[int, int] = {}  # syscall number -> registers its row reads (rows that never vary)
 
     def keep(self, table: dict[tuple[Any, ...], Any], key: tuple[Any, ...], value: Any) -> None:
         if len(table) >= MEMO_ENTRIES:
